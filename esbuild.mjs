@@ -1,0 +1,83 @@
+// Build script: one base config, one context per entry. `--tests` also bundles every
+// test/**/*.test.ts into out/test so that `node --test out/test` runs them with the same
+// loaders and the same wasm files as the shipped CLI.
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+
+const wasmFiles = [
+  join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'),
+  join(root, 'node_modules/tree-sitter-c/tree-sitter-c.wasm'),
+];
+
+/** @type {esbuild.BuildOptions} */
+const base = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  loader: { '.scm': 'text' },
+  // web-tree-sitter's ESM build reads import.meta.url only to find its wasm; we always pass
+  // locateFile, so the CommonJS build is the right one for our CommonJS bundles.
+  mainFields: ['main', 'module'],
+  conditions: ['require'],
+};
+
+function entries() {
+  const list = [];
+  const nodeEntry = (src, out, extra = {}) => {
+    if (existsSync(join(root, src))) {
+      list.push({ ...base, platform: 'node', format: 'cjs', target: 'node20',
+        entryPoints: [join(root, src)], outfile: join(root, out), ...extra });
+    }
+  };
+  nodeEntry('src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } });
+  nodeEntry('src/core/index/scanWorker.ts', 'dist/scanWorker.js');
+  nodeEntry('src/extension/extension.ts', 'dist/extension.js', { external: ['vscode'] });
+  if (existsSync(join(root, 'webview/main.ts'))) {
+    list.push({ ...base, platform: 'browser', format: 'iife', target: 'es2022',
+      entryPoints: [join(root, 'webview/main.ts')], outfile: join(root, 'dist/webview.js') });
+  }
+  if (args.has('--tests')) {
+    const tests = listFiles(join(root, 'test')).filter((f) => f.endsWith('.test.ts'));
+    rmSync(join(root, 'out/test'), { recursive: true, force: true });
+    if (tests.length > 0) list.push({ ...base, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'playwright-core'],
+      entryPoints: tests, outdir: join(root, 'out/test'), outbase: join(root, 'test') });
+  }
+  return list;
+}
+
+function listFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'fixtures' || name === 'node_modules') continue;
+    if (statSync(p).isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+function copyWasm(dest) {
+  mkdirSync(dest, { recursive: true });
+  for (const f of wasmFiles) {
+    if (!existsSync(f)) throw new Error(`missing ${relative(root, f)}: run npm install`);
+    copyFileSync(f, join(dest, f.split('/').pop()));
+  }
+}
+
+copyWasm(join(root, 'dist'));
+if (args.has('--tests')) copyWasm(join(root, 'out/test'));
+const contexts = await Promise.all(entries().map((e) => esbuild.context(e)));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
