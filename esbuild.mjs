@@ -23,21 +23,24 @@ const base = {
   minify: production,
   logLevel: 'warning',
   loader: { '.scm': 'text' },
-  // web-tree-sitter's ESM build reads import.meta.url only to find its wasm; we always pass
-  // locateFile, so the CommonJS build is the right one for our CommonJS bundles.
-  mainFields: ['main', 'module'],
-  conditions: ['require'],
+};
+
+// web-tree-sitter's ESM build calls createRequire(import.meta.url), which is empty in a
+// CommonJS bundle: give it the bundle's own URL.
+const nodeBase = {
+  ...base, platform: 'node', format: 'cjs', target: 'node20',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "var importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 
 function entries() {
   const list = [];
   const nodeEntry = (src, out, extra = {}) => {
     if (existsSync(join(root, src))) {
-      list.push({ ...base, platform: 'node', format: 'cjs', target: 'node20',
-        entryPoints: [join(root, src)], outfile: join(root, out), ...extra });
+      list.push({ ...nodeBase, entryPoints: [join(root, src)], outfile: join(root, out), ...extra });
     }
   };
-  nodeEntry('src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } });
+  nodeEntry('src/cli/main.ts', 'dist/cli.js', { banner: { js: `#!/usr/bin/env node\n${nodeBase.banner.js}` } });
   nodeEntry('src/core/index/scanWorker.ts', 'dist/scanWorker.js');
   nodeEntry('src/extension/extension.ts', 'dist/extension.js', { external: ['vscode'] });
   if (existsSync(join(root, 'webview/main.ts'))) {
@@ -47,7 +50,7 @@ function entries() {
   if (args.has('--tests')) {
     const tests = listFiles(join(root, 'test')).filter((f) => f.endsWith('.test.ts'));
     rmSync(join(root, 'out/test'), { recursive: true, force: true });
-    if (tests.length > 0) list.push({ ...base, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'playwright-core'],
+    if (tests.length > 0) list.push({ ...nodeBase, external: ['vscode', 'playwright-core'],
       entryPoints: tests, outdir: join(root, 'out/test'), outbase: join(root, 'test') });
   }
   return list;

@@ -1,0 +1,144 @@
+// CLI composition root: argv -> options -> analyze -> report -> exit code.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { analyzeTree, defaultCacheDir, DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, type ProgressPhase } from '../core/analyze';
+import { renderJson } from '../core/report/json';
+import { renderSarif } from '../core/report/sarif';
+import { renderText, summaryLine } from '../core/report/text';
+import { parseRuleFile, RuleFileError } from '../core/rules/ruleFile';
+import { BUILTIN_RULES, type RuleSpec } from '../core/rules/ruleSpec';
+import { locateWasm } from '../core/sources/wasmLocation';
+import { WalkError } from '../core/sources/workspaceWalk';
+import { parseArgs, USAGE, UsageError, type ScanArgs } from './args';
+import { runTrace } from './traceCommand';
+
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3, cancelled: 130 } as const;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`lockpath: ${e.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  switch (args.command) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    case 'version':
+      process.stdout.write(`lockpath ${LOCKPATH_VERSION}\n`);
+      return EXIT.ok;
+    case 'trace':
+      return runTrace(args.argv);
+    case 'scan':
+      return scan(args);
+  }
+}
+
+function selectRules(args: ScanArgs): RuleSpec[] {
+  let available: RuleSpec[] = [...BUILTIN_RULES];
+  if (args.ruleFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(args.ruleFile, 'utf8');
+    } catch (e) {
+      throw new RuleFileError(`cannot read rule file ${args.ruleFile}: ${(e as Error).message}`);
+    }
+    const fromFile = parseRuleFile(text, BUILTIN_RULES);
+    const ids = new Set(fromFile.map((r) => r.id));
+    available = [...available.filter((r) => !ids.has(r.id)), ...fromFile];
+  }
+  if (args.rules.length === 0) return available;
+  return args.rules.map((id) => {
+    const r = available.find((x) => x.id === id);
+    if (r === undefined) throw new RuleFileError(`no rule "${id}" (have: ${available.map((x) => x.id).join(', ')})`);
+    return r;
+  });
+}
+
+async function scan(args: ScanArgs): Promise<number> {
+  let rules: RuleSpec[];
+  try {
+    rules = selectRules(args);
+  } catch (e) {
+    if (e instanceof RuleFileError) {
+      process.stderr.write(`lockpath: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  const root = resolve(args.tree);
+  const include = args.include.map((p) => (isAbsolute(p) ? relative(root, p) : p));
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort(new Error('cancelled'));
+  process.once('SIGINT', onSigint);
+  const progress = args.quiet || !process.stderr.isTTY ? quietProgress(args.quiet) : ttyProgress();
+  try {
+    const analysis = await analyzeTree({
+      root, rules, include,
+      wasm: locateWasm(__dirname),
+      cacheDir: args.cache === false ? undefined : args.cache ?? defaultCacheDir(root),
+      jobs: args.jobs ?? availableParallelism(),
+      workerScript: join(__dirname, 'scanWorker.js'),
+      maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    }, abort.signal, progress);
+    const result = analysis.result;
+    const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? renderSarif(result) : renderText(result);
+    if (args.out !== undefined) writeFileSync(args.out, report);
+    else process.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
+    if (!args.quiet) process.stderr.write(`${progress === undefined ? '' : '\r\x1b[K'}${summaryLine(result)}\n`);
+    return args.failOnFindings && result.chains.length > 0 ? EXIT.findings : EXIT.ok;
+  } catch (e) {
+    if (abort.signal.aborted) {
+      process.stderr.write('\nlockpath: scan cancelled; nothing was written\n');
+      return EXIT.cancelled;
+    }
+    if (e instanceof WalkError) {
+      process.stderr.write(`lockpath: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function ttyProgress(): (phase: ProgressPhase, done: number, total: number) => void {
+  let last = 0;
+  return (phase, done, total) => {
+    const now = Date.now();
+    if (now - last < 100 && done !== total) return;
+    last = now;
+    const count = total > 0 ? ` ${done}/${total}` : '';
+    process.stderr.write(`\r\x1b[Klockpath: ${phase}${count}`);
+  };
+}
+
+/** Non-TTY stderr (CI logs): one line per phase, and parse progress every 10%. */
+function quietProgress(quiet: boolean): ((phase: ProgressPhase, done: number, total: number) => void) | undefined {
+  if (quiet) return undefined;
+  let lastPhase = '';
+  let lastTenth = -1;
+  return (phase, done, total) => {
+    const tenth = total > 0 ? Math.floor((done * 10) / total) : 0;
+    if (phase === lastPhase && (phase !== 'parse' || tenth === lastTenth)) return;
+    lastPhase = phase;
+    lastTenth = tenth;
+    process.stderr.write(`lockpath: ${phase}${total > 0 ? ` ${done}/${total}` : ''}\n`);
+  };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`lockpath: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exitCode = EXIT.internal;
+  },
+);

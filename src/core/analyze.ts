@@ -1,0 +1,137 @@
+// The one facade every caller uses: tree in, chains out.
+import { homedir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { findChains } from './chains/findChains';
+import { CallGraph } from './graph/callGraph';
+import { readManifest, writeManifest, type Manifest } from './index/factCache';
+import { scanFiles } from './index/scanFiles';
+import type { Chain, ScanResult } from './model/chain';
+import type { FileFacts } from './model/facts';
+import type { WasmPaths } from './parse/treeSitter';
+import { buildRuleModel, type RuleModel } from './rules/summaries';
+import type { RuleSpec } from './rules/ruleSpec';
+import { walkSources } from './sources/workspaceWalk';
+
+export const LOCKPATH_VERSION = '0.1.0';
+
+export interface AnalysisOptions {
+  root: string;
+  rules: readonly RuleSpec[];
+  include: readonly string[];
+  wasm: WasmPaths;
+  /** undefined: no cache. */
+  cacheDir: string | undefined;
+  jobs: number;
+  workerScript?: string;
+  maxFileBytes: number;
+}
+
+export type ProgressPhase = 'walk' | 'parse' | 'graph' | 'rules';
+export type ProgressListener = (phase: ProgressPhase, done: number, total: number) => void;
+
+export interface Analysis {
+  result: ScanResult;
+  graph: CallGraph;
+  models: RuleModel[];
+  facts: FileFacts[];
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/** `$XDG_CACHE_HOME/lockpath/<hash of the root path>`, like clangd's per-project index. */
+export function defaultCacheDir(root: string): string {
+  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  return join(base, 'lockpath', createHash('sha1').update(resolve(root)).digest('hex').slice(0, 16));
+}
+
+export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<Analysis> {
+  const started = performance.now();
+  const root = resolve(options.root);
+  onProgress?.('walk', 0, 0);
+  const walk = await walkSources(root, { include: options.include, maxFileBytes: options.maxFileBytes, ...(signal ? { signal } : {}) });
+  const notes = new Map<string, number>();
+  let manifest: Manifest = new Map();
+  if (options.cacheDir !== undefined) {
+    const read = readManifest(options.cacheDir, root);
+    manifest = read.manifest;
+    if (read.problem !== undefined) notes.set(read.problem, 1);
+  }
+  const outcomes = await scanFiles(walk.files, {
+    wasm: options.wasm, cacheDir: options.cacheDir, manifest, jobs: options.jobs,
+    ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
+    ...(signal ? { signal } : {}),
+    onProgress: (done, total) => onProgress?.('parse', done, total),
+  });
+  const facts: FileFacts[] = [];
+  const skipped = [...walk.skipped];
+  const nextManifest: Manifest = new Map();
+  const sizes = new Map(walk.files.map((f) => [f.rel, f] as const));
+  let cachedFiles = 0;
+  for (const o of outcomes) {
+    for (const n of o.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
+    if (o.cached) cachedFiles++;
+    const src = sizes.get(o.rel);
+    if (o.hash !== undefined && src !== undefined && o.skipped === undefined) nextManifest.set(o.rel, [src.size, src.mtimeMs, o.hash]);
+    if (o.skipped !== undefined) skipped.push({ file: o.rel, reason: o.skipped });
+    else if (o.facts !== undefined) facts.push(o.facts);
+  }
+  if (options.cacheDir !== undefined) {
+    try {
+      writeManifest(options.cacheDir, root, nextManifest);
+    } catch (e) {
+      notes.set(`cache manifest not written: ${(e as Error).message}`, 1);
+    }
+  }
+
+  signal?.throwIfAborted();
+  onProgress?.('graph', 0, 0);
+  const graph = new CallGraph(facts);
+  const models: RuleModel[] = [];
+  const chains: Chain[] = [];
+  let unresolvedPointerCalls = 0;
+  options.rules.forEach((rule, i) => {
+    signal?.throwIfAborted();
+    onProgress?.('rules', i, options.rules.length);
+    const model = buildRuleModel(graph, rule);
+    models.push(model);
+    const found = findChains(model, signal);
+    chains.push(...found.chains);
+    unresolvedPointerCalls += found.stats.pointerCallsUnresolved;
+  });
+
+  const notAnalysed: ScanResult['notAnalysed'] = [...notes].map(([what, count]) => ({ what, reason: 'see message', count }));
+  if (unresolvedPointerCalls > 0) {
+    notAnalysed.push({
+      what: 'calls through function-pointer variables made while held',
+      reason: 'the pointer is a local or parameter (e.g. splice actors); its targets are not tracked',
+      count: unresolvedPointerCalls,
+    });
+  }
+  let functions = 0;
+  let callSites = 0;
+  let filesWithErrors = 0;
+  for (const f of facts) {
+    functions += f.functions.length;
+    for (const fn of f.functions) callSites += fn.calls.length;
+    if (f.errorNodes > 0) filesWithErrors++;
+  }
+  return {
+    result: {
+      tool: 'lockpath',
+      version: LOCKPATH_VERSION,
+      root,
+      rules: options.rules.map((r) => r.id),
+      stats: {
+        files: facts.length, functions, callSites, filesWithErrors,
+        durationMs: Math.round(performance.now() - started), cachedFiles, skippedFiles: skipped.length,
+      },
+      chains,
+      skipped,
+      notAnalysed,
+    },
+    graph,
+    models,
+    facts,
+  };
+}

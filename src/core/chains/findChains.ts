@@ -1,0 +1,250 @@
+// Chains: from each acquisition site, the calls made while held, and the cheapest path through
+// callees to a sink with the hold still in place. Paths are found by one reverse search per
+// sink over "held-through" call sites (calls a function makes before any release of what its
+// caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
+import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
+import { packRef, unpackRef } from '../graph/callGraph';
+import type { Chain, ChainHop } from '../model/chain';
+import type { CallSite } from '../model/facts';
+import { analyzeFlow, ENTRY } from '../rules/heldState';
+import type { RuleModel } from '../rules/summaries';
+
+const DIRECT_COST = 1;
+const POINTER_COST = 1000;
+
+interface Step {
+  /** The call taken from this node towards the sink. */
+  ref: CallRef;
+  /** The node it reaches, or undefined when the call is the sink itself. */
+  target: FunctionNode | undefined;
+  cost: number;
+}
+
+export interface ChainSearchStats {
+  acquisitionSites: number;
+  heldCalls: number;
+  pointerCallsUnresolved: number;
+}
+
+export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Chain[]; stats: ChainSearchStats } {
+  const { graph, sinks } = model;
+  const heldThrough = heldThroughIndex(model);
+  const stepsBySink = new Map<string, Map<number, Step>>();
+  for (const sink of sinks) {
+    signal?.throwIfAborted();
+    stepsBySink.set(sink, reverseSearch(graph, sink, sinks, heldThrough, model.exempt));
+  }
+
+  const best = new Map<string, { chain: Chain; cost: number; order: string }>();
+  const stats: ChainSearchStats = { acquisitionSites: 0, heldCalls: 0, pointerCallsUnresolved: 0 };
+  for (const node of graph.nodes) {
+    if (model.sinks.has(node.name) || model.primitiveAcquire.has(node.name)) continue;
+    node.bodies.forEach((body, b) => {
+      const effectOf = (i: number) => model.effect(body, i);
+      const acquiring = body.fact.calls.some((_, i) => effectOf(i)?.acquire !== undefined);
+      if (!acquiring) return;
+      signal?.throwIfAborted();
+      const flow = analyzeFlow(body.fact, effectOf, false);
+      const sites = new Set<number>();
+      flow.heldBy.forEach((holders, c) => {
+        if (holders === undefined) return;
+        const call = body.fact.calls[c]!;
+        for (const acq of holders) {
+          if (acq === ENTRY || acq < 0) continue;
+          sites.add(acq);
+          stats.heldCalls++;
+          if (call.kind === 'pointer') stats.pointerCallsUnresolved++;
+          for (const sink of sinks) {
+            const found = chainFrom(model, node, b, body, acq, c, call, sink, stepsBySink.get(sink)!);
+            if (found === undefined) continue;
+            const key = `${node.key}\u0000${acq}\u0000${sink}\u0000${found.chain.hops[0]!.callee}`;
+            const order = `${body.file}:${String(call.line).padStart(7, '0')}`;
+            const prev = best.get(key);
+            if (prev === undefined || found.cost < prev.cost || (found.cost === prev.cost && order < prev.order)) best.set(key, { ...found, order });
+          }
+        }
+      });
+      stats.acquisitionSites += sites.size;
+    });
+  }
+  return { chains: assignIds([...best.values()].map((v) => v.chain)), stats };
+}
+
+function chainFrom(
+  model: RuleModel, node: FunctionNode, bodyIndex: number, body: FunctionBody, acq: number, callIndex: number,
+  call: CallSite, sink: string, steps: Map<number, Step>,
+): { chain: Chain; cost: number } | undefined {
+  const { graph } = model;
+  const acqCall = body.fact.calls[acq]!;
+  const firstRef = packRef(node.index, bodyIndex, callIndex);
+  let first: Step | undefined;
+  if (model.exempt(call)) return undefined;
+  if (call.kind === 'direct' && call.callee === sink) {
+    first = { ref: firstRef, target: undefined, cost: DIRECT_COST };
+  } else if (call.kind !== 'direct' || !model.sinks.has(call.callee)) {
+    for (const t of graph.resolveCall(body.file, call)) {
+      const rest = steps.get(t.node.index);
+      if (rest === undefined) continue;
+      const cost = rest.cost + (t.via === 'direct' ? DIRECT_COST : POINTER_COST);
+      if (first === undefined || cost < first.cost) first = { ref: firstRef, target: t.node, cost };
+    }
+  }
+  if (first === undefined) return undefined;
+  const hops: ChainHop[] = [];
+  let step: Step | undefined = first;
+  const visited = new Set<number>();
+  while (step !== undefined) {
+    const at = graph.callAt(step.ref);
+    hops.push(hopOf(graph, at.node, at.body, at.call, step.target, sink));
+    if (step.target === undefined || visited.has(step.target.index)) break;
+    visited.add(step.target.index);
+    step = steps.get(step.target.index);
+  }
+  const acquireWhen = model.effect(body, acq)?.acquire;
+  const chain: Chain = {
+    id: '',
+    rule: model.rule.id,
+    acquire: {
+      function: node.name, call: acqCall.callee, file: body.file, line: acqCall.line, column: acqCall.column,
+      ...(acquireWhen !== undefined && acquireWhen !== 'always' && !model.primitiveAcquire.has(acqCall.callee) ? { condition: `on ${acquireWhen} return` } : {}),
+    },
+    hops,
+    sink,
+    indirect: hops.some((h) => h.via !== 'direct'),
+  };
+  return { chain, cost: first.cost };
+}
+
+function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call: CallSite, target: FunctionNode | undefined, sink: string): ChainHop {
+  const hop: ChainHop = {
+    caller: caller.name, callee: target?.name ?? sink, file: body.file, line: call.line, column: call.column, via: 'direct',
+  };
+  if (call.kind === 'field' && target !== undefined) {
+    const resolved = graph.resolveField(call.callee, call.receiverType);
+    hop.via = `->${call.callee}`;
+    hop.candidates = resolved.length;
+    const t = resolved[0]?.structType;
+    if (t !== undefined) hop.structType = t;
+  }
+  return hop;
+}
+
+/** Call indices of each body that still run under the caller's hold (undefined: all of them). */
+function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, call: number) => boolean {
+  const memo = new Map<number, (Set<number> | undefined)[]>();
+  return (node, b, c) => {
+    let perBody = memo.get(node.index);
+    if (perBody === undefined) {
+      perBody = node.bodies.map((body) => {
+        const effectOf = (i: number) => model.effect(body, i);
+        if (!body.fact.calls.some((_, i) => effectOf(i)?.release !== undefined)) return undefined;
+        const flow = analyzeFlow(body.fact, effectOf, true);
+        const held = new Set<number>();
+        flow.heldBy.forEach((holders, i) => {
+          if (holders?.has(ENTRY) === true) held.add(i);
+        });
+        return held;
+      });
+      memo.set(node.index, perBody);
+    }
+    const set = perBody[b];
+    return set === undefined || set.has(c);
+  };
+}
+
+/** Cheapest next step towards `sink` for every node that can reach it under the hold. */
+function reverseSearch(
+  graph: CallGraph, sink: string, sinks: ReadonlySet<string>,
+  heldThrough: (node: FunctionNode, body: number, call: number) => boolean,
+  exempt: (call: CallSite) => boolean,
+): Map<number, Step> {
+  const steps = new Map<number, Step>();
+  const heap = new MinHeap();
+  const offer = (ref: CallRef, target: FunctionNode | undefined, cost: number): void => {
+    const at = graph.callAt(ref);
+    if (exempt(at.call) || !heldThrough(at.node, unpackRef(ref).body, at.callIndex)) return;
+    const prev = steps.get(at.node.index);
+    if (prev !== undefined && prev.cost <= cost) return;
+    steps.set(at.node.index, { ref, target, cost });
+    heap.push(cost, at.node.index);
+  };
+  for (const ref of graph.directCallsTo(sink)) offer(ref, undefined, DIRECT_COST);
+  const done = new Set<number>();
+  while (heap.size > 0) {
+    const [cost, index] = heap.pop()!;
+    if (done.has(index) || steps.get(index)?.cost !== cost) continue;
+    done.add(index);
+    const node = graph.nodes[index]!;
+    // A path stops at the first sink it meets.
+    if (sinks.has(node.name)) continue;
+    for (const ref of graph.directCallsTo(node.name)) {
+      const at = graph.callAt(ref);
+      if (graph.resolveName(at.body.file, node.name).includes(node)) offer(ref, node, cost + DIRECT_COST);
+    }
+    for (const field of graph.fieldsStoring(node)) {
+      for (const ref of graph.fieldCallsOf(field)) {
+        const at = graph.callAt(ref);
+        if (graph.resolveField(field, at.call.receiverType).some((t) => t.node === node)) offer(ref, node, cost + POINTER_COST);
+      }
+    }
+  }
+  return steps;
+}
+
+/** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */
+function assignIds(chains: Chain[]): Chain[] {
+  chains.sort((a, b) => a.acquire.file.localeCompare(b.acquire.file) || a.acquire.line - b.acquire.line || a.sink.localeCompare(b.sink) || a.hops[0]!.callee.localeCompare(b.hops[0]!.callee));
+  const used = new Map<string, number>();
+  for (const c of chains) {
+    const base = [c.rule, c.acquire.function, c.acquire.call, c.hops[0]!.callee, c.sink].join('/');
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    c.id = n === 1 ? base : `${base}#${n}`;
+  }
+  return chains;
+}
+
+class MinHeap {
+  private readonly costs: number[] = [];
+  private readonly values: number[] = [];
+  get size(): number {
+    return this.costs.length;
+  }
+  push(cost: number, value: number): void {
+    this.costs.push(cost);
+    this.values.push(value);
+    let i = this.costs.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.costs[p]! <= cost) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+  pop(): [number, number] | undefined {
+    if (this.costs.length === 0) return undefined;
+    const top: [number, number] = [this.costs[0]!, this.values[0]!];
+    const lastCost = this.costs.pop()!;
+    const lastValue = this.values.pop()!;
+    if (this.costs.length > 0) {
+      this.costs[0] = lastCost;
+      this.values[0] = lastValue;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < this.costs.length && this.costs[l]! < this.costs[m]!) m = l;
+        if (r < this.costs.length && this.costs[r]! < this.costs[m]!) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top;
+  }
+  private swap(a: number, b: number): void {
+    [this.costs[a], this.costs[b]] = [this.costs[b]!, this.costs[a]!];
+    [this.values[a], this.values[b]] = [this.values[b]!, this.values[a]!];
+  }
+}

@@ -1,0 +1,612 @@
+// Walks one function body: records its call sites in evaluation order, its control flow
+// (branches, loops, switch, goto, return) and the field assignments it makes.
+import type { Node } from 'web-tree-sitter';
+import type { CallSite, EdgeCondition, FieldAssignment, ReturnValue } from '../model/facts';
+import { FlowBuilder } from './flowBuilder';
+import {
+  compactText, declaredName, isConditionWrapper, isTrueLiteral, isZeroLiteral, typeName, unwrapExpression,
+} from './syntax';
+
+/** Names of variables in scope mapped to their struct type (or '' when not a struct). */
+export type Scope = Map<string, string>;
+
+/** A condition's meaning: the tested subject and whether "true" means "subject non-zero". */
+interface Test {
+  subject: string;
+  positive: boolean;
+}
+
+interface LoopTargets {
+  breakTo: number;
+  continueTo: number | undefined;
+}
+
+/** Macro loops such as `list_for_each_entry(pos, head, member) { ... }`. */
+const FOREACH_MACRO = /for_each|_foreach|^foreach/;
+
+/** Operators that do not evaluate their operand. */
+const UNEVALUATED = new Set(['sizeof_expression', 'alignof_expression', 'offsetof_expression', 'type_descriptor', 'string_literal', 'concatenated_string', 'char_literal', 'number_literal']);
+
+export class BodyWalker {
+  readonly calls: CallSite[] = [];
+  readonly flow = new FlowBuilder();
+  errors = 0;
+  private readonly callIndex = new Map<number, number>();
+  private readonly loops: LoopTargets[] = [];
+  private readonly switches: number[] = [];
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly globals: Scope,
+    private readonly fieldAssignments: FieldAssignment[],
+  ) {}
+
+  // ---- statements -------------------------------------------------------------------
+
+  statement(node: Node): void {
+    switch (node.type) {
+      case 'compound_statement':
+        this.statementList(node, 0);
+        return;
+      case 'expression_statement':
+        for (let i = 0; i < node.namedChildCount; i++) this.expression(node.namedChild(i)!);
+        return;
+      case 'declaration':
+        this.declaration(node);
+        return;
+      case 'if_statement':
+        this.ifStatement(node);
+        return;
+      case 'while_statement':
+        this.whileStatement(node);
+        return;
+      case 'do_statement':
+        this.doStatement(node);
+        return;
+      case 'for_statement':
+        this.forStatement(node);
+        return;
+      case 'switch_statement':
+        this.switchStatement(node);
+        return;
+      case 'case_statement':
+        this.caseStatement(node);
+        return;
+      case 'return_statement':
+        this.returnStatement(node);
+        return;
+      case 'goto_statement':
+        this.flow.goto(node.childForFieldName('label')?.text ?? '');
+        return;
+      case 'labeled_statement':
+        this.labeledStatement(node);
+        return;
+      case 'break_statement': {
+        const target = this.loops[this.loops.length - 1];
+        if (target !== undefined) this.flow.edgeTo(target.breakTo);
+        this.flow.stop();
+        return;
+      }
+      case 'continue_statement': {
+        const target = [...this.loops].reverse().find((l) => l.continueTo !== undefined);
+        if (target?.continueTo !== undefined) this.flow.edgeTo(target.continueTo);
+        this.flow.stop();
+        return;
+      }
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_elifdef':
+      case 'preproc_else':
+        this.preprocBranch(node);
+        return;
+      case 'ERROR':
+        this.errors++;
+        this.statementList(node, 0);
+        return;
+      case 'comment':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_call':
+      case 'preproc_include':
+      case 'type_definition':
+      case 'struct_specifier':
+      case 'union_specifier':
+      case 'enum_specifier':
+        return;
+      default:
+        if (node.isMissing) return;
+        this.expression(node);
+    }
+  }
+
+  /** Children from `start` on, recognising `for_each_macro(...) { body }` as a loop. */
+  private statementList(node: Node, start: number): void {
+    const n = node.namedChildCount;
+    for (let i = start; i < n; i++) {
+      const child = node.namedChild(i)!;
+      const next = i + 1 < n ? node.namedChild(i + 1) : null;
+      const macro = this.foreachMacroCall(child);
+      if (macro !== undefined && next !== null && isStatement(next)) {
+        this.macroLoop(macro, next);
+        i++;
+        continue;
+      }
+      this.statement(child);
+    }
+  }
+
+  private foreachMacroCall(node: Node): Node | undefined {
+    if (node.type !== 'expression_statement') return undefined;
+    const call = node.namedChild(0);
+    if (call?.type !== 'call_expression') return undefined;
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier' || !FOREACH_MACRO.test(fn.text)) return undefined;
+    // A real statement ends with ';': the macro form has a MISSING one.
+    const last = node.child(node.childCount - 1);
+    return last !== null && last.type === ';' && !last.isMissing ? undefined : call;
+  }
+
+  private macroLoop(header: Node, body: Node): void {
+    const head = this.flow.newBlock();
+    this.flow.edgeTo(head);
+    this.flow.moveTo(head);
+    const args = header.childForFieldName('arguments');
+    if (args !== null) this.expression(args);
+    this.loopBody(head, body, head, undefined);
+  }
+
+  /** Body of a loop whose head is `head`: may run (edge head->body) or not (head->exit). */
+  private loopBody(head: number, body: Node, continueTo: number, test: Test | undefined, infinite = false): void {
+    const bodyBlock = this.flow.newBlock();
+    const exitBlock = this.flow.newBlock();
+    this.flow.edge(head, bodyBlock, test && cond(test, true));
+    if (!infinite) this.flow.edge(head, exitBlock, test && cond(test, false));
+    this.loops.push({ breakTo: exitBlock, continueTo });
+    this.flow.moveTo(bodyBlock);
+    this.statement(body);
+    this.flow.edgeTo(continueTo);
+    this.loops.pop();
+    this.flow.moveTo(exitBlock);
+  }
+
+  private declaration(node: Node): void {
+    const type = typeName(node.childForFieldName('type'));
+    for (let i = 0; i < node.namedChildCount; i++) {
+      const d = node.namedChild(i)!;
+      if (d.type !== 'init_declarator' && d.type !== 'identifier' && d.type !== 'pointer_declarator' && d.type !== 'array_declarator' && d.type !== 'function_declarator') continue;
+      const declared = declaredName(d);
+      if (declared === undefined) continue;
+      this.scope.set(declared.name, declared.isFunction ? '' : type ?? '');
+      if (d.type === 'init_declarator') {
+        const value = d.childForFieldName('value');
+        if (value === null) continue;
+        if (value.type === 'initializer_list') {
+          collectInitializers(value, type, this.fieldAssignments);
+          this.expression(value);
+          continue;
+        }
+        this.assignFrom(declared.name, value);
+      }
+    }
+  }
+
+  private ifStatement(node: Node): void {
+    const test = this.condition(node.childForFieldName('condition'));
+    const from = this.flow.cursor;
+    const thenBlock = this.flow.newBlock();
+    const elseBlock = this.flow.newBlock();
+    this.flow.edge(from, thenBlock, test && cond(test, true));
+    this.flow.edge(from, elseBlock, test && cond(test, false));
+    const join = this.flow.newBlock();
+    this.flow.moveTo(thenBlock);
+    const consequence = node.childForFieldName('consequence');
+    if (consequence !== null) this.statement(consequence);
+    this.flow.edgeTo(join);
+    this.flow.moveTo(elseBlock);
+    const alternative = node.childForFieldName('alternative');
+    if (alternative !== null) {
+      // else_clause wraps the statement
+      for (let i = 0; i < alternative.namedChildCount; i++) this.statement(alternative.namedChild(i)!);
+    }
+    this.flow.edgeTo(join);
+    this.flow.moveTo(join);
+  }
+
+  private whileStatement(node: Node): void {
+    const head = this.flow.newBlock();
+    this.flow.edgeTo(head);
+    this.flow.moveTo(head);
+    const condition = node.childForFieldName('condition');
+    const infinite = condition !== null && isTrueLiteral(condition);
+    const test = this.condition(condition);
+    const body = node.childForFieldName('body');
+    if (body !== null) this.loopBody(head, body, head, test, infinite);
+  }
+
+  private doStatement(node: Node): void {
+    const bodyBlock = this.flow.newBlock();
+    const condBlock = this.flow.newBlock();
+    const exitBlock = this.flow.newBlock();
+    this.flow.edgeTo(bodyBlock);
+    this.flow.moveTo(bodyBlock);
+    this.loops.push({ breakTo: exitBlock, continueTo: condBlock });
+    const body = node.childForFieldName('body');
+    if (body !== null) this.statement(body);
+    this.loops.pop();
+    this.flow.edgeTo(condBlock);
+    this.flow.moveTo(condBlock);
+    const condition = node.childForFieldName('condition');
+    const once = condition !== null && isZeroLiteral(condition);
+    const test = this.condition(condition);
+    if (!once) this.flow.edge(condBlock, bodyBlock, test && cond(test, true));
+    this.flow.edge(condBlock, exitBlock, test && !once ? cond(test, false) : undefined);
+    this.flow.moveTo(exitBlock);
+  }
+
+  private forStatement(node: Node): void {
+    const init = node.childForFieldName('initializer');
+    if (init !== null) this.statement(init);
+    const head = this.flow.newBlock();
+    this.flow.edgeTo(head);
+    this.flow.moveTo(head);
+    const condition = node.childForFieldName('condition');
+    const test = this.condition(condition);
+    const update = node.childForFieldName('update');
+    const updateBlock = this.flow.newBlock();
+    const body = node.childForFieldName('body');
+    if (body === null) return;
+    // The update runs after the body and before the next test.
+    const saved = this.flow;
+    this.loopBody(head, body, updateBlock, test, condition === null || isTrueLiteral(condition));
+    const exit = saved.cursor;
+    saved.moveTo(updateBlock);
+    if (update !== null) this.expression(update);
+    saved.edgeTo(head);
+    saved.moveTo(exit);
+  }
+
+  private switchStatement(node: Node): void {
+    this.condition(node.childForFieldName('condition'));
+    const from = this.flow.cursor;
+    const exitBlock = this.flow.newBlock();
+    this.switches.push(from);
+    this.loops.push({ breakTo: exitBlock, continueTo: undefined });
+    this.flow.stop();
+    const body = node.childForFieldName('body');
+    let hasDefault = false;
+    if (body !== null) {
+      for (let i = 0; i < body.namedChildCount; i++) {
+        const child = body.namedChild(i)!;
+        if (child.type === 'case_statement' && child.childForFieldName('value') === null) hasDefault = true;
+        this.statement(child);
+      }
+    }
+    this.flow.edgeTo(exitBlock);
+    if (!hasDefault) this.flow.edge(from, exitBlock);
+    this.loops.pop();
+    this.switches.pop();
+    this.flow.moveTo(exitBlock);
+  }
+
+  private caseStatement(node: Node): void {
+    const caseBlock = this.flow.newBlock();
+    this.flow.edgeTo(caseBlock); // fall-through from the previous case
+    const from = this.switches[this.switches.length - 1];
+    if (from !== undefined) this.flow.edge(from, caseBlock);
+    this.flow.moveTo(caseBlock);
+    const value = node.childForFieldName('value');
+    for (let i = 0; i < node.namedChildCount; i++) {
+      const child = node.namedChild(i)!;
+      if (value !== null && child.id === value.id) continue;
+      this.statement(child);
+    }
+  }
+
+  private returnStatement(node: Node): void {
+    const valueNode = node.namedChild(0);
+    let value: ReturnValue = { kind: 'none' };
+    if (valueNode !== null) {
+      const call = this.expression(valueNode);
+      value = this.returnValue(valueNode, call);
+    }
+    this.flow.exit(value);
+  }
+
+  private returnValue(node: Node, call: number | undefined): ReturnValue {
+    const n = unwrapExpression(node);
+    if (n.type === 'call_expression' && call !== undefined) return { kind: 'call', call };
+    if (n.type === 'identifier') {
+      if (n.text === 'NULL' || n.text === 'false') return { kind: 'const', zero: true };
+      if (n.text === 'true') return { kind: 'const', zero: false };
+      return { kind: 'var', name: n.text };
+    }
+    if (n.type === 'number_literal') return { kind: 'const', zero: isZeroLiteral(n) };
+    if (n.type === 'true') return { kind: 'const', zero: false };
+    if (n.type === 'false' || n.type === 'null') return { kind: 'const', zero: true };
+    // -EINVAL, -ENOMEM: error codes are non-zero.
+    if (n.type === 'unary_expression' && n.child(0)?.type === '-') return { kind: 'const', zero: false };
+    return { kind: 'other' };
+  }
+
+  private labeledStatement(node: Node): void {
+    const label = node.childForFieldName('label')?.text ?? '';
+    const block = this.flow.labelBlock(label);
+    this.flow.edgeTo(block);
+    this.flow.moveTo(block);
+    for (let i = 0; i < node.namedChildCount; i++) {
+      const child = node.namedChild(i)!;
+      if (child.type === 'statement_identifier') continue;
+      this.statement(child);
+    }
+  }
+
+  /** `#if A ... #else ... #endif` inside a body: either branch may be compiled. */
+  private preprocBranch(node: Node): void {
+    const from = this.flow.cursor;
+    const join = this.flow.newBlock();
+    const alternative = node.childForFieldName('alternative');
+    const taken = this.flow.newBlock();
+    this.flow.edge(from, taken);
+    this.flow.moveTo(taken);
+    for (let i = 0; i < node.namedChildCount; i++) {
+      const child = node.namedChild(i)!;
+      const field = child.id === alternative?.id || child.id === node.childForFieldName('condition')?.id || child.id === node.childForFieldName('name')?.id;
+      if (!field) this.statement(child);
+    }
+    this.flow.edgeTo(join);
+    if (alternative !== null) {
+      const other = this.flow.newBlock();
+      this.flow.edge(from, other);
+      this.flow.moveTo(other);
+      this.preprocBranch(alternative);
+      this.flow.edgeTo(join);
+    } else {
+      this.flow.edge(from, join);
+    }
+    this.flow.moveTo(join);
+  }
+
+  // ---- expressions ------------------------------------------------------------------
+
+  /** Records the calls of an expression in evaluation order; returns the index of its own call. */
+  expression(node: Node): number | undefined {
+    switch (node.type) {
+      case 'call_expression':
+        return this.callExpression(node);
+      case 'assignment_expression':
+        this.assignment(node);
+        return undefined;
+      case 'update_expression': {
+        const arg = node.childForFieldName('argument');
+        if (arg?.type === 'identifier') this.flow.emit({ kind: 'kill', variable: arg.text });
+        return undefined;
+      }
+      case 'compound_statement':
+        // GNU statement expression `({ ... })`
+        this.statement(node);
+        return undefined;
+      case 'identifier':
+      case 'field_identifier':
+      case 'comment':
+        return undefined;
+      case 'ERROR':
+        this.errors++;
+        this.statementList(node, 0);
+        return undefined;
+      default: {
+        if (UNEVALUATED.has(node.type)) return undefined;
+        let own: number | undefined;
+        for (let i = 0; i < node.namedChildCount; i++) {
+          const r = this.expression(node.namedChild(i)!);
+          if (node.type === 'parenthesized_expression') own = r;
+        }
+        return own;
+      }
+    }
+  }
+
+  private callExpression(node: Node): number | undefined {
+    const fn = node.childForFieldName('function');
+    const args = node.childForFieldName('arguments');
+    if (fn === null) return undefined;
+    if (fn.type === 'identifier' && isConditionWrapper(fn.text)) {
+      let own: number | undefined;
+      if (args !== null) for (let i = 0; i < args.namedChildCount; i++) own = this.expression(args.namedChild(i)!);
+      return own;
+    }
+    if (fn.type !== 'identifier') this.expression(fn);
+    if (args !== null) for (let i = 0; i < args.namedChildCount; i++) this.expression(args.namedChild(i)!);
+    const site = this.callSite(fn, args);
+    if (site === undefined) return undefined;
+    const index = this.calls.length;
+    this.calls.push(site);
+    this.callIndex.set(node.id, index);
+    this.flow.emit({ kind: 'call', call: index });
+    return index;
+  }
+
+  private callSite(fn: Node, args: Node | null): CallSite | undefined {
+    const argText = args === null ? '' : compactText(args.text.slice(1, -1));
+    const target = unwrapExpression(fn);
+    const callee = target.type === 'pointer_expression' ? unwrapExpression(target.childForFieldName('argument') ?? target) : target;
+    if (callee.type === 'identifier') {
+      const local = this.scope.has(callee.text);
+      return {
+        kind: local ? 'pointer' : 'direct', callee: callee.text,
+        line: callee.startPosition.row + 1, column: callee.startPosition.column + 1, args: argText,
+      };
+    }
+    if (callee.type === 'field_expression') {
+      const field = callee.childForFieldName('field');
+      const object = callee.childForFieldName('argument');
+      if (field === null) return undefined;
+      const site: CallSite = {
+        kind: 'field', callee: field.text,
+        line: field.startPosition.row + 1, column: field.startPosition.column + 1, args: argText,
+      };
+      const receiver = object === null ? undefined : this.typePath(object);
+      if (receiver !== undefined) site.receiverType = receiver;
+      return site;
+    }
+    return {
+      kind: 'pointer', callee: compactText(callee.text, 60),
+      line: callee.startPosition.row + 1, column: callee.startPosition.column + 1, args: argText,
+    };
+  }
+
+  /** `in->f_op` -> `file.f_op` when `in` is declared `struct file *in`. */
+  private typePath(node: Node): string | undefined {
+    const n = unwrapExpression(node);
+    switch (n.type) {
+      case 'identifier': {
+        const t = this.scope.get(n.text) ?? this.globals.get(n.text);
+        return t === undefined || t === '' ? undefined : t;
+      }
+      case 'field_expression': {
+        const base = n.childForFieldName('argument');
+        const field = n.childForFieldName('field');
+        if (base === null || field === null) return undefined;
+        const path = this.typePath(base);
+        return path === undefined ? undefined : `${path}.${field.text}`;
+      }
+      case 'subscript_expression':
+      case 'pointer_expression': {
+        const base = n.childForFieldName('argument');
+        return base === null ? undefined : this.typePath(base);
+      }
+      default:
+        if (node.type === 'cast_expression') {
+          const t = node.childForFieldName('type')?.childForFieldName('type');
+          return typeName(t ?? null);
+        }
+        return undefined;
+    }
+  }
+
+  private assignment(node: Node): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    const op = node.childForFieldName('operator')?.text ?? node.child(1)?.text;
+    if (left === null || right === null) return;
+    if (left.type === 'identifier' && op === '=') {
+      this.assignFrom(left.text, right);
+      return;
+    }
+    this.expression(right);
+    if (left.type === 'identifier') {
+      this.flow.emit({ kind: 'kill', variable: left.text });
+      return;
+    }
+    this.expression(left);
+    const value = unwrapExpression(right);
+    if (left.type === 'field_expression' && value.type === 'identifier') {
+      const field = left.childForFieldName('field');
+      const object = left.childForFieldName('argument');
+      if (field !== null) {
+        const a: FieldAssignment = { field: field.text, fn: value.text, line: left.startPosition.row + 1 };
+        const t = object === null ? undefined : this.typePath(object);
+        if (t !== undefined) a.structType = t;
+        this.fieldAssignments.push(a);
+      }
+    }
+  }
+
+  private assignFrom(variable: string, value: Node): void {
+    const call = this.expression(value);
+    if (call !== undefined && unwrapExpression(value).type === 'call_expression') {
+      this.calls[call]!.assignedTo = variable;
+    } else {
+      this.flow.emit({ kind: 'kill', variable });
+    }
+  }
+
+  /** Walks a condition's calls and works out what it tests. */
+  private condition(node: Node | null): Test | undefined {
+    if (node === null) return undefined;
+    this.expression(node);
+    return this.test(node);
+  }
+
+  private test(node: Node): Test | undefined {
+    const n = unwrapExpression(node);
+    switch (n.type) {
+      case 'unary_expression': {
+        const arg = n.childForFieldName('argument');
+        if (n.child(0)?.type !== '!' || arg === null) return undefined;
+        const t = this.test(arg);
+        return t && { subject: t.subject, positive: !t.positive };
+      }
+      case 'call_expression': {
+        const fn = n.childForFieldName('function');
+        const args = n.childForFieldName('arguments');
+        if (fn?.type === 'identifier' && isConditionWrapper(fn.text)) {
+          const arg = args?.namedChild(0);
+          return arg ? this.test(arg) : undefined;
+        }
+        const index = this.callIndex.get(n.id);
+        return index === undefined ? undefined : { subject: `c:${index}`, positive: true };
+      }
+      case 'identifier':
+        return { subject: `v:${n.text}`, positive: true };
+      case 'assignment_expression': {
+        const left = n.childForFieldName('left');
+        return left?.type === 'identifier' ? { subject: `v:${left.text}`, positive: true } : undefined;
+      }
+      case 'binary_expression': {
+        const left = n.childForFieldName('left');
+        const right = n.childForFieldName('right');
+        const op = n.childForFieldName('operator')?.text ?? n.child(1)?.text;
+        if (left === null || right === null) return undefined;
+        const [subject, zero] = isZeroLiteral(right) ? [left, right] : isZeroLiteral(left) ? [right, left] : [undefined, undefined];
+        if (subject === undefined || zero === undefined) return undefined;
+        const t = this.test(subject);
+        if (t === undefined) return undefined;
+        // `x < 0` is the error (non-zero) case of an error-code return; `x >= 0` the success.
+        if (op === '!=' || op === '<' || op === '>') return t;
+        if (op === '==' || op === '>=' || op === '<=') return { subject: t.subject, positive: !t.positive };
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+function cond(test: Test, branchTaken: boolean): EdgeCondition {
+  return { subject: test.subject, nonzero: test.positive === branchTaken };
+}
+
+function isStatement(node: Node): boolean {
+  return node.type.endsWith('_statement') || node.type === 'declaration';
+}
+
+/** `.field = fn` pairs of an initializer list; nested lists without a designator keep the type. */
+export function collectInitializers(list: Node, structType: string | undefined, out: FieldAssignment[]): void {
+  for (let i = 0; i < list.namedChildCount; i++) {
+    const item = list.namedChild(i)!;
+    if (item.type === 'initializer_list') {
+      collectInitializers(item, structType, out);
+      continue;
+    }
+    if (item.type !== 'initializer_pair') continue;
+    const designator = item.childForFieldName('designator');
+    const value = item.childForFieldName('value');
+    if (designator === null || value === null) continue;
+    const field = designator.type === 'field_designator' ? designator.namedChild(0)?.text : undefined;
+    if (field === undefined) {
+      if (value.type === 'initializer_list') collectInitializers(value, structType, out);
+      continue;
+    }
+    if (value.type === 'initializer_list') {
+      collectInitializers(value, undefined, out);
+      continue;
+    }
+    let v = unwrapExpression(value);
+    if (v.type === 'pointer_expression' && v.child(0)?.type === '&') v = unwrapExpression(v.childForFieldName('argument') ?? v);
+    if (v.type !== 'identifier') continue;
+    const a: FieldAssignment = { field, fn: v.text, line: item.startPosition.row + 1 };
+    if (structType !== undefined) a.structType = structType;
+    out.push(a);
+  }
+}

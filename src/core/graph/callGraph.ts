@@ -1,0 +1,184 @@
+// The whole-tree call graph: function nodes (one per global name, one per static function
+// of a file, alternatives under #ifdef folded into one node) and resolution of call sites
+// to nodes, through names and through function pointers stored in struct fields.
+import type { CallSite, FileFacts, FunctionFact } from '../model/facts';
+
+export interface FunctionBody {
+  file: string;
+  fact: FunctionFact;
+}
+
+export interface FunctionNode {
+  index: number;
+  /** `name` for global functions, `file::name` for static ones. */
+  key: string;
+  name: string;
+  bodies: FunctionBody[];
+}
+
+export interface CallTarget {
+  node: FunctionNode;
+  /** `direct`, or `->field` for a call through a function pointer field. */
+  via: string;
+  candidates?: number;
+  structType?: string;
+}
+
+interface FieldStore {
+  fn: string;
+  file: string;
+  structType?: string;
+}
+
+/** A call site packed into one number: (node index, body index, call index). */
+export type CallRef = number;
+const BODY_BITS = 16;
+const CALL_BITS = 65536;
+
+export function packRef(node: number, body: number, call: number): CallRef {
+  return (node * BODY_BITS + body) * CALL_BITS + call;
+}
+
+export function unpackRef(ref: CallRef): { node: number; body: number; call: number } {
+  const call = ref % CALL_BITS;
+  const rest = (ref - call) / CALL_BITS;
+  const body = rest % BODY_BITS;
+  return { node: (rest - body) / BODY_BITS, body, call };
+}
+
+export class CallGraph {
+  readonly nodes: FunctionNode[] = [];
+  private readonly byKey = new Map<string, FunctionNode>();
+  private readonly staticsByFile = new Map<string, Map<string, FunctionNode>>();
+  private readonly headerStatics = new Map<string, FunctionNode[]>();
+  private readonly fieldStores = new Map<string, FieldStore[]>();
+  private readonly fieldTypes = new Map<string, string>();
+  private readonly directByName = new Map<string, CallRef[]>();
+  private readonly fieldCalls = new Map<string, CallRef[]>();
+  private readonly fieldTargets = new Map<string, CallTarget[]>();
+  private storedFields: Map<number, Set<string>> | undefined;
+  /** Field calls whose object type was shown by the source but had no stores of its own. */
+  unresolvedPointerCalls = 0;
+
+  constructor(files: readonly FileFacts[]) {
+    for (const f of files) {
+      for (const fact of f.functions) this.addBody(f.file, fact);
+      for (const a of f.fieldAssignments) {
+        const list = this.fieldStores.get(a.field) ?? [];
+        list.push(a.structType === undefined ? { fn: a.fn, file: f.file } : { fn: a.fn, file: f.file, structType: a.structType });
+        this.fieldStores.set(a.field, list);
+      }
+      for (const s of f.structFields) this.fieldTypes.set(`${s.struct}.${s.field}`, s.type);
+    }
+    for (const node of this.nodes) {
+      node.bodies.forEach((body, b) => {
+        body.fact.calls.forEach((call, c) => {
+          const index = call.kind === 'direct' ? this.directByName : call.kind === 'field' ? this.fieldCalls : undefined;
+          if (index === undefined) return;
+          const list = index.get(call.callee);
+          const ref = packRef(node.index, b, c);
+          if (list === undefined) index.set(call.callee, [ref]);
+          else list.push(ref);
+        });
+      });
+    }
+  }
+
+  private addBody(file: string, fact: FunctionFact): void {
+    const key = fact.isStatic ? `${file}::${fact.name}` : fact.name;
+    let node = this.byKey.get(key);
+    if (node === undefined) {
+      node = { index: this.nodes.length, key, name: fact.name, bodies: [] };
+      this.nodes.push(node);
+      this.byKey.set(key, node);
+      if (fact.isStatic) {
+        const statics = this.staticsByFile.get(file) ?? new Map<string, FunctionNode>();
+        statics.set(fact.name, node);
+        this.staticsByFile.set(file, statics);
+        if (file.endsWith('.h')) {
+          const list = this.headerStatics.get(fact.name) ?? [];
+          list.push(node);
+          this.headerStatics.set(fact.name, list);
+        }
+      }
+    }
+    if (node.bodies.length < BODY_BITS) node.bodies.push({ file, fact });
+  }
+
+  node(key: string): FunctionNode | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** A name called from `file`: its own static first, then a global, then header inlines. */
+  resolveName(file: string, name: string): FunctionNode[] {
+    const own = this.staticsByFile.get(file)?.get(name);
+    if (own !== undefined) return [own];
+    const global = this.byKey.get(name);
+    if (global !== undefined) return [global];
+    return this.headerStatics.get(name) ?? [];
+  }
+
+  resolveCall(file: string, call: CallSite): CallTarget[] {
+    if (call.kind === 'direct') return this.resolveName(file, call.callee).map((node) => ({ node, via: 'direct' }));
+    if (call.kind === 'field') return this.resolveField(call.callee, call.receiverType);
+    return [];
+  }
+
+  /** Struct type at the end of a type path such as `file.f_op`, when every step is known. */
+  resolveTypePath(path: string): string | undefined {
+    const parts = path.split('.');
+    let type: string | undefined = parts[0];
+    for (let i = 1; i < parts.length && type !== undefined; i++) type = this.fieldTypes.get(`${type}.${parts[i]}`);
+    return type;
+  }
+
+  /** Functions that may be stored in `.field` of the receiver's struct type (all stores if unknown). */
+  resolveField(field: string, receiverType: string | undefined): CallTarget[] {
+    const type = receiverType === undefined ? undefined : this.resolveTypePath(receiverType);
+    const memo = `${field}@${type ?? ''}`;
+    const cached = this.fieldTargets.get(memo);
+    if (cached !== undefined) return cached;
+    const stores = this.fieldStores.get(field) ?? [];
+    let chosen = type === undefined ? [] : stores.filter((s) => s.structType === type);
+    const narrowed = chosen.length > 0;
+    if (!narrowed) chosen = stores;
+    const seen = new Set<FunctionNode>();
+    for (const s of chosen) for (const n of this.resolveName(s.file, s.fn)) seen.add(n);
+    const via = `->${field}`;
+    const targets = [...seen].map((node): CallTarget => (narrowed ? { node, via, candidates: seen.size, structType: type! } : { node, via, candidates: seen.size }));
+    this.fieldTargets.set(memo, targets);
+    return targets;
+  }
+
+  directCallsTo(name: string): readonly CallRef[] {
+    return this.directByName.get(name) ?? [];
+  }
+
+  fieldCallsOf(field: string): readonly CallRef[] {
+    return this.fieldCalls.get(field) ?? [];
+  }
+
+  /** The fields a function is stored in anywhere in the tree. */
+  fieldsStoring(node: FunctionNode): ReadonlySet<string> {
+    if (this.storedFields === undefined) {
+      this.storedFields = new Map();
+      for (const [field, stores] of this.fieldStores) {
+        for (const s of stores) {
+          for (const n of this.resolveName(s.file, s.fn)) {
+            const set = this.storedFields.get(n.index) ?? new Set<string>();
+            set.add(field);
+            this.storedFields.set(n.index, set);
+          }
+        }
+      }
+    }
+    return this.storedFields.get(node.index) ?? new Set();
+  }
+
+  callAt(ref: CallRef): { node: FunctionNode; body: FunctionBody; call: CallSite; callIndex: number } {
+    const { node, body, call } = unpackRef(ref);
+    const n = this.nodes[node]!;
+    const b = n.bodies[body]!;
+    return { node: n, body: b, call: b.fact.calls[call]!, callIndex: call };
+  }
+}

@@ -1,0 +1,96 @@
+// On-disk fact cache, like clangd's index shards: one shard per file content hash, and a
+// manifest that maps path + size + mtime to the hash so an unchanged tree is not even read.
+// Every shard carries a checksum of its payload: a corrupt shard is detected and rebuilt.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { FileFacts } from '../model/facts';
+
+/** Bump when facts change shape or meaning: old shards are then ignored. */
+export const FACTS_VERSION = 3;
+const CHECKSUM_BYTES = 20;
+
+export type ShardRead =
+  | { status: 'hit'; facts: FileFacts }
+  | { status: 'miss' }
+  | { status: 'corrupt'; reason: string };
+
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+function shardPath(dir: string, hash: string): string {
+  return join(dir, `v${FACTS_VERSION}`, hash.slice(0, 2), `${hash}.facts`);
+}
+
+export function readShard(dir: string, hash: string, file: string): ShardRead {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(shardPath(dir, hash));
+  } catch {
+    return { status: 'miss' };
+  }
+  if (bytes.length <= CHECKSUM_BYTES) return { status: 'corrupt', reason: 'truncated shard' };
+  const payload = bytes.subarray(CHECKSUM_BYTES);
+  const sum = createHash('sha1').update(payload).digest();
+  if (!sum.equals(bytes.subarray(0, CHECKSUM_BYTES))) return { status: 'corrupt', reason: 'checksum mismatch' };
+  try {
+    const facts = deserialize(payload) as FileFacts;
+    if (!Array.isArray(facts.functions) || !Array.isArray(facts.fieldAssignments)) return { status: 'corrupt', reason: 'unexpected shape' };
+    return { status: 'hit', facts: { ...facts, file } };
+  } catch (e) {
+    return { status: 'corrupt', reason: (e as Error).message };
+  }
+}
+
+export function writeShard(dir: string, hash: string, facts: FileFacts): void {
+  const path = shardPath(dir, hash);
+  const payload = serialize(facts);
+  const sum = createHash('sha1').update(payload).digest();
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, Buffer.concat([sum, payload]));
+  renameSync(tmp, path);
+}
+
+/** path -> [size, mtimeMs, content hash] */
+export type Manifest = Map<string, [number, number, string]>;
+
+interface ManifestFile {
+  version: number;
+  root: string;
+  files: Record<string, [number, number, string]>;
+}
+
+export function readManifest(dir: string, root: string): { manifest: Manifest; problem?: string } {
+  const path = join(dir, `v${FACTS_VERSION}`, 'manifest.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return { manifest: new Map() };
+  }
+  try {
+    const doc = JSON.parse(text) as ManifestFile;
+    if (doc.version !== FACTS_VERSION || doc.root !== root || typeof doc.files !== 'object' || doc.files === null) {
+      return { manifest: new Map(), problem: 'cache manifest is for another version or tree: rebuilt' };
+    }
+    const manifest: Manifest = new Map();
+    for (const [k, v] of Object.entries(doc.files)) {
+      if (Array.isArray(v) && v.length === 3 && typeof v[2] === 'string') manifest.set(k, v);
+    }
+    return { manifest };
+  } catch (e) {
+    return { manifest: new Map(), problem: `cache manifest is corrupt (${(e as Error).message}): rebuilt` };
+  }
+}
+
+export function writeManifest(dir: string, root: string, manifest: Manifest): void {
+  const path = join(dir, `v${FACTS_VERSION}`, 'manifest.json');
+  mkdirSync(dirname(path), { recursive: true });
+  const doc: ManifestFile = { version: FACTS_VERSION, root, files: Object.fromEntries(manifest) };
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(doc));
+  renameSync(tmp, path);
+}

@@ -1,0 +1,73 @@
+// One file through sources -> facts, with the cache in front. Runs in a worker thread or
+// in-process; either way the same code.
+import { readFileSync } from 'node:fs';
+import type { Parser } from 'web-tree-sitter';
+import { extractFileFacts } from '../facts/extractFileFacts';
+import { maskAnnotations } from '../facts/annotationMask';
+import type { FileFacts } from '../model/facts';
+import { decodeSource } from '../sources/textDecode';
+import { contentHash, readShard, writeShard } from './factCache';
+
+export interface FileJob {
+  rel: string;
+  abs: string;
+  /** Hash the manifest had for this path, when its size and mtime still match. */
+  knownHash?: string;
+}
+
+export interface FileOutcome {
+  rel: string;
+  hash?: string;
+  facts?: FileFacts;
+  cached: boolean;
+  /** Why the file was not analysed. */
+  skipped?: string;
+  /** Things worth telling the user even though the file was analysed. */
+  notes: string[];
+}
+
+/** Tree-sitter stops parsing after this long and we say so rather than hang on a pathological file. */
+const PARSE_TIMEOUT_MS = 20_000;
+
+export function processFile(job: FileJob, parser: Parser, cacheDir: string | undefined): FileOutcome {
+  const notes: string[] = [];
+  if (cacheDir !== undefined && job.knownHash !== undefined) {
+    const shard = readShard(cacheDir, job.knownHash, job.rel);
+    if (shard.status === 'hit') return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, notes };
+    if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(job.abs);
+  } catch (e) {
+    return { rel: job.rel, cached: false, skipped: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, notes };
+  }
+  const hash = contentHash(bytes);
+  if (cacheDir !== undefined && hash !== job.knownHash) {
+    const shard = readShard(cacheDir, hash, job.rel);
+    if (shard.status === 'hit') return { rel: job.rel, hash, facts: shard.facts, cached: true, notes };
+    if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
+  }
+  const decoded = decodeSource(bytes);
+  if (!decoded.ok) return { rel: job.rel, hash, cached: false, skipped: decoded.reason, notes };
+  if (decoded.replaced) notes.push('non-UTF-8 bytes replaced with U+FFFD');
+  const start = performance.now();
+  const tree = parser.parse(maskAnnotations(decoded.text), null, {
+    progressCallback: () => performance.now() - start > PARSE_TIMEOUT_MS,
+  });
+  if (tree === null) return { rel: job.rel, hash, cached: false, skipped: `parse gave up after ${PARSE_TIMEOUT_MS / 1000} s`, notes };
+  let facts: FileFacts;
+  try {
+    facts = extractFileFacts(job.rel, tree);
+  } finally {
+    tree.delete();
+  }
+  if (cacheDir !== undefined) {
+    try {
+      writeShard(cacheDir, hash, facts);
+    } catch (e) {
+      notes.push(`cache not written: ${(e as Error).message}`);
+    }
+  }
+  return { rel: job.rel, hash, facts, cached: false, notes };
+}

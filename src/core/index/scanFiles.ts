@@ -1,0 +1,107 @@
+// Runs every source file through processFile, in worker threads when there are several
+// files and jobs > 0, in-process otherwise. Results come back in a stable order.
+import { Worker } from 'node:worker_threads';
+import { createCParser, type WasmPaths } from '../parse/treeSitter';
+import type { SourceFile } from '../sources/workspaceWalk';
+import type { Manifest } from './factCache';
+import { processFile, type FileJob, type FileOutcome } from './fileTask';
+import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
+
+export interface ScanFilesOptions {
+  wasm: WasmPaths;
+  cacheDir: string | undefined;
+  manifest: Manifest;
+  /** Worker threads; 0 parses in this thread. */
+  jobs: number;
+  /** Path of the bundled scanWorker.js; required when jobs > 0. */
+  workerScript?: string;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const BATCH = 64;
+
+export async function scanFiles(files: readonly SourceFile[], options: ScanFilesOptions): Promise<FileOutcome[]> {
+  const jobs: FileJob[] = files.map((f) => {
+    const m = options.manifest.get(f.rel);
+    const job: FileJob = { rel: f.rel, abs: f.abs };
+    if (m !== undefined && m[0] === f.size && m[1] === f.mtimeMs) job.knownHash = m[2];
+    return job;
+  });
+  if (options.jobs <= 0 || options.workerScript === undefined || jobs.length < BATCH) return scanInProcess(jobs, options);
+  return scanInWorkers(jobs, options);
+}
+
+async function scanInProcess(jobs: FileJob[], options: ScanFilesOptions): Promise<FileOutcome[]> {
+  const parser = await createCParser(options.wasm);
+  const out: FileOutcome[] = [];
+  try {
+    for (const job of jobs) {
+      options.signal?.throwIfAborted();
+      out.push(processFile(job, parser, options.cacheDir));
+      if (out.length % BATCH === 0) {
+        options.onProgress?.(out.length, jobs.length);
+        // Let cancellation and progress reach us between batches.
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  } finally {
+    parser.delete();
+  }
+  options.onProgress?.(out.length, jobs.length);
+  return out;
+}
+
+function scanInWorkers(jobs: FileJob[], options: ScanFilesOptions): Promise<FileOutcome[]> {
+  const batches: FileJob[][] = [];
+  for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
+  const results: FileOutcome[][] = new Array(batches.length);
+  const count = Math.min(options.jobs, batches.length);
+  const init: WorkerInit = { wasm: options.wasm, cacheDir: options.cacheDir };
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let next = 0;
+    let done = 0;
+    let filesDone = 0;
+    let finished = false;
+    const finish = (error?: Error): void => {
+      if (finished) return;
+      finished = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      if (error !== undefined) reject(error);
+      else resolve(results.flat());
+    };
+    const onAbort = (): void => finish(options.signal?.reason instanceof Error ? options.signal.reason : new Error('scan cancelled'));
+    options.signal?.addEventListener('abort', onAbort);
+    const feed = (w: Worker): void => {
+      if (next >= batches.length) return;
+      const id = next++;
+      w.postMessage({ type: 'batch', id, jobs: batches[id]! } satisfies ToWorker);
+    };
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(options.workerScript!, { workerData: init });
+      workers.push(w);
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          feed(w);
+          feed(w); // keep one batch queued so the worker never waits on us
+        } else if (m.type === 'fatal') {
+          finish(new Error(`scan worker failed to start: ${m.message}`));
+        } else {
+          results[m.id] = m.outcomes;
+          done++;
+          filesDone += m.outcomes.length;
+          options.onProgress?.(filesDone, jobs.length);
+          if (done === batches.length) finish();
+          else feed(w);
+        }
+      });
+      w.on('error', (e) => finish(e));
+      w.on('exit', (code) => {
+        if (!finished && code !== 0) finish(new Error(`scan worker exited with code ${code}`));
+      });
+    }
+    if (options.signal?.aborted === true) onAbort();
+  });
+}

@@ -1,0 +1,15 @@
+// Messages between the scan coordinator and its worker threads.
+import type { WasmPaths } from '../parse/treeSitter';
+import type { FileJob, FileOutcome } from './fileTask';
+
+export interface WorkerInit {
+  wasm: WasmPaths;
+  cacheDir: string | undefined;
+}
+
+export type ToWorker = { type: 'batch'; id: number; jobs: FileJob[] } | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'batch'; id: number; outcomes: FileOutcome[] }
+  | { type: 'fatal'; message: string };

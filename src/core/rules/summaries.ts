@@ -1,0 +1,154 @@
+// Wrapper inference: a function that can return with the context held is itself an acquirer
+// (mnt_want_write, ovl_want_write), one that drops what its caller holds is a releaser
+// (mnt_drop_write). Summaries flow up the direct call graph until nothing changes.
+import type { CallGraph, FunctionBody, FunctionNode } from '../graph/callGraph';
+import { analyzeFlow, type CallEffect, type ExitState } from './heldState';
+import type { CallSite } from '../model/facts';
+import { splitArguments } from '../facts/syntax';
+import type { AcquireWhen, RuleSpec } from './ruleSpec';
+
+export interface Summary {
+  acquire?: AcquireWhen;
+  release?: 'always' | 'maybe';
+}
+
+export interface RuleModel {
+  rule: RuleSpec;
+  graph: CallGraph;
+  /** Inferred wrappers, by node index. */
+  summaries: Map<number, Summary>;
+  primitiveAcquire: Map<string, AcquireWhen>;
+  primitiveRelease: Set<string>;
+  sinks: Set<string>;
+  /** True for a call that the rule exempts by its arguments. */
+  exempt(call: CallSite): boolean;
+  /** Effect of call `call` of `body`, from primitives and inferred summaries. */
+  effect(body: FunctionBody, call: number): CallEffect | undefined;
+}
+
+/** Re-analysing a function more often than this means its summary oscillates: keep the last. */
+const MAX_VISITS = 8;
+
+export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
+  const primitiveAcquire = new Map(rule.acquire.map((a) => [a.name, a.when]));
+  const primitiveRelease = new Set(rule.release);
+  const sinks = new Set(rule.sinks);
+  const opaque = new Set([...(rule.opaque ?? []), ...primitiveAcquire.keys(), ...primitiveRelease, ...sinks]);
+  const summaries = new Map<number, Summary>();
+
+  const effect = (body: FunctionBody, index: number): CallEffect | undefined => {
+    const call = body.fact.calls[index]!;
+    if (call.kind !== 'direct') return undefined;
+    const when = primitiveAcquire.get(call.callee);
+    if (when !== undefined) return { acquire: when };
+    if (primitiveRelease.has(call.callee)) return { release: 'always' };
+    const targets = graph.resolveName(body.file, call.callee);
+    let merged: Summary | undefined;
+    for (const t of targets) {
+      const s = summaries.get(t.index);
+      if (s !== undefined) merged = mergeSummaries(merged, s);
+    }
+    return merged;
+  };
+
+  const queue: FunctionNode[] = [];
+  const queued = new Set<number>();
+  const visits = new Map<number, number>();
+  const push = (node: FunctionNode): void => {
+    if (opaque.has(node.name) || queued.has(node.index)) return;
+    queued.add(node.index);
+    queue.push(node);
+  };
+  const pushCallersOf = (name: string): void => {
+    for (const ref of graph.directCallsTo(name)) push(graph.callAt(ref).node);
+  };
+  for (const name of [...primitiveAcquire.keys(), ...primitiveRelease]) pushCallersOf(name);
+
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    queued.delete(node.index);
+    const count = (visits.get(node.index) ?? 0) + 1;
+    visits.set(node.index, count);
+    let next: Summary | undefined;
+    for (const body of node.bodies) {
+      const effectOf = (i: number): CallEffect | undefined => effect(body, i);
+      if (!body.fact.calls.some((_, i) => effectOf(i) !== undefined)) continue;
+      const acquire = acquireSummary(analyzeFlow(body.fact, effectOf, false).exits);
+      const release = releaseSummary(analyzeFlow(body.fact, effectOf, true).exits);
+      const s: Summary = {};
+      if (acquire !== undefined) s.acquire = acquire;
+      if (release !== undefined) s.release = release;
+      if (s.acquire !== undefined || s.release !== undefined) next = mergeSummaries(next, s);
+    }
+    const before = summaries.get(node.index);
+    if (sameSummary(before, next)) continue;
+    if (next === undefined) summaries.delete(node.index);
+    else summaries.set(node.index, next);
+    if (count < MAX_VISITS) pushCallersOf(node.name);
+  }
+  const exemptions = new Map<string, { arg: number; equals: Set<string> }[]>();
+  for (const e of rule.exempt ?? []) {
+    const list = exemptions.get(e.callee) ?? [];
+    list.push({ arg: e.arg, equals: new Set(e.equals) });
+    exemptions.set(e.callee, list);
+  }
+  const exempt = (call: CallSite): boolean => {
+    const list = call.kind === 'direct' ? exemptions.get(call.callee) : undefined;
+    if (list === undefined) return false;
+    const args = splitArguments(call.args);
+    return list.some((e) => { const a = args[e.arg]; return a !== undefined && e.equals.has(a); });
+  };
+  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt };
+}
+
+/** Does the function return with a hold it took, and under which return value? */
+export function acquireSummary(exits: readonly ExitState[]): AcquireWhen | undefined {
+  const held = new Set<AcquireWhen>();
+  let freeZero = false;
+  let freeNonzero = false;
+  for (const e of exits) {
+    if (e.pendingReturned !== undefined) {
+      held.add(e.pendingReturned);
+      continue;
+    }
+    const value = valueClass(e);
+    if (e.held || e.pendingUnreturned === true) held.add(value ?? 'always');
+    else if (value === 'zero') freeZero = true;
+    else if (value === 'nonzero') freeNonzero = true;
+  }
+  if (held.size === 0) return undefined;
+  if (held.size === 1) {
+    const only = [...held][0]!;
+    // A value that is returned both with and without the hold says nothing: assume held.
+    if ((only === 'zero' && freeZero) || (only === 'nonzero' && freeNonzero)) return 'always';
+    return only;
+  }
+  return 'always';
+}
+
+/** Does the function drop the hold its caller had? */
+export function releaseSummary(exits: readonly ExitState[]): 'always' | 'maybe' | undefined {
+  if (exits.length === 0) return undefined;
+  const freed = exits.filter((e) => !e.held && e.pendingReturned === undefined && e.pendingUnreturned !== true).length;
+  if (freed === 0) return undefined;
+  return freed === exits.length ? 'always' : 'maybe';
+}
+
+function valueClass(e: ExitState): 'zero' | 'nonzero' | undefined {
+  if (e.value.kind === 'const') return e.value.zero ? 'zero' : 'nonzero';
+  return e.valueKnown;
+}
+
+export function mergeSummaries(a: Summary | undefined, b: Summary): Summary {
+  if (a === undefined) return b;
+  const out: Summary = {};
+  const acquire = a.acquire === b.acquire ? a.acquire : a.acquire === undefined ? b.acquire : b.acquire === undefined ? a.acquire : 'always';
+  if (acquire !== undefined) out.acquire = acquire;
+  const release = a.release === b.release ? a.release : a.release !== undefined || b.release !== undefined ? 'maybe' : undefined;
+  if (release !== undefined) out.release = release;
+  return out;
+}
+
+function sameSummary(a: Summary | undefined, b: Summary | undefined): boolean {
+  return a?.acquire === b?.acquire && a?.release === b?.release;
+}

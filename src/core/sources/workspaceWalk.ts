@@ -1,0 +1,108 @@
+// Lists the C sources of a tree: follows directory symlinks once (a loop is reported, not
+// followed again), never leaves unreadable directories unmentioned.
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+export interface SourceFile {
+  /** Relative to the root, forward slashes. */
+  rel: string;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface WalkResult {
+  files: SourceFile[];
+  skipped: { file: string; reason: string }[];
+}
+
+export interface WalkOptions {
+  /** Sub-paths of the root to scan (files or directories); all of it when empty. */
+  include: readonly string[];
+  maxFileBytes: number;
+  signal?: AbortSignal;
+}
+
+const SOURCE = /\.[ch]$/;
+const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.lockpath-cache']);
+
+export class WalkError extends Error {}
+
+export async function walkSources(root: string, options: WalkOptions): Promise<WalkResult> {
+  const rootStat = await stat(root).catch((e: NodeJS.ErrnoException) => {
+    throw new WalkError(`cannot scan ${root}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+  });
+  if (!rootStat.isDirectory()) throw new WalkError(`cannot scan ${root}: not a directory`);
+  const result: WalkResult = { files: [], skipped: [] };
+  const visited = new Set<string>();
+  const starts = options.include.length === 0 ? [root] : options.include.map((p) => join(root, p));
+  for (const start of starts) {
+    const s = await stat(start).catch(() => undefined);
+    if (s === undefined) {
+      result.skipped.push({ file: relPath(root, start), reason: 'included path does not exist' });
+    } else if (s.isDirectory()) {
+      await walkDir(root, start, options, visited, result);
+    } else {
+      addFile(root, start, s.size, s.mtimeMs, options, result);
+    }
+  }
+  result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return result;
+}
+
+async function walkDir(root: string, dir: string, options: WalkOptions, visited: Set<string>, out: WalkResult): Promise<void> {
+  options.signal?.throwIfAborted();
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch (e) {
+    out.skipped.push({ file: relPath(root, dir), reason: `cannot resolve: ${(e as Error).message}` });
+    return;
+  }
+  if (visited.has(real)) {
+    out.skipped.push({ file: relPath(root, dir), reason: 'symlink loop or duplicate directory (already scanned)' });
+    return;
+  }
+  visited.add(real);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    out.skipped.push({ file: relPath(root, dir), reason: `unreadable directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const abs = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) await walkDir(root, abs, options, visited, out);
+    } else if (entry.isFile()) {
+      if (!SOURCE.test(entry.name)) continue;
+      const s = await lstat(abs).catch(() => undefined);
+      if (s === undefined) out.skipped.push({ file: relPath(root, abs), reason: 'vanished while scanning' });
+      else addFile(root, abs, s.size, s.mtimeMs, options, out);
+    } else if (entry.isSymbolicLink()) {
+      const s = await stat(abs).catch((e: NodeJS.ErrnoException) => e);
+      if (s instanceof Error) {
+        if (SOURCE.test(entry.name) || s.code === 'ELOOP') out.skipped.push({ file: relPath(root, abs), reason: s.code === 'ELOOP' ? 'symlink loop' : 'dangling symlink' });
+      } else if (s.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) await walkDir(root, abs, options, visited, out);
+      } else if (s.isFile() && SOURCE.test(entry.name)) {
+        addFile(root, abs, s.size, s.mtimeMs, options, out);
+      }
+    }
+  }
+}
+
+function addFile(root: string, abs: string, size: number, mtimeMs: number, options: WalkOptions, out: WalkResult): void {
+  const rel = relPath(root, abs);
+  if (size > options.maxFileBytes) {
+    out.skipped.push({ file: rel, reason: `too large (${(size / 1048576).toFixed(1)} MiB > ${(options.maxFileBytes / 1048576).toFixed(0)} MiB)` });
+    return;
+  }
+  out.files.push({ rel, abs, size, mtimeMs });
+}
+
+function relPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
