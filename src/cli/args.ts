@@ -16,6 +16,7 @@ export interface ScanArgs {
   include: string[];
   failOnFindings: boolean;
   quiet: boolean;
+  pointers: 'typed' | 'all';
 }
 
 export type CliArgs = ScanArgs | { command: 'help' } | { command: 'version' } | { command: 'trace'; argv: string[] };
@@ -35,6 +36,9 @@ scan options:
   --cache DIR            fact cache directory (default: $XDG_CACHE_HOME/lockpath/<tree hash>)
   --no-cache             neither read nor write the fact cache
   --include PATH         scan only PATH under <tree> (repeatable)
+  --pointers MODE        typed (default): follow calls through struct fields whose struct
+                         type the source shows; all: also untyped ones, to every function
+                         stored in a field of that name
   --fail-on-findings     exit 1 when any chain is reported
   --quiet                no progress on stderr
 
@@ -48,7 +52,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (command === '--version' || command === '-V') return { command: 'version' };
   if (command === 'trace') return { command: 'trace', argv: rest };
   if (command !== 'scan') throw new UsageError(`unknown command "${command}"`);
-  const args: ScanArgs = { command: 'scan', tree: '', rules: [], format: 'text', cache: undefined, include: [], failOnFindings: false, quiet: false };
+  const args: ScanArgs = { command: 'scan', tree: '', rules: [], format: 'text', cache: undefined, include: [], failOnFindings: false, quiet: false, pointers: 'typed' };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const value = (): string => {
@@ -77,6 +81,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--no-cache': args.cache = false; break;
       case '--include': args.include.push(value()); break;
       case '--fail-on-findings': args.failOnFindings = true; break;
+      case '--pointers': {
+        const p = value();
+        if (p !== 'typed' && p !== 'all') throw new UsageError(`--pointers must be typed or all, not "${p}"`);
+        args.pointers = p;
+        break;
+      }
       case '--quiet': case '-q': args.quiet = true; break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { findChains } from './chains/findChains';
-import { CallGraph } from './graph/callGraph';
+import { CallGraph, type PointerPolicy } from './graph/callGraph';
 import { readManifest, writeManifest, type Manifest } from './index/factCache';
 import { scanFiles } from './index/scanFiles';
 import type { Chain, ScanResult } from './model/chain';
@@ -25,6 +25,7 @@ export interface AnalysisOptions {
   jobs: number;
   workerScript?: string;
   maxFileBytes: number;
+  pointers?: PointerPolicy;
 }
 
 export type ProgressPhase = 'walk' | 'parse' | 'graph' | 'rules';
@@ -86,10 +87,11 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
 
   signal?.throwIfAborted();
   onProgress?.('graph', 0, 0);
-  const graph = new CallGraph(facts);
+  const graph = new CallGraph(facts, options.pointers ?? 'typed');
   const models: RuleModel[] = [];
   const chains: Chain[] = [];
   let unresolvedPointerCalls = 0;
+  let untypedFieldCalls = 0;
   options.rules.forEach((rule, i) => {
     signal?.throwIfAborted();
     onProgress?.('rules', i, options.rules.length);
@@ -98,6 +100,7 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     const found = findChains(model, signal);
     chains.push(...found.chains);
     unresolvedPointerCalls += found.stats.pointerCallsUnresolved;
+    untypedFieldCalls += found.stats.untypedFieldCalls;
   });
 
   const notAnalysed: ScanResult['notAnalysed'] = [...notes].map(([what, count]) => ({ what, reason: 'see message', count }));
@@ -106,6 +109,13 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
       what: 'calls through function-pointer variables made while held',
       reason: 'the pointer is a local or parameter (e.g. splice actors); its targets are not tracked',
       count: unresolvedPointerCalls,
+    });
+  }
+  if (untypedFieldCalls > 0) {
+    notAnalysed.push({
+      what: 'calls through struct fields of unknown type made while held',
+      reason: 'the object type is not visible at the call (e.g. a function result); run with --pointers all to follow them to every function stored in such a field',
+      count: untypedFieldCalls,
     });
   }
   let functions = 0;

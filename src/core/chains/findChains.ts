@@ -23,7 +23,10 @@ interface Step {
 export interface ChainSearchStats {
   acquisitionSites: number;
   heldCalls: number;
+  /** Held calls through local or parameter function pointers. */
   pointerCallsUnresolved: number;
+  /** Held calls through struct fields of unknown type, left out by the `typed` policy. */
+  untypedFieldCalls: number;
 }
 
 export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Chain[]; stats: ChainSearchStats } {
@@ -36,7 +39,7 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
   }
 
   const best = new Map<string, { chain: Chain; cost: number; order: string }>();
-  const stats: ChainSearchStats = { acquisitionSites: 0, heldCalls: 0, pointerCallsUnresolved: 0 };
+  const stats: ChainSearchStats = { acquisitionSites: 0, heldCalls: 0, pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
   for (const node of graph.nodes) {
     if (model.sinks.has(node.name) || model.primitiveAcquire.has(node.name)) continue;
     node.bodies.forEach((body, b) => {
@@ -54,6 +57,7 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
           sites.add(acq);
           stats.heldCalls++;
           if (call.kind === 'pointer') stats.pointerCallsUnresolved++;
+          if (graph.isUntypedField(call)) stats.untypedFieldCalls++;
           for (const sink of sinks) {
             const found = chainFrom(model, node, b, body, acq, c, call, sink, stepsBySink.get(sink)!);
             if (found === undefined) continue;
@@ -67,7 +71,7 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
       stats.acquisitionSites += sites.size;
     });
   }
-  return { chains: assignIds([...best.values()].map((v) => v.chain)), stats };
+  return { chains: assignIds(keepBestIndirect([...best.values()])), stats };
 }
 
 function chainFrom(
@@ -189,6 +193,28 @@ function reverseSearch(
     }
   }
   return steps;
+}
+
+/**
+ * Direct chains are kept per first callee; chains that need a pointer hop fan out through ops
+ * tables to hundreds of first callees, so only the cheapest one per acquisition site and sink
+ * is kept: it is the evidence, the rest are variations of it.
+ */
+function keepBestIndirect(found: { chain: Chain; cost: number; order: string }[]): Chain[] {
+  const out: Chain[] = [];
+  const bestIndirect = new Map<string, { chain: Chain; cost: number; order: string }>();
+  for (const f of found) {
+    if (!f.chain.indirect) {
+      out.push(f.chain);
+      continue;
+    }
+    const a = f.chain.acquire;
+    const key = `${a.file}:${a.line}:${a.column}\u0000${f.chain.sink}`;
+    const prev = bestIndirect.get(key);
+    if (prev === undefined || f.cost < prev.cost || (f.cost === prev.cost && f.chain.hops.length < prev.chain.hops.length)) bestIndirect.set(key, f);
+  }
+  for (const f of bestIndirect.values()) out.push(f.chain);
+  return out;
 }
 
 /** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */

@@ -514,8 +514,18 @@ export class BodyWalker {
 
   private assignFrom(variable: string, value: Node): void {
     const call = this.expression(value);
+    const negated = negatedCall(value);
+    const negatedIndex = negated === undefined ? undefined : this.callIndex.get(negated.id);
     if (call !== undefined && unwrapExpression(value).type === 'call_expression') {
       this.calls[call]!.assignedTo = variable;
+    } else if (negatedIndex !== undefined) {
+      this.calls[negatedIndex]!.assignedTo = variable;
+      this.calls[negatedIndex]!.assignedNegated = true;
+    } else if (isZeroLiteral(value)) {
+      this.flow.emit({ kind: 'kill', variable, value: 'zero' });
+    } else if (isTrueLiteral(value)) {
+      // flags such as `do_truncate = true` that later decide whether to release
+      this.flow.emit({ kind: 'kill', variable, value: 'nonzero' });
     } else {
       this.flow.emit({ kind: 'kill', variable });
     }
@@ -571,6 +581,15 @@ export class BodyWalker {
         return undefined;
     }
   }
+}
+
+/** The call in `!f(x)`, if that is what the expression is. */
+function negatedCall(value: Node): Node | undefined {
+  const n = unwrapExpression(value);
+  if (n.type !== 'unary_expression' || n.child(0)?.type !== '!') return undefined;
+  const arg = n.childForFieldName('argument');
+  const inner = arg === null ? undefined : unwrapExpression(arg);
+  return inner?.type === 'call_expression' ? inner : undefined;
 }
 
 function cond(test: Test, branchTaken: boolean): EdgeCondition {

@@ -85,6 +85,6 @@ export class FlowBuilder {
         b.events = b.events.filter((e) => e.kind !== 'kill' || tested.has(e.variable));
       }
     }
-    return { blocks: this.blocks, returnedVars: [...this.returned].sort() };
+    return { blocks: this.blocks, returnedVars: [...this.returned].sort(), trackedVars: [...tested].sort() };
   }
 }

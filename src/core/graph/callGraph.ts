@@ -46,6 +46,13 @@ export function unpackRef(ref: CallRef): { node: number; body: number; call: num
   return { node: (rest - body) / BODY_BITS, body, call };
 }
 
+/**
+ * How far to trust calls through struct fields: `typed` follows them only when the source
+ * shows the struct type and that type has stores for the field; `all` also follows untyped
+ * ones to every function stored in any field of that name (many more, weaker chains).
+ */
+export type PointerPolicy = 'typed' | 'all';
+
 export class CallGraph {
   readonly nodes: FunctionNode[] = [];
   private readonly byKey = new Map<string, FunctionNode>();
@@ -57,10 +64,7 @@ export class CallGraph {
   private readonly fieldCalls = new Map<string, CallRef[]>();
   private readonly fieldTargets = new Map<string, CallTarget[]>();
   private storedFields: Map<number, Set<string>> | undefined;
-  /** Field calls whose object type was shown by the source but had no stores of its own. */
-  unresolvedPointerCalls = 0;
-
-  constructor(files: readonly FileFacts[]) {
+  constructor(files: readonly FileFacts[], private readonly pointers: PointerPolicy = 'typed') {
     for (const f of files) {
       for (const fact of f.functions) this.addBody(f.file, fact);
       for (const a of f.fieldAssignments) {
@@ -141,7 +145,7 @@ export class CallGraph {
     const stores = this.fieldStores.get(field) ?? [];
     let chosen = type === undefined ? [] : stores.filter((s) => s.structType === type);
     const narrowed = chosen.length > 0;
-    if (!narrowed) chosen = stores;
+    if (!narrowed) chosen = this.pointers === 'all' ? stores : [];
     const seen = new Set<FunctionNode>();
     for (const s of chosen) for (const n of this.resolveName(s.file, s.fn)) seen.add(n);
     const via = `->${field}`;
@@ -173,6 +177,11 @@ export class CallGraph {
       }
     }
     return this.storedFields.get(node.index) ?? new Set();
+  }
+
+  /** Is a field call left unfollowed by the pointer policy? */
+  isUntypedField(call: CallSite): boolean {
+    return call.kind === 'field' && this.pointers === 'typed' && this.resolveField(call.callee, call.receiverType).length === 0 && (this.fieldStores.get(call.callee)?.length ?? 0) > 0;
   }
 
   callAt(ref: CallRef): { node: FunctionNode; body: FunctionBody; call: CallSite; callIndex: number } {

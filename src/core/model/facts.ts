@@ -17,8 +17,8 @@ export interface FlowEdge {
 /** One event inside a basic block, in evaluation order. */
 export type FlowEvent =
   | { kind: 'call'; call: number }
-  /** The variable got a value that is not the result of a call we track. */
-  | { kind: 'kill'; variable: string };
+  /** The variable got a value that is not the result of a call; `value` when it is a constant. */
+  | { kind: 'kill'; variable: string; value?: 'zero' | 'nonzero' };
 
 /** What a `return` statement returns, as far as held-state inference cares. */
 export type ReturnValue =
@@ -38,8 +38,10 @@ export interface FlowBlock {
 /** Control flow of one function body: block 0 is the entry. */
 export interface FunctionFlow {
   blocks: FlowBlock[];
-  /** Variables that some `return v` returns: the only ones whose tests are tracked. */
+  /** Variables that some `return v` returns. */
   returnedVars: string[];
+  /** Variables returned or tested by a branch: the only ones whose values are tracked. */
+  trackedVars: string[];
 }
 
 export type CallKind =
@@ -62,6 +64,8 @@ export interface CallSite {
   args: string;
   /** The call's value is stored in this variable (`v = f()` or `int v = f()`). */
   assignedTo?: string;
+  /** The stored value is the call's logical negation (`got_write = !mnt_want_write(m)`). */
+  assignedNegated?: boolean;
 }
 
 export interface FunctionFact {

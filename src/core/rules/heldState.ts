@@ -50,7 +50,7 @@ export function analyzeFlow(
   entryHeld: boolean,
 ): FlowResult {
   const blocks = fn.flow.blocks;
-  const tracked = new Set(fn.flow.returnedVars);
+  const tracked = new Set(fn.flow.trackedVars ?? fn.flow.returnedVars);
   const heldBy: (Set<number> | undefined)[] = new Array(fn.calls.length);
   const exits: ExitState[] = [];
   const seen: Map<string, State>[] = blocks.map(() => new Map());
@@ -83,7 +83,8 @@ export function analyzeFlow(
       const next: State[] = [];
       for (const s of states) {
         if (event.kind === 'kill') {
-          next.push(forget(s.pending === `v:${event.variable}` ? materialize(s) : s, event.variable));
+          const t = forget(s.pending === `v:${event.variable}` ? materialize(s) : s, event.variable);
+          next.push(event.value !== undefined && tracked.has(event.variable) ? remember(t, event.variable, event.value === 'zero' ? 'z' : 'nz') : t);
           continue;
         }
         markHeld(event.call, s);
@@ -100,7 +101,8 @@ export function analyzeFlow(
             t = acquire(t, event.call);
           } else {
             const subject = site.assignedTo !== undefined ? `v:${site.assignedTo}` : `c:${event.call}`;
-            t = { ...t, pending: subject, pendingWhen: effect.acquire, pendingCall: event.call };
+            const when = site.assignedNegated === true ? negate(effect.acquire) : effect.acquire;
+            t = { ...t, pending: subject, pendingWhen: when, pendingCall: event.call };
           }
           next.push(t);
         } else if (effect?.release !== undefined) {
@@ -122,6 +124,11 @@ export function analyzeFlow(
     }
   }
   return { heldBy, exits };
+}
+
+/** `ok = !f()`: success of f() reads as the opposite value of ok. */
+function negate(when: AcquireWhen): AcquireWhen {
+  return when === 'zero' ? 'nonzero' : when === 'nonzero' ? 'zero' : when;
 }
 
 function stateKey(s: State): string {
@@ -162,10 +169,14 @@ function applyCondition(s: State, subject: string, nonzero: boolean, tracked: Re
       const known = factOf(t.facts, name);
       const want = nonzero ? 'nz' : 'z';
       if (known !== undefined && known !== want) return undefined; // this path cannot happen
-      if (known === undefined) t = { ...t, facts: [...(t.facts === '' ? [] : t.facts.split(';')), `${name}=${want}`].sort().join(';') };
+      if (known === undefined) t = remember(t, name, want);
     }
   }
   return t;
+}
+
+function remember(s: State, name: string, value: 'z' | 'nz'): State {
+  return { ...s, facts: [...(s.facts === '' ? [] : s.facts.split(';')), `${name}=${value}`].sort().join(';') };
 }
 
 function factOf(facts: string, name: string): string | undefined {

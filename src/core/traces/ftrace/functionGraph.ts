@@ -1,0 +1,263 @@
+// Stage 3 for `function_graph`: rebuild one call tree per task from tokenized lines.
+// Nesting comes from the printed depth, not only from braces, so that lost events (a missing
+// `}` or entry) shorten a branch instead of misplacing everything after it. Lock events
+// (`/* lock_acquire: ... sb_writers */`) are tracked per task so that a permission hook entered
+// while freeze protection is held yields FreezeHeld evidence with the open call path.
+
+import type { CallNode, CallTree, TraceEvent } from '../../model/trace';
+import type { GraphBody, GraphColumns } from './graphLineTokenizer';
+import { tokenizeGraphLine } from './graphLineTokenizer';
+import { parseLockEvent } from './lineTokenizer';
+import type { TraceCollector } from '../traceCollector';
+import { isPermissionHook, isPermissionSink } from '../freezeEvidence';
+import { normalizeFunction } from '../symbols';
+
+interface TaskState {
+  task: string;
+  open: CallNode[];
+  roots: CallNode[];
+  /** Roots printed at depth > 0 whose caller was not captured, not yet adopted by a `}`. */
+  orphans: CallNode[];
+  irq: number;
+  /** A hook caller (rw_verify_area) entered with freeze held: evidence unless a hook shows inside. */
+  pendingSink: { node: CallNode; cls: string; path: string[] } | null;
+}
+
+export class FunctionGraphInterpreter {
+  private readonly tasks = new Map<string, TaskState>();
+  /** Task now running on each CPU, from context-switch blocks; used when there is no proc column. */
+  private readonly onCpu = new Map<number, string>();
+
+  constructor(private readonly out: TraceCollector) {}
+
+  line(lineNo: number, text: string): void {
+    const tok = tokenizeGraphLine(text);
+    switch (tok.kind) {
+      case 'comment':
+      case 'separator':
+        return;
+      case 'switch':
+        if (tok.cpu !== null) {
+          this.nameCpuState(tok.cpu, tok.from);
+          this.onCpu.set(tok.cpu, tok.to);
+        }
+        return;
+      case 'unparsed':
+        this.out.fail(lineNo, tok.reason, text);
+        return;
+      case 'line':
+        this.apply(lineNo, tok.columns, tok.body);
+        return;
+    }
+  }
+
+  /** Used by trace-cmd's funcgraph_entry/funcgraph_exit events, which carry the same body. */
+  apply(lineNo: number, columns: GraphColumns, body: GraphBody): void {
+    const state = this.state(columns);
+    switch (body.kind) {
+      case 'entry':
+      case 'leaf': {
+        this.unwindTo(state, columns.depth);
+        const node = this.node(state, lineNo, columns, body.function, body.module, body.kind === 'leaf');
+        if (body.kind === 'leaf') {
+          node.duration = columns.duration;
+          if (body.retval !== undefined) node.retval = body.retval;
+        } else {
+          state.open.push(node);
+        }
+        return;
+      }
+      case 'exit':
+        this.exit(state, lineNo, columns, body.tail, body.retval);
+        return;
+      case 'irq':
+        state.irq = Math.max(0, state.irq + (body.enter ? 1 : -1));
+        return;
+      case 'comment':
+        this.comment(state, lineNo, columns, body.name, body.args);
+        return;
+    }
+  }
+
+  trees(): CallTree[] {
+    const out: CallTree[] = [];
+    for (const s of this.tasks.values()) {
+      for (const n of s.open) n.unclosed = true;
+      if (s.pendingSink) this.closed(s, s.pendingSink.node);
+      if (s.roots.length > 0) out.push({ task: s.task, roots: s.roots });
+    }
+    return out.sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : 0));
+  }
+
+  /**
+   * Without the proc column, calls before the first context switch on a CPU were filed under
+   * `cpuN`; the switch line names the task that ran them.
+   */
+  private nameCpuState(cpu: number, task: string): void {
+    const key = `cpu${cpu}`;
+    const s = this.tasks.get(key);
+    if (!s || this.tasks.has(task) || this.onCpu.has(cpu)) return;
+    this.tasks.delete(key);
+    s.task = task;
+    this.tasks.set(task, s);
+    const rename = (nodes: CallNode[]): void => {
+      for (const n of nodes) {
+        n.task = task;
+        rename(n.children);
+      }
+    };
+    rename(s.roots);
+    rename(s.open);
+  }
+
+  private state(columns: GraphColumns): TaskState {
+    const task =
+      columns.task ?? (columns.cpu !== null ? (this.onCpu.get(columns.cpu) ?? `cpu${columns.cpu}`) : 'unknown');
+    let s = this.tasks.get(task);
+    if (!s) {
+      s = { task, open: [], roots: [], orphans: [], irq: 0, pendingSink: null };
+      this.tasks.set(task, s);
+    }
+    return s;
+  }
+
+  /** Closes open calls at depth >= `depth`: their `}` was lost (buffer overrun, filtered CPU). */
+  private unwindTo(state: TaskState, depth: number): void {
+    while (state.open.length > 0 && state.open[state.open.length - 1]!.depth >= depth) {
+      this.pop(state, true);
+    }
+  }
+
+  private node(state: TaskState, lineNo: number, c: GraphColumns, fn: string, module: string | undefined, leaf: boolean): CallNode {
+    const parent = state.open[state.open.length - 1];
+    const node: CallNode = {
+      function: fn,
+      depth: c.depth,
+      children: [],
+      duration: null,
+      timestamp: c.timestamp,
+      cpu: c.cpu,
+      task: state.task,
+      line: lineNo,
+      events: [],
+    };
+    if (module !== undefined) node.module = module;
+    if (state.irq > 0) node.irq = true;
+    if (this.out.takeNode()) {
+      if (parent) parent.children.push(node);
+      else {
+        state.roots.push(node);
+        if (c.depth > 0) state.orphans.push(node);
+      }
+    }
+    if (parent) this.out.edges.add(parent.function, fn);
+    if (state.irq === 0 && isPermissionSink(fn)) this.sink(state, node, leaf);
+    return node;
+  }
+
+  /**
+   * Evidence for a permission sink entered while the task holds freeze protection. Only the
+   * outermost hook of a path counts (security_file_permission, not also the fsnotify_perm below
+   * it); a hook caller counts only if no hook is seen inside it before it returns.
+   */
+  private sink(state: TaskState, node: CallNode, leaf: boolean): void {
+    const cls = this.out.held.freezeHeld(state.task);
+    if (cls === null) return;
+    if (state.open.some((n) => isPermissionHook(n.function))) return;
+    const path = [...state.open.map((n) => normalizeFunction(n.function)), normalizeFunction(node.function)];
+    if (!isPermissionHook(node.function) && !leaf) {
+      if (!state.pendingSink) state.pendingSink = { node, cls, path };
+      return;
+    }
+    state.pendingSink = null;
+    this.out.freeze.record(state.task, cls, path[path.length - 1]!, path, 'lock-events', node.line);
+  }
+
+  /** A call returned (or was unwound): settle the hook caller waiting on it. */
+  private closed(state: TaskState, node: CallNode): void {
+    const p = state.pendingSink;
+    if (!p || p.node !== node) return;
+    state.pendingSink = null;
+    this.out.freeze.record(state.task, p.cls, p.path[p.path.length - 1]!, p.path, 'lock-events', node.line);
+  }
+
+  private pop(state: TaskState, unclosed: boolean): CallNode {
+    const node = state.open.pop()!;
+    if (unclosed) node.unclosed = true;
+    this.closed(state, node);
+    return node;
+  }
+
+  private exit(state: TaskState, lineNo: number, c: GraphColumns, tail: string | undefined, retval: string | undefined): void {
+    // Prefer the tail name when printed: after a CPU migration the depth can be off by one.
+    let idx = -1;
+    if (tail !== undefined) {
+      for (let i = state.open.length - 1; i >= 0; i--) {
+        if (state.open[i]!.function === tail) {
+          idx = i;
+          break;
+        }
+      }
+    }
+    if (idx < 0) {
+      for (let i = state.open.length - 1; i >= 0; i--) {
+        const d = state.open[i]!.depth;
+        if (d === c.depth) idx = i;
+        if (d <= c.depth) break;
+      }
+    }
+    if (idx < 0) {
+      this.adopt(state, lineNo, c, tail, retval);
+      return;
+    }
+    while (state.open.length - 1 > idx) this.pop(state, true);
+    const node = this.pop(state, false);
+    node.duration = c.duration;
+    if (retval !== undefined) node.retval = retval;
+  }
+
+  /**
+   * A `}` whose entry is not in the capture (tracing started inside the call): make a synthetic
+   * node for it and move the orphans printed deeper than it under it.
+   */
+  private adopt(state: TaskState, lineNo: number, c: GraphColumns, tail: string | undefined, retval: string | undefined): void {
+    const fn = tail ?? '(unknown)';
+    const node: CallNode = {
+      function: fn,
+      depth: c.depth,
+      children: [],
+      duration: c.duration,
+      timestamp: c.timestamp,
+      cpu: c.cpu,
+      task: state.task,
+      line: lineNo,
+      events: [],
+      synthetic: true,
+    };
+    if (retval !== undefined) node.retval = retval;
+    const adopted = state.orphans.filter((n) => n.depth > c.depth);
+    if (adopted.length > 0) {
+      const set = new Set(adopted);
+      state.orphans = state.orphans.filter((n) => !set.has(n));
+      state.roots = state.roots.filter((n) => !set.has(n));
+      node.children = adopted;
+      if (tail !== undefined) for (const child of adopted) if (child.depth === c.depth + 1) this.out.edges.add(fn, child.function);
+    }
+    if (this.out.takeNode()) {
+      state.roots.push(node);
+      if (c.depth > 0) state.orphans.push(node);
+    }
+  }
+
+  private comment(state: TaskState, lineNo: number, c: GraphColumns, name: string, args: string): void {
+    const ev: TraceEvent = { line: lineNo, task: state.task, cpu: c.cpu, timestamp: c.timestamp, name, args };
+    const lock = parseLockEvent(name, args);
+    if (lock) {
+      ev.lock = lock;
+      this.out.held.apply(state.task, lock);
+    }
+    const kept = this.out.event(ev);
+    const top = state.open[state.open.length - 1];
+    if (kept && top) top.events.push(ev);
+  }
+}

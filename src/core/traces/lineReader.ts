@@ -1,0 +1,141 @@
+// Stage 1 of every parser: bytes -> lines. Push-based (the caller feeds chunks) so that a
+// gigabyte log costs one pass and bounded memory: only the bytes of the unfinished last line are
+// kept between chunks, and a line longer than `maxLineBytes` is cut instead of growing without end.
+// Lines are decoded only once they are complete, so a UTF-8 sequence split across two chunks
+// decodes the same whatever the chunk size.
+
+/** Something the reader had to do to a line, for the parser to report. */
+export type LineNote = 'non-utf8' | 'overlong';
+
+export interface LineSink {
+  line(text: string, note?: LineNote): void;
+}
+
+const NEWLINE = 10;
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+
+export class LineSplitter {
+  private carry: Uint8Array[] = [];
+  private carryBytes = 0;
+  private overlong = false;
+  // ignoreBOM: a BOM is kept as a character so that decoding does not depend on where chunks
+  // start; the parser strips it from line 1 only.
+  private readonly strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private readonly lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last < 0) {
+      this.keep(chunk);
+      return;
+    }
+    let start = 0;
+    if (this.carryBytes > 0 || this.overlong) {
+      const first = chunk.indexOf(NEWLINE);
+      this.keep(chunk.subarray(0, first));
+      this.emitCarry();
+      start = first + 1;
+    }
+    if (start <= last) this.emitBlock(chunk.subarray(start, last));
+    if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
+  }
+
+  /** Emits the last line when the input does not end with a newline. */
+  finish(): void {
+    if (this.carryBytes > 0 || this.overlong) this.emitCarry();
+  }
+
+  private keep(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const room = this.maxLineBytes - this.carryBytes;
+    if (bytes.length > room) {
+      this.overlong = true;
+      if (room <= 0) return;
+      bytes = bytes.subarray(0, room);
+    }
+    // Copy: the caller may reuse its buffer for the next chunk.
+    this.carry.push(bytes.slice());
+    this.carryBytes += bytes.length;
+  }
+
+  private emitCarry(): void {
+    const all = new Uint8Array(this.carryBytes);
+    let at = 0;
+    for (const part of this.carry) {
+      all.set(part, at);
+      at += part.length;
+    }
+    const overlong = this.overlong;
+    this.carry = [];
+    this.carryBytes = 0;
+    this.overlong = false;
+    this.emitLine(all, overlong);
+  }
+
+  /** `bytes` holds one or more whole lines separated by `\n` (no trailing newline). */
+  private emitBlock(bytes: Uint8Array): void {
+    let text: string | undefined;
+    try {
+      text = this.strict.decode(bytes);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      // Some line in the block is not UTF-8: find which, line by line.
+      let from = 0;
+      for (;;) {
+        const nl = bytes.indexOf(NEWLINE, from);
+        const end = nl < 0 ? bytes.length : nl;
+        this.emitLine(bytes.subarray(from, end), false);
+        if (nl < 0) break;
+        from = nl + 1;
+      }
+      return;
+    }
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      const end = nl < 0 ? text.length : nl;
+      let line = text.slice(from, end);
+      if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      if (line.length > this.maxLineBytes) this.sink.line(line.slice(0, this.maxLineBytes), 'overlong');
+      else this.sink.line(line);
+      if (nl < 0) break;
+      from = nl + 1;
+    }
+  }
+
+  private emitLine(bytes: Uint8Array, overlong: boolean): void {
+    let note: LineNote | undefined = overlong ? 'overlong' : undefined;
+    let text: string;
+    try {
+      text = this.strict.decode(bytes);
+    } catch {
+      text = this.lenient.decode(bytes);
+      note = 'non-utf8';
+    }
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    this.sink.line(text, note);
+  }
+}
+
+/** Feeds a byte stream (a file read stream, a fetch body) into `sink`, line by line. */
+export async function pumpLines(
+  source: AsyncIterable<Uint8Array | string>,
+  sink: LineSink,
+  options: { signal?: AbortSignal; maxLineBytes?: number } = {},
+): Promise<{ aborted: boolean }> {
+  const splitter = new LineSplitter(sink, options.maxLineBytes);
+  const encoder = new TextEncoder();
+  for await (const chunk of source) {
+    if (options.signal?.aborted) return { aborted: true };
+    splitter.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+  }
+  splitter.finish();
+  return { aborted: false };
+}

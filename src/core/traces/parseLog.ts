@@ -1,0 +1,155 @@
+// The one entry point for trace and log files: stream lines -> detect the format from the first
+// lines -> feed the format's interpreter -> collect a ParsedLog. Push-based (LogParser.line) so
+// that streaming a gigabyte costs no per-line promise, and the same code serves in-memory lines.
+
+import { createReadStream } from 'node:fs';
+import type { CallNode, LogFormat, ParsedLog } from '../model/trace';
+import type { LineNote, LineSink } from './lineReader';
+import { DEFAULT_MAX_LINE_BYTES, pumpLines } from './lineReader';
+import { DETECT_LINES, decisiveFormat, detectFormat } from './detectFormat';
+import type { ParseCaps } from './traceCollector';
+import { DEFAULT_CAPS, TraceCollector } from './traceCollector';
+import { FunctionGraphInterpreter } from './ftrace/functionGraph';
+import { FunctionTracerInterpreter } from './ftrace/functionTracer';
+import { DmesgInterpreter } from './dmesg/reportInterpreter';
+
+export interface ParseOptions {
+  /** Skip detection. */
+  format?: LogFormat;
+  caps?: Partial<ParseCaps>;
+  signal?: AbortSignal;
+  maxLineBytes?: number;
+}
+
+// Control characters other than tab, and U+FFFD (what undecodable bytes become).
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\ufffd]/;
+
+export class LogParser implements LineSink {
+  private lineNo = 0;
+  private pending: [number, string][] | null = [];
+  private format: LogFormat | null;
+  private readonly out: TraceCollector;
+  private graph: FunctionGraphInterpreter | null = null;
+  private fn: FunctionTracerInterpreter | null = null;
+  private dmesg: DmesgInterpreter | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ParseOptions = {},
+  ) {
+    this.out = new TraceCollector({ ...DEFAULT_CAPS, ...options.caps });
+    this.format = options.format ?? null;
+    if (this.format) this.begin(this.format);
+  }
+
+  line(text: string, note?: LineNote): void {
+    const n = ++this.lineNo;
+    if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (note === 'overlong') {
+      this.out.fail(n, `line longer than ${this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES} bytes (cut, not interpreted)`, text);
+      return;
+    }
+    if (note === 'non-utf8' || BINARY.test(text)) {
+      this.out.fail(n, note === 'non-utf8' ? 'bytes that are not UTF-8 (binary data?)' : 'control characters (binary data?)', text);
+      return;
+    }
+    if (this.pending) {
+      this.pending.push([n, text]);
+      const decided = decisiveFormat(text);
+      if (decided || this.pending.length >= DETECT_LINES) this.decide(decided ?? detectFormat(this.pending.map((p) => p[1])));
+      return;
+    }
+    this.dispatch(n, text);
+  }
+
+  finish(aborted = false): ParsedLog {
+    if (this.pending) this.decide(detectFormat(this.pending.map((p) => p[1])));
+    this.fn?.finish();
+    const reports = this.dmesg?.finish() ?? [];
+    const trees = this.graph?.trees() ?? [];
+    for (const t of trees) {
+      const open = countUnclosed(t.roots);
+      if (open > 0) {
+        this.out.fail(this.lineNo, `input ended with ${open} call(s) of ${t.task} still open (expected their closing "}")`, '');
+      }
+    }
+    const result: ParsedLog = {
+      file: this.file,
+      format: this.format!,
+      lines: this.lineNo,
+      unparsed: this.out.unparsed,
+      unparsedDropped: this.out.unparsedDropped,
+      reports,
+      trees,
+      stackTraces: this.out.stackTraces,
+      events: this.out.events,
+      observedEdges: this.out.edges.list(),
+      freezeHeld: this.out.freeze.list(),
+      limits: this.out.limits(),
+    };
+    if (aborted) result.aborted = true;
+    return result;
+  }
+
+  private decide(format: LogFormat): void {
+    const lines = this.pending ?? [];
+    this.pending = null;
+    this.begin(format);
+    for (const [n, l] of lines) this.dispatch(n, l);
+  }
+
+  private begin(format: LogFormat): void {
+    this.format = format;
+    this.pending = null;
+    if (format === 'dmesg') this.dmesg = new DmesgInterpreter(this.out);
+    else if (format === 'function_graph') this.graph = new FunctionGraphInterpreter(this.out);
+    else {
+      if (format === 'trace-cmd') this.graph = new FunctionGraphInterpreter(this.out);
+      this.fn = new FunctionTracerInterpreter(this.out, this.graph);
+    }
+  }
+
+  private dispatch(n: number, text: string): void {
+    if (this.fn) this.fn.line(n, text);
+    else if (this.graph) this.graph.line(n, text);
+    else this.dmesg!.line(n, text);
+  }
+}
+
+function countUnclosed(nodes: readonly CallNode[]): number {
+  let n = 0;
+  for (const node of nodes) n += (node.unclosed ? 1 : 0) + countUnclosed(node.children);
+  return n;
+}
+
+/** Parses lines already in memory (tests, editor buffers). */
+export function parseLogLines(lines: Iterable<string>, file = '<memory>', options: ParseOptions = {}): ParsedLog {
+  const p = new LogParser(file, options);
+  for (const l of lines) p.line(l);
+  return p.finish();
+}
+
+/** Parses a byte stream in bounded memory. */
+export async function parseLogStream(
+  file: string,
+  source: AsyncIterable<Uint8Array | string>,
+  options: ParseOptions = {},
+): Promise<ParsedLog> {
+  const p = new LogParser(file, options);
+  const pumpOptions: { signal?: AbortSignal; maxLineBytes?: number } = {};
+  if (options.signal) pumpOptions.signal = options.signal;
+  if (options.maxLineBytes !== undefined) pumpOptions.maxLineBytes = options.maxLineBytes;
+  const { aborted } = await pumpLines(source, p, pumpOptions);
+  return p.finish(aborted);
+}
+
+/** Reads a file with a stream (64 KiB chunks) and parses it. */
+export async function parseLogFile(path: string, options: ParseOptions = {}): Promise<ParsedLog> {
+  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  try {
+    return await parseLogStream(path, stream, options);
+  } finally {
+    stream.destroy();
+  }
+}

@@ -1,0 +1,92 @@
+// Everything a parse accumulates, with the caps that keep memory bounded. Whatever is not kept is
+// counted and reported as a ParseLimit: the parser never drops a record silently.
+
+import type { ParseLimit, StackTrace, TraceEvent, Unparsed } from '../model/trace';
+import { EdgeCounter } from './observedEdges';
+import { FreezeEvidence, HeldLocks } from './freezeEvidence';
+
+export interface ParseCaps {
+  /** Call-tree nodes kept; beyond it trees stop growing (edges and evidence are still counted). */
+  maxTreeNodes: number;
+  maxEvents: number;
+  maxStackTraces: number;
+  maxUnparsed: number;
+}
+
+export const DEFAULT_CAPS: ParseCaps = {
+  maxTreeNodes: 200_000,
+  maxEvents: 20_000,
+  maxStackTraces: 10_000,
+  maxUnparsed: 1_000,
+};
+
+const QUOTE_CHARS = 200;
+
+export class TraceCollector {
+  readonly edges = new EdgeCounter();
+  readonly freeze = new FreezeEvidence();
+  readonly held = new HeldLocks();
+  readonly unparsed: Unparsed[] = [];
+  readonly events: TraceEvent[] = [];
+  readonly stackTraces: StackTrace[] = [];
+  unparsedDropped = 0;
+  treeNodes = 0;
+  private treeNodesDropped = 0;
+  private eventsDropped = 0;
+  private stackTracesDropped = 0;
+
+  constructor(readonly caps: ParseCaps = DEFAULT_CAPS) {}
+
+  fail(line: number, reason: string, text: string): void {
+    if (this.unparsed.length >= this.caps.maxUnparsed) {
+      this.unparsedDropped++;
+      return;
+    }
+    this.unparsed.push({ line, reason, text: quote(text) });
+  }
+
+  /** Returns false when the event was counted but not kept. */
+  event(ev: TraceEvent): boolean {
+    if (this.events.length >= this.caps.maxEvents) {
+      this.eventsDropped++;
+      return false;
+    }
+    this.events.push(ev);
+    return true;
+  }
+
+  stackTrace(st: StackTrace): void {
+    if (this.stackTraces.length >= this.caps.maxStackTraces) this.stackTracesDropped++;
+    else this.stackTraces.push(st);
+  }
+
+  /** Asks for room for one more tree node. */
+  takeNode(): boolean {
+    if (this.treeNodes >= this.caps.maxTreeNodes) {
+      this.treeNodesDropped++;
+      return false;
+    }
+    this.treeNodes++;
+    return true;
+  }
+
+  limits(): ParseLimit[] {
+    const out: ParseLimit[] = [];
+    const add = (what: string, kept: number, dropped: number): void => {
+      if (dropped > 0) out.push({ what, kept, dropped });
+    };
+    add('call-tree nodes', this.treeNodes, this.treeNodesDropped);
+    add('events', this.events.length, this.eventsDropped);
+    add('stack traces', this.stackTraces.length, this.stackTracesDropped);
+    add('unparsed records', this.unparsed.length, this.unparsedDropped);
+    add('freeze evidence records', this.freeze.list().length, this.freeze.dropped);
+    return out;
+  }
+}
+
+/** Quotes a line for a diagnostic: control bytes made visible, cut to a readable length. */
+export function quote(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return visible.length > QUOTE_CHARS ? `${visible.slice(0, QUOTE_CHARS)}…` : visible;
+}
