@@ -50,7 +50,7 @@ function entries() {
   if (args.has('--tests')) {
     const tests = listFiles(join(root, 'test')).filter((f) => f.endsWith('.test.ts'));
     rmSync(join(root, 'out/test'), { recursive: true, force: true });
-    if (tests.length > 0) list.push({ ...nodeBase, external: ['vscode', 'playwright-core'],
+    if (tests.length > 0) list.push({ ...nodeBase, external: ['vscode', 'playwright-core', 'esbuild'],
       entryPoints: tests, outdir: join(root, 'out/test'), outbase: join(root, 'test') });
   }
   return list;

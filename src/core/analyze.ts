@@ -111,6 +111,14 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
       count: unresolvedPointerCalls,
     });
   }
+  const truncated = [...new Set(models.flatMap((m) => [...m.truncated]))].sort();
+  if (truncated.length > 0) {
+    notAnalysed.push({
+      what: `functions with control flow too large to follow completely: ${truncated.slice(0, 5).join(', ')}${truncated.length > 5 ? ', …' : ''}`,
+      reason: 'the held-state analysis hit its state budget; chains through them may be missing',
+      count: truncated.length,
+    });
+  }
   if (untypedFieldCalls > 0) {
     notAnalysed.push({
       what: 'calls through struct fields of unknown type made while held',

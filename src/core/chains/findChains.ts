@@ -39,6 +39,7 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
   }
 
   const best = new Map<string, { chain: Chain; cost: number; order: string }>();
+  const onPaths = new Set<FunctionNode>();
   const stats: ChainSearchStats = { acquisitionSites: 0, heldCalls: 0, pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
   for (const node of graph.nodes) {
     if (model.sinks.has(node.name) || model.primitiveAcquire.has(node.name)) continue;
@@ -48,6 +49,7 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
       if (!acquiring) return;
       signal?.throwIfAborted();
       const flow = analyzeFlow(body.fact, effectOf, false);
+      if (flow.truncated) model.truncated.add(`${body.file}:${body.fact.startLine} ${node.name}`);
       const sites = new Set<number>();
       flow.heldBy.forEach((holders, c) => {
         if (holders === undefined) return;
@@ -59,7 +61,7 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
           if (call.kind === 'pointer') stats.pointerCallsUnresolved++;
           if (graph.isUntypedField(call)) stats.untypedFieldCalls++;
           for (const sink of sinks) {
-            const found = chainFrom(model, node, b, body, acq, c, call, sink, stepsBySink.get(sink)!);
+            const found = chainFrom(model, node, b, body, acq, c, call, sink, stepsBySink.get(sink)!, onPaths);
             if (found === undefined) continue;
             const key = `${node.key}\u0000${acq}\u0000${sink}\u0000${found.chain.hops[0]!.callee}`;
             const order = `${body.file}:${String(call.line).padStart(7, '0')}`;
@@ -71,12 +73,20 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
       stats.acquisitionSites += sites.size;
     });
   }
+  // Calls through local function pointers (splice actors) in functions the chains pass through.
+  for (const n of onPaths) {
+    n.bodies.forEach((body, b) => {
+      body.fact.calls.forEach((call, c) => {
+        if (call.kind === 'pointer' && heldThrough(n, b, c)) stats.pointerCallsUnresolved++;
+      });
+    });
+  }
   return { chains: assignIds(keepBestIndirect([...best.values()])), stats };
 }
 
 function chainFrom(
   model: RuleModel, node: FunctionNode, bodyIndex: number, body: FunctionBody, acq: number, callIndex: number,
-  call: CallSite, sink: string, steps: Map<number, Step>,
+  call: CallSite, sink: string, steps: Map<number, Step>, onPaths: Set<FunctionNode>,
 ): { chain: Chain; cost: number } | undefined {
   const { graph } = model;
   const acqCall = body.fact.calls[acq]!;
@@ -99,6 +109,7 @@ function chainFrom(
   const visited = new Set<number>();
   while (step !== undefined) {
     const at = graph.callAt(step.ref);
+    if (at.node !== node) onPaths.add(at.node);
     hops.push(hopOf(graph, at.node, at.body, at.call, step.target, sink));
     if (step.target === undefined || visited.has(step.target.index)) break;
     visited.add(step.target.index);
@@ -143,6 +154,7 @@ function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, 
         const effectOf = (i: number) => model.effect(body, i);
         if (!body.fact.calls.some((_, i) => effectOf(i)?.release !== undefined)) return undefined;
         const flow = analyzeFlow(body.fact, effectOf, true);
+        if (flow.truncated) model.truncated.add(`${body.file}:${body.fact.startLine} ${node.name}`);
         const held = new Set<number>();
         flow.heldBy.forEach((holders, i) => {
           if (holders?.has(ENTRY) === true) held.add(i);

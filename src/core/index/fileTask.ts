@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
 import { extractFileFacts } from '../facts/extractFileFacts';
 import { maskAnnotations } from '../facts/annotationMask';
+import { recoverFromErrors } from '../facts/errorRecovery';
 import type { FileFacts } from '../model/facts';
 import { decodeSource } from '../sources/textDecode';
 import { contentHash, readShard, writeShard } from './factCache';
@@ -52,13 +53,14 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   if (!decoded.ok) return { rel: job.rel, hash, cached: false, skipped: decoded.reason, notes };
   if (decoded.replaced) notes.push('non-UTF-8 bytes replaced with U+FFFD');
   const start = performance.now();
-  const tree = parser.parse(maskAnnotations(decoded.text), null, {
+  const masked = maskAnnotations(decoded.text);
+  const tree = parser.parse(masked, null, {
     progressCallback: () => performance.now() - start > PARSE_TIMEOUT_MS,
   });
   if (tree === null) return { rel: job.rel, hash, cached: false, skipped: `parse gave up after ${PARSE_TIMEOUT_MS / 1000} s`, notes };
   let facts: FileFacts;
   try {
-    facts = extractFileFacts(job.rel, tree);
+    facts = recoverFromErrors(job.rel, masked, tree, parser, extractFileFacts(job.rel, tree));
   } finally {
     tree.delete();
   }

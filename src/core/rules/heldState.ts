@@ -15,15 +15,21 @@ export const ENTRY = -1;
 const NONE = -2;
 const MAX_DEPTH = 3;
 const MAX_STATES_PER_BLOCK = 48;
+const MAX_PENDING = 3;
+
+interface Pending {
+  /** `v:name` for a variable holding the result, `c:index` for the call's own value. */
+  subject: string;
+  when: AcquireWhen;
+  call: number;
+}
 
 interface State {
   depth: number;
   /** Call index that took the outermost hold, ENTRY, or NONE. */
   acq: number;
-  /** Subject of a pending conditional acquisition: `v:name` or `c:index`. */
-  pending: string | undefined;
-  pendingWhen: AcquireWhen;
-  pendingCall: number;
+  /** Conditional acquisitions whose result no branch has tested yet. */
+  pending: readonly Pending[];
   /** Known zero/non-zero facts about returned variables, `name=z` / `name=nz`, sorted. */
   facts: string;
 }
@@ -42,7 +48,12 @@ export interface FlowResult {
   /** Per call index: the holds (acquiring call indices, or ENTRY) under which it runs. */
   heldBy: (Set<number> | undefined)[];
   exits: ExitState[];
+  /** The state budget ran out: results are partial (reported as not analysed). */
+  truncated: boolean;
 }
+
+/** States one function may visit; far above what real kernel functions need (a few hundred). */
+const STATE_BUDGET = 200_000;
 
 export function analyzeFlow(
   fn: FunctionFact,
@@ -55,7 +66,7 @@ export function analyzeFlow(
   const exits: ExitState[] = [];
   const seen: Map<string, State>[] = blocks.map(() => new Map());
   const work: [number, State][] = [];
-  const entry: State = { depth: entryHeld ? 1 : 0, acq: entryHeld ? ENTRY : NONE, pending: undefined, pendingWhen: 'always', pendingCall: -1, facts: '' };
+  const entry: State = { depth: entryHeld ? 1 : 0, acq: entryHeld ? ENTRY : NONE, pending: [], facts: '' };
 
   const enqueue = (block: number, s: State): void => {
     const set = seen[block]!;
@@ -70,12 +81,14 @@ export function analyzeFlow(
   const markHeld = (call: number, s: State): void => {
     const holders = heldBy[call] ?? new Set<number>();
     if (s.depth >= 1) holders.add(s.acq);
-    if (s.pending !== undefined) holders.add(s.pendingCall);
+    for (const p of s.pending) holders.add(p.call);
     if (holders.size > 0) heldBy[call] = holders;
   };
 
   enqueue(0, entry);
+  let budget = STATE_BUDGET;
   while (work.length > 0) {
+    if (--budget < 0) return { heldBy, exits, truncated: true };
     const [blockIndex, start] = work.pop()!;
     const block = blocks[blockIndex]!;
     let states: State[] = [start];
@@ -83,7 +96,7 @@ export function analyzeFlow(
       const next: State[] = [];
       for (const s of states) {
         if (event.kind === 'kill') {
-          const t = forget(s.pending === `v:${event.variable}` ? materialize(s) : s, event.variable);
+          const t = forget(materialize(s, `v:${event.variable}`), event.variable);
           next.push(event.value !== undefined && tracked.has(event.variable) ? remember(t, event.variable, event.value === 'zero' ? 'z' : 'nz') : t);
           continue;
         }
@@ -91,22 +104,24 @@ export function analyzeFlow(
         const site = fn.calls[event.call]!;
         let t = s;
         if (site.assignedTo !== undefined) {
-          if (t.pending === `v:${site.assignedTo}`) t = materialize(t);
-          t = forget(t, site.assignedTo);
+          t = forget(materialize(t, `v:${site.assignedTo}`), site.assignedTo);
         }
         const effect = effectOf(event.call);
         if (effect?.acquire !== undefined) {
-          t = materialize(t);
           if (effect.acquire === 'always') {
             t = acquire(t, event.call);
           } else {
             const subject = site.assignedTo !== undefined ? `v:${site.assignedTo}` : `c:${event.call}`;
             const when = site.assignedNegated === true ? negate(effect.acquire) : effect.acquire;
-            t = { ...t, pending: subject, pendingWhen: when, pendingCall: event.call };
+            // The same subject again (a loop) settles the earlier one; a few pending at once is plenty.
+            t = materialize(t, subject);
+            if (t.pending.length >= MAX_PENDING) t = materialize(t, t.pending[0]!.subject);
+            t = { ...t, pending: [...t.pending, { subject, when, call: event.call }] };
           }
           next.push(t);
         } else if (effect?.release !== undefined) {
-          const released = release(materialize(t));
+          // A release pairs with a hold already taken; only with none does it settle a pending one.
+          const released = release(t.depth > 0 ? t : materialize(t));
           next.push(released);
           if (effect.release === 'maybe') next.push(t);
         } else {
@@ -123,7 +138,7 @@ export function analyzeFlow(
       }
     }
   }
-  return { heldBy, exits };
+  return { heldBy, exits, truncated: false };
 }
 
 /** `ok = !f()`: success of f() reads as the opposite value of ok. */
@@ -132,7 +147,7 @@ function negate(when: AcquireWhen): AcquireWhen {
 }
 
 function stateKey(s: State): string {
-  return `${s.depth}|${s.acq}|${s.pending ?? ''}|${s.pendingWhen}|${s.pendingCall}|${s.facts}`;
+  return `${s.depth}|${s.acq}|${s.pending.map((p) => `${p.subject}/${p.when}/${p.call}`).join(',')}|${s.facts}`;
 }
 
 function acquire(s: State, call: number): State {
@@ -144,10 +159,15 @@ function release(s: State): State {
   return { ...s, depth, acq: depth === 0 ? NONE : s.acq };
 }
 
-/** A pending acquisition whose result nobody tests any more: assume it succeeded. */
-function materialize(s: State): State {
-  if (s.pending === undefined) return s;
-  return { ...acquire(s, s.pendingCall), pending: undefined, pendingCall: -1, pendingWhen: 'always' };
+/** Pending acquisitions (all, or those on `subject`) whose result nobody tests any more: assume they succeeded. */
+function materialize(s: State, subject?: string): State {
+  if (s.pending.length === 0) return s;
+  let t: State = { ...s, pending: [] };
+  for (const p of s.pending) {
+    if (subject === undefined || p.subject === subject) t = acquire(t, p.call);
+    else t = { ...t, pending: [...t.pending, p] };
+  }
+  return t;
 }
 
 function forget(s: State, variable: string): State {
@@ -158,10 +178,11 @@ function forget(s: State, variable: string): State {
 
 function applyCondition(s: State, subject: string, nonzero: boolean, tracked: ReadonlySet<string>): State | undefined {
   let t = s;
-  if (t.pending === subject) {
-    const success = t.pendingWhen === 'zero' ? !nonzero : nonzero;
-    const cleared: State = { ...t, pending: undefined, pendingCall: -1, pendingWhen: 'always' };
-    t = success ? acquire(cleared, t.pendingCall) : cleared;
+  const resolved = t.pending.find((p) => p.subject === subject);
+  if (resolved !== undefined) {
+    const success = resolved.when === 'zero' ? !nonzero : nonzero;
+    const cleared: State = { ...t, pending: t.pending.filter((p) => p !== resolved) };
+    t = success ? acquire(cleared, resolved.call) : cleared;
   }
   if (subject.startsWith('v:')) {
     const name = subject.slice(2);
@@ -187,9 +208,9 @@ function factOf(facts: string, name: string): string | undefined {
 
 function exitState(s: State, value: ReturnValue, tracked: ReadonlySet<string>): ExitState {
   const e: ExitState = { held: s.depth >= 1, value };
-  if (s.pending !== undefined) {
-    const returned = (value.kind === 'var' && s.pending === `v:${value.name}`) || (value.kind === 'call' && s.pending === `c:${value.call}`);
-    if (returned) e.pendingReturned = s.pendingWhen;
+  for (const p of s.pending) {
+    const returned = (value.kind === 'var' && p.subject === `v:${value.name}`) || (value.kind === 'call' && p.subject === `c:${value.call}`);
+    if (returned) e.pendingReturned = p.when;
     else e.pendingUnreturned = true;
   }
   if (value.kind === 'var' && tracked.has(value.name)) {

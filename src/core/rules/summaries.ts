@@ -22,6 +22,8 @@ export interface RuleModel {
   sinks: Set<string>;
   /** True for a call that the rule exempts by its arguments. */
   exempt(call: CallSite): boolean;
+  /** Functions whose flow analysis ran out of budget (partial results). */
+  truncated: Set<string>;
   /** Effect of call `call` of `body`, from primitives and inferred summaries. */
   effect(body: FunctionBody, call: number): CallEffect | undefined;
 }
@@ -35,6 +37,7 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
   const sinks = new Set(rule.sinks);
   const opaque = new Set([...(rule.opaque ?? []), ...primitiveAcquire.keys(), ...primitiveRelease, ...sinks]);
   const summaries = new Map<number, Summary>();
+  const truncated = new Set<string>();
 
   const effect = (body: FunctionBody, index: number): CallEffect | undefined => {
     const call = body.fact.calls[index]!;
@@ -73,8 +76,11 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     for (const body of node.bodies) {
       const effectOf = (i: number): CallEffect | undefined => effect(body, i);
       if (!body.fact.calls.some((_, i) => effectOf(i) !== undefined)) continue;
-      const acquire = acquireSummary(analyzeFlow(body.fact, effectOf, false).exits);
-      const release = releaseSummary(analyzeFlow(body.fact, effectOf, true).exits);
+      const entryFree = analyzeFlow(body.fact, effectOf, false);
+      const entryHeld = analyzeFlow(body.fact, effectOf, true);
+      if (entryFree.truncated || entryHeld.truncated) truncated.add(`${body.file}:${body.fact.startLine} ${node.name}`);
+      const acquire = acquireSummary(entryFree.exits);
+      const release = releaseSummary(entryHeld.exits);
       const s: Summary = {};
       if (acquire !== undefined) s.acquire = acquire;
       if (release !== undefined) s.release = release;
@@ -98,7 +104,7 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     const args = splitArguments(call.args);
     return list.some((e) => { const a = args[e.arg]; return a !== undefined && e.equals.has(a); });
   };
-  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt };
+  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated };
 }
 
 /** Does the function return with a hold it took, and under which return value? */

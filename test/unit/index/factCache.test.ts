@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { renderJson } from '../../../src/core/report/json';
+import type { ScanResult } from '../../../src/core/model/chain';
+import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
+
+function stable(r: ScanResult): string {
+  return renderJson({ ...r, stats: { ...r.stats, durationMs: 0, cachedFiles: 0 } });
+}
+
+function shards(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('.facts')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+test('cache: a second scan reads every file from the cache and gives byte-identical output', async (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'lockpath-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const root = join(FIXTURES, 'kernel-like');
+  const cold = await analyzeFixture(root, { cacheDir });
+  const warm = await analyzeFixture(root, { cacheDir });
+  assert.equal(cold.result.stats.cachedFiles, 0);
+  assert.equal(warm.result.stats.cachedFiles, warm.result.stats.files);
+  assert.equal(stable(warm.result), stable(cold.result));
+});
+
+test('cache: a changed file invalidates only itself; corrupt shards and manifest are rebuilt', async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'lockpath-tree-'));
+  const cacheDir = join(work, 'cache');
+  const root = join(work, 'tree');
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  cpSync(join(FIXTURES, 'kernel-like'), root, { recursive: true });
+  const cold = await analyzeFixture(root, { cacheDir });
+
+  appendFileSync(join(root, 'fs/splice.c'), '\n/* edited */\n');
+  const edited = await analyzeFixture(root, { cacheDir });
+  assert.equal(edited.result.stats.cachedFiles, edited.result.stats.files - 1);
+  assert.equal(stable(edited.result), stable(cold.result));
+
+  for (const s of shards(cacheDir)) writeFileSync(s, Buffer.from('garbage that is not a shard'));
+  const afterCorruption = await analyzeFixture(root, { cacheDir });
+  assert.equal(afterCorruption.result.stats.cachedFiles, 0);
+  assert.ok(afterCorruption.result.notAnalysed.some((n) => n.what.includes('cache shard corrupt')));
+  assert.equal(stable({ ...afterCorruption.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
+
+  const manifest = readdirSync(cacheDir).map((v) => join(cacheDir, v, 'manifest.json'))[0]!;
+  writeFileSync(manifest, '{ truncated');
+  const afterManifest = await analyzeFixture(root, { cacheDir });
+  assert.ok(afterManifest.result.notAnalysed.some((n) => n.what.includes('manifest is corrupt')));
+  assert.equal(afterManifest.result.chains.length, cold.result.chains.length);
+});
