@@ -5,6 +5,7 @@
 
 import type { FreezeEvidenceSource, FreezeHeld, FreezeLevel, LockEvent, Report } from '../model/trace';
 import { isAddressOnly, normalizeFunction } from './symbols';
+import { ownString } from './ownString';
 
 /** Lock classes of the per-superblock freeze rwsems (`sb->s_writers.rw_sem[level]`). */
 const FREEZE_CLASSES: ReadonlyMap<string, FreezeLevel> = new Map([
@@ -47,6 +48,9 @@ export function isPermissionHook(fn: string): boolean {
 }
 
 export function isPermissionSink(fn: string): boolean {
+  if (PERMISSION_HOOKS.has(fn) || HOOK_CALLERS.has(fn)) return true;
+  // Only a clone suffix (`.isra.0`) can turn a name into a sink's; skip the regexes otherwise.
+  if (!fn.includes('.')) return false;
   const name = normalizeFunction(fn);
   return PERMISSION_HOOKS.has(name) || HOOK_CALLERS.has(name);
 }
@@ -60,11 +64,11 @@ export class HeldLocks {
     if (ev.op === 'acquire') {
       if (!held) {
         held = new Map();
-        this.byTask.set(task, held);
+        this.byTask.set(ownString(task), held);
       }
       const cur = held.get(ev.address);
       if (cur) cur.count++;
-      else held.set(ev.address, { class: ev.class, count: 1 });
+      else held.set(ownString(ev.address), { class: ownString(ev.class), count: 1 });
       return;
     }
     // A release without an acquire in the capture: the lock was taken before tracing started.
@@ -99,7 +103,7 @@ export class FreezeEvidence {
       this.dropped++;
       return;
     }
-    this.records.set(key, { task, class: baseLockClass(cls), sink, path, source, line, count: 1 });
+    this.records.set(key, { task: ownString(task), class: ownString(baseLockClass(cls)), sink: ownString(sink), path: path.map(ownString), source, line, count: 1 });
   }
 
   /**

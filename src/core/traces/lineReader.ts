@@ -4,8 +4,17 @@
 // Lines are decoded only once they are complete, so a UTF-8 sequence split across two chunks
 // decodes the same whatever the chunk size.
 
-/** Something the reader had to do to a line, for the parser to report. */
-export type LineNote = 'non-utf8' | 'overlong';
+/** Something the reader found or had to do to a line, for the parser to report. */
+export type LineNote = 'non-utf8' | 'overlong' | 'binary';
+
+// Control characters other than tab and ESC (colour codes), and U+FFFD: text logs have none.
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\ufffd]/;
+
+/** 'binary' when a decoded line holds control characters (for lines that bypass the splitter). */
+export function binaryNote(text: string): LineNote | undefined {
+  return BINARY.test(text) ? 'binary' : undefined;
+}
 
 export interface LineSink {
   line(text: string, note?: LineNote): void;
@@ -97,6 +106,8 @@ export class LineSplitter {
       }
       return;
     }
+    // One scan of the whole block; lines are checked one by one only when it finds something.
+    const suspicious = BINARY.test(text);
     let from = 0;
     for (;;) {
       const nl = text.indexOf('\n', from);
@@ -104,7 +115,7 @@ export class LineSplitter {
       let line = text.slice(from, end);
       if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       if (line.length > this.maxLineBytes) this.sink.line(line.slice(0, this.maxLineBytes), 'overlong');
-      else this.sink.line(line);
+      else this.sink.line(line, suspicious ? binaryNote(line) : undefined);
       if (nl < 0) break;
       from = nl + 1;
     }
@@ -120,7 +131,7 @@ export class LineSplitter {
       note = 'non-utf8';
     }
     if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-    this.sink.line(text, note);
+    this.sink.line(text, note ?? binaryNote(text));
   }
 }
 

@@ -3,15 +3,34 @@
 
 import type { Frame, ObservedEdge } from '../model/trace';
 import { isAddressOnly, normalizeFunction } from './symbols';
+import { ownString } from './ownString';
+
+/** Distinct names whose normalization is remembered; past it names are normalized each time. */
+const NAME_CACHE_LIMIT = 100_000;
 
 export class EdgeCounter {
   private readonly counts = new Map<string, Map<string, number>>();
+  /** Printed name -> normalized name, or null for an address. Traces repeat a few thousand names. */
+  private readonly names = new Map<string, string | null>();
+
+  /** The normalized name counted for a printed one, or null for an address. */
+  normalize(name: string): string | null {
+    let v = this.names.get(name);
+    if (v === undefined) {
+      v = isAddressOnly(name) ? null : ownString(normalizeFunction(name));
+      if (this.names.size < NAME_CACHE_LIMIT) this.names.set(ownString(name), v);
+    }
+    return v;
+  }
 
   /** Names are normalized (clone suffixes, syscall wrappers) before counting. */
   add(caller: string, callee: string): void {
-    if (isAddressOnly(caller) || isAddressOnly(callee)) return;
-    const from = normalizeFunction(caller);
-    const to = normalizeFunction(callee);
+    this.addNormalized(caller, this.normalize(caller), callee, this.normalize(callee));
+  }
+
+  /** For callers that already hold the normalized names (one cache lookup per line, not two). */
+  addNormalized(caller: string, from: string | null, callee: string, to: string | null): void {
+    if (from === null || to === null) return;
     // `__se_sys_x` -> `__do_sys_x` is one source function after normalization, not recursion.
     if (from === to && caller !== callee) return;
     let row = this.counts.get(from);

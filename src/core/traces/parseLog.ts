@@ -3,9 +3,9 @@
 // that streaming a gigabyte costs no per-line promise, and the same code serves in-memory lines.
 
 import { createReadStream } from 'node:fs';
-import type { CallNode, LogFormat, ParsedLog } from '../model/trace';
+import type { LogFormat, ParsedLog } from '../model/trace';
 import type { LineNote, LineSink } from './lineReader';
-import { DEFAULT_MAX_LINE_BYTES, pumpLines } from './lineReader';
+import { DEFAULT_MAX_LINE_BYTES, binaryNote, pumpLines } from './lineReader';
 import { DETECT_LINES, decisiveFormat, detectFormat } from './detectFormat';
 import type { ParseCaps } from './traceCollector';
 import { DEFAULT_CAPS, TraceCollector } from './traceCollector';
@@ -21,10 +21,10 @@ export interface ParseOptions {
   maxLineBytes?: number;
 }
 
-// Control characters other than tab, and U+FFFD (what undecodable bytes become).
-// eslint-disable-next-line no-control-regex
-const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\ufffd]/;
-
+/**
+ * Feed it through LineSplitter (or parseLogLines), which flag binary and overlong lines: the
+ * parser trusts those notes instead of scanning every line again.
+ */
 export class LogParser implements LineSink {
   private lineNo = 0;
   private pending: [number, string][] | null = [];
@@ -50,7 +50,7 @@ export class LogParser implements LineSink {
       this.out.fail(n, `line longer than ${this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES} bytes (cut, not interpreted)`, text);
       return;
     }
-    if (note === 'non-utf8' || BINARY.test(text)) {
+    if (note === 'non-utf8' || note === 'binary') {
       this.out.fail(n, note === 'non-utf8' ? 'bytes that are not UTF-8 (binary data?)' : 'control characters (binary data?)', text);
       return;
     }
@@ -67,13 +67,7 @@ export class LogParser implements LineSink {
     if (this.pending) this.decide(detectFormat(this.pending.map((p) => p[1])));
     this.fn?.finish();
     const reports = this.dmesg?.finish() ?? [];
-    const trees = this.graph?.trees() ?? [];
-    for (const t of trees) {
-      const open = countUnclosed(t.roots);
-      if (open > 0) {
-        this.out.fail(this.lineNo, `input ended with ${open} call(s) of ${t.task} still open (expected their closing "}")`, '');
-      }
-    }
+    const trees = this.graph?.finish(this.lineNo) ?? [];
     const result: ParsedLog = {
       file: this.file,
       format: this.format!,
@@ -117,16 +111,10 @@ export class LogParser implements LineSink {
   }
 }
 
-function countUnclosed(nodes: readonly CallNode[]): number {
-  let n = 0;
-  for (const node of nodes) n += (node.unclosed ? 1 : 0) + countUnclosed(node.children);
-  return n;
-}
-
 /** Parses lines already in memory (tests, editor buffers). */
 export function parseLogLines(lines: Iterable<string>, file = '<memory>', options: ParseOptions = {}): ParsedLog {
   const p = new LogParser(file, options);
-  for (const l of lines) p.line(l);
+  for (const l of lines) p.line(l, binaryNote(l));
   return p.finish();
 }
 

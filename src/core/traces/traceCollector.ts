@@ -4,6 +4,7 @@
 import type { ParseLimit, StackTrace, TraceEvent, Unparsed } from '../model/trace';
 import { EdgeCounter } from './observedEdges';
 import { FreezeEvidence, HeldLocks } from './freezeEvidence';
+import { ownString } from './ownString';
 
 export interface ParseCaps {
   /** Call-tree nodes kept; beyond it trees stop growing (edges and evidence are still counted). */
@@ -11,6 +12,7 @@ export interface ParseCaps {
   maxEvents: number;
   maxStackTraces: number;
   maxUnparsed: number;
+  maxReports: number;
 }
 
 export const DEFAULT_CAPS: ParseCaps = {
@@ -18,6 +20,7 @@ export const DEFAULT_CAPS: ParseCaps = {
   maxEvents: 20_000,
   maxStackTraces: 10_000,
   maxUnparsed: 1_000,
+  maxReports: 1_000,
 };
 
 const QUOTE_CHARS = 200;
@@ -34,6 +37,8 @@ export class TraceCollector {
   private treeNodesDropped = 0;
   private eventsDropped = 0;
   private stackTracesDropped = 0;
+  private reportsKept = 0;
+  private reportsDropped = 0;
 
   constructor(readonly caps: ParseCaps = DEFAULT_CAPS) {}
 
@@ -42,7 +47,7 @@ export class TraceCollector {
       this.unparsedDropped++;
       return;
     }
-    this.unparsed.push({ line, reason, text: quote(text) });
+    this.unparsed.push({ line, reason, text: ownString(quote(text)) });
   }
 
   /** Returns false when the event was counted but not kept. */
@@ -58,6 +63,16 @@ export class TraceCollector {
   stackTrace(st: StackTrace): void {
     if (this.stackTraces.length >= this.caps.maxStackTraces) this.stackTracesDropped++;
     else this.stackTraces.push(st);
+  }
+
+  /** Asks for room for one more report (a dropped one still feeds edges and evidence). */
+  keepReport(): boolean {
+    if (this.reportsKept >= this.caps.maxReports) {
+      this.reportsDropped++;
+      return false;
+    }
+    this.reportsKept++;
+    return true;
   }
 
   /** Asks for room for one more tree node. */
@@ -79,6 +94,7 @@ export class TraceCollector {
     add('events', this.events.length, this.eventsDropped);
     add('stack traces', this.stackTraces.length, this.stackTracesDropped);
     add('unparsed records', this.unparsed.length, this.unparsedDropped);
+    add('reports', this.reportsKept, this.reportsDropped);
     add('freeze evidence records', this.freeze.list().length, this.freeze.dropped);
     return out;
   }

@@ -54,9 +54,29 @@ export interface DmesgToken {
 const PREFIX = /^(?:<\d+>)?(?:\[\s*(\d+\.\d+)\])?(?:\[\s*([TC]\d+)\])?/;
 
 export function tokenizeDmesgLine(text: string): DmesgToken {
+  const { prefix, message } = splitPrefix(text);
+  return { prefix, body: classifyMessage(message) };
+}
+
+/** The printk prefix and the trimmed message after it. */
+export function splitPrefix(text: string): { prefix: DmesgPrefix; message: string } {
   const m = PREFIX.exec(text)!;
   const prefix: DmesgPrefix = { timestamp: m[1] !== undefined ? Number(m[1]) : null, caller: m[2] ?? null };
-  return { prefix, body: classify(text.slice(m[0].length).trim()) };
+  return { prefix, message: text.slice(m[0].length).trim() };
+}
+
+/**
+ * The report header a message starts, or null. Outside reports this is the only question, and
+ * console logs are mostly other messages: a cheap test before the full classification.
+ */
+export function classifyHeader(s: string): DmesgBody | null {
+  if (s.startsWith('WARNING: ') || s.startsWith('[ INFO: ')) {
+    for (const [re, report] of HEADERS) if (re.test(s)) return { kind: 'header', report, task: null };
+    return null;
+  }
+  if (!s.startsWith('INFO: task ')) return null;
+  const hung = HUNG.exec(s);
+  return hung ? { kind: 'header', report: 'hung-task', task: `${hung[1]}/${hung[2]}` } : null;
 }
 
 const HEADERS: readonly [RegExp, ReportKind][] = [
@@ -169,14 +189,12 @@ const REGISTER = /^(?:RIP|RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|FS|GS|CS|DS|E
 const MARKER = /^<\/?(?:TASK|IRQ|NMI|SOFTIRQ|EOI|#DF|MCE|DB|VE)>$/;
 const SCENARIO = /^(?:CPU0(?:\s+CPU1)?|-{4}(?:\s+-{4})?|r?lock\(.*\);|<Interrupt>|local_irq_disable\(\);|local_bh_disable\(\);|wlock\(.*\);)$/;
 
-function classify(s: string): DmesgBody {
+/** Classifies one message (prefix removed, trimmed). */
+export function classifyMessage(s: string): DmesgBody {
   if (s === '') return { kind: 'blank' };
   if (/^(?:={8,}|-{8,})$/.test(s)) return { kind: 'separator' };
-  if (s.startsWith('WARNING: ') || s.startsWith('[ INFO: ')) {
-    for (const [re, report] of HEADERS) if (re.test(s)) return { kind: 'header', report, task: null };
-  }
-  const hung = HUNG.exec(s);
-  if (hung) return { kind: 'header', report: 'hung-task', task: `${hung[1]}/${hung[2]}` };
+  const header = classifyHeader(s);
+  if (header) return header;
   if (s === 'Call Trace:') return { kind: 'stackLabel', label: 'Call Trace' };
   const frame = parseFrame(s);
   if (frame) return { kind: 'frame', frame };

@@ -4,13 +4,14 @@
 // record saying what the report expected there; the report goes on. Console lines outside any
 // report are other kernel messages and are skipped (they are not ours to interpret).
 
-import type { LockRef, Report, ReportKind, Stack } from '../../model/trace';
+import type { Frame, LockRef, Report, ReportKind, Stack } from '../../model/trace';
 import type { DmesgBody, LockLine } from './lineTokenizer';
-import { tokenizeDmesgLine } from './lineTokenizer';
+import { classifyHeader, classifyMessage, splitPrefix } from './lineTokenizer';
 import type { TraceCollector } from '../traceCollector';
 import { freezeLevel } from '../freezeEvidence';
 import { hungTaskTitle } from './hungTask';
 import { acquiredAt, lockdepTitle } from './lockdepReport';
+import { ownString } from '../ownString';
 
 type Section = 'head' | 'trying' | 'holding' | 'deps' | 'chain' | 'scenario' | 'held' | 'allLocks' | 'trace';
 
@@ -52,20 +53,21 @@ export class DmesgInterpreter {
 
   line(lineNo: number, text: string): void {
     this.lastLine = lineNo;
-    const tok = tokenizeDmesgLine(text);
-    const body = tok.body;
+    const { prefix, message } = splitPrefix(text);
     // Continuation lines (printk KERN_CONT, wrapped lines) carry no prefix: they belong to the
     // report printed last.
-    const key = tok.prefix.caller ?? (tok.prefix.timestamp === null && this.lastKey !== null ? this.lastKey : '');
-    if (body.kind === 'header') {
+    const key = prefix.caller ?? (prefix.timestamp === null && this.lastKey !== null ? this.lastKey : '');
+    const header = classifyHeader(message);
+    if (header && header.kind === 'header') {
       this.close(key, lineNo - 1);
-      this.active.set(key, this.start(lineNo, body.report, body.task));
+      this.active.set(key, this.start(lineNo, header.report, header.task === null ? null : ownString(header.task)));
       this.lastKey = key;
       return;
     }
     const b = this.active.get(key);
     if (!b) return;
     this.lastKey = key;
+    const body = classifyMessage(message);
     if (!this.apply(b, lineNo, body, text)) {
       // The report is over: this line is the console's again.
       this.close(key, lineNo - 1);
@@ -98,9 +100,9 @@ export class DmesgInterpreter {
         break;
       case 'frame':
         if (b.atNext) {
-          b.atNext.at = body.frame.function;
+          b.atNext.at = ownString(body.frame.function);
           b.atNext = null;
-        } else if (b.stack) b.stack.frames.push(body.frame);
+        } else if (b.stack) b.stack.frames.push(ownFrame(body.frame));
         else this.out.fail(lineNo, `stack frame outside any stack in ${r.kind} report (expected a "Call Trace:" or "... at:" heading first)`, text);
         break;
       case 'lock':
@@ -109,7 +111,7 @@ export class DmesgInterpreter {
       case 'dependency': {
         b.section = 'deps';
         const label = body.index !== null ? `-> #${body.index}` : `-> (${body.class})`;
-        const dep: LockRef = { class: body.class, freeze: freezeLevel(body.class), at: null, role: 'dependency', line: lineNo };
+        const dep: LockRef = { class: ownString(body.class), freeze: freezeLevel(body.class), at: null, role: 'dependency', line: lineNo };
         r.locks.push(dep);
         b.stack = this.stack(b, label, lineNo);
         b.dependencies.push([dep, b.stack]);
@@ -117,12 +119,12 @@ export class DmesgInterpreter {
       }
       case 'heldBy':
         if (b.section !== 'allLocks') b.section = 'held';
-        b.holder = body.task;
+        b.holder = ownString(body.task);
         b.stack = null;
         b.lastIndex = null;
         break;
       case 'trying':
-        r.task ??= body.task;
+        r.task ??= ownString(body.task);
         b.section = 'trying';
         b.stack = null;
         break;
@@ -138,7 +140,7 @@ export class DmesgInterpreter {
         }
         break;
       case 'nextStackLabel':
-        b.nextLabel = body.label;
+        b.nextLabel = ownString(body.label);
         b.stack = null;
         break;
       case 'chainIntro':
@@ -149,7 +151,7 @@ export class DmesgInterpreter {
         r.scenario = [];
         break;
       case 'scenario':
-        if (r.scenario) r.scenario.push(body.text);
+        if (r.scenario) r.scenario.push(ownString(body.text));
         else this.out.fail(lineNo, `scenario table line outside the "Possible unsafe locking scenario" table`, text);
         break;
       case 'showAllLocks':
@@ -164,7 +166,7 @@ export class DmesgInterpreter {
         return false;
       case 'text':
         if (b.section === 'chain' && body.text.includes('-->')) {
-          r.chain = body.text.split('-->').map((s) => s.trim());
+          r.chain = body.text.split('-->').map((s) => ownString(s.trim()));
           break;
         }
         // After the task's backtrace, a line we do not know is the next console message.
@@ -177,7 +179,7 @@ export class DmesgInterpreter {
   }
 
   private stack(b: Builder, label: string, lineNo: number): Stack {
-    const s: Stack = { label, frames: [], line: lineNo };
+    const s: Stack = { label: ownString(label), frames: [], line: lineNo };
     b.report.stacks.push(s);
     return s;
   }
@@ -185,7 +187,7 @@ export class DmesgInterpreter {
   private lock(b: Builder, lineNo: number, l: LockLine): void {
     const r = b.report;
     b.stack = null;
-    const at = l.at ? l.at.function : null;
+    const at = l.at ? ownString(l.at.function) : null;
     const prev = b.lastLock;
     // Lockdep prints one line per inlined `at:` frame of the same lock; the last is the caller.
     const same =
@@ -207,7 +209,7 @@ export class DmesgInterpreter {
       this.out.fail(lineNo, `lock line in ${r.kind} report where none was expected (expected ${EXPECTED[b.section]})`, `(${l.class})`);
       return;
     }
-    const ref: LockRef = { class: l.class, freeze: freezeLevel(l.class), at, role, line: lineNo };
+    const ref: LockRef = { class: ownString(l.class), freeze: freezeLevel(l.class), at, role, line: lineNo };
     if (role === 'held' && b.holder !== null) ref.holder = b.holder;
     if (role === 'holding' && r.task !== null) ref.holder = r.task;
     r.locks.push(ref);
@@ -228,8 +230,17 @@ export class DmesgInterpreter {
       this.out.fail(r.endLine, `${r.kind} report started at line ${r.line} ended before its "Call Trace:" stack (truncated?)`, '');
     }
     for (const s of r.stacks) this.out.edges.addStack(s.frames);
-    this.reports.push(r);
+    if (this.out.keepReport()) this.reports.push(r);
+    else this.out.freeze.fromReport(r);
   }
+}
+
+function ownFrame(f: Frame): Frame {
+  f.function = ownString(f.function);
+  if (f.file !== undefined) f.file = ownString(f.file);
+  if (f.module !== undefined) f.module = ownString(f.module);
+  if (f.offset !== undefined) f.offset = ownString(f.offset);
+  return f;
 }
 
 function hasTrace(r: Report): boolean {

@@ -11,10 +11,13 @@ import { parseLockEvent } from './lineTokenizer';
 import type { TraceCollector } from '../traceCollector';
 import { isPermissionHook, isPermissionSink } from '../freezeEvidence';
 import { normalizeFunction } from '../symbols';
+import { ownString } from '../ownString';
 
 interface TaskState {
   task: string;
   open: CallNode[];
+  /** Normalized names of `open`, kept in step with it: each name is normalized once. */
+  openNames: (string | null)[];
   roots: CallNode[];
   /** Roots printed at depth > 0 whose caller was not captured, not yet adopted by a `}`. */
   orphans: CallNode[];
@@ -23,15 +26,22 @@ interface TaskState {
   pendingSink: { node: CallNode; cls: string; path: string[] } | null;
 }
 
+const MAX_ORPHANS = 1_000;
+
 export class FunctionGraphInterpreter {
   private readonly tasks = new Map<string, TaskState>();
   /** Task now running on each CPU, from context-switch blocks; used when there is no proc column. */
   private readonly onCpu = new Map<number, string>();
+  /** The previous line's task and state: consecutive lines nearly always share them. */
+  private lastTask: string | null = null;
+  private lastState: TaskState | null = null;
+  /** Normalized name of the node node() made last, for the open-names stack. */
+  private lastName: string | null = null;
 
   constructor(private readonly out: TraceCollector) {}
 
   line(lineNo: number, text: string): void {
-    const tok = tokenizeGraphLine(text);
+    const tok = tokenizeGraphLine(text, this.lastTask);
     switch (tok.kind) {
       case 'comment':
       case 'separator':
@@ -58,12 +68,18 @@ export class FunctionGraphInterpreter {
       case 'entry':
       case 'leaf': {
         this.unwindTo(state, columns.depth);
+        if (body.kind === 'leaf' && this.out.treeNodes >= this.out.caps.maxTreeNodes) {
+          // Over the tree budget a leaf is only counted: no node object for the GC to sweep.
+          this.leafOverBudget(state, lineNo, body.function);
+          return;
+        }
         const node = this.node(state, lineNo, columns, body.function, body.module, body.kind === 'leaf');
         if (body.kind === 'leaf') {
           node.duration = columns.duration;
-          if (body.retval !== undefined) node.retval = body.retval;
+          if (body.retval !== undefined) node.retval = ownString(body.retval);
         } else {
           state.open.push(node);
+          state.openNames.push(this.lastName);
         }
         return;
       }
@@ -79,9 +95,18 @@ export class FunctionGraphInterpreter {
     }
   }
 
-  trees(): CallTree[] {
+  /** Ends the input: calls still open are flagged, and reported once per task at `lastLine`. */
+  finish(lastLine: number): CallTree[] {
     const out: CallTree[] = [];
     for (const s of this.tasks.values()) {
+      if (s.open.length > 0) {
+        const first = s.open[0]!;
+        this.out.fail(
+          lastLine,
+          `input ended with ${s.open.length} call(s) of ${s.task} still open, the outermost ${first.function}() from line ${first.line} (expected its closing "}")`,
+          '',
+        );
+      }
       for (const n of s.open) n.unclosed = true;
       if (s.pendingSink) this.closed(s, s.pendingSink.node);
       if (s.roots.length > 0) out.push({ task: s.task, roots: s.roots });
@@ -98,6 +123,7 @@ export class FunctionGraphInterpreter {
     const s = this.tasks.get(key);
     if (!s || this.tasks.has(task) || this.onCpu.has(cpu)) return;
     this.tasks.delete(key);
+    this.lastState = null;
     s.task = task;
     this.tasks.set(task, s);
     const rename = (nodes: CallNode[]): void => {
@@ -111,11 +137,19 @@ export class FunctionGraphInterpreter {
   }
 
   private state(columns: GraphColumns): TaskState {
+    if (columns.task !== null && columns.task === this.lastTask && this.lastState) return this.lastState;
+    const s = this.lookup(columns);
+    this.lastTask = columns.task;
+    this.lastState = s;
+    return s;
+  }
+
+  private lookup(columns: GraphColumns): TaskState {
     const task =
       columns.task ?? (columns.cpu !== null ? (this.onCpu.get(columns.cpu) ?? `cpu${columns.cpu}`) : 'unknown');
     let s = this.tasks.get(task);
     if (!s) {
-      s = { task, open: [], roots: [], orphans: [], irq: 0, pendingSink: null };
+      s = { task: ownString(task), open: [], openNames: [], roots: [], orphans: [], irq: 0, pendingSink: null };
       this.tasks.set(task, s);
     }
     return s;
@@ -131,7 +165,7 @@ export class FunctionGraphInterpreter {
   private node(state: TaskState, lineNo: number, c: GraphColumns, fn: string, module: string | undefined, leaf: boolean): CallNode {
     const parent = state.open[state.open.length - 1];
     const node: CallNode = {
-      function: fn,
+      function: ownString(fn),
       depth: c.depth,
       children: [],
       duration: null,
@@ -141,18 +175,29 @@ export class FunctionGraphInterpreter {
       line: lineNo,
       events: [],
     };
-    if (module !== undefined) node.module = module;
+    if (module !== undefined) node.module = ownString(module);
     if (state.irq > 0) node.irq = true;
     if (this.out.takeNode()) {
       if (parent) parent.children.push(node);
       else {
         state.roots.push(node);
-        if (c.depth > 0) state.orphans.push(node);
+        if (c.depth > 0) this.orphan(state, node);
       }
     }
-    if (parent) this.out.edges.add(parent.function, fn);
+    this.lastName = this.out.edges.normalize(fn);
+    if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, this.lastName);
     if (state.irq === 0 && isPermissionSink(fn)) this.sink(state, node, leaf);
     return node;
+  }
+
+  private leafOverBudget(state: TaskState, lineNo: number, fn: string): void {
+    this.out.takeNode();
+    const parent = state.open[state.open.length - 1];
+    if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, this.out.edges.normalize(fn));
+    if (state.irq === 0 && isPermissionSink(fn)) {
+      const stand: CallNode = { function: fn, depth: 0, children: [], duration: null, timestamp: null, cpu: null, task: state.task, line: lineNo, events: [] };
+      this.sink(state, stand, true);
+    }
   }
 
   /**
@@ -183,6 +228,7 @@ export class FunctionGraphInterpreter {
 
   private pop(state: TaskState, unclosed: boolean): CallNode {
     const node = state.open.pop()!;
+    state.openNames.pop();
     if (unclosed) node.unclosed = true;
     this.closed(state, node);
     return node;
@@ -213,7 +259,7 @@ export class FunctionGraphInterpreter {
     while (state.open.length - 1 > idx) this.pop(state, true);
     const node = this.pop(state, false);
     node.duration = c.duration;
-    if (retval !== undefined) node.retval = retval;
+    if (retval !== undefined) node.retval = ownString(retval);
   }
 
   /**
@@ -221,7 +267,7 @@ export class FunctionGraphInterpreter {
    * node for it and move the orphans printed deeper than it under it.
    */
   private adopt(state: TaskState, lineNo: number, c: GraphColumns, tail: string | undefined, retval: string | undefined): void {
-    const fn = tail ?? '(unknown)';
+    const fn = tail !== undefined ? ownString(tail) : '(unknown)';
     const node: CallNode = {
       function: fn,
       depth: c.depth,
@@ -234,24 +280,40 @@ export class FunctionGraphInterpreter {
       events: [],
       synthetic: true,
     };
-    if (retval !== undefined) node.retval = retval;
+    if (retval !== undefined) node.retval = ownString(retval);
     const adopted = state.orphans.filter((n) => n.depth > c.depth);
     if (adopted.length > 0) {
       const set = new Set(adopted);
       state.orphans = state.orphans.filter((n) => !set.has(n));
-      state.roots = state.roots.filter((n) => !set.has(n));
+      // The adopted orphans are nearly always the last roots: drop them from the end, and scan
+      // the whole list only when some were not there.
+      let left = set.size;
+      while (left > 0 && state.roots.length > 0 && set.has(state.roots[state.roots.length - 1]!)) {
+        state.roots.pop();
+        left--;
+      }
+      if (left > 0) state.roots = state.roots.filter((n) => !set.has(n));
       node.children = adopted;
       if (tail !== undefined) for (const child of adopted) if (child.depth === c.depth + 1) this.out.edges.add(fn, child.function);
     }
     if (this.out.takeNode()) {
       state.roots.push(node);
-      if (c.depth > 0) state.orphans.push(node);
+      if (c.depth > 0) this.orphan(state, node);
     }
   }
 
+  /**
+   * Only the latest orphans can still be adopted (a `}` closes the most recent open call), so
+   * the list is cut to bound the cost of each adoption on traces that keep losing entries.
+   */
+  private orphan(state: TaskState, node: CallNode): void {
+    state.orphans.push(node);
+    if (state.orphans.length > 2 * MAX_ORPHANS) state.orphans = state.orphans.slice(-MAX_ORPHANS);
+  }
+
   private comment(state: TaskState, lineNo: number, c: GraphColumns, name: string, args: string): void {
-    const ev: TraceEvent = { line: lineNo, task: state.task, cpu: c.cpu, timestamp: c.timestamp, name, args };
-    const lock = parseLockEvent(name, args);
+    const ev: TraceEvent = { line: lineNo, task: state.task, cpu: c.cpu, timestamp: c.timestamp, name: ownString(name), args: ownString(args) };
+    const lock = parseLockEvent(ev.name, ev.args);
     if (lock) {
       ev.lock = lock;
       this.out.held.apply(state.task, lock);

@@ -12,6 +12,7 @@ import type { FunctionGraphInterpreter } from './functionGraph';
 import type { TraceCollector } from '../traceCollector';
 import { isPermissionSink } from '../freezeEvidence';
 import { isAddressOnly, normalizeFunction } from '../symbols';
+import { ownString } from '../ownString';
 
 interface PendingSink {
   task: string;
@@ -43,7 +44,10 @@ export class FunctionTracerInterpreter {
         this.out.fail(lineNo, 'stack frame " => ..." without a preceding <stack trace> line', text);
         return;
       }
-      this.stack.trace.frames.push(tok.frame);
+      const f = tok.frame;
+      f.function = ownString(f.function);
+      if (f.module !== undefined) f.module = ownString(f.module);
+      this.stack.trace.frames.push(f);
       return;
     }
     this.closeStack();
@@ -56,7 +60,7 @@ export class FunctionTracerInterpreter {
         return;
       case 'stackStart':
         this.stack = {
-          trace: { line: lineNo, task: tok.ctx.task, cpu: tok.ctx.cpu, timestamp: tok.ctx.timestamp, frames: [] },
+          trace: { line: lineNo, task: ownString(tok.ctx.task), cpu: tok.ctx.cpu, timestamp: tok.ctx.timestamp, frames: [] },
           user: tok.user,
         };
         return;
@@ -80,7 +84,7 @@ export class FunctionTracerInterpreter {
     if (!isPermissionSink(fn)) return;
     const cls = this.out.held.freezeHeld(ctx.task);
     if (cls === null) return;
-    this.pending = { task: ctx.task, cls, sink: normalizeFunction(fn), parent, line: lineNo };
+    this.pending = { task: ownString(ctx.task), cls: ownString(cls), sink: ownString(normalizeFunction(fn)), parent: parent === null ? null : ownString(parent), line: lineNo };
   }
 
   private event(lineNo: number, ctx: LineContext, name: string, args: string, text: string): void {
@@ -94,8 +98,8 @@ export class FunctionTracerInterpreter {
       this.graph.apply(lineNo, { ...tok.columns, task: ctx.task, cpu: ctx.cpu, timestamp: ctx.timestamp }, tok.body);
       return;
     }
-    const ev: TraceEvent = { line: lineNo, task: ctx.task, cpu: ctx.cpu, timestamp: ctx.timestamp, name, args };
-    const lock = parseLockEvent(name, args);
+    const ev: TraceEvent = { line: lineNo, task: ownString(ctx.task), cpu: ctx.cpu, timestamp: ctx.timestamp, name: ownString(name), args: ownString(args) };
+    const lock = parseLockEvent(ev.name, ev.args);
     if (lock) {
       ev.lock = lock;
       this.out.held.apply(ctx.task, lock);

@@ -1,0 +1,54 @@
+// The JSON document `lockpath trace --format json` prints for one or more inputs: field names are
+// a contract (see the README of the trace command); trees, events and stack traces stay out of it
+// because they can be large, and the overlay reads them from ParsedLog directly.
+
+import type { FreezeHeld, LogFormat, ObservedEdge, ParseLimit, ParsedLog, Report, Unparsed } from '../model/trace';
+
+export interface TraceInputJson {
+  file: string;
+  format: LogFormat;
+  lines: number;
+  unparsed: Unparsed[];
+  unparsedDropped: number;
+  limits: ParseLimit[];
+  aborted?: boolean;
+}
+
+export interface TraceJson {
+  inputs: TraceInputJson[];
+  reports: (Report & { file: string })[];
+  /** Summed over all inputs. */
+  observedEdges: ObservedEdge[];
+  freezeHeld: (FreezeHeld & { file: string })[];
+}
+
+export function toTraceJson(logs: readonly ParsedLog[]): TraceJson {
+  const edges = new Map<string, ObservedEdge>();
+  for (const log of logs) {
+    for (const e of log.observedEdges) {
+      const key = `${e.caller}\0${e.callee}`;
+      const cur = edges.get(key);
+      if (cur) cur.count += e.count;
+      else edges.set(key, { ...e });
+    }
+  }
+  return {
+    inputs: logs.map((l) => {
+      const input: TraceInputJson = {
+        file: l.file,
+        format: l.format,
+        lines: l.lines,
+        unparsed: l.unparsed,
+        unparsedDropped: l.unparsedDropped,
+        limits: l.limits,
+      };
+      if (l.aborted) input.aborted = true;
+      return input;
+    }),
+    reports: logs.flatMap((l) => l.reports.map((r) => ({ file: l.file, ...r }))),
+    observedEdges: [...edges.values()].sort((a, b) =>
+      a.caller === b.caller ? (a.callee < b.callee ? -1 : 1) : a.caller < b.caller ? -1 : 1,
+    ),
+    freezeHeld: logs.flatMap((l) => l.freezeHeld.map((f) => ({ file: l.file, ...f }))),
+  };
+}
