@@ -1,6 +1,8 @@
 // CLI composition root: argv -> options -> analyze -> report -> exit code.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { analyzeTree, defaultCacheDir, DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, type ProgressPhase } from '../core/analyze';
 import { renderJson } from '../core/report/json';
@@ -134,12 +136,37 @@ function quietProgress(quiet: boolean): ((phase: ProgressPhase, done: number, to
   };
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`lockpath: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    process.exitCode = EXIT.internal;
-  },
-);
+/**
+ * A whole kernel's facts need more than Node's default heap (about 4 GiB here): run again in a
+ * child with a limit sized to the machine, unless we are that child or the user chose a limit.
+ */
+function needsBiggerHeap(): boolean {
+  if (process.env.LOCKPATH_HEAP_SET !== undefined || process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) return false;
+  if ((process.env.NODE_OPTIONS ?? '').includes('--max-old-space-size')) return false;
+  return getHeapStatistics().heap_size_limit < heapLimitMb() * 1024 * 1024 * 0.9;
+}
+
+function heapLimitMb(): number {
+  return Math.max(2048, Math.floor((totalmem() / 1048576) * 0.75));
+}
+
+if (needsBiggerHeap()) {
+  const child = spawnSync(process.execPath, [`--max-old-space-size=${heapLimitMb()}`, ...process.execArgv, __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit', env: { ...process.env, LOCKPATH_HEAP_SET: '1' },
+  });
+  process.exitCode = child.status ?? (child.signal === 'SIGINT' ? EXIT.cancelled : EXIT.internal);
+} else {
+  run();
+}
+
+function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`lockpath: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}

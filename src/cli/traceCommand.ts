@@ -1,5 +1,119 @@
-// `lockpath trace`: wired once the trace parsers land (issue: trace and log overlay).
-export async function runTrace(_argv: readonly string[]): Promise<number> {
-  process.stderr.write('lockpath: trace is not available in this build yet\n');
-  return 2;
+// `lockpath trace`: logs in, what they show out; with --tree, the overlay on that tree's chains.
+// Same option handling and exit codes as `lockpath scan` (see main.ts).
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { analyzeTree, defaultCacheDir, DEFAULT_MAX_FILE_BYTES } from '../core/analyze';
+import type { ParsedLog } from '../core/model/trace';
+import { BUILTIN_RULES, type RuleSpec } from '../core/rules/ruleSpec';
+import { summaryLine } from '../core/report/text';
+import { locateWasm } from '../core/sources/wasmLocation';
+import { WalkError } from '../core/sources/workspaceWalk';
+import { overlayTraces, type TraceOverlay } from '../core/traces/overlay';
+import { renderOverlay } from '../core/traces/overlay/renderOverlay';
+import { toTraceReportJson, type TraceTreeJson } from '../core/traces/overlay/traceReport';
+import { parseLogFile } from '../core/traces/parseLog';
+import { renderParsedLog } from '../core/traces/renderParsedLog';
+import { UsageError } from './args';
+import { parseTraceArgs, TRACE_USAGE, type TraceArgs } from './traceArgs';
+
+/** The same codes as main.ts's EXIT (not imported: main.ts runs the CLI when loaded). */
+const EXIT = { ok: 0, usage: 2, cancelled: 130 } as const;
+
+class InputError extends Error {}
+
+export async function runTrace(argv: readonly string[]): Promise<number> {
+  let args: TraceArgs;
+  try {
+    args = parseTraceArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`lockpath: ${e.message}\n\n${TRACE_USAGE}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (args.help) {
+    process.stdout.write(`${TRACE_USAGE}\n`);
+    return EXIT.ok;
+  }
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort(new Error('cancelled'));
+  process.once('SIGINT', onSigint);
+  try {
+    const rules = selectRules(args.rules);
+    for (const path of args.logs) checkReadable(path);
+    // Parse every log before the (long) scan, so that a bad log fails fast.
+    const logs: ParsedLog[] = [];
+    for (const path of args.logs) {
+      try {
+        logs.push(await parseLogFile(path, { signal: abort.signal }));
+      } catch (e) {
+        if (abort.signal.aborted) throw e;
+        throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
+      }
+    }
+    if (abort.signal.aborted) throw new Error('cancelled');
+    let tree: { info: TraceTreeJson; overlay: TraceOverlay } | undefined;
+    if (args.tree !== undefined) {
+      const root = resolve(args.tree);
+      if (!args.quiet) process.stderr.write(`lockpath: scanning ${root}\n`);
+      const analysis = await analyzeTree({
+        root, rules,
+        include: args.include.map((p) => (isAbsolute(p) ? relative(root, p) : p)),
+        wasm: locateWasm(__dirname),
+        cacheDir: args.cache === false ? undefined : args.cache ?? defaultCacheDir(root),
+        jobs: args.jobs ?? availableParallelism(),
+        workerScript: join(__dirname, 'scanWorker.js'),
+        maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+        pointers: args.pointers,
+      }, abort.signal);
+      if (!args.quiet) process.stderr.write(`lockpath: ${summaryLine(analysis.result)}\n`);
+      const r = analysis.result;
+      tree = {
+        info: { root: r.root, rules: r.rules, files: r.stats.files, functions: r.stats.functions, chains: r.chains.length },
+        overlay: overlayTraces(analysis.graph, r.chains, logs),
+      };
+    }
+    process.stdout.write(args.format === 'json' ? `${JSON.stringify(toTraceReportJson(logs, tree), null, 2)}\n` : renderText(logs, tree));
+    return EXIT.ok;
+  } catch (e) {
+    if (abort.signal.aborted) {
+      process.stderr.write('\nlockpath: trace cancelled; nothing was written\n');
+      return EXIT.cancelled;
+    }
+    if (e instanceof InputError || e instanceof WalkError) {
+      process.stderr.write(`lockpath: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function selectRules(ids: readonly string[]): RuleSpec[] {
+  if (ids.length === 0) return [...BUILTIN_RULES];
+  return ids.map((id) => {
+    const r = BUILTIN_RULES.find((x) => x.id === id);
+    if (r === undefined) throw new InputError(`no rule "${id}" (have: ${BUILTIN_RULES.map((x) => x.id).join(', ')})`);
+    return r;
+  });
+}
+
+/** A missing file or a directory is the user's mistake (exit 2), said before any work. */
+function checkReadable(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (!isFile) throw new InputError(`cannot read ${path}: not a regular file`);
+}
+
+function renderText(logs: readonly ParsedLog[], tree: { overlay: TraceOverlay } | undefined): string {
+  const parts = logs.map((l) => renderParsedLog(l, { maxTreeLines: 60, maxEdges: 20, frames: true }));
+  if (tree !== undefined) parts.push(renderOverlay(tree.overlay));
+  return parts.join('');
 }

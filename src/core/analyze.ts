@@ -6,6 +6,7 @@ import { findChains } from './chains/findChains';
 import { CallGraph, type PointerPolicy } from './graph/callGraph';
 import { readManifest, writeManifest, type Manifest } from './index/factCache';
 import { scanFiles } from './index/scanFiles';
+import { StringPool } from './index/internStrings';
 import type { Chain, ScanResult } from './model/chain';
 import type { FileFacts } from './model/facts';
 import type { WasmPaths } from './parse/treeSitter';
@@ -58,7 +59,9 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     manifest = read.manifest;
     if (read.problem !== undefined) notes.set(read.problem, 1);
   }
+  const strings = new StringPool();
   const outcomes = await scanFiles(walk.files, {
+    onFacts: (f) => strings.internFacts(f),
     wasm: options.wasm, cacheDir: options.cacheDir, manifest, jobs: options.jobs,
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),

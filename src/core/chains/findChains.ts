@@ -38,8 +38,10 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
     stepsBySink.set(sink, reverseSearch(graph, sink, sinks, heldThrough, model.exempt));
   }
 
-  const best = new Map<string, { chain: Chain; cost: number; order: string }>();
-  const onPaths = new Set<FunctionNode>();
+  // Candidates are cheap records; chains are built only for the winners. Direct chains are kept
+  // per first callee; chains that need a pointer hop fan out through ops tables to hundreds of
+  // first callees, so only the cheapest one per acquisition site and sink is kept.
+  const best = new Map<string, Candidate>();
   const stats: ChainSearchStats = { acquisitionSites: 0, heldCalls: 0, pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
   for (const node of graph.nodes) {
     if (model.sinks.has(node.name) || model.primitiveAcquire.has(node.name)) continue;
@@ -61,18 +63,22 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
           if (call.kind === 'pointer') stats.pointerCallsUnresolved++;
           if (graph.isUntypedField(call)) stats.untypedFieldCalls++;
           for (const sink of sinks) {
-            const found = chainFrom(model, node, b, body, acq, c, call, sink, stepsBySink.get(sink)!, onPaths);
-            if (found === undefined) continue;
-            const key = `${node.key}\u0000${acq}\u0000${sink}\u0000${found.chain.hops[0]!.callee}`;
-            const order = `${body.file}:${String(call.line).padStart(7, '0')}`;
+            const first = firstStep(model, node, b, body, c, call, sink, stepsBySink.get(sink)!);
+            if (first === undefined) continue;
+            const direct = first.cost < POINTER_COST;
+            const firstCallee = first.target?.name ?? sink;
+            const key = direct ? `d${node.index}:${b}:${acq}:${sink}:${firstCallee}` : `i${node.index}:${b}:${acq}:${sink}`;
+            const candidate: Candidate = { node, body, acq, first, sink, cost: first.cost, line: call.line };
             const prev = best.get(key);
-            if (prev === undefined || found.cost < prev.cost || (found.cost === prev.cost && order < prev.order)) best.set(key, { ...found, order });
+            if (prev === undefined || candidate.cost < prev.cost || (candidate.cost === prev.cost && candidate.line < prev.line)) best.set(key, candidate);
           }
         }
       });
       stats.acquisitionSites += sites.size;
     });
   }
+  const onPaths = new Set<FunctionNode>();
+  const chains = [...best.values()].map((cand) => buildChain(model, cand, stepsBySink.get(cand.sink)!, onPaths));
   // Calls through local function pointers (splice actors) in functions the chains pass through.
   for (const n of onPaths) {
     n.bodies.forEach((body, b) => {
@@ -81,31 +87,44 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
       });
     });
   }
-  return { chains: assignIds(keepBestIndirect([...best.values()])), stats };
+  return { chains: assignIds(chains), stats };
 }
 
-function chainFrom(
-  model: RuleModel, node: FunctionNode, bodyIndex: number, body: FunctionBody, acq: number, callIndex: number,
-  call: CallSite, sink: string, steps: Map<number, Step>, onPaths: Set<FunctionNode>,
-): { chain: Chain; cost: number } | undefined {
-  const { graph } = model;
-  const acqCall = body.fact.calls[acq]!;
-  const firstRef = packRef(node.index, bodyIndex, callIndex);
-  let first: Step | undefined;
+interface Candidate {
+  node: FunctionNode;
+  body: FunctionBody;
+  acq: number;
+  first: Step;
+  sink: string;
+  cost: number;
+  line: number;
+}
+
+/** The cheapest way from held call `callIndex` towards `sink`, without building the chain. */
+function firstStep(
+  model: RuleModel, node: FunctionNode, bodyIndex: number, body: FunctionBody, callIndex: number,
+  call: CallSite, sink: string, steps: Map<number, Step>,
+): Step | undefined {
   if (model.exempt(call)) return undefined;
-  if (call.kind === 'direct' && call.callee === sink) {
-    first = { ref: firstRef, target: undefined, cost: DIRECT_COST };
-  } else if (call.kind !== 'direct' || !model.sinks.has(call.callee)) {
-    for (const t of graph.resolveCall(body.file, call)) {
-      const rest = steps.get(t.node.index);
-      if (rest === undefined) continue;
-      const cost = rest.cost + (t.via === 'direct' ? DIRECT_COST : POINTER_COST);
-      if (first === undefined || cost < first.cost) first = { ref: firstRef, target: t.node, cost };
-    }
+  const ref = packRef(node.index, bodyIndex, callIndex);
+  if (call.kind === 'direct' && call.callee === sink) return { ref, target: undefined, cost: DIRECT_COST };
+  if (call.kind === 'direct' && model.sinks.has(call.callee)) return undefined;
+  let first: Step | undefined;
+  for (const t of model.graph.resolveCall(body.file, call)) {
+    const rest = steps.get(t.node.index);
+    if (rest === undefined) continue;
+    const cost = rest.cost + (t.via === 'direct' ? DIRECT_COST : POINTER_COST);
+    if (first === undefined || cost < first.cost) first = { ref, target: t.node, cost };
   }
-  if (first === undefined) return undefined;
+  return first;
+}
+
+function buildChain(model: RuleModel, cand: Candidate, steps: Map<number, Step>, onPaths: Set<FunctionNode>): Chain {
+  const { graph } = model;
+  const { node, body, acq, sink } = cand;
+  const acqCall = body.fact.calls[acq]!;
   const hops: ChainHop[] = [];
-  let step: Step | undefined = first;
+  let step: Step | undefined = cand.first;
   const visited = new Set<number>();
   while (step !== undefined) {
     const at = graph.callAt(step.ref);
@@ -116,7 +135,7 @@ function chainFrom(
     step = steps.get(step.target.index);
   }
   const acquireWhen = model.effect(body, acq)?.acquire;
-  const chain: Chain = {
+  return {
     id: '',
     rule: model.rule.id,
     acquire: {
@@ -127,7 +146,6 @@ function chainFrom(
     sink,
     indirect: hops.some((h) => h.via !== 'direct'),
   };
-  return { chain, cost: first.cost };
 }
 
 function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call: CallSite, target: FunctionNode | undefined, sink: string): ChainHop {
@@ -205,28 +223,6 @@ function reverseSearch(
     }
   }
   return steps;
-}
-
-/**
- * Direct chains are kept per first callee; chains that need a pointer hop fan out through ops
- * tables to hundreds of first callees, so only the cheapest one per acquisition site and sink
- * is kept: it is the evidence, the rest are variations of it.
- */
-function keepBestIndirect(found: { chain: Chain; cost: number; order: string }[]): Chain[] {
-  const out: Chain[] = [];
-  const bestIndirect = new Map<string, { chain: Chain; cost: number; order: string }>();
-  for (const f of found) {
-    if (!f.chain.indirect) {
-      out.push(f.chain);
-      continue;
-    }
-    const a = f.chain.acquire;
-    const key = `${a.file}:${a.line}:${a.column}\u0000${f.chain.sink}`;
-    const prev = bestIndirect.get(key);
-    if (prev === undefined || f.cost < prev.cost || (f.cost === prev.cost && f.chain.hops.length < prev.chain.hops.length)) bestIndirect.set(key, f);
-  }
-  for (const f of bestIndirect.values()) out.push(f.chain);
-  return out;
 }
 
 /** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */

@@ -21,6 +21,9 @@ interface LoopTargets {
   continueTo: number | undefined;
 }
 
+/** Argument text kept per call: enough to read the call and to match exemptions by argument. */
+const ARG_TEXT_MAX = 80;
+
 /** Macro loops such as `list_for_each_entry(pos, head, member) { ... }`. */
 const FOREACH_MACRO = /for_each|_foreach|^foreach/;
 
@@ -427,7 +430,7 @@ export class BodyWalker {
   }
 
   private callSite(fn: Node, args: Node | null): CallSite | undefined {
-    const argText = args === null ? '' : compactText(args.text.slice(1, -1));
+    const argText = args === null ? '' : compactText(args.text.slice(1, -1), ARG_TEXT_MAX);
     const target = unwrapExpression(fn);
     const callee = target.type === 'pointer_expression' ? unwrapExpression(target.childForFieldName('argument') ?? target) : target;
     if (callee.type === 'identifier') {

@@ -85,6 +85,50 @@ export class FlowBuilder {
         b.events = b.events.filter((e) => e.kind !== 'kill' || tested.has(e.variable));
       }
     }
-    return { blocks: this.blocks, returnedVars: [...this.returned].sort(), trackedVars: [...tested].sort() };
+    return { blocks: compact(this.blocks), returnedVars: [...this.returned].sort(), trackedVars: [...tested].sort() };
   }
+}
+
+/**
+ * Drops the empty pass-through blocks that statement structure leaves behind (joins, loop heads
+ * without tests) and blocks no path reaches: a whole kernel's flows must fit in memory.
+ */
+function compact(blocks: FlowBlock[]): FlowBlock[] {
+  const forward = new Int32Array(blocks.length).fill(-1);
+  const target = (b: number): number => {
+    let at = b;
+    const seen = new Set<number>();
+    while (at !== 0 && !seen.has(at)) {
+      const block = blocks[at]!;
+      if (block.events.length > 0 || block.exit !== undefined || block.succ.length !== 1 || block.succ[0]!.cond !== undefined) break;
+      seen.add(at);
+      at = block.succ[0]!.to;
+    }
+    return at;
+  };
+  const resolve = (b: number): number => {
+    if (forward[b] === -1) forward[b] = target(b);
+    return forward[b]!;
+  };
+  const order: number[] = [];
+  const index = new Map<number, number>();
+  const queue = [0];
+  index.set(0, 0);
+  for (let q = 0; q < queue.length; q++) {
+    const b = queue[q]!;
+    order.push(b);
+    for (const e of blocks[b]!.succ) {
+      const to = resolve(e.to);
+      if (!index.has(to)) {
+        index.set(to, index.size);
+        queue.push(to);
+      }
+    }
+  }
+  return order.map((b) => {
+    const block = blocks[b]!;
+    const out: FlowBlock = { events: block.events, succ: block.succ.map((e) => (e.cond === undefined ? { to: index.get(resolve(e.to))! } : { to: index.get(resolve(e.to))!, cond: e.cond })) };
+    if (block.exit !== undefined) out.exit = block.exit;
+    return out;
+  });
 }

@@ -8,7 +8,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { FileFacts } from '../model/facts';
 
 /** Bump when facts change shape or meaning: old shards are then ignored. */
-export const FACTS_VERSION = 6;
+export const FACTS_VERSION = 7;
 const CHECKSUM_BYTES = 20;
 
 export type ShardRead =

@@ -2,6 +2,7 @@
 // files and jobs > 0, in-process otherwise. Results come back in a stable order.
 import { Worker } from 'node:worker_threads';
 import { createCParser, type WasmPaths } from '../parse/treeSitter';
+import type { FileFacts } from '../model/facts';
 import type { SourceFile } from '../sources/workspaceWalk';
 import type { Manifest } from './factCache';
 import { processFile, type FileJob, type FileOutcome } from './fileTask';
@@ -17,6 +18,8 @@ export interface ScanFilesOptions {
   workerScript?: string;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Called on each file's facts as they arrive, before the next batch (e.g. to share strings). */
+  onFacts?: (facts: FileFacts) => void;
 }
 
 const BATCH = 64;
@@ -38,7 +41,9 @@ async function scanInProcess(jobs: FileJob[], options: ScanFilesOptions): Promis
   try {
     for (const job of jobs) {
       options.signal?.throwIfAborted();
-      out.push(processFile(job, parser, options.cacheDir));
+      const outcome = processFile(job, parser, options.cacheDir);
+      if (outcome.facts !== undefined) options.onFacts?.(outcome.facts);
+      out.push(outcome);
       if (out.length % BATCH === 0) {
         options.onProgress?.(out.length, jobs.length);
         // Let cancellation and progress reach us between batches.
@@ -89,6 +94,7 @@ function scanInWorkers(jobs: FileJob[], options: ScanFilesOptions): Promise<File
         } else if (m.type === 'fatal') {
           finish(new Error(`scan worker failed to start: ${m.message}`));
         } else {
+          for (const o of m.outcomes) if (o.facts !== undefined) options.onFacts?.(o.facts);
           results[m.id] = m.outcomes;
           done++;
           filesDone += m.outcomes.length;
