@@ -89,6 +89,7 @@ async function scan(args: ScanArgs): Promise<number> {
       workerScript: join(__dirname, 'scanWorker.js'),
       maxFileBytes: DEFAULT_MAX_FILE_BYTES,
       pointers: args.pointers,
+      resultOnly: true,
     }, abort.signal, progress);
     const result = analysis.result;
     const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? renderSarif(result) : renderText(result);

@@ -7,6 +7,7 @@ import { CallGraph, type PointerPolicy } from './graph/callGraph';
 import { readManifest, writeManifest, type Manifest } from './index/factCache';
 import { scanFiles } from './index/scanFiles';
 import { StringPool } from './index/internStrings';
+import { readResult, resultKey, writeResult } from './index/resultCache';
 import type { Chain, ScanResult } from './model/chain';
 import type { FileFacts } from './model/facts';
 import type { WasmPaths } from './parse/treeSitter';
@@ -27,6 +28,11 @@ export interface AnalysisOptions {
   workerScript?: string;
   maxFileBytes: number;
   pointers?: PointerPolicy;
+  /**
+   * Only the ScanResult is wanted (the CLI): an unchanged tree may be answered from the result
+   * cache, and the returned graph, models and facts are then empty.
+   */
+  resultOnly?: boolean;
 }
 
 export type ProgressPhase = 'walk' | 'parse' | 'graph' | 'rules';
@@ -59,6 +65,23 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     manifest = read.manifest;
     if (read.problem !== undefined) notes.set(read.problem, 1);
   }
+  const keyOf = (hashes: Map<string, string>): string => resultKey({
+    toolVersion: LOCKPATH_VERSION, rules: options.rules, include: options.include, pointers: options.pointers ?? 'typed',
+    files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
+  });
+  if (options.resultOnly === true && options.cacheDir !== undefined) {
+    const hashes = new Map<string, string>();
+    for (const f of walk.files) {
+      const m = manifest.get(f.rel);
+      if (m === undefined || m[0] !== f.size || m[1] !== f.mtimeMs) break;
+      hashes.set(f.rel, m[2]);
+    }
+    const cached = hashes.size === walk.files.length ? readResult(options.cacheDir, keyOf(hashes)) : undefined;
+    if (cached !== undefined) {
+      const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
+      return { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], facts: [] };
+    }
+  }
   const strings = new StringPool();
   const outcomes = await scanFiles(walk.files, {
     onFacts: (f) => strings.internFacts(f),
@@ -76,7 +99,7 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     for (const n of o.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
     if (o.cached) cachedFiles++;
     const src = sizes.get(o.rel);
-    if (o.hash !== undefined && src !== undefined && o.skipped === undefined) nextManifest.set(o.rel, [src.size, src.mtimeMs, o.hash]);
+    if (o.hash !== undefined && src !== undefined) nextManifest.set(o.rel, [src.size, src.mtimeMs, o.hash]);
     if (o.skipped !== undefined) skipped.push({ file: o.rel, reason: o.skipped });
     else if (o.facts !== undefined) facts.push(o.facts);
   }
@@ -137,22 +160,25 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     for (const fn of f.functions) callSites += fn.calls.length;
     if (f.errorNodes > 0) filesWithErrors++;
   }
-  return {
-    result: {
-      tool: 'lockpath',
-      version: LOCKPATH_VERSION,
-      root,
-      rules: options.rules.map((r) => r.id),
-      stats: {
-        files: facts.length, functions, callSites, filesWithErrors,
-        durationMs: Math.round(performance.now() - started), cachedFiles, skippedFiles: skipped.length,
-      },
-      chains,
-      skipped,
-      notAnalysed,
+  const result: ScanResult = {
+    tool: 'lockpath',
+    version: LOCKPATH_VERSION,
+    root,
+    rules: options.rules.map((r) => r.id),
+    stats: {
+      files: facts.length, functions, callSites, filesWithErrors,
+      durationMs: Math.round(performance.now() - started), cachedFiles, skippedFiles: skipped.length,
     },
-    graph,
-    models,
-    facts,
+    chains,
+    skipped,
+    notAnalysed,
   };
+  if (options.cacheDir !== undefined) {
+    try {
+      writeResult(options.cacheDir, keyOf(new Map([...nextManifest].map(([p, m]) => [p, m[2]]))), result);
+    } catch {
+      // a result cache that cannot be written only costs time next run
+    }
+  }
+  return { result, graph, models, facts };
 }

@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CallSite, EdgeCondition, FieldAssignment, ReturnValue } from '../model/facts';
 import { FlowBuilder } from './flowBuilder';
 import {
-  compactText, declaredName, isConditionWrapper, isTrueLiteral, isZeroLiteral, typeName, unwrapExpression,
+  compactText, declaredName, named, isConditionWrapper, isTrueLiteral, isZeroLiteral, typeName, unwrapExpression,
 } from './syntax';
 
 /** Names of variables in scope mapped to their struct type (or '' when not a struct). */
@@ -52,7 +52,7 @@ export class BodyWalker {
         this.statementList(node, 0);
         return;
       case 'expression_statement':
-        for (let i = 0; i < node.namedChildCount; i++) this.expression(node.namedChild(i)!);
+        for (const c of named(node)) this.expression(c);
         return;
       case 'declaration':
         this.declaration(node);
@@ -125,10 +125,11 @@ export class BodyWalker {
 
   /** Children from `start` on, recognising `for_each_macro(...) { body }` as a loop. */
   private statementList(node: Node, start: number): void {
-    const n = node.namedChildCount;
+    const children = named(node);
+    const n = children.length;
     for (let i = start; i < n; i++) {
-      const child = node.namedChild(i)!;
-      const next = i + 1 < n ? node.namedChild(i + 1) : null;
+      const child = children[i]!;
+      const next = i + 1 < n ? children[i + 1]! : null;
       const macro = this.foreachMacroCall(child);
       if (macro !== undefined && next !== null && isStatement(next)) {
         this.macroLoop(macro, next);
@@ -175,8 +176,7 @@ export class BodyWalker {
 
   private declaration(node: Node): void {
     const type = typeName(node.childForFieldName('type'));
-    for (let i = 0; i < node.namedChildCount; i++) {
-      const d = node.namedChild(i)!;
+    for (const d of named(node)) {
       if (d.type !== 'init_declarator' && d.type !== 'identifier' && d.type !== 'pointer_declarator' && d.type !== 'array_declarator' && d.type !== 'function_declarator') continue;
       const declared = declaredName(d);
       if (declared === undefined) continue;
@@ -210,7 +210,7 @@ export class BodyWalker {
     const alternative = node.childForFieldName('alternative');
     if (alternative !== null) {
       // else_clause wraps the statement
-      for (let i = 0; i < alternative.namedChildCount; i++) this.statement(alternative.namedChild(i)!);
+      for (const c of named(alternative)) this.statement(c);
     }
     this.flow.edgeTo(join);
     this.flow.moveTo(join);
@@ -279,8 +279,7 @@ export class BodyWalker {
     const body = node.childForFieldName('body');
     let hasDefault = false;
     if (body !== null) {
-      for (let i = 0; i < body.namedChildCount; i++) {
-        const child = body.namedChild(i)!;
+      for (const child of named(body)) {
         if (child.type === 'case_statement' && child.childForFieldName('value') === null) hasDefault = true;
         this.statement(child);
       }
@@ -299,8 +298,7 @@ export class BodyWalker {
     if (from !== undefined) this.flow.edge(from, caseBlock);
     this.flow.moveTo(caseBlock);
     const value = node.childForFieldName('value');
-    for (let i = 0; i < node.namedChildCount; i++) {
-      const child = node.namedChild(i)!;
+    for (const child of named(node)) {
       if (value !== null && child.id === value.id) continue;
       this.statement(child);
     }
@@ -337,8 +335,7 @@ export class BodyWalker {
     const block = this.flow.labelBlock(label);
     this.flow.edgeTo(block);
     this.flow.moveTo(block);
-    for (let i = 0; i < node.namedChildCount; i++) {
-      const child = node.namedChild(i)!;
+    for (const child of named(node)) {
       if (child.type === 'statement_identifier') continue;
       this.statement(child);
     }
@@ -352,8 +349,7 @@ export class BodyWalker {
     const taken = this.flow.newBlock();
     this.flow.edge(from, taken);
     this.flow.moveTo(taken);
-    for (let i = 0; i < node.namedChildCount; i++) {
-      const child = node.namedChild(i)!;
+    for (const child of named(node)) {
       const field = child.id === alternative?.id || child.id === node.childForFieldName('condition')?.id || child.id === node.childForFieldName('name')?.id;
       if (!field) this.statement(child);
     }
@@ -400,8 +396,8 @@ export class BodyWalker {
       default: {
         if (UNEVALUATED.has(node.type)) return undefined;
         let own: number | undefined;
-        for (let i = 0; i < node.namedChildCount; i++) {
-          const r = this.expression(node.namedChild(i)!);
+        for (const c of named(node)) {
+          const r = this.expression(c);
           if (node.type === 'parenthesized_expression') own = r;
         }
         return own;
@@ -415,11 +411,11 @@ export class BodyWalker {
     if (fn === null) return undefined;
     if (fn.type === 'identifier' && isConditionWrapper(fn.text)) {
       let own: number | undefined;
-      if (args !== null) for (let i = 0; i < args.namedChildCount; i++) own = this.expression(args.namedChild(i)!);
+      if (args !== null) for (const c of named(args)) own = this.expression(c);
       return own;
     }
     if (fn.type !== 'identifier') this.expression(fn);
-    if (args !== null) for (let i = 0; i < args.namedChildCount; i++) this.expression(args.namedChild(i)!);
+    if (args !== null) for (const c of named(args)) this.expression(c);
     const site = this.callSite(fn, args);
     if (site === undefined) return undefined;
     const index = this.calls.length;
@@ -605,8 +601,7 @@ function isStatement(node: Node): boolean {
 
 /** `.field = fn` pairs of an initializer list; nested lists without a designator keep the type. */
 export function collectInitializers(list: Node, structType: string | undefined, out: FieldAssignment[]): void {
-  for (let i = 0; i < list.namedChildCount; i++) {
-    const item = list.namedChild(i)!;
+  for (const item of named(list)) {
     if (item.type === 'initializer_list') {
       collectInitializers(item, structType, out);
       continue;

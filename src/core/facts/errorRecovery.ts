@@ -5,6 +5,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { FileFacts } from '../model/facts';
 import { extractFileFacts } from './extractFileFacts';
+import { named } from './syntax';
 
 /** Pieces bigger than this are not re-parsed: the cost would rival the file's own parse. */
 const MAX_PIECES = 400;
@@ -12,8 +13,7 @@ const MAX_PIECES = 400;
 export function recoverFromErrors(file: string, text: string, tree: Tree, parser: Parser, facts: FileFacts): FileFacts {
   const regions: [number, number][] = [];
   const root = tree.rootNode;
-  for (let i = 0; i < root.namedChildCount; i++) {
-    const child = root.namedChild(i)!;
+  for (const child of named(root)) {
     if (child.type === 'ERROR' && child.endPosition.row > child.startPosition.row) regions.push([child.startPosition.row, child.endPosition.row]);
   }
   if (regions.length === 0) return facts;

@@ -2,7 +2,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { FieldAssignment, FileFacts, FunctionFact, StructField } from '../model/facts';
 import { BodyWalker, collectInitializers, type Scope } from './bodyWalker';
-import { declaredName, typeName } from './syntax';
+import { declaredName, named, typeName } from './syntax';
 
 /** `SYSCALL_DEFINE3(name, ...)` and friends: the body that follows is `sys_name`. */
 const SYSCALL_MACRO = /^(COMPAT_)?SYSCALL_DEFINE[0-6]$/;
@@ -28,9 +28,10 @@ export function extractFileFacts(file: string, tree: Tree): FileFacts {
 }
 
 function topLevel(ctx: Context, node: Node, conditional: boolean): void {
-  const n = node.namedChildCount;
+  const children = named(node);
+  const n = children.length;
   for (let i = 0; i < n; i++) {
-    const child = node.namedChild(i)!;
+    const child = children[i]!;
     switch (child.type) {
       case 'function_definition':
         functionDefinition(ctx, child, conditional);
@@ -44,7 +45,7 @@ function topLevel(ctx: Context, node: Node, conditional: boolean): void {
         structsIn(ctx, child);
         break;
       case 'expression_statement': {
-        const next = i + 1 < n ? node.namedChild(i + 1) : null;
+        const next = i + 1 < n ? children[i + 1]! : null;
         if (next?.type === 'compound_statement' && syscallDefinition(ctx, child, next, conditional)) i++;
         break;
       }
@@ -73,15 +74,13 @@ function functionDefinition(ctx: Context, node: Node, conditional: boolean): voi
   const body = node.childForFieldName('body');
   if (fnDeclarator === null || nameNode?.type !== 'identifier' || body === null) return;
   let isStatic = false;
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const c = node.namedChild(i)!;
+  for (const c of named(node)) {
     if (c.type === 'storage_class_specifier' && c.text === 'static') isStatic = true;
   }
   const scope: Scope = new Map();
   const params = fnDeclarator.childForFieldName('parameters');
   if (params !== null) {
-    for (let i = 0; i < params.namedChildCount; i++) {
-      const p = params.namedChild(i)!;
+    for (const p of named(params)) {
       if (p.type !== 'parameter_declaration') continue;
       const d = declaredName(p.childForFieldName('declarator'));
       if (d !== undefined) scope.set(d.name, d.isFunction ? '' : typeName(p.childForFieldName('type')) ?? '');
@@ -169,8 +168,7 @@ function globalDeclaration(ctx: Context, node: Node): void {
   const typeNode = node.childForFieldName('type');
   structsIn(ctx, typeNode);
   const type = typeName(typeNode);
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const d = node.namedChild(i)!;
+  for (const d of named(node)) {
     const declared = declaredName(d);
     if (declared === undefined || declared.isFunction) continue;
     ctx.globals.set(declared.name, type ?? '');
@@ -198,8 +196,7 @@ function structsIn(ctx: Context, node: Node | null): void {
 function structBody(ctx: Context, node: Node, struct: string | undefined): void {
   const body = node.childForFieldName('body');
   if (body === null || struct === undefined) return;
-  for (let i = 0; i < body.namedChildCount; i++) {
-    const field = body.namedChild(i)!;
+  for (const field of named(body)) {
     if (field.type !== 'field_declaration') continue;
     const typeNode = field.childForFieldName('type');
     const declarator = field.childForFieldName('declarator');
@@ -211,8 +208,7 @@ function structBody(ctx: Context, node: Node, struct: string | undefined): void 
     if (typeNode !== null && typeNode.childForFieldName('body') !== null) structsIn(ctx, typeNode);
     const type = typeName(typeNode);
     if (type === undefined) continue;
-    for (let j = 0; j < field.namedChildCount; j++) {
-      const d = field.namedChild(j)!;
+    for (const d of named(field)) {
       if (d.id === typeNode?.id) continue;
       const declared = declaredName(d);
       if (declared !== undefined && !declared.isFunction) ctx.structFields.push({ struct, field: declared.name, type });

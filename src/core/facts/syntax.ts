@@ -10,6 +10,11 @@ export function isConditionWrapper(name: string): boolean {
   return CONDITION_WRAPPERS.has(name);
 }
 
+/** Named children in one call into the wasm module (per-index access costs one call each). */
+export function named(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => c !== null);
+}
+
 /** Strips parentheses and casts: `((int) f(x))` -> `f(x)`. */
 export function unwrapExpression(node: Node): Node {
   let n = node;

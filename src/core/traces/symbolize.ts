@@ -88,6 +88,8 @@ export class Symbolizer {
     if (defs.length === 0) reason = 'not in tree';
     else if (file !== undefined && line !== undefined) {
       // Logs print paths relative to the kernel source root; the scan may be rooted above or at it.
+      // A definition in another file than the printed one still maps: functions move between
+      // files across versions, and the name is what edges are matched on.
       const inFile = defs.filter((d) => sameSourceFile(d.file, file));
       if (inFile.length > 0 && !inFile.some((d) => line >= d.line && line <= d.endLine)) reason = 'line outside definition';
     }

@@ -91,3 +91,16 @@ test('cli: a rule file can remove a sink and add an acquire primitive', (t) => {
   assert.ok(doc.chains.every((c: { sink: string }) => c.sink !== 'security_file_open'));
   assert.ok(doc.chains.some((c: { acquire: { call: string } }) => c.acquire.call === 'fget'));
 });
+
+test('cli: an unchanged tree is answered from the result cache with the same report', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockpath-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cache = join(dir, 'cache');
+  const strip = (s: string) => JSON.stringify({ ...JSON.parse(s), stats: undefined });
+  const cold = run(['scan', TREE, '--quiet', '--format', 'json', '--cache', cache]);
+  const warm = run(['scan', TREE, '--quiet', '--format', 'json', '--cache', cache]);
+  assert.equal(warm.code, 0, warm.stderr);
+  assert.equal(strip(warm.stdout), strip(cold.stdout));
+  const stats = JSON.parse(warm.stdout).stats;
+  assert.equal(stats.cachedFiles, stats.files);
+});

@@ -32,8 +32,6 @@ export interface EdgeDetail {
   /** Callee durations from function_graph, microseconds. */
   duration: DurationStats | null;
   sources: EvidenceSource[];
-  /** Input files that showed the edge. */
-  files: string[];
 }
 
 /** Tasks kept per edge: a kworker pool can run one edge from hundreds of threads. */
@@ -47,14 +45,14 @@ export class EdgeEvidence {
 
   addLog(log: ParsedLog): void {
     const walked = new Map<string, number>();
-    for (const t of log.trees) this.addTree(t.roots, log.file, walked);
-    for (const st of log.stackTraces) this.addFrames(st.frames, 'stack-trace', st.task, st.timestamp, log.file, walked);
-    for (const r of log.reports) for (const s of r.stacks) this.addFrames(s.frames, 'report', r.task, null, log.file, walked);
+    for (const t of log.trees) this.addTree(t.roots, walked);
+    for (const st of log.stackTraces) this.addFrames(st.frames, 'stack-trace', st.task, st.timestamp, walked);
+    for (const r of log.reports) for (const s of r.stacks) this.addFrames(s.frames, 'report', r.task, null, walked);
     // The parser's counts are the whole truth (trees stop growing past their caps, `<-parent`
     // lines leave no record): take them, and credit what the walk did not see to the tracer lines.
     for (const e of log.observedEdges) {
       const key = edgeKey(e.caller, e.callee);
-      const d = this.detail(e.caller, e.callee, log.file);
+      const d = this.detail(e.caller, e.callee);
       const seen = walked.get(key) ?? 0;
       d.count += e.count - seen;
       if (e.count > seen && (log.format === 'function' || log.format === 'trace-cmd')) addOnce(d.sources, 'function');
@@ -78,21 +76,20 @@ export class EdgeEvidence {
     return v;
   }
 
-  private detail(caller: string, callee: string, file: string): EdgeDetail {
+  private detail(caller: string, callee: string): EdgeDetail {
     const key = edgeKey(caller, callee);
     let d = this.edges.get(key);
     if (d === undefined) {
-      d = { caller, callee, count: 0, tasks: [], firstTimestamp: null, duration: null, sources: [], files: [] };
+      d = { caller, callee, count: 0, tasks: [], firstTimestamp: null, duration: null, sources: [] };
       this.edges.set(key, d);
     }
-    addOnce(d.files, file);
     return d;
   }
 
-  private note(caller: string, callee: string, source: EvidenceSource, task: string | null, ts: number | null, durationUs: number | null, file: string, walked: Map<string, number>): void {
+  private note(caller: string, callee: string, source: EvidenceSource, task: string | null, ts: number | null, durationUs: number | null, walked: Map<string, number>): void {
     // Same rule as the parser's EdgeCounter: `__se_sys_x` -> `__do_sys_x` is one function.
     if (caller === callee) return;
-    const d = this.detail(caller, callee, file);
+    const d = this.detail(caller, callee);
     const key = edgeKey(caller, callee);
     walked.set(key, (walked.get(key) ?? 0) + 1);
     d.count++;
@@ -110,27 +107,27 @@ export class EdgeEvidence {
     }
   }
 
-  private addTree(roots: readonly CallNode[], file: string, walked: Map<string, number>): void {
+  private addTree(roots: readonly CallNode[], walked: Map<string, number>): void {
     const stack: [CallNode, string | null][] = roots.map((r) => [r, this.normalize(r.function)]);
     for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
       const [node, name] = top;
       for (const c of node.children) {
         const child = this.normalize(c.function);
         // A `}` without its entry makes a synthetic node: its nesting is real, its name may be a guess.
-        if (name !== null && child !== null) this.note(name, child, 'function_graph', c.task, c.timestamp, c.duration, file, walked);
+        if (name !== null && child !== null) this.note(name, child, 'function_graph', c.task, c.timestamp, c.duration, walked);
         stack.push([c, child]);
       }
     }
   }
 
   /** Innermost first; unreliable (`?`) and address-only frames are skipped, as the parser does. */
-  private addFrames(frames: readonly Frame[], source: EvidenceSource, task: string | null, ts: number | null, file: string, walked: Map<string, number>): void {
+  private addFrames(frames: readonly Frame[], source: EvidenceSource, task: string | null, ts: number | null, walked: Map<string, number>): void {
     let callee: string | null = null;
     for (const f of frames) {
       if (f.unreliable) continue;
       const name = this.normalize(f.function);
       if (name === null) continue;
-      if (callee !== null) this.note(name, callee, source, task, ts, null, file, walked);
+      if (callee !== null) this.note(name, callee, source, task, ts, null, walked);
       callee = name;
     }
   }

@@ -14,9 +14,9 @@ export const KNOWN_INLINED: ReadonlyMap<string, string> = new Map([
   ['file_start_write', 'static inline in include/linux/fs.h'],
   // include/linux/fs.h static inline, called by file_start_write and mnt_want_write.
   ['sb_start_write', 'static inline in include/linux/fs.h'],
-  // include/linux/fs.h static inline since 5.10 (was an exported function before).
+  // include/linux/fs.h static inline on 6.1 (an exported function in older kernels).
   ['__sb_start_write', 'static inline in include/linux/fs.h'],
-  // fs/read_write.c: global but called once; GCC inlines it into vfs_copy_file_range().
+  // fs/read_write.c: exported, yet GCC inlines it into vfs_copy_file_range() (no frame in the 6.1 capture).
   ['generic_copy_file_range', 'inlined into vfs_copy_file_range (6.1 capture)'],
   // include/linux/percpu-rwsem.h static inline: the rwsem behind sb_writers.
   ['percpu_down_read', 'static inline in include/linux/percpu-rwsem.h'],
