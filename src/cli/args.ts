@@ -14,6 +14,7 @@ export interface ScanArgs {
   jobs?: number;
   cache: string | false | undefined;
   include: string[];
+  exclude: string[] | undefined;
   failOnFindings: boolean;
   quiet: boolean;
   pointers: 'typed' | 'all';
@@ -36,6 +37,8 @@ scan options:
   --cache DIR            fact cache directory (default: $XDG_CACHE_HOME/lockpath/<tree hash>)
   --no-cache             neither read nor write the fact cache
   --include PATH         scan only PATH under <tree> (repeatable)
+  --exclude PATH         never scan PATH under <tree> (repeatable; default: tools scripts
+                         Documentation usr, which are not kernel code)
   --pointers MODE        typed (default): follow calls through struct fields whose struct
                          type the source shows; all: also untyped ones, to every function
                          stored in a field of that name
@@ -52,7 +55,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (command === '--version' || command === '-V') return { command: 'version' };
   if (command === 'trace') return { command: 'trace', argv: rest };
   if (command !== 'scan') throw new UsageError(`unknown command "${command}"`);
-  const args: ScanArgs = { command: 'scan', tree: '', rules: [], format: 'text', cache: undefined, include: [], failOnFindings: false, quiet: false, pointers: 'typed' };
+  const args: ScanArgs = { command: 'scan', tree: '', rules: [], format: 'text', cache: undefined, include: [], exclude: undefined, failOnFindings: false, quiet: false, pointers: 'typed' };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const value = (): string => {
@@ -80,6 +83,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--cache': args.cache = value(); break;
       case '--no-cache': args.cache = false; break;
       case '--include': args.include.push(value()); break;
+      case '--exclude': (args.exclude ??= []).push(value()); break;
       case '--fail-on-findings': args.failOnFindings = true; break;
       case '--pointers': {
         const p = value();

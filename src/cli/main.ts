@@ -90,6 +90,7 @@ async function scan(args: ScanArgs): Promise<number> {
       maxFileBytes: DEFAULT_MAX_FILE_BYTES,
       pointers: args.pointers,
       resultOnly: true,
+      ...(args.exclude !== undefined ? { exclude: args.exclude.map((p) => (isAbsolute(p) ? relative(root, p) : p)) } : {}),
     }, abort.signal, progress);
     const result = analysis.result;
     const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? renderSarif(result) : renderText(result);
@@ -128,12 +129,14 @@ function quietProgress(quiet: boolean): ((phase: ProgressPhase, done: number, to
   if (quiet) return undefined;
   let lastPhase = '';
   let lastTenth = -1;
+  const started = Date.now();
   return (phase, done, total) => {
     const tenth = total > 0 ? Math.floor((done * 10) / total) : 0;
     if (phase === lastPhase && (phase !== 'parse' || tenth === lastTenth)) return;
     lastPhase = phase;
     lastTenth = tenth;
-    process.stderr.write(`lockpath: ${phase}${total > 0 ? ` ${done}/${total}` : ''}\n`);
+    const at = ((Date.now() - started) / 1000).toFixed(1);
+    process.stderr.write(`lockpath: ${phase}${total > 0 ? ` ${done}/${total}` : ''} (${at} s)\n`);
   };
 }
 

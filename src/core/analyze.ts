@@ -13,7 +13,7 @@ import type { FileFacts } from './model/facts';
 import type { WasmPaths } from './parse/treeSitter';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
-import { walkSources } from './sources/workspaceWalk';
+import { DEFAULT_EXCLUDES, walkSources } from './sources/workspaceWalk';
 
 export const LOCKPATH_VERSION = '0.1.0';
 
@@ -21,6 +21,8 @@ export interface AnalysisOptions {
   root: string;
   rules: readonly RuleSpec[];
   include: readonly string[];
+  /** Sub-paths never scanned; DEFAULT_EXCLUDES when undefined. */
+  exclude?: readonly string[];
   wasm: WasmPaths;
   /** undefined: no cache. */
   cacheDir: string | undefined;
@@ -35,7 +37,7 @@ export interface AnalysisOptions {
   resultOnly?: boolean;
 }
 
-export type ProgressPhase = 'walk' | 'parse' | 'graph' | 'rules';
+export type ProgressPhase = 'walk' | 'parse' | 'graph' | 'rules' | 'chains';
 export type ProgressListener = (phase: ProgressPhase, done: number, total: number) => void;
 
 export interface Analysis {
@@ -57,7 +59,8 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   const started = performance.now();
   const root = resolve(options.root);
   onProgress?.('walk', 0, 0);
-  const walk = await walkSources(root, { include: options.include, maxFileBytes: options.maxFileBytes, ...(signal ? { signal } : {}) });
+  const exclude = options.exclude ?? DEFAULT_EXCLUDES;
+  const walk = await walkSources(root, { include: options.include, exclude, maxFileBytes: options.maxFileBytes, ...(signal ? { signal } : {}) });
   const notes = new Map<string, number>();
   let manifest: Manifest = new Map();
   if (options.cacheDir !== undefined) {
@@ -66,7 +69,7 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     if (read.problem !== undefined) notes.set(read.problem, 1);
   }
   const keyOf = (hashes: Map<string, string>): string => resultKey({
-    toolVersion: LOCKPATH_VERSION, rules: options.rules, include: options.include, pointers: options.pointers ?? 'typed',
+    toolVersion: LOCKPATH_VERSION, rules: options.rules, include: [...options.include, ...exclude.map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
     files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
   });
   if (options.resultOnly === true && options.cacheDir !== undefined) {
@@ -123,6 +126,7 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     onProgress?.('rules', i, options.rules.length);
     const model = buildRuleModel(graph, rule);
     models.push(model);
+    onProgress?.('chains', i, options.rules.length);
     const found = findChains(model, signal);
     chains.push(...found.chains);
     unresolvedPointerCalls += found.stats.pointerCallsUnresolved;

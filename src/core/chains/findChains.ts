@@ -215,12 +215,7 @@ function reverseSearch(
       const at = graph.callAt(ref);
       if (graph.resolveName(at.body.file, node.name).includes(node)) offer(ref, node, cost + DIRECT_COST);
     }
-    for (const field of graph.fieldsStoring(node)) {
-      for (const ref of graph.fieldCallsOf(field)) {
-        const at = graph.callAt(ref);
-        if (graph.resolveField(field, at.call.receiverType).some((t) => t.node === node)) offer(ref, node, cost + POINTER_COST);
-      }
-    }
+    for (const ref of graph.fieldCallersOf(node)) offer(ref, node, cost + POINTER_COST);
   }
   return steps;
 }

@@ -64,6 +64,8 @@ export class CallGraph {
   private readonly fieldCalls = new Map<string, CallRef[]>();
   private readonly fieldTargets = new Map<string, CallTarget[]>();
   private storedFields: Map<number, Set<string>> | undefined;
+  private fieldCallers: Map<string, CallRef[]> | undefined;
+  private storeKeys: Map<number, Set<string>> | undefined;
   constructor(files: readonly FileFacts[], private readonly pointers: PointerPolicy = 'typed') {
     for (const f of files) {
       for (const fact of f.functions) this.addBody(f.file, fact);
@@ -158,10 +160,6 @@ export class CallGraph {
     return this.directByName.get(name) ?? [];
   }
 
-  fieldCallsOf(field: string): readonly CallRef[] {
-    return this.fieldCalls.get(field) ?? [];
-  }
-
   /** The fields a function is stored in anywhere in the tree. */
   fieldsStoring(node: FunctionNode): ReadonlySet<string> {
     if (this.storedFields === undefined) {
@@ -177,6 +175,44 @@ export class CallGraph {
       }
     }
     return this.storedFields.get(node.index) ?? new Set();
+  }
+
+  /**
+   * Field calls that can reach `node`: those whose resolved struct type is a type `node` is
+   * stored under (and, with the `all` policy, untyped ones on a field it is stored in). Grouped
+   * once, so the reverse search does not re-resolve every `->open(...)` for every `open` handler.
+   */
+  fieldCallersOf(node: FunctionNode): CallRef[] {
+    if (this.fieldCallers === undefined || this.storeKeys === undefined) {
+      const callers = new Map<string, CallRef[]>();
+      for (const [field, refs] of this.fieldCalls) {
+        for (const ref of refs) {
+          const call = this.callAt(ref).call;
+          const targets = this.resolveField(field, call.receiverType);
+          if (targets.length === 0) continue;
+          const key = `${field}@${targets[0]!.structType ?? '*'}`;
+          const list = callers.get(key);
+          if (list === undefined) callers.set(key, [ref]);
+          else list.push(ref);
+        }
+      }
+      const keys = new Map<number, Set<string>>();
+      for (const [field, stores] of this.fieldStores) {
+        for (const st of stores) {
+          for (const n of this.resolveName(st.file, st.fn)) {
+            const set = keys.get(n.index) ?? new Set<string>();
+            if (st.structType !== undefined) set.add(`${field}@${st.structType}`);
+            if (this.pointers === 'all') set.add(`${field}@*`);
+            keys.set(n.index, set);
+          }
+        }
+      }
+      this.fieldCallers = callers;
+      this.storeKeys = keys;
+    }
+    const out: CallRef[] = [];
+    for (const key of this.storeKeys.get(node.index) ?? []) out.push(...(this.fieldCallers.get(key) ?? []));
+    return out;
   }
 
   /** Is a field call left unfollowed by the pointer policy? */

@@ -10,7 +10,16 @@ import type { AcquireWhen, RuleSpec } from './ruleSpec';
 export interface Summary {
   acquire?: AcquireWhen;
   release?: 'always' | 'maybe';
+  /** Wrapper levels above a primitive: mnt_want_write 1, ovl_want_write 2. */
+  depth: number;
 }
+
+/**
+ * Real wrappers are shallow (ovl_want_write -> mnt_want_write -> sb_start_write). A deeper
+ * inference means a misread function upstream, and following it would make half the kernel
+ * an "acquirer": stop there instead.
+ */
+export const MAX_WRAPPER_DEPTH = 4;
 
 export interface RuleModel {
   rule: RuleSpec;
@@ -75,13 +84,18 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     let next: Summary | undefined;
     for (const body of node.bodies) {
       const effectOf = (i: number): CallEffect | undefined => effect(body, i);
-      if (!body.fact.calls.some((_, i) => effectOf(i) !== undefined)) continue;
+      let depth = 0;
+      for (let i = 0; i < body.fact.calls.length; i++) {
+        const e = effectOf(i);
+        if (e !== undefined) depth = Math.max(depth, 1 + ('depth' in e ? (e as Summary).depth : 0));
+      }
+      if (depth === 0 || depth > MAX_WRAPPER_DEPTH) continue;
       const entryFree = analyzeFlow(body.fact, effectOf, false);
       const entryHeld = analyzeFlow(body.fact, effectOf, true);
       if (entryFree.truncated || entryHeld.truncated) truncated.add(`${body.file}:${body.fact.startLine} ${node.name}`);
       const acquire = acquireSummary(entryFree.exits);
       const release = releaseSummary(entryHeld.exits);
-      const s: Summary = {};
+      const s: Summary = { depth };
       if (acquire !== undefined) s.acquire = acquire;
       if (release !== undefined) s.release = release;
       if (s.acquire !== undefined || s.release !== undefined) next = mergeSummaries(next, s);
@@ -147,7 +161,7 @@ function valueClass(e: ExitState): 'zero' | 'nonzero' | undefined {
 
 export function mergeSummaries(a: Summary | undefined, b: Summary): Summary {
   if (a === undefined) return b;
-  const out: Summary = {};
+  const out: Summary = { depth: Math.max(a.depth, b.depth) };
   const acquire = a.acquire === b.acquire ? a.acquire : a.acquire === undefined ? b.acquire : b.acquire === undefined ? a.acquire : 'always';
   if (acquire !== undefined) out.acquire = acquire;
   const release = a.release === b.release ? a.release : a.release !== undefined || b.release !== undefined ? 'maybe' : undefined;
@@ -156,5 +170,5 @@ export function mergeSummaries(a: Summary | undefined, b: Summary): Summary {
 }
 
 function sameSummary(a: Summary | undefined, b: Summary | undefined): boolean {
-  return a?.acquire === b?.acquire && a?.release === b?.release;
+  return a?.acquire === b?.acquire && a?.release === b?.release && a?.depth === b?.depth;
 }

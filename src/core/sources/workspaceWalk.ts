@@ -19,12 +19,20 @@ export interface WalkResult {
 export interface WalkOptions {
   /** Sub-paths of the root to scan (files or directories); all of it when empty. */
   include: readonly string[];
+  /** Sub-paths of the root never scanned (relative, forward slashes). */
+  exclude: readonly string[];
   maxFileBytes: number;
   signal?: AbortSignal;
 }
 
 const SOURCE = /\.[ch]$/;
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.lockpath-cache']);
+
+/**
+ * Not kernel code: user-space tools (their own kfree(), mutex_lock() would merge with the
+ * kernel's), build scripts and documentation snippets.
+ */
+export const DEFAULT_EXCLUDES: readonly string[] = ['tools', 'scripts', 'Documentation', 'usr'];
 
 export class WalkError extends Error {}
 
@@ -75,7 +83,7 @@ async function walkDir(root: string, dir: string, options: WalkOptions, visited:
   for (const entry of entries) {
     const abs = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) await walkDir(root, abs, options, visited, out);
+      if (!SKIP_DIRS.has(entry.name) && !excluded(root, abs, options)) await walkDir(root, abs, options, visited, out);
     } else if (entry.isFile()) {
       if (!SOURCE.test(entry.name)) continue;
       const s = await lstat(abs).catch(() => undefined);
@@ -86,12 +94,18 @@ async function walkDir(root: string, dir: string, options: WalkOptions, visited:
       if (s instanceof Error) {
         if (SOURCE.test(entry.name) || s.code === 'ELOOP') out.skipped.push({ file: relPath(root, abs), reason: s.code === 'ELOOP' ? 'symlink loop' : 'dangling symlink' });
       } else if (s.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) await walkDir(root, abs, options, visited, out);
+        if (!SKIP_DIRS.has(entry.name) && !excluded(root, abs, options)) await walkDir(root, abs, options, visited, out);
       } else if (s.isFile() && SOURCE.test(entry.name)) {
         addFile(root, abs, s.size, s.mtimeMs, options, out);
       }
     }
   }
+}
+
+function excluded(root: string, abs: string, options: WalkOptions): boolean {
+  if (options.exclude.length === 0) return false;
+  const rel = relPath(root, abs);
+  return options.exclude.some((e) => rel === e || rel.startsWith(`${e}/`));
 }
 
 function addFile(root: string, abs: string, size: number, mtimeMs: number, options: WalkOptions, out: WalkResult): void {

@@ -50,9 +50,9 @@ test('kernel-like fixture: wrappers and releasers are inferred from their bodies
     assert.ok(node, `no function ${key}`);
     return model.summaries.get(node.index);
   };
-  assert.deepEqual(summary('mnt_want_write'), { acquire: 'zero' });
-  assert.deepEqual(summary('ovl_want_write'), { acquire: 'zero' });
-  assert.deepEqual(summary('mnt_drop_write'), { release: 'always' });
+  assert.deepEqual(summary('mnt_want_write'), { acquire: 'zero', depth: 1 });
+  assert.deepEqual(summary('ovl_want_write'), { acquire: 'zero', depth: 2 });
+  assert.deepEqual(summary('mnt_drop_write'), { release: 'always', depth: 1 });
   assert.equal(summary('fs/overlay/copy_up.c::open_last'), undefined, 'flags and negated results pair every want with its drop');
   assert.equal(summary('sys_lpcopy'), undefined, 'syscall bodies are functions named sys_<name>');
 });
