@@ -1,21 +1,21 @@
 // CLI composition root: argv -> options -> analyze -> report -> exit code.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { analyzeTree, defaultCacheDir, DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, type ProgressPhase } from '../core/analyze';
+import { analyzeTree, LOCKPATH_VERSION, type ProgressPhase } from '../core/analyze';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
 import { renderText, summaryLine } from '../core/report/text';
-import { parseRuleFile, RuleFileError } from '../core/rules/ruleFile';
-import { BUILTIN_RULES, type RuleSpec } from '../core/rules/ruleSpec';
-import { locateWasm } from '../core/sources/wasmLocation';
+import { RuleFileError } from '../core/rules/ruleFile';
+import type { RuleSpec } from '../core/rules/ruleSpec';
 import { WalkError } from '../core/sources/workspaceWalk';
-import { parseArgs, USAGE, UsageError, type ScanArgs } from './args';
+import { parseArgs, USAGE, type ScanArgs } from './args';
+import { EXIT } from './exitCodes';
+import { analysisOptions, selectRules, UsageError } from './treeOptions';
 import { runTrace } from './traceCommand';
 
-export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3, cancelled: 130 } as const;
 
 async function main(argv: readonly string[]): Promise<number> {
   let args;
@@ -42,27 +42,6 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function selectRules(args: ScanArgs): RuleSpec[] {
-  let available: RuleSpec[] = [...BUILTIN_RULES];
-  if (args.ruleFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(args.ruleFile, 'utf8');
-    } catch (e) {
-      throw new RuleFileError(`cannot read rule file ${args.ruleFile}: ${(e as Error).message}`);
-    }
-    const fromFile = parseRuleFile(text, BUILTIN_RULES);
-    const ids = new Set(fromFile.map((r) => r.id));
-    available = [...available.filter((r) => !ids.has(r.id)), ...fromFile];
-  }
-  if (args.rules.length === 0) return available;
-  return args.rules.map((id) => {
-    const r = available.find((x) => x.id === id);
-    if (r === undefined) throw new RuleFileError(`no rule "${id}" (have: ${available.map((x) => x.id).join(', ')})`);
-    return r;
-  });
-}
-
 async function scan(args: ScanArgs): Promise<number> {
   let rules: RuleSpec[];
   try {
@@ -75,28 +54,18 @@ async function scan(args: ScanArgs): Promise<number> {
     throw e;
   }
   const root = resolve(args.tree);
-  const include = args.include.map((p) => (isAbsolute(p) ? relative(root, p) : p));
   const abort = new AbortController();
   const onSigint = (): void => abort.abort(new Error('cancelled'));
   process.once('SIGINT', onSigint);
-  const progress = args.quiet || !process.stderr.isTTY ? quietProgress(args.quiet) : ttyProgress();
+  const tty = !args.quiet && process.stderr.isTTY;
+  const progress = tty ? ttyProgress() : quietProgress(args.quiet);
   try {
-    const analysis = await analyzeTree({
-      root, rules, include,
-      wasm: locateWasm(__dirname),
-      cacheDir: args.cache === false ? undefined : args.cache ?? defaultCacheDir(root),
-      jobs: args.jobs ?? availableParallelism(),
-      workerScript: join(__dirname, 'scanWorker.js'),
-      maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-      pointers: args.pointers,
-      resultOnly: true,
-      ...(args.exclude !== undefined ? { exclude: args.exclude.map((p) => (isAbsolute(p) ? relative(root, p) : p)) } : {}),
-    }, abort.signal, progress);
+    const analysis = await analyzeTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true }, abort.signal, progress);
     const result = analysis.result;
     const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? renderSarif(result) : renderText(result);
     if (args.out !== undefined) writeFileSync(args.out, report);
     else process.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
-    if (!args.quiet) process.stderr.write(`${progress === undefined ? '' : '\r\x1b[K'}${summaryLine(result)}\n`);
+    if (!args.quiet) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summaryLine(result)}\n`);
     return args.failOnFindings && result.chains.length > 0 ? EXIT.findings : EXIT.ok;
   } catch (e) {
     if (abort.signal.aborted) {

@@ -1,17 +1,10 @@
 // argv -> options for `lockpath trace` (and its usage text). Errors are UsageError: exit 2.
-import { UsageError } from './args';
+import { ArgCursor, defaultTreeOptions, takeTreeOption, TREE_OPTIONS_USAGE, UsageError, type TreeOptions } from './treeOptions';
 
-export interface TraceArgs {
+export interface TraceArgs extends TreeOptions {
   logs: string[];
   tree?: string;
-  rules: string[];
   format: 'text' | 'json';
-  include: string[];
-  /** undefined: the default cache dir; false: --no-cache. */
-  cache: string | false | undefined;
-  jobs?: number;
-  pointers: 'typed' | 'all';
-  quiet: boolean;
   help: boolean;
 }
 
@@ -24,56 +17,30 @@ the static call graph explains, and which hops of each chain were seen running.
 
 trace options:
   --tree DIR             kernel source tree to overlay the logs on
-  --rule ID              rule whose chains to overlay (repeatable; default: every rule)
   --format FMT           text (default) or json
-  --include PATH         scan only PATH under DIR (repeatable)
-  --cache DIR            fact cache directory (default: $XDG_CACHE_HOME/lockpath/<tree hash>)
-  --no-cache             neither read nor write the fact cache
-  --jobs N               parser threads (default: number of CPUs; 0 = parse in the main thread)
-  --pointers MODE        typed (default) or all, as for scan
-  --quiet                no progress on stderr
+  --help                 this text
+with --tree, as for scan:
+${TREE_OPTIONS_USAGE}
 
 exit codes: 0 done, 2 usage or input error (unreadable log, bad tree), 3 internal error,
 130 cancelled (SIGINT).`;
 
 export function parseTraceArgs(argv: readonly string[]): TraceArgs {
-  const args: TraceArgs = { logs: [], rules: [], format: 'text', include: [], cache: undefined, pointers: 'typed', quiet: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  const args: TraceArgs = { ...defaultTreeOptions(), logs: [], format: 'text', help: false };
+  const cursor = new ArgCursor(argv);
+  for (let a = cursor.next(); a !== undefined; a = cursor.next()) {
+    if (takeTreeOption(a, cursor, args)) continue;
     switch (a) {
       case '--tree':
         if (args.tree !== undefined) throw new UsageError('one --tree at a time');
-        args.tree = value();
+        args.tree = cursor.value(a);
         break;
-      case '--rule': args.rules.push(value()); break;
       case '--format': {
-        const f = value();
+        const f = cursor.value(a);
         if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not "${f}"`);
         args.format = f;
         break;
       }
-      case '--include': args.include.push(value()); break;
-      case '--cache': args.cache = value(); break;
-      case '--no-cache': args.cache = false; break;
-      case '--jobs': {
-        const v = value();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 256) throw new UsageError(`--jobs takes a whole number from 0 to 256, not "${v}"`);
-        args.jobs = n;
-        break;
-      }
-      case '--pointers': {
-        const p = value();
-        if (p !== 'typed' && p !== 'all') throw new UsageError(`--pointers must be typed or all, not "${p}"`);
-        args.pointers = p;
-        break;
-      }
-      case '--quiet': case '-q': args.quiet = true; break;
       case '--help': case '-h': args.help = true; break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);

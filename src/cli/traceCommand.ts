@@ -1,24 +1,21 @@
 // `lockpath trace`: logs in, what they show out; with --tree, the overlay on that tree's chains.
 // Same option handling and exit codes as `lockpath scan` (see main.ts).
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { analyzeTree, defaultCacheDir, DEFAULT_MAX_FILE_BYTES } from '../core/analyze';
+import { resolve } from 'node:path';
+import { analyzeTree } from '../core/analyze';
 import type { ParsedLog } from '../core/model/trace';
-import { BUILTIN_RULES, type RuleSpec } from '../core/rules/ruleSpec';
+import { RuleFileError } from '../core/rules/ruleFile';
 import { summaryLine } from '../core/report/text';
-import { locateWasm } from '../core/sources/wasmLocation';
 import { WalkError } from '../core/sources/workspaceWalk';
 import { overlayTraces, type TraceOverlay } from '../core/traces/overlay';
 import { renderOverlay } from '../core/traces/overlay/renderOverlay';
 import { toTraceReportJson, type TraceTreeJson } from '../core/traces/overlay/traceReport';
 import { parseLogFile } from '../core/traces/parseLog';
 import { renderParsedLog } from '../core/traces/renderParsedLog';
-import { UsageError } from './args';
+import { EXIT } from './exitCodes';
+import { analysisOptions, selectRules, UsageError } from './treeOptions';
 import { parseTraceArgs, TRACE_USAGE, type TraceArgs } from './traceArgs';
 
-/** The same codes as main.ts's EXIT (not imported: main.ts runs the CLI when loaded). */
-const EXIT = { ok: 0, usage: 2, cancelled: 130 } as const;
 
 class InputError extends Error {}
 
@@ -41,7 +38,7 @@ export async function runTrace(argv: readonly string[]): Promise<number> {
   const onSigint = (): void => abort.abort(new Error('cancelled'));
   process.once('SIGINT', onSigint);
   try {
-    const rules = selectRules(args.rules);
+    const rules = selectRules(args);
     for (const path of args.logs) checkReadable(path);
     // Parse every log before the (long) scan, so that a bad log fails fast.
     const logs: ParsedLog[] = [];
@@ -58,16 +55,7 @@ export async function runTrace(argv: readonly string[]): Promise<number> {
     if (args.tree !== undefined) {
       const root = resolve(args.tree);
       if (!args.quiet) process.stderr.write(`lockpath: scanning ${root}\n`);
-      const analysis = await analyzeTree({
-        root, rules,
-        include: args.include.map((p) => (isAbsolute(p) ? relative(root, p) : p)),
-        wasm: locateWasm(__dirname),
-        cacheDir: args.cache === false ? undefined : args.cache ?? defaultCacheDir(root),
-        jobs: args.jobs ?? availableParallelism(),
-        workerScript: join(__dirname, 'scanWorker.js'),
-        maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-        pointers: args.pointers,
-      }, abort.signal);
+      const analysis = await analyzeTree(analysisOptions(root, args, rules, __dirname), abort.signal);
       if (!args.quiet) process.stderr.write(`lockpath: ${summaryLine(analysis.result)}\n`);
       const r = analysis.result;
       tree = {
@@ -82,7 +70,7 @@ export async function runTrace(argv: readonly string[]): Promise<number> {
       process.stderr.write('\nlockpath: trace cancelled; nothing was written\n');
       return EXIT.cancelled;
     }
-    if (e instanceof InputError || e instanceof WalkError) {
+    if (e instanceof InputError || e instanceof WalkError || e instanceof RuleFileError) {
       process.stderr.write(`lockpath: ${e.message}\n`);
       return EXIT.usage;
     }
@@ -90,15 +78,6 @@ export async function runTrace(argv: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-}
-
-function selectRules(ids: readonly string[]): RuleSpec[] {
-  if (ids.length === 0) return [...BUILTIN_RULES];
-  return ids.map((id) => {
-    const r = BUILTIN_RULES.find((x) => x.id === id);
-    if (r === undefined) throw new InputError(`no rule "${id}" (have: ${BUILTIN_RULES.map((x) => x.id).join(', ')})`);
-    return r;
-  });
 }
 
 /** A missing file or a directory is the user's mistake (exit 2), said before any work. */

@@ -1,20 +1,16 @@
 // Walks one function body: records its call sites in evaluation order, its control flow
 // (branches, loops, switch, goto, return) and the field assignments it makes.
 import type { Node } from 'web-tree-sitter';
-import type { CallSite, EdgeCondition, FieldAssignment, ReturnValue } from '../model/facts';
+import type { CallSite, FieldAssignment, ReturnValue } from '../model/facts';
+import { cond, negatedCall, readCondition, type Test } from './conditions';
 import { FlowBuilder } from './flowBuilder';
+import { collectInitializers } from './initializers';
 import {
   compactText, declaredName, named, isConditionWrapper, isTrueLiteral, isZeroLiteral, typeName, unwrapExpression,
 } from './syntax';
 
 /** Names of variables in scope mapped to their struct type (or '' when not a struct). */
 export type Scope = Map<string, string>;
-
-/** A condition's meaning: the tested subject and whether "true" means "subject non-zero". */
-interface Test {
-  subject: string;
-  positive: boolean;
-}
 
 interface LoopTargets {
   breakTo: number;
@@ -534,96 +530,10 @@ export class BodyWalker {
   private condition(node: Node | null): Test | undefined {
     if (node === null) return undefined;
     this.expression(node);
-    return this.test(node);
+    return readCondition(node, this.callIndex);
   }
-
-  private test(node: Node): Test | undefined {
-    const n = unwrapExpression(node);
-    switch (n.type) {
-      case 'unary_expression': {
-        const arg = n.childForFieldName('argument');
-        if (n.child(0)?.type !== '!' || arg === null) return undefined;
-        const t = this.test(arg);
-        return t && { subject: t.subject, positive: !t.positive };
-      }
-      case 'call_expression': {
-        const fn = n.childForFieldName('function');
-        const args = n.childForFieldName('arguments');
-        if (fn?.type === 'identifier' && isConditionWrapper(fn.text)) {
-          const arg = args?.namedChild(0);
-          return arg ? this.test(arg) : undefined;
-        }
-        const index = this.callIndex.get(n.id);
-        return index === undefined ? undefined : { subject: `c:${index}`, positive: true };
-      }
-      case 'identifier':
-        return { subject: `v:${n.text}`, positive: true };
-      case 'assignment_expression': {
-        const left = n.childForFieldName('left');
-        return left?.type === 'identifier' ? { subject: `v:${left.text}`, positive: true } : undefined;
-      }
-      case 'binary_expression': {
-        const left = n.childForFieldName('left');
-        const right = n.childForFieldName('right');
-        const op = n.childForFieldName('operator')?.text ?? n.child(1)?.text;
-        if (left === null || right === null) return undefined;
-        const [subject, zero] = isZeroLiteral(right) ? [left, right] : isZeroLiteral(left) ? [right, left] : [undefined, undefined];
-        if (subject === undefined || zero === undefined) return undefined;
-        const t = this.test(subject);
-        if (t === undefined) return undefined;
-        // `x < 0` is the error (non-zero) case of an error-code return; `x >= 0` the success.
-        if (op === '!=' || op === '<' || op === '>') return t;
-        if (op === '==' || op === '>=' || op === '<=') return { subject: t.subject, positive: !t.positive };
-        return undefined;
-      }
-      default:
-        return undefined;
-    }
-  }
-}
-
-/** The call in `!f(x)`, if that is what the expression is. */
-function negatedCall(value: Node): Node | undefined {
-  const n = unwrapExpression(value);
-  if (n.type !== 'unary_expression' || n.child(0)?.type !== '!') return undefined;
-  const arg = n.childForFieldName('argument');
-  const inner = arg === null ? undefined : unwrapExpression(arg);
-  return inner?.type === 'call_expression' ? inner : undefined;
-}
-
-function cond(test: Test, branchTaken: boolean): EdgeCondition {
-  return { subject: test.subject, nonzero: test.positive === branchTaken };
 }
 
 function isStatement(node: Node): boolean {
   return node.type.endsWith('_statement') || node.type === 'declaration';
-}
-
-/** `.field = fn` pairs of an initializer list; nested lists without a designator keep the type. */
-export function collectInitializers(list: Node, structType: string | undefined, out: FieldAssignment[]): void {
-  for (const item of named(list)) {
-    if (item.type === 'initializer_list') {
-      collectInitializers(item, structType, out);
-      continue;
-    }
-    if (item.type !== 'initializer_pair') continue;
-    const designator = item.childForFieldName('designator');
-    const value = item.childForFieldName('value');
-    if (designator === null || value === null) continue;
-    const field = designator.type === 'field_designator' ? designator.namedChild(0)?.text : undefined;
-    if (field === undefined) {
-      if (value.type === 'initializer_list') collectInitializers(value, structType, out);
-      continue;
-    }
-    if (value.type === 'initializer_list') {
-      collectInitializers(value, undefined, out);
-      continue;
-    }
-    let v = unwrapExpression(value);
-    if (v.type === 'pointer_expression' && v.child(0)?.type === '&') v = unwrapExpression(v.childForFieldName('argument') ?? v);
-    if (v.type !== 'identifier') continue;
-    const a: FieldAssignment = { field, fn: v.text, line: item.startPosition.row + 1 };
-    if (structType !== undefined) a.structType = structType;
-    out.push(a);
-  }
 }

@@ -1,7 +1,8 @@
 // One parsed C file -> its facts. Pure: no I/O, no global state.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { FieldAssignment, FileFacts, FunctionFact, StructField } from '../model/facts';
-import { BodyWalker, collectInitializers, type Scope } from './bodyWalker';
+import { BodyWalker, type Scope } from './bodyWalker';
+import { collectInitializers } from './initializers';
 import { declaredName, named, typeName } from './syntax';
 
 /** `SYSCALL_DEFINE3(name, ...)` and friends: the body that follows is `sys_name`. */
