@@ -123,6 +123,9 @@ function heapLimitMb(): number {
   return Math.max(2048, Math.floor((totalmem() / 1048576) * 0.75));
 }
 
+// The tree walk stats tens of thousands of files through libuv's pool (4 threads by default).
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
 if (needsBiggerHeap()) {
   const child = spawnSync(process.execPath, [`--max-old-space-size=${heapLimitMb()}`, ...process.execArgv, __filename, ...process.argv.slice(2)], {
     stdio: 'inherit', env: { ...process.env, LOCKPATH_HEAP_SET: '1' },

@@ -1,6 +1,7 @@
 // Lists the C sources of a tree: follows directory symlinks once (a loop is reported, not
 // followed again), never leaves unreadable directories unmentioned.
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 export interface SourceFile {
@@ -55,14 +56,19 @@ export async function walkSources(root: string, options: WalkOptions): Promise<W
     }
   }
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  result.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return result;
 }
 
-async function walkDir(root: string, dir: string, options: WalkOptions, visited: Set<string>, out: WalkResult): Promise<void> {
+/**
+ * `knownReal` is the real path when the caller knows it (a plain subdirectory of a real path):
+ * only directories reached through symlinks need realpath(), and only they can be seen twice.
+ */
+async function walkDir(root: string, dir: string, options: WalkOptions, visited: Set<string>, out: WalkResult, knownReal?: string): Promise<void> {
   options.signal?.throwIfAborted();
   let real: string;
   try {
-    real = await realpath(dir);
+    real = knownReal ?? await realpath(dir);
   } catch (e) {
     out.skipped.push({ file: relPath(root, dir), reason: `cannot resolve: ${(e as Error).message}` });
     return;
@@ -80,20 +86,23 @@ async function walkDir(root: string, dir: string, options: WalkOptions, visited:
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-  // Stat a directory's sources together: one await per file made a warm scan of a whole
-  // kernel wait on 55k round trips to the thread pool.
-  const sources = entries.filter((e) => e.isFile() && SOURCE.test(e.name)).map((e) => join(dir, e.name));
-  const stats = await Promise.all(sources.map((abs) => lstat(abs).catch(() => undefined)));
-  sources.forEach((abs, i) => {
-    const s = stats[i];
+  // Synchronous stats of a directory's sources: the inodes were just read by readdir, and a
+  // promise per file made a warm scan of a whole kernel spend a second on 55k round trips.
+  for (const e of entries) {
+    if (!e.isFile() || !SOURCE.test(e.name)) continue;
+    const abs = join(dir, e.name);
+    const s = lstatSync(abs, { throwIfNoEntry: false });
     if (s === undefined) out.skipped.push({ file: relPath(root, abs), reason: 'vanished while scanning' });
     else addFile(root, abs, s.size, s.mtimeMs, options, out);
-  });
+  }
+  // Plain subdirectories are walked concurrently (the walk waits on the file system, not the
+  // CPU); symlinked ones one at a time afterwards, so that loop detection sees every real path.
+  const subdirs = entries.filter((e) => e.isDirectory() && !SKIP_DIRS.has(e.name)).map((e) => e.name)
+    .filter((name) => !excluded(root, join(dir, name), options));
+  await Promise.all(subdirs.map((name) => walkDir(root, join(dir, name), options, visited, out, join(real, name))));
   for (const entry of entries) {
     const abs = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name) && !excluded(root, abs, options)) await walkDir(root, abs, options, visited, out);
-    } else if (entry.isSymbolicLink()) {
+    if (entry.isSymbolicLink()) {
       const s = await stat(abs).catch((e: NodeJS.ErrnoException) => e);
       if (s instanceof Error) {
         if (SOURCE.test(entry.name) || s.code === 'ELOOP') out.skipped.push({ file: relPath(root, abs), reason: s.code === 'ELOOP' ? 'symlink loop' : 'dangling symlink' });
