@@ -179,7 +179,9 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   };
   if (options.cacheDir !== undefined) {
     try {
-      writeResult(options.cacheDir, keyOf(new Map([...nextManifest].map(([p, m]) => [p, m[2]]))), result);
+      // Cache trouble belongs to this run, not to the result a later run replays.
+      const replayable = { ...result, notAnalysed: result.notAnalysed.filter((n) => !n.what.startsWith('cache ')) };
+      writeResult(options.cacheDir, keyOf(new Map([...nextManifest].map(([p, m]) => [p, m[2]]))), replayable);
     } catch {
       // a result cache that cannot be written only costs time next run
     }
