@@ -13,21 +13,13 @@ import type { RuleSpec } from '../core/rules/ruleSpec';
 import { WalkError } from '../core/sources/workspaceWalk';
 import { parseArgs, USAGE, type ScanArgs } from './args';
 import { EXIT } from './exitCodes';
-import { analysisOptions, selectRules, UsageError } from './treeOptions';
+import { analysisOptions, parseOrExplain, selectRules } from './treeOptions';
 import { runTrace } from './traceCommand';
 
 
 async function main(argv: readonly string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`lockpath: ${e.message}\n\n${USAGE}\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  const args = parseOrExplain(() => parseArgs(argv), USAGE);
+  if (args === undefined) return EXIT.usage;
   switch (args.command) {
     case 'help':
       process.stdout.write(`${USAGE}\n`);

@@ -13,23 +13,15 @@ import { toTraceReportJson, type TraceTreeJson } from '../core/traces/overlay/tr
 import { parseLogFile } from '../core/traces/parseLog';
 import { renderParsedLog } from '../core/traces/renderParsedLog';
 import { EXIT } from './exitCodes';
-import { analysisOptions, selectRules, UsageError } from './treeOptions';
-import { parseTraceArgs, TRACE_USAGE, type TraceArgs } from './traceArgs';
+import { analysisOptions, parseOrExplain, selectRules } from './treeOptions';
+import { parseTraceArgs, TRACE_USAGE } from './traceArgs';
 
 
 class InputError extends Error {}
 
 export async function runTrace(argv: readonly string[]): Promise<number> {
-  let args: TraceArgs;
-  try {
-    args = parseTraceArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`lockpath: ${e.message}\n\n${TRACE_USAGE}\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  const args = parseOrExplain(() => parseTraceArgs(argv), TRACE_USAGE);
+  if (args === undefined) return EXIT.usage;
   if (args.help) {
     process.stdout.write(`${TRACE_USAGE}\n`);
     return EXIT.ok;

@@ -10,6 +10,17 @@ import { locateWasm } from '../core/sources/wasmLocation';
 
 export class UsageError extends Error {}
 
+/** Parses argv; on a usage error says so with the usage text and gives undefined (exit 2). */
+export function parseOrExplain<T>(parse: () => T, usage: string): T | undefined {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`lockpath: ${e.message}\n\n${usage}\n`);
+    return undefined;
+  }
+}
+
 export interface TreeOptions {
   rules: string[];
   ruleFile?: string;

@@ -21,8 +21,6 @@ interface Step {
 }
 
 export interface ChainSearchStats {
-  acquisitionSites: number;
-  heldCalls: number;
   /** Held calls through local or parameter function pointers. */
   pointerCallsUnresolved: number;
   /** Held calls through struct fields of unknown type, left out by the `typed` policy. */
@@ -42,7 +40,7 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
   // per first callee; chains that need a pointer hop fan out through ops tables to hundreds of
   // first callees, so only the cheapest one per acquisition site and sink is kept.
   const best = new Map<string, Candidate>();
-  const stats: ChainSearchStats = { acquisitionSites: 0, heldCalls: 0, pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
+  const stats: ChainSearchStats = { pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
   for (const node of graph.nodes) {
     if (model.sinks.has(node.name) || model.primitiveAcquire.has(node.name)) continue;
     node.bodies.forEach((body, b) => {
@@ -52,14 +50,11 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
       signal?.throwIfAborted();
       const flow = analyzeFlow(body.fact, effectOf, false);
       if (flow.truncated) model.truncated.add(`${body.file}:${body.fact.startLine} ${node.name}`);
-      const sites = new Set<number>();
       flow.heldBy.forEach((holders, c) => {
         if (holders === undefined) return;
         const call = body.fact.calls[c]!;
         for (const acq of holders) {
           if (acq === ENTRY || acq < 0) continue;
-          sites.add(acq);
-          stats.heldCalls++;
           if (call.kind === 'pointer') stats.pointerCallsUnresolved++;
           if (graph.isUntypedField(call)) stats.untypedFieldCalls++;
           for (const sink of sinks) {
@@ -74,7 +69,6 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
           }
         }
       });
-      stats.acquisitionSites += sites.size;
     });
   }
   const onPaths = new Set<FunctionNode>();

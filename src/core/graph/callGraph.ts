@@ -30,6 +30,12 @@ interface FieldStore {
   structType?: string;
 }
 
+/** A field a function is stored in, with the struct type when the initializer shows it. */
+interface StoredAt {
+  field: string;
+  structType?: string;
+}
+
 /** A call site packed into one number: (node index, body index, call index). */
 export type CallRef = number;
 const BODY_BITS = 16;
@@ -63,9 +69,8 @@ export class CallGraph {
   private readonly directByName = new Map<string, CallRef[]>();
   private readonly fieldCalls = new Map<string, CallRef[]>();
   private readonly fieldTargets = new Map<string, CallTarget[]>();
-  private storedFields: Map<number, Set<string>> | undefined;
+  private storesByNode: Map<number, StoredAt[]> | undefined;
   private fieldCallers: Map<string, CallRef[]> | undefined;
-  private storeKeys: Map<number, Set<string>> | undefined;
   constructor(files: readonly FileFacts[], private readonly pointers: PointerPolicy = 'typed') {
     for (const f of files) {
       for (const fact of f.functions) this.addBody(f.file, fact);
@@ -160,21 +165,27 @@ export class CallGraph {
     return this.directByName.get(name) ?? [];
   }
 
-  /** The fields a function is stored in anywhere in the tree. */
-  fieldsStoring(node: FunctionNode): ReadonlySet<string> {
-    if (this.storedFields === undefined) {
-      this.storedFields = new Map();
+  /** Where each function is stored (field, struct type when shown), resolved once for the tree. */
+  private storesOf(node: FunctionNode): readonly StoredAt[] {
+    if (this.storesByNode === undefined) {
+      const byNode = new Map<number, StoredAt[]>();
       for (const [field, stores] of this.fieldStores) {
-        for (const s of stores) {
-          for (const n of this.resolveName(s.file, s.fn)) {
-            const set = this.storedFields.get(n.index) ?? new Set<string>();
-            set.add(field);
-            this.storedFields.set(n.index, set);
+        for (const st of stores) {
+          for (const n of this.resolveName(st.file, st.fn)) {
+            const list = byNode.get(n.index) ?? [];
+            list.push(st.structType === undefined ? { field } : { field, structType: st.structType });
+            byNode.set(n.index, list);
           }
         }
       }
+      this.storesByNode = byNode;
     }
-    return this.storedFields.get(node.index) ?? new Set();
+    return this.storesByNode.get(node.index) ?? [];
+  }
+
+  /** The fields a function is stored in anywhere in the tree. */
+  fieldsStoring(node: FunctionNode): ReadonlySet<string> {
+    return new Set(this.storesOf(node).map((st) => st.field));
   }
 
   /**
@@ -183,12 +194,11 @@ export class CallGraph {
    * once, so the reverse search does not re-resolve every `->open(...)` for every `open` handler.
    */
   fieldCallersOf(node: FunctionNode): CallRef[] {
-    if (this.fieldCallers === undefined || this.storeKeys === undefined) {
+    if (this.fieldCallers === undefined) {
       const callers = new Map<string, CallRef[]>();
       for (const [field, refs] of this.fieldCalls) {
         for (const ref of refs) {
-          const call = this.callAt(ref).call;
-          const targets = this.resolveField(field, call.receiverType);
+          const targets = this.resolveField(field, this.callAt(ref).call.receiverType);
           if (targets.length === 0) continue;
           const key = `${field}@${targets[0]!.structType ?? '*'}`;
           const list = callers.get(key);
@@ -196,22 +206,15 @@ export class CallGraph {
           else list.push(ref);
         }
       }
-      const keys = new Map<number, Set<string>>();
-      for (const [field, stores] of this.fieldStores) {
-        for (const st of stores) {
-          for (const n of this.resolveName(st.file, st.fn)) {
-            const set = keys.get(n.index) ?? new Set<string>();
-            if (st.structType !== undefined) set.add(`${field}@${st.structType}`);
-            if (this.pointers === 'all') set.add(`${field}@*`);
-            keys.set(n.index, set);
-          }
-        }
-      }
       this.fieldCallers = callers;
-      this.storeKeys = keys;
+    }
+    const keys = new Set<string>();
+    for (const st of this.storesOf(node)) {
+      if (st.structType !== undefined) keys.add(`${st.field}@${st.structType}`);
+      if (this.pointers === 'all') keys.add(`${st.field}@*`);
     }
     const out: CallRef[] = [];
-    for (const key of this.storeKeys.get(node.index) ?? []) out.push(...(this.fieldCallers.get(key) ?? []));
+    for (const key of keys) out.push(...(this.fieldCallers.get(key) ?? []));
     return out;
   }
 

@@ -8,6 +8,8 @@ import type { AcquireWhen } from './ruleSpec';
 export interface CallEffect {
   acquire?: AcquireWhen;
   release?: 'always' | 'maybe';
+  /** Wrapper levels above a primitive (absent for primitives). */
+  depth?: number;
 }
 
 /** Attribution of a held context to the call that took it; ENTRY when the caller held it. */

@@ -87,7 +87,7 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
       let depth = 0;
       for (let i = 0; i < body.fact.calls.length; i++) {
         const e = effectOf(i);
-        if (e !== undefined) depth = Math.max(depth, 1 + ('depth' in e ? (e as Summary).depth : 0));
+        if (e !== undefined) depth = Math.max(depth, 1 + (e.depth ?? 0));
       }
       if (depth === 0 || depth > MAX_WRAPPER_DEPTH) continue;
       const entryFree = analyzeFlow(body.fact, effectOf, false);

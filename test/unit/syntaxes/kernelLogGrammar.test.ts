@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describe, loadGrammar, scopesOf, tokenizeLines, type Token } from './tokenizeLines';
+import { describe, loadGrammar, scopeExpectation, scopesOf, tokenizeLines, tokensOf } from './tokenizeLines';
 
 // Short lines in the shapes the kernel prints; written for these tests, not copied from logs.
-async function tokens(line: string): Promise<Token[]> {
-  const grammar = await loadGrammar('source.kernel-log');
-  return tokenizeLines(grammar, [line])[0]!;
-}
-
-async function expectScope(line: string, needle: string, scope: string, from = 0): Promise<void> {
-  const ts = await tokens(line);
-  const t = scopesOf(ts, line, needle, from);
-  assert.ok(t.scopes.includes(scope), `"${needle}" should have ${scope}\n${describe(ts)}`);
-}
+const expectScope = scopeExpectation('source.kernel-log');
+const tokens = (line: string) => tokensOf('source.kernel-log', line);
 
 test('dmesg prefix: timestamp, thread and CPU caller ids', async () => {
   await expectScope('[  123.456789] Call Trace:', '123.456789', 'constant.numeric.timestamp.kernel-log');

@@ -1,5 +1,6 @@
 // Loads the shipped TextMate grammars with the same engine VS Code uses (vscode-textmate +
 // the oniguruma wasm), so a test sees the scopes an editor would show.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
@@ -71,4 +72,18 @@ export function scopesOf(tokens: readonly Token[], line: string, needle: string,
 /** A readable dump for failure messages: `text` followed by its innermost scopes. */
 export function describe(tokens: readonly Token[]): string {
   return tokens.map((t) => `  ${JSON.stringify(t.text)}  ${t.scopes.slice(1).join(' ')}`).join('\n');
+}
+
+/** One line through `scopeName`'s grammar: the tokens an editor would show for it. */
+export async function tokensOf(scopeName: string, line: string): Promise<Token[]> {
+  return tokenizeLines(await loadGrammar(scopeName), [line])[0]!;
+}
+
+/** An assertion for one grammar: `needle` (the first one at or after `from`) carries `scope`. */
+export function scopeExpectation(scopeName: string): (line: string, needle: string, scope: string, from?: number) => Promise<void> {
+  return async (line, needle, scope, from = 0) => {
+    const ts = await tokensOf(scopeName, line);
+    const t = scopesOf(ts, line, needle, from);
+    assert.ok(t.scopes.includes(scope), `"${needle}" should have ${scope}\n${describe(ts)}`);
+  };
 }
