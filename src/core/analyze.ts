@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { findChains } from './chains/findChains';
 import { CallGraph, type PointerPolicy } from './graph/callGraph';
-import { readManifest, writeManifest, type Manifest } from './index/factCache';
+import { readManifest, unchangedHashes, writeManifest, type Manifest } from './index/factCache';
 import { scanFiles } from './index/scanFiles';
 import { StringPool } from './index/internStrings';
 import { readResult, resultKey, writeResult } from './index/resultCache';
@@ -73,13 +73,8 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
   });
   if (options.resultOnly === true && options.cacheDir !== undefined) {
-    const hashes = new Map<string, string>();
-    for (const f of walk.files) {
-      const m = manifest.get(f.rel);
-      if (m === undefined || m[0] !== f.size || m[1] !== f.mtimeMs) break;
-      hashes.set(f.rel, m[2]);
-    }
-    const cached = hashes.size === walk.files.length ? readResult(options.cacheDir, keyOf(hashes)) : undefined;
+    const hashes = unchangedHashes(walk.files, manifest);
+    const cached = hashes === undefined ? undefined : readResult(options.cacheDir, keyOf(hashes));
     if (cached !== undefined) {
       const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
       return { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], facts: [] };

@@ -94,3 +94,14 @@ export function writeManifest(dir: string, root: string, manifest: Manifest): vo
   writeFileSync(tmp, JSON.stringify(doc));
   renameSync(tmp, path);
 }
+
+/** Content hashes of `files` when the manifest vouches for every one (same size and mtime). */
+export function unchangedHashes(files: readonly { rel: string; size: number; mtimeMs: number }[], manifest: Manifest): Map<string, string> | undefined {
+  const hashes = new Map<string, string>();
+  for (const f of files) {
+    const m = manifest.get(f.rel);
+    if (m === undefined || m[0] !== f.size || m[1] !== f.mtimeMs) return undefined;
+    hashes.set(f.rel, m[2]);
+  }
+  return hashes;
+}
