@@ -4,12 +4,11 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { findChains } from './chains/findChains';
 import { CallGraph, type PointerPolicy } from './graph/callGraph';
-import { readManifest, unchangedHashes, writeManifest, type Manifest } from './index/factCache';
-import { scanFiles } from './index/scanFiles';
-import { StringPool } from './index/internStrings';
+import { readManifest, unchangedHashes, type Manifest } from './index/factCache';
+import { collectFacts } from './index/collectFacts';
 import { readResult, resultKey, writeResult } from './index/resultCache';
 import type { Chain, ScanResult } from './model/chain';
-import type { FileFacts } from './model/facts';
+import type { PackedFileFacts } from './model/packedFacts';
 import type { WasmPaths } from './parse/treeSitter';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
@@ -44,7 +43,7 @@ export interface Analysis {
   result: ScanResult;
   graph: CallGraph;
   models: RuleModel[];
-  facts: FileFacts[];
+  files: PackedFileFacts[];
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -77,41 +76,23 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     const cached = hashes === undefined ? undefined : readResult(options.cacheDir, keyOf(hashes));
     if (cached !== undefined) {
       const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
-      return { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], facts: [] };
+      return { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], files: [] };
     }
   }
-  const strings = new StringPool();
-  const outcomes = await scanFiles(walk.files, {
-    onFacts: (f) => strings.internFacts(f),
-    wasm: options.wasm, cacheDir: options.cacheDir, manifest, jobs: options.jobs,
+  const collected = await collectFacts(walk.files, {
+    root, wasm: options.wasm, cacheDir: options.cacheDir, manifest, jobs: options.jobs,
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),
     onProgress: (done, total) => onProgress?.('parse', done, total),
   });
-  const facts: FileFacts[] = [];
-  const skipped = [...walk.skipped];
-  const nextManifest: Manifest = new Map();
-  const sizes = new Map(walk.files.map((f) => [f.rel, f] as const));
-  let cachedFiles = 0;
-  for (const o of outcomes) {
-    for (const n of o.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
-    if (o.cached) cachedFiles++;
-    const src = sizes.get(o.rel);
-    if (o.hash !== undefined && src !== undefined) nextManifest.set(o.rel, [src.size, src.mtimeMs, o.hash]);
-    if (o.skipped !== undefined) skipped.push({ file: o.rel, reason: o.skipped });
-    else if (o.facts !== undefined) facts.push(o.facts);
-  }
-  if (options.cacheDir !== undefined) {
-    try {
-      writeManifest(options.cacheDir, root, nextManifest);
-    } catch (e) {
-      notes.set(`cache manifest not written: ${(e as Error).message}`, 1);
-    }
-  }
+  for (const [n, count] of collected.notes) notes.set(n, (notes.get(n) ?? 0) + count);
+  const facts = collected.files;
+  const skipped = [...walk.skipped, ...collected.skipped];
+  const { cachedFiles, manifest: nextManifest } = collected;
 
   signal?.throwIfAborted();
   onProgress?.('graph', 0, 0);
-  const graph = new CallGraph(facts, options.pointers ?? 'typed');
+  const graph = new CallGraph(facts, options.pointers ?? 'typed', (f) => collected.detail.read(f));
   const models: RuleModel[] = [];
   const chains: Chain[] = [];
   let unresolvedPointerCalls = 0;
@@ -128,6 +109,8 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     untypedFieldCalls += found.stats.untypedFieldCalls;
   });
 
+  // Facts read back during the analysis may have needed repairs.
+  for (const n of collected.detail.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
   const notAnalysed: ScanResult['notAnalysed'] = [...notes].map(([what, count]) => ({ what, reason: 'see message', count }));
   if (unresolvedPointerCalls > 0) {
     notAnalysed.push({
@@ -144,6 +127,14 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
       count: truncated.length,
     });
   }
+  if (graph.detailMissing.size > 0) {
+    const missing = [...graph.detailMissing].sort();
+    notAnalysed.push({
+      what: `control flow of functions whose facts could not be read again: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
+      reason: 'the cache shard vanished or changed during the scan; chains through them may be missing (scan again)',
+      count: missing.length,
+    });
+  }
   if (untypedFieldCalls > 0) {
     notAnalysed.push({
       what: 'calls through struct fields of unknown type made while held',
@@ -156,7 +147,7 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   let filesWithErrors = 0;
   for (const f of facts) {
     functions += f.functions.length;
-    for (const fn of f.functions) callSites += fn.calls.length;
+    for (const fn of f.functions) callSites += fn.callCount;
     if (f.errorNodes > 0) filesWithErrors++;
   }
   const result: ScanResult = {
@@ -181,5 +172,5 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
       // a result cache that cannot be written only costs time next run
     }
   }
-  return { result, graph, models, facts };
+  return { result, graph, models, files: facts };
 }

@@ -5,7 +5,8 @@
 import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { packRef, unpackRef } from '../graph/callGraph';
 import type { Chain, ChainHop } from '../model/chain';
-import type { CallSite } from '../model/facts';
+import type { CallHead } from '../model/packedFacts';
+import { callKind } from '../index/packFacts';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
 import type { RuleModel } from '../rules/summaries';
 
@@ -33,7 +34,7 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
   const stepsBySink = new Map<string, Map<number, Step>>();
   for (const sink of sinks) {
     signal?.throwIfAborted();
-    stepsBySink.set(sink, reverseSearch(graph, sink, sinks, heldThrough, model.exempt));
+    stepsBySink.set(sink, reverseSearch(graph, sink, sinks, heldThrough, model.exempt, signal));
   }
 
   // Candidates are cheap records; chains are built only for the winners. Direct chains are kept
@@ -45,14 +46,15 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
     if (model.sinks.has(node.name) || model.primitiveAcquire.has(node.name)) continue;
     node.bodies.forEach((body, b) => {
       const effectOf = (i: number) => model.effect(body, i);
-      const acquiring = body.fact.calls.some((_, i) => effectOf(i)?.acquire !== undefined);
-      if (!acquiring) return;
+      if (!someCall(body.fn.callCount, (i) => effectOf(i)?.acquire !== undefined)) return;
       signal?.throwIfAborted();
-      const flow = analyzeFlow(body.fact, effectOf, false);
-      if (flow.truncated) model.truncated.add(`${body.file}:${body.fact.startLine} ${node.name}`);
+      const fact = graph.detail(body);
+      if (fact === undefined) return;
+      const flow = analyzeFlow(fact, effectOf, false);
+      if (flow.truncated) model.truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
       flow.heldBy.forEach((holders, c) => {
         if (holders === undefined) return;
-        const call = body.fact.calls[c]!;
+        const call = graph.call(body, c);
         for (const acq of holders) {
           if (acq === ENTRY || acq < 0) continue;
           if (call.kind === 'pointer') stats.pointerCallsUnresolved++;
@@ -76,9 +78,9 @@ export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Ch
   // Calls through local function pointers (splice actors) in functions the chains pass through.
   for (const n of onPaths) {
     n.bodies.forEach((body, b) => {
-      body.fact.calls.forEach((call, c) => {
-        if (call.kind === 'pointer' && heldThrough(n, b, c)) stats.pointerCallsUnresolved++;
-      });
+      for (let c = 0; c < body.fn.callCount; c++) {
+        if (callKind(body.facts, body.fn, c) === 'pointer' && heldThrough(n, b, c)) stats.pointerCallsUnresolved++;
+      }
     });
   }
   return { chains: assignIds(chains), stats };
@@ -97,9 +99,9 @@ interface Candidate {
 /** The cheapest way from held call `callIndex` towards `sink`, without building the chain. */
 function firstStep(
   model: RuleModel, node: FunctionNode, bodyIndex: number, body: FunctionBody, callIndex: number,
-  call: CallSite, sink: string, steps: Map<number, Step>,
+  call: CallHead, sink: string, steps: Map<number, Step>,
 ): Step | undefined {
-  if (model.exempt(call)) return undefined;
+  if (model.exempt(body, callIndex)) return undefined;
   const ref = packRef(node.index, bodyIndex, callIndex);
   if (call.kind === 'direct' && call.callee === sink) return { ref, target: undefined, cost: DIRECT_COST };
   if (call.kind === 'direct' && model.sinks.has(call.callee)) return undefined;
@@ -116,7 +118,7 @@ function firstStep(
 function buildChain(model: RuleModel, cand: Candidate, steps: Map<number, Step>, onPaths: Set<FunctionNode>): Chain {
   const { graph } = model;
   const { node, body, acq, sink } = cand;
-  const acqCall = body.fact.calls[acq]!;
+  const acqCall = graph.call(body, acq);
   const hops: ChainHop[] = [];
   let step: Step | undefined = cand.first;
   const visited = new Set<number>();
@@ -142,7 +144,7 @@ function buildChain(model: RuleModel, cand: Candidate, steps: Map<number, Step>,
   };
 }
 
-function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call: CallSite, target: FunctionNode | undefined, sink: string): ChainHop {
+function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call: CallHead, target: FunctionNode | undefined, sink: string): ChainHop {
   const hop: ChainHop = {
     caller: caller.name, callee: target?.name ?? sink, file: body.file, line: call.line, column: call.column, via: 'direct',
   };
@@ -164,9 +166,12 @@ function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, 
     if (perBody === undefined) {
       perBody = node.bodies.map((body) => {
         const effectOf = (i: number) => model.effect(body, i);
-        if (!body.fact.calls.some((_, i) => effectOf(i)?.release !== undefined)) return undefined;
-        const flow = analyzeFlow(body.fact, effectOf, true);
-        if (flow.truncated) model.truncated.add(`${body.file}:${body.fact.startLine} ${node.name}`);
+        if (!someCall(body.fn.callCount, (i) => effectOf(i)?.release !== undefined)) return undefined;
+        // Unreadable detail: assume nothing is released rather than drop the function's paths.
+        const fact = model.graph.detail(body);
+        if (fact === undefined) return undefined;
+        const flow = analyzeFlow(fact, effectOf, true);
+        if (flow.truncated) model.truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
         const held = new Set<number>();
         flow.heldBy.forEach((holders, i) => {
           if (holders?.has(ENTRY) === true) held.add(i);
@@ -184,34 +189,47 @@ function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, 
 function reverseSearch(
   graph: CallGraph, sink: string, sinks: ReadonlySet<string>,
   heldThrough: (node: FunctionNode, body: number, call: number) => boolean,
-  exempt: (call: CallSite) => boolean,
+  exempt: (body: FunctionBody, call: number) => boolean,
+  signal: AbortSignal | undefined,
 ): Map<number, Step> {
   const steps = new Map<number, Step>();
   const heap = new MinHeap();
   const offer = (ref: CallRef, target: FunctionNode | undefined, cost: number): void => {
-    const at = graph.callAt(ref);
-    if (exempt(at.call) || !heldThrough(at.node, unpackRef(ref).body, at.callIndex)) return;
-    const prev = steps.get(at.node.index);
+    const at = unpackRef(ref);
+    const prev = steps.get(at.node);
     if (prev !== undefined && prev.cost <= cost) return;
-    steps.set(at.node.index, { ref, target, cost });
-    heap.push(cost, at.node.index);
+    const node = graph.nodes[at.node]!;
+    if (exempt(node.bodies[at.body]!, at.call) || !heldThrough(node, at.body, at.call)) return;
+    steps.set(at.node, { ref, target, cost });
+    heap.push(cost, at.node);
   };
   for (const ref of graph.directCallsTo(sink)) offer(ref, undefined, DIRECT_COST);
-  const done = new Set<number>();
+  const done = new Uint8Array(graph.nodes.length);
+  // Nodes pop in cost order, so the first node to expand a group of field calls offers it
+  // the lowest cost; later nodes of the same group could only offer more.
+  const expandedGroups = new Set<string>();
+  let popped = 0;
   while (heap.size > 0) {
     const [cost, index] = heap.pop()!;
-    if (done.has(index) || steps.get(index)?.cost !== cost) continue;
-    done.add(index);
+    if (done[index] === 1 || steps.get(index)?.cost !== cost) continue;
+    done[index] = 1;
+    if (++popped % 4096 === 0) signal?.throwIfAborted();
     const node = graph.nodes[index]!;
     // A path stops at the first sink it meets.
     if (sinks.has(node.name)) continue;
-    for (const ref of graph.directCallsTo(node.name)) {
-      const at = graph.callAt(ref);
-      if (graph.resolveName(at.body.file, node.name).includes(node)) offer(ref, node, cost + DIRECT_COST);
+    for (const ref of graph.directCallersOf(node)) offer(ref, node, cost + DIRECT_COST);
+    for (const key of graph.fieldCallerKeys(node)) {
+      if (expandedGroups.has(key)) continue;
+      expandedGroups.add(key);
+      for (const ref of graph.fieldCallersIn(key)) offer(ref, node, cost + POINTER_COST);
     }
-    for (const ref of graph.fieldCallersOf(node)) offer(ref, node, cost + POINTER_COST);
   }
   return steps;
+}
+
+function someCall(count: number, test: (call: number) => boolean): boolean {
+  for (let i = 0; i < count; i++) if (test(i)) return true;
+  return false;
 }
 
 /** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */

@@ -1,12 +1,18 @@
 // The whole-tree call graph: function nodes (one per global name, one per static function
 // of a file, alternatives under #ifdef folded into one node) and resolution of call sites
 // to nodes, through names and through function pointers stored in struct fields.
-import type { CallSite, FileFacts, FunctionFact } from '../model/facts';
+import type { FileFacts, FunctionFact } from '../model/facts';
+import { CALL_CALLEE, CALL_KIND, CALL_STRIDE, KIND_DIRECT, KIND_FIELD, type CallHead, type PackedFileFacts, type PackedFunction } from '../model/packedFacts';
+import { callHead } from '../index/packFacts';
 
 export interface FunctionBody {
   file: string;
-  fact: FunctionFact;
+  facts: PackedFileFacts;
+  fn: PackedFunction;
 }
+
+/** Full facts of a file, read again from where they are kept (cache shard, memory). */
+export type DetailSource = (file: PackedFileFacts) => FileFacts | undefined;
 
 export interface FunctionNode {
   index: number;
@@ -71,9 +77,17 @@ export class CallGraph {
   private readonly fieldTargets = new Map<string, CallTarget[]>();
   private storesByNode: Map<number, StoredAt[]> | undefined;
   private fieldCallers: Map<string, CallRef[]> | undefined;
-  constructor(files: readonly FileFacts[], private readonly pointers: PointerPolicy = 'typed') {
+  private reverse: { start: Int32Array; refs: Float64Array } | undefined;
+  private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
+  /** Bodies whose full facts could not be read again (their flow was not analysed). */
+  readonly detailMissing = new Set<string>();
+  constructor(
+    files: readonly PackedFileFacts[],
+    private readonly pointers: PointerPolicy = 'typed',
+    private readonly detailSource: DetailSource = () => undefined,
+  ) {
     for (const f of files) {
-      for (const fact of f.functions) this.addBody(f.file, fact);
+      for (const fn of f.functions) this.addBody(f, fn);
       for (const a of f.fieldAssignments) {
         const list = this.fieldStores.get(a.field) ?? [];
         list.push(a.structType === undefined ? { fn: a.fn, file: f.file } : { fn: a.fn, file: f.file, structType: a.structType });
@@ -82,20 +96,25 @@ export class CallGraph {
       for (const s of f.structFields) this.fieldTypes.set(`${s.struct}.${s.field}`, s.type);
     }
     for (const node of this.nodes) {
-      node.bodies.forEach((body, b) => {
-        body.fact.calls.forEach((call, c) => {
-          const index = call.kind === 'direct' ? this.directByName : call.kind === 'field' ? this.fieldCalls : undefined;
-          if (index === undefined) return;
-          const list = index.get(call.callee);
+      node.bodies.forEach(({ facts, fn }, b) => {
+        const calls = facts.calls;
+        for (let c = 0; c < fn.callCount; c++) {
+          const s = (fn.firstCall + c) * CALL_STRIDE;
+          const kind = calls[s + CALL_KIND];
+          const index = kind === KIND_DIRECT ? this.directByName : kind === KIND_FIELD ? this.fieldCalls : undefined;
+          if (index === undefined) continue;
+          const callee = facts.names[calls[s + CALL_CALLEE]!]!;
+          const list = index.get(callee);
           const ref = packRef(node.index, b, c);
-          if (list === undefined) index.set(call.callee, [ref]);
+          if (list === undefined) index.set(callee, [ref]);
           else list.push(ref);
-        });
+        }
       });
     }
   }
 
-  private addBody(file: string, fact: FunctionFact): void {
+  private addBody(facts: PackedFileFacts, fact: PackedFunction): void {
+    const file = facts.file;
     const key = fact.isStatic ? `${file}::${fact.name}` : fact.name;
     let node = this.byKey.get(key);
     if (node === undefined) {
@@ -113,7 +132,7 @@ export class CallGraph {
         }
       }
     }
-    if (node.bodies.length < BODY_BITS) node.bodies.push({ file, fact });
+    if (node.bodies.length < BODY_BITS) node.bodies.push({ file, facts, fn: fact });
   }
 
   node(key: string): FunctionNode | undefined {
@@ -129,7 +148,26 @@ export class CallGraph {
     return this.headerStatics.get(name) ?? [];
   }
 
-  resolveCall(file: string, call: CallSite): CallTarget[] {
+  /** Call `i` of a body, without its argument text. */
+  call(body: FunctionBody, i: number): CallHead {
+    return callHead(body.facts, body.fn, i);
+  }
+
+  /**
+   * The full fact of a body (control flow, argument text), read again on demand; undefined when
+   * it cannot be read or no longer matches (the body is then listed in detailMissing).
+   */
+  detail(body: FunctionBody): FunctionFact | undefined {
+    const memo = this.details.get(body.fn);
+    if (memo !== undefined) return memo ?? undefined;
+    const fact = this.detailSource(body.facts)?.functions[body.fn.index];
+    const ok = fact !== undefined && fact.name === body.fn.name && fact.startLine === body.fn.startLine && fact.calls.length === body.fn.callCount;
+    if (!ok) this.detailMissing.add(`${body.file}:${body.fn.startLine} ${body.fn.name}`);
+    this.details.set(body.fn, ok ? fact : null);
+    return ok ? fact : undefined;
+  }
+
+  resolveCall(file: string, call: CallHead): CallTarget[] {
     if (call.kind === 'direct') return this.resolveName(file, call.callee).map((node) => ({ node, via: 'direct' }));
     if (call.kind === 'field') return this.resolveField(call.callee, call.receiverType);
     return [];
@@ -165,6 +203,38 @@ export class CallGraph {
     return this.directByName.get(name) ?? [];
   }
 
+  /**
+   * Direct call sites that resolve to `node` (a same-named static elsewhere does not count).
+   * Resolved once for the whole tree: reverse searches visit most functions, once per sink.
+   */
+  directCallersOf(node: FunctionNode): Float64Array {
+    if (this.reverse === undefined) this.reverse = this.buildReverse();
+    return this.reverse.refs.subarray(this.reverse.start[node.index]!, this.reverse.start[node.index + 1]!);
+  }
+
+  private buildReverse(): { start: Int32Array; refs: Float64Array } {
+    const targets: number[] = [];
+    const refs: number[] = [];
+    for (const [name, list] of this.directByName) {
+      for (const ref of list) {
+        const at = unpackRef(ref);
+        const file = this.nodes[at.node]!.bodies[at.body]!.file;
+        for (const t of this.resolveName(file, name)) {
+          targets.push(t.index);
+          refs.push(ref);
+        }
+      }
+    }
+    // Counting sort by target node.
+    const start = new Int32Array(this.nodes.length + 1);
+    for (const t of targets) start[t + 1]!++;
+    for (let i = 0; i < this.nodes.length; i++) start[i + 1]! += start[i]!;
+    const fill = start.slice(0, this.nodes.length);
+    const sorted = new Float64Array(refs.length);
+    for (let i = 0; i < targets.length; i++) sorted[fill[targets[i]!]!++] = refs[i]!;
+    return { start, refs: sorted };
+  }
+
   /** Where each function is stored (field, struct type when shown), resolved once for the tree. */
   private storesOf(node: FunctionNode): readonly StoredAt[] {
     if (this.storesByNode === undefined) {
@@ -189,44 +259,47 @@ export class CallGraph {
   }
 
   /**
-   * Field calls that can reach `node`: those whose resolved struct type is a type `node` is
-   * stored under (and, with the `all` policy, untyped ones on a field it is stored in). Grouped
-   * once, so the reverse search does not re-resolve every `->open(...)` for every `open` handler.
+   * Groups of field calls that can reach `node`: those whose resolved struct type is a type
+   * `node` is stored under (and, with the `all` policy, untyped ones on a field it is stored in).
+   * Every handler stored under the same key shares a group, so a search expands it once.
    */
-  fieldCallersOf(node: FunctionNode): CallRef[] {
+  fieldCallerKeys(node: FunctionNode): string[] {
+    const keys = new Set<string>();
+    for (const st of this.storesOf(node)) {
+      if (st.structType !== undefined) keys.add(`${st.field}@${st.structType}`);
+      if (this.pointers === 'all') keys.add(`${st.field}@*`);
+    }
+    return [...keys];
+  }
+
+  /** The field calls of one group (see fieldCallerKeys), grouped once for the tree. */
+  fieldCallersIn(key: string): readonly CallRef[] {
     if (this.fieldCallers === undefined) {
       const callers = new Map<string, CallRef[]>();
       for (const [field, refs] of this.fieldCalls) {
         for (const ref of refs) {
           const targets = this.resolveField(field, this.callAt(ref).call.receiverType);
           if (targets.length === 0) continue;
-          const key = `${field}@${targets[0]!.structType ?? '*'}`;
-          const list = callers.get(key);
-          if (list === undefined) callers.set(key, [ref]);
+          const group = `${field}@${targets[0]!.structType ?? '*'}`;
+          const list = callers.get(group);
+          if (list === undefined) callers.set(group, [ref]);
           else list.push(ref);
         }
       }
       this.fieldCallers = callers;
     }
-    const keys = new Set<string>();
-    for (const st of this.storesOf(node)) {
-      if (st.structType !== undefined) keys.add(`${st.field}@${st.structType}`);
-      if (this.pointers === 'all') keys.add(`${st.field}@*`);
-    }
-    const out: CallRef[] = [];
-    for (const key of keys) out.push(...(this.fieldCallers.get(key) ?? []));
-    return out;
+    return this.fieldCallers.get(key) ?? [];
   }
 
   /** Is a field call left unfollowed by the pointer policy? */
-  isUntypedField(call: CallSite): boolean {
+  isUntypedField(call: CallHead): boolean {
     return call.kind === 'field' && this.pointers === 'typed' && this.resolveField(call.callee, call.receiverType).length === 0 && (this.fieldStores.get(call.callee)?.length ?? 0) > 0;
   }
 
-  callAt(ref: CallRef): { node: FunctionNode; body: FunctionBody; call: CallSite; callIndex: number } {
+  callAt(ref: CallRef): { node: FunctionNode; body: FunctionBody; call: CallHead; callIndex: number } {
     const { node, body, call } = unpackRef(ref);
     const n = this.nodes[node]!;
     const b = n.bodies[body]!;
-    return { node: n, body: b, call: b.fact.calls[call]!, callIndex: call };
+    return { node: n, body: b, call: callHead(b.facts, b.fn, call), callIndex: call };
   }
 }

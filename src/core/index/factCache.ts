@@ -3,13 +3,13 @@
 // Every shard carries a checksum of its payload: a corrupt shard is detected and rebuilt.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readChecksummed, writeChecksummed } from './checksummedFile';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { FileFacts } from '../model/facts';
 
 /** Bump when facts change shape or meaning: old shards are then ignored. */
 export const FACTS_VERSION = 7;
-const CHECKSUM_BYTES = 20;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }
@@ -25,18 +25,10 @@ function shardPath(dir: string, hash: string): string {
 }
 
 export function readShard(dir: string, hash: string, file: string): ShardRead {
-  let bytes: Buffer;
+  const read = readChecksummed(shardPath(dir, hash));
+  if (read.status !== 'hit') return read;
   try {
-    bytes = readFileSync(shardPath(dir, hash));
-  } catch {
-    return { status: 'miss' };
-  }
-  if (bytes.length <= CHECKSUM_BYTES) return { status: 'corrupt', reason: 'truncated shard' };
-  const payload = bytes.subarray(CHECKSUM_BYTES);
-  const sum = createHash('sha1').update(payload).digest();
-  if (!sum.equals(bytes.subarray(0, CHECKSUM_BYTES))) return { status: 'corrupt', reason: 'checksum mismatch' };
-  try {
-    const facts = deserialize(payload) as FileFacts;
+    const facts = deserialize(read.payload) as FileFacts;
     if (!Array.isArray(facts.functions) || !Array.isArray(facts.fieldAssignments)) return { status: 'corrupt', reason: 'unexpected shape' };
     return { status: 'hit', facts: { ...facts, file } };
   } catch (e) {
@@ -45,13 +37,7 @@ export function readShard(dir: string, hash: string, file: string): ShardRead {
 }
 
 export function writeShard(dir: string, hash: string, facts: FileFacts): void {
-  const path = shardPath(dir, hash);
-  const payload = serialize(facts);
-  const sum = createHash('sha1').update(payload).digest();
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, Buffer.concat([sum, payload]));
-  renameSync(tmp, path);
+  writeChecksummed(shardPath(dir, hash), serialize(facts));
 }
 
 /** path -> [size, mtimeMs, content hash] */

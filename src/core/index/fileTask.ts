@@ -8,6 +8,9 @@ import { recoverFromErrors } from '../facts/errorRecovery';
 import type { FileFacts } from '../model/facts';
 import { decodeSource } from '../sources/textDecode';
 import { contentHash, readShard, writeShard } from './factCache';
+import { compressFacts } from './compressedFacts';
+import { packFacts } from './packFacts';
+import type { PackedFileFacts } from '../model/packedFacts';
 
 export interface FileJob {
   rel: string;
@@ -25,6 +28,23 @@ export interface FileOutcome {
   skipped?: string;
   /** Things worth telling the user even though the file was analysed. */
   notes: string[];
+  /** The facts are in a cache shard (read from one or written to one). */
+  stored?: boolean;
+}
+
+/** What the coordinator receives for a file: packed facts, and the full ones only when no shard has them. */
+export interface PackedOutcome extends Omit<FileOutcome, 'facts' | 'stored'> {
+  packed?: PackedFileFacts;
+  /** compressFacts() of the full facts. */
+  detail?: Uint8Array;
+}
+
+export function packOutcome(o: FileOutcome): PackedOutcome {
+  const { facts, stored, ...rest } = o;
+  if (facts === undefined || o.hash === undefined) return rest;
+  const out: PackedOutcome = { ...rest, packed: packFacts(facts, o.hash) };
+  if (stored !== true) out.detail = compressFacts(facts);
+  return out;
 }
 
 /** Tree-sitter stops parsing after this long and we say so rather than hang on a pathological file. */
@@ -34,7 +54,7 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   const notes: string[] = [];
   if (cacheDir !== undefined && job.knownHash !== undefined) {
     const shard = readShard(cacheDir, job.knownHash, job.rel);
-    if (shard.status === 'hit') return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, notes };
+    if (shard.status === 'hit') return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, stored: true, notes };
     if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
   }
   let bytes: Buffer;
@@ -46,7 +66,7 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   const hash = contentHash(bytes);
   if (cacheDir !== undefined && hash !== job.knownHash) {
     const shard = readShard(cacheDir, hash, job.rel);
-    if (shard.status === 'hit') return { rel: job.rel, hash, facts: shard.facts, cached: true, notes };
+    if (shard.status === 'hit') return { rel: job.rel, hash, facts: shard.facts, cached: true, stored: true, notes };
     if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
   }
   const decoded = decodeSource(bytes);
@@ -64,12 +84,14 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   } finally {
     tree.delete();
   }
+  let stored = false;
   if (cacheDir !== undefined) {
     try {
       writeShard(cacheDir, hash, facts);
+      stored = true;
     } catch (e) {
       notes.push(`cache not written: ${(e as Error).message}`);
     }
   }
-  return { rel: job.rel, hash, facts, cached: false, notes };
+  return { rel: job.rel, hash, facts, cached: false, stored, notes };
 }

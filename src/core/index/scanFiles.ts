@@ -2,10 +2,10 @@
 // files and jobs > 0, in-process otherwise. Results come back in a stable order.
 import { Worker } from 'node:worker_threads';
 import { createCParser, type WasmPaths } from '../parse/treeSitter';
-import type { FileFacts } from '../model/facts';
+import type { PackedFileFacts } from '../model/packedFacts';
 import type { SourceFile } from '../sources/workspaceWalk';
 import type { Manifest } from './factCache';
-import { processFile, type FileJob, type FileOutcome } from './fileTask';
+import { packOutcome, processFile, type FileJob, type PackedOutcome } from './fileTask';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
 export interface ScanFilesOptions {
@@ -19,12 +19,12 @@ export interface ScanFilesOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /** Called on each file's facts as they arrive, before the next batch (e.g. to share strings). */
-  onFacts?: (facts: FileFacts) => void;
+  onFacts?: (facts: PackedFileFacts) => void;
 }
 
 const BATCH = 64;
 
-export async function scanFiles(files: readonly SourceFile[], options: ScanFilesOptions): Promise<FileOutcome[]> {
+export async function scanFiles(files: readonly SourceFile[], options: ScanFilesOptions): Promise<PackedOutcome[]> {
   const jobs: FileJob[] = files.map((f) => {
     const m = options.manifest.get(f.rel);
     const job: FileJob = { rel: f.rel, abs: f.abs };
@@ -35,14 +35,14 @@ export async function scanFiles(files: readonly SourceFile[], options: ScanFiles
   return scanInWorkers(jobs, options);
 }
 
-async function scanInProcess(jobs: FileJob[], options: ScanFilesOptions): Promise<FileOutcome[]> {
+async function scanInProcess(jobs: FileJob[], options: ScanFilesOptions): Promise<PackedOutcome[]> {
   const parser = await createCParser(options.wasm);
-  const out: FileOutcome[] = [];
+  const out: PackedOutcome[] = [];
   try {
     for (const job of jobs) {
       options.signal?.throwIfAborted();
-      const outcome = processFile(job, parser, options.cacheDir);
-      if (outcome.facts !== undefined) options.onFacts?.(outcome.facts);
+      const outcome = packOutcome(processFile(job, parser, options.cacheDir));
+      if (outcome.packed !== undefined) options.onFacts?.(outcome.packed);
       out.push(outcome);
       if (out.length % BATCH === 0) {
         options.onProgress?.(out.length, jobs.length);
@@ -57,10 +57,10 @@ async function scanInProcess(jobs: FileJob[], options: ScanFilesOptions): Promis
   return out;
 }
 
-function scanInWorkers(jobs: FileJob[], options: ScanFilesOptions): Promise<FileOutcome[]> {
+function scanInWorkers(jobs: FileJob[], options: ScanFilesOptions): Promise<PackedOutcome[]> {
   const batches: FileJob[][] = [];
   for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
-  const results: FileOutcome[][] = new Array(batches.length);
+  const results: PackedOutcome[][] = new Array(batches.length);
   const count = Math.min(options.jobs, batches.length);
   const init: WorkerInit = { wasm: options.wasm, cacheDir: options.cacheDir };
   return new Promise((resolve, reject) => {
@@ -94,7 +94,7 @@ function scanInWorkers(jobs: FileJob[], options: ScanFilesOptions): Promise<File
         } else if (m.type === 'fatal') {
           finish(new Error(`scan worker failed to start: ${m.message}`));
         } else {
-          for (const o of m.outcomes) if (o.facts !== undefined) options.onFacts?.(o.facts);
+          for (const o of m.outcomes) if (o.packed !== undefined) options.onFacts?.(o.packed);
           results[m.id] = m.outcomes;
           done++;
           filesDone += m.outcomes.length;

@@ -1,7 +1,7 @@
 // Worker thread entry: parses files it is sent with its own tree-sitter instance.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCParser } from '../parse/treeSitter';
-import { processFile } from './fileTask';
+import { packOutcome, processFile, type PackedOutcome } from './fileTask';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
 async function main(): Promise<void> {
@@ -16,14 +16,16 @@ async function main(): Promise<void> {
         port.close();
         return;
       }
-      const outcomes = m.jobs.map((job) => {
+      const outcomes = m.jobs.map((job): PackedOutcome => {
         try {
-          return processFile(job, parser, init.cacheDir);
+          return packOutcome(processFile(job, parser, init.cacheDir));
         } catch (e) {
           return { rel: job.rel, cached: false, skipped: `internal error: ${(e as Error).message}`, notes: [] };
         }
       });
-      post({ type: 'batch', id: m.id, outcomes });
+      // Packed calls and compressed facts are moved, not copied.
+      const transfer = outcomes.flatMap((o) => [o.packed?.calls.buffer, o.detail?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer));
+      port.postMessage({ type: 'batch', id: m.id, outcomes } satisfies FromWorker, transfer);
     });
     post({ type: 'ready' });
   } catch (e) {

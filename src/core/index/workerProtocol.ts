@@ -1,6 +1,6 @@
 // Messages between the scan coordinator and its worker threads.
 import type { WasmPaths } from '../parse/treeSitter';
-import type { FileJob, FileOutcome } from './fileTask';
+import type { FileJob, PackedOutcome } from './fileTask';
 
 export interface WorkerInit {
   wasm: WasmPaths;
@@ -11,5 +11,5 @@ export type ToWorker = { type: 'batch'; id: number; jobs: FileJob[] } | { type: 
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'batch'; id: number; outcomes: FileOutcome[] }
+  | { type: 'batch'; id: number; outcomes: PackedOutcome[] }
   | { type: 'fatal'; message: string };

@@ -9,10 +9,18 @@ export interface WasmPaths {
   language: string;
 }
 
-export async function createCParser(paths: WasmPaths): Promise<Parser> {
+/** The C grammar, loaded once; parsers for it can then be made synchronously (parserFor). */
+export async function loadCLanguage(paths: WasmPaths): Promise<Language> {
   await Parser.init({ locateFile: () => paths.runtime });
-  const language = await Language.load(paths.language);
+  return Language.load(paths.language);
+}
+
+export function parserFor(language: Language): Parser {
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;
+}
+
+export async function createCParser(paths: WasmPaths): Promise<Parser> {
+  return parserFor(await loadCLanguage(paths));
 }

@@ -3,7 +3,7 @@
 // (mnt_drop_write). Summaries flow up the direct call graph until nothing changes.
 import type { CallGraph, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { analyzeFlow, type CallEffect, type ExitState } from './heldState';
-import type { CallSite } from '../model/facts';
+import { directCallee } from '../index/packFacts';
 import { splitArguments } from '../facts/syntax';
 import type { AcquireWhen, RuleSpec } from './ruleSpec';
 
@@ -29,8 +29,8 @@ export interface RuleModel {
   primitiveAcquire: Map<string, AcquireWhen>;
   primitiveRelease: Set<string>;
   sinks: Set<string>;
-  /** True for a call that the rule exempts by its arguments. */
-  exempt(call: CallSite): boolean;
+  /** True for call `call` of `body` when the rule exempts it by its arguments. */
+  exempt(body: FunctionBody, call: number): boolean;
   /** Functions whose flow analysis ran out of budget (partial results). */
   truncated: Set<string>;
   /** Effect of call `call` of `body`, from primitives and inferred summaries. */
@@ -49,12 +49,12 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
   const truncated = new Set<string>();
 
   const effect = (body: FunctionBody, index: number): CallEffect | undefined => {
-    const call = body.fact.calls[index]!;
-    if (call.kind !== 'direct') return undefined;
-    const when = primitiveAcquire.get(call.callee);
+    const callee = directCallee(body.facts, body.fn, index);
+    if (callee === undefined) return undefined;
+    const when = primitiveAcquire.get(callee);
     if (when !== undefined) return { acquire: when };
-    if (primitiveRelease.has(call.callee)) return { release: 'always' };
-    const targets = graph.resolveName(body.file, call.callee);
+    if (primitiveRelease.has(callee)) return { release: 'always' };
+    const targets = graph.resolveName(body.file, callee);
     let merged: Summary | undefined;
     for (const t of targets) {
       const s = summaries.get(t.index);
@@ -85,14 +85,16 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     for (const body of node.bodies) {
       const effectOf = (i: number): CallEffect | undefined => effect(body, i);
       let depth = 0;
-      for (let i = 0; i < body.fact.calls.length; i++) {
+      for (let i = 0; i < body.fn.callCount; i++) {
         const e = effectOf(i);
         if (e !== undefined) depth = Math.max(depth, 1 + (e.depth ?? 0));
       }
       if (depth === 0 || depth > MAX_WRAPPER_DEPTH) continue;
-      const entryFree = analyzeFlow(body.fact, effectOf, false);
-      const entryHeld = analyzeFlow(body.fact, effectOf, true);
-      if (entryFree.truncated || entryHeld.truncated) truncated.add(`${body.file}:${body.fact.startLine} ${node.name}`);
+      const fact = graph.detail(body);
+      if (fact === undefined) continue;
+      const entryFree = analyzeFlow(fact, effectOf, false);
+      const entryHeld = analyzeFlow(fact, effectOf, true);
+      if (entryFree.truncated || entryHeld.truncated) truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
       const acquire = acquireSummary(entryFree.exits);
       const release = releaseSummary(entryHeld.exits);
       const s: Summary = { depth };
@@ -112,10 +114,13 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     list.push({ arg: e.arg, equals: new Set(e.equals) });
     exemptions.set(e.callee, list);
   }
-  const exempt = (call: CallSite): boolean => {
-    const list = call.kind === 'direct' ? exemptions.get(call.callee) : undefined;
+  const exempt = (body: FunctionBody, index: number): boolean => {
+    const callee = directCallee(body.facts, body.fn, index);
+    const list = callee === undefined ? undefined : exemptions.get(callee);
     if (list === undefined) return false;
-    const args = splitArguments(call.args);
+    const text = graph.detail(body)?.calls[index]?.args;
+    if (text === undefined) return false;
+    const args = splitArguments(text);
     return list.some((e) => { const a = args[e.arg]; return a !== undefined && e.equals.has(a); });
   };
   return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated };

@@ -66,7 +66,7 @@ export class Symbolizer {
   definitions(printed: string): Definition[] {
     const out: Definition[] = [];
     for (const node of this.nodesNamed(normalizeFunction(printed))) {
-      for (const b of node.bodies) out.push({ key: node.key, file: b.file, line: b.fact.startLine, endLine: b.fact.endLine });
+      for (const b of node.bodies) out.push({ key: node.key, file: b.file, line: b.fn.startLine, endLine: b.fn.endLine });
     }
     return out;
   }

@@ -48,11 +48,19 @@ test('cache: a changed file invalidates only itself; corrupt shards and manifest
   assert.equal(edited.result.stats.cachedFiles, edited.result.stats.files - 1);
   assert.equal(stable(edited.result), stable(cold.result));
 
+  // Unchanged files come from the snapshot; the shards are read back only for control flow,
+  // and a corrupt one is then rebuilt from the source.
   for (const s of shards(cacheDir)) writeFileSync(s, Buffer.from('garbage that is not a shard'));
   const afterCorruption = await analyzeFixture(root, { cacheDir });
-  assert.equal(afterCorruption.result.stats.cachedFiles, 0);
+  assert.equal(afterCorruption.result.stats.cachedFiles, afterCorruption.result.stats.files);
   assert.ok(afterCorruption.result.notAnalysed.some((n) => n.what.includes('cache shard corrupt')));
   assert.equal(stable({ ...afterCorruption.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
+
+  const snapshot = readdirSync(cacheDir).map((v) => join(cacheDir, v, 'packed.snapshot'))[0]!;
+  writeFileSync(snapshot, Buffer.alloc(4096, 7));
+  const afterSnapshot = await analyzeFixture(root, { cacheDir });
+  assert.ok(afterSnapshot.result.notAnalysed.some((n) => n.what.includes('cache snapshot is corrupt')));
+  assert.equal(stable({ ...afterSnapshot.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
 
   const manifest = readdirSync(cacheDir).map((v) => join(cacheDir, v, 'manifest.json'))[0]!;
   writeFileSync(manifest, '{ truncated');

@@ -73,7 +73,8 @@ export class EdgeMatcher {
     const inlined = step.hidden.length === 0 || this.hidden.isInlinable(node);
     const tails = inlined ? undefined : this.hidden.tailCallsOf(node);
     for (const body of node.bodies) {
-      for (const call of body.fact.calls) {
+      for (let c = 0; c < body.fn.callCount; c++) {
+        const call = this.graph.call(body, c);
         const targets = this.graph.resolveCall(body.file, call);
         const names = targets.length > 0 ? targets.map((t) => t.node.name) : call.kind === 'direct' ? [call.callee] : [];
         for (const [i, name] of names.entries()) {

@@ -50,10 +50,9 @@ export class HiddenCalls {
     if (v === undefined) {
       const names = new Set<string>();
       for (const body of node.bodies) {
-        for (const block of body.fact.flow.blocks) {
-          if (block.exit?.kind !== 'call') continue;
-          const call = body.fact.calls[block.exit.call];
-          if (call === undefined) continue;
+        for (const c of body.fn.tailCalls ?? []) {
+          if (c >= body.fn.callCount) continue;
+          const call = this.graph.call(body, c);
           if (call.kind === 'direct') names.add(call.callee);
           for (const t of this.graph.resolveCall(body.file, call)) names.add(t.node.name);
         }
@@ -72,19 +71,13 @@ export class HiddenCalls {
   }
 
   private staticInHeader(node: FunctionNode): boolean {
-    return node.bodies.length > 0 && node.bodies.every((b) => b.fact.isStatic && b.file.endsWith('.h'));
+    return node.bodies.length > 0 && node.bodies.every((b) => b.fn.isStatic && b.file.endsWith('.h'));
   }
 
   private staticCalledOnce(node: FunctionNode): boolean {
-    if (!node.bodies.every((b) => b.fact.isStatic)) return false;
+    if (!node.bodies.every((b) => b.fn.isStatic)) return false;
     if (this.graph.fieldsStoring(node).size > 0) return false;
-    let sites = 0;
-    for (const ref of this.graph.directCallsTo(node.name)) {
-      const at = this.graph.callAt(ref);
-      if (!this.graph.resolveName(at.body.file, node.name).includes(node)) continue;
-      if (++sites > 1) return false;
-    }
-    return sites === 1;
+    return this.graph.directCallersOf(node).length === 1;
   }
 }
 

@@ -1,0 +1,67 @@
+// Where the full facts of a file are read again after the scan: its cache shard, or (without
+// a cache) a compressed copy kept in memory. A shard that is gone or corrupt is rebuilt from the
+// source, if the source still has the content the packed facts came from. Recently read files
+// are kept, since the functions that need their control flow cluster in a few files.
+import { join } from 'node:path';
+import type { Language } from 'web-tree-sitter';
+import type { FileFacts } from '../model/facts';
+import type { PackedFileFacts } from '../model/packedFacts';
+import { parserFor } from '../parse/treeSitter';
+import { decompressFacts } from './compressedFacts';
+import { readShard } from './factCache';
+import { processFile } from './fileTask';
+
+const RECENT_FILES = 64;
+
+export class FactDetail {
+  private readonly recent = new Map<string, FileFacts | null>();
+  private readonly kept = new Map<string, Uint8Array>();
+
+  /** Things that went wrong while reading facts again, for the user. */
+  readonly notes: string[] = [];
+
+  /** `rebuild` is given when there is a cache: the root and grammar to re-extract a file with. */
+  constructor(private readonly cacheDir: string | undefined, private readonly rebuild?: { root: string; language: Language }) {}
+
+  /** Keeps a compressed copy of a file's facts (used when they have no shard). */
+  keep(hash: string, compressed: Uint8Array): void {
+    this.kept.set(hash, compressed);
+  }
+
+  read(file: PackedFileFacts): FileFacts | undefined {
+    const key = `${file.hash}\0${file.file}`;
+    let facts = this.recent.get(key);
+    if (facts === undefined) {
+      facts = this.load(file) ?? null;
+      if (this.recent.size >= RECENT_FILES) this.recent.delete(this.recent.keys().next().value!);
+    } else {
+      this.recent.delete(key);
+    }
+    this.recent.set(key, facts);
+    return facts ?? undefined;
+  }
+
+  private load(file: PackedFileFacts): FileFacts | undefined {
+    const kept = this.kept.get(file.hash);
+    if (kept !== undefined) {
+      try {
+        return { ...decompressFacts(kept), file: file.file };
+      } catch {
+        return undefined;
+      }
+    }
+    if (this.cacheDir === undefined) return undefined;
+    const shard = readShard(this.cacheDir, file.hash, file.file);
+    if (shard.status === 'hit') return shard.facts;
+    if (shard.status === 'corrupt') this.notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
+    if (this.rebuild === undefined) return undefined;
+    const parser = parserFor(this.rebuild.language);
+    try {
+      const o = processFile({ rel: file.file, abs: join(this.rebuild.root, file.file) }, parser, this.cacheDir);
+      this.notes.push(...o.notes.filter((n) => !n.startsWith('cache shard corrupt')));
+      return o.hash === file.hash ? o.facts : undefined;
+    } finally {
+      parser.delete();
+    }
+  }
+}
