@@ -4,22 +4,13 @@
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
 import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { packRef, unpackRef } from '../graph/callGraph';
+import { DIRECT_COST, POINTER_COST, reverseSearch, type SinkPaths, type Step } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../index/packFacts';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
 import type { RuleModel } from '../rules/summaries';
 
-const DIRECT_COST = 1;
-const POINTER_COST = 1000;
-
-interface Step {
-  /** The call taken from this node towards the sink. */
-  ref: CallRef;
-  /** The node it reaches, or undefined when the call is the sink itself. */
-  target: FunctionNode | undefined;
-  cost: number;
-}
 
 export interface ChainSearchStats {
   /** Held calls through local or parameter function pointers. */
@@ -31,10 +22,15 @@ export interface ChainSearchStats {
 export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Chain[]; stats: ChainSearchStats } {
   const { graph, sinks } = model;
   const heldThrough = heldThroughIndex(model);
-  const stepsBySink = new Map<string, Map<number, Step>>();
+  const usable = (ref: CallRef): boolean => {
+    const at = unpackRef(ref);
+    const node = graph.nodes[at.node]!;
+    return !model.exempt(node.bodies[at.body]!, at.call) && heldThrough(node, at.body, at.call);
+  };
+  const stepsBySink = new Map<string, SinkPaths>();
   for (const sink of sinks) {
     signal?.throwIfAborted();
-    stepsBySink.set(sink, reverseSearch(graph, sink, sinks, heldThrough, model.exempt, signal));
+    stepsBySink.set(sink, reverseSearch(graph, sink, sinks, usable, signal));
   }
 
   // Candidates are cheap records; chains are built only for the winners. Direct chains are kept
@@ -99,7 +95,7 @@ interface Candidate {
 /** The cheapest way from held call `callIndex` towards `sink`, without building the chain. */
 function firstStep(
   model: RuleModel, node: FunctionNode, bodyIndex: number, body: FunctionBody, callIndex: number,
-  call: CallHead, sink: string, steps: Map<number, Step>,
+  call: CallHead, sink: string, steps: SinkPaths,
 ): Step | undefined {
   if (model.exempt(body, callIndex)) return undefined;
   const ref = packRef(node.index, bodyIndex, callIndex);
@@ -115,7 +111,7 @@ function firstStep(
   return first;
 }
 
-function buildChain(model: RuleModel, cand: Candidate, steps: Map<number, Step>, onPaths: Set<FunctionNode>): Chain {
+function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths: Set<FunctionNode>): Chain {
   const { graph } = model;
   const { node, body, acq, sink } = cand;
   const acqCall = graph.call(body, acq);
@@ -160,9 +156,9 @@ function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call:
 
 /** Call indices of each body that still run under the caller's hold (undefined: all of them). */
 function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, call: number) => boolean {
-  const memo = new Map<number, (Set<number> | undefined)[]>();
+  const memo: ((Set<number> | undefined)[] | undefined)[] = new Array(model.graph.nodes.length);
   return (node, b, c) => {
-    let perBody = memo.get(node.index);
+    let perBody = memo[node.index];
     if (perBody === undefined) {
       perBody = node.bodies.map((body) => {
         const effectOf = (i: number) => model.effect(body, i);
@@ -178,53 +174,11 @@ function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, 
         });
         return held;
       });
-      memo.set(node.index, perBody);
+      memo[node.index] = perBody;
     }
     const set = perBody[b];
     return set === undefined || set.has(c);
   };
-}
-
-/** Cheapest next step towards `sink` for every node that can reach it under the hold. */
-function reverseSearch(
-  graph: CallGraph, sink: string, sinks: ReadonlySet<string>,
-  heldThrough: (node: FunctionNode, body: number, call: number) => boolean,
-  exempt: (body: FunctionBody, call: number) => boolean,
-  signal: AbortSignal | undefined,
-): Map<number, Step> {
-  const steps = new Map<number, Step>();
-  const heap = new MinHeap();
-  const offer = (ref: CallRef, target: FunctionNode | undefined, cost: number): void => {
-    const at = unpackRef(ref);
-    const prev = steps.get(at.node);
-    if (prev !== undefined && prev.cost <= cost) return;
-    const node = graph.nodes[at.node]!;
-    if (exempt(node.bodies[at.body]!, at.call) || !heldThrough(node, at.body, at.call)) return;
-    steps.set(at.node, { ref, target, cost });
-    heap.push(cost, at.node);
-  };
-  for (const ref of graph.directCallsTo(sink)) offer(ref, undefined, DIRECT_COST);
-  const done = new Uint8Array(graph.nodes.length);
-  // Nodes pop in cost order, so the first node to expand a group of field calls offers it
-  // the lowest cost; later nodes of the same group could only offer more.
-  const expandedGroups = new Set<string>();
-  let popped = 0;
-  while (heap.size > 0) {
-    const [cost, index] = heap.pop()!;
-    if (done[index] === 1 || steps.get(index)?.cost !== cost) continue;
-    done[index] = 1;
-    if (++popped % 4096 === 0) signal?.throwIfAborted();
-    const node = graph.nodes[index]!;
-    // A path stops at the first sink it meets.
-    if (sinks.has(node.name)) continue;
-    for (const ref of graph.directCallersOf(node)) offer(ref, node, cost + DIRECT_COST);
-    for (const key of graph.fieldCallerKeys(node)) {
-      if (expandedGroups.has(key)) continue;
-      expandedGroups.add(key);
-      for (const ref of graph.fieldCallersIn(key)) offer(ref, node, cost + POINTER_COST);
-    }
-  }
-  return steps;
 }
 
 function someCall(count: number, test: (call: number) => boolean): boolean {
@@ -243,49 +197,4 @@ function assignIds(chains: Chain[]): Chain[] {
     c.id = n === 1 ? base : `${base}#${n}`;
   }
   return chains;
-}
-
-class MinHeap {
-  private readonly costs: number[] = [];
-  private readonly values: number[] = [];
-  get size(): number {
-    return this.costs.length;
-  }
-  push(cost: number, value: number): void {
-    this.costs.push(cost);
-    this.values.push(value);
-    let i = this.costs.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.costs[p]! <= cost) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-  pop(): [number, number] | undefined {
-    if (this.costs.length === 0) return undefined;
-    const top: [number, number] = [this.costs[0]!, this.values[0]!];
-    const lastCost = this.costs.pop()!;
-    const lastValue = this.values.pop()!;
-    if (this.costs.length > 0) {
-      this.costs[0] = lastCost;
-      this.values[0] = lastValue;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.costs.length && this.costs[l]! < this.costs[m]!) m = l;
-        if (r < this.costs.length && this.costs[r]! < this.costs[m]!) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    return top;
-  }
-  private swap(a: number, b: number): void {
-    [this.costs[a], this.costs[b]] = [this.costs[b]!, this.costs[a]!];
-    [this.values[a], this.values[b]] = [this.values[b]!, this.values[a]!];
-  }
 }

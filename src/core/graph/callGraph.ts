@@ -51,6 +51,11 @@ export function packRef(node: number, body: number, call: number): CallRef {
   return (node * BODY_BITS + body) * CALL_BITS + call;
 }
 
+/** The node part of a packed call site, without building the unpacked object. */
+export function refNode(ref: CallRef): number {
+  return Math.floor(ref / (BODY_BITS * CALL_BITS));
+}
+
 export function unpackRef(ref: CallRef): { node: number; body: number; call: number } {
   const call = ref % CALL_BITS;
   const rest = (ref - call) / CALL_BITS;

@@ -47,10 +47,12 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
   const opaque = new Set([...(rule.opaque ?? []), ...primitiveAcquire.keys(), ...primitiveRelease, ...sinks]);
   const summaries = new Map<number, Summary>();
   const truncated = new Set<string>();
+  // Names that may have an effect: a quick no for the millions of calls to anything else.
+  const effectful = new Set<string>([...primitiveAcquire.keys(), ...primitiveRelease]);
 
   const effect = (body: FunctionBody, index: number): CallEffect | undefined => {
     const callee = directCallee(body.facts, body.fn, index);
-    if (callee === undefined) return undefined;
+    if (callee === undefined || !effectful.has(callee)) return undefined;
     const when = primitiveAcquire.get(callee);
     if (when !== undefined) return { acquire: when };
     if (primitiveRelease.has(callee)) return { release: 'always' };
@@ -105,7 +107,10 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     const before = summaries.get(node.index);
     if (sameSummary(before, next)) continue;
     if (next === undefined) summaries.delete(node.index);
-    else summaries.set(node.index, next);
+    else {
+      summaries.set(node.index, next);
+      effectful.add(node.name);
+    }
     if (count < MAX_VISITS) pushCallersOf(node.name);
   }
   const exemptions = new Map<string, { arg: number; equals: Set<string> }[]>();
