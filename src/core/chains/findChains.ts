@@ -156,11 +156,14 @@ function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call:
 
 /** Call indices of each body that still run under the caller's hold (undefined: all of them). */
 function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, call: number) => boolean {
-  const memo: ((Set<number> | undefined)[] | undefined)[] = new Array(model.graph.nodes.length);
+  // Asked for every call the searches offer: per node, 0 = not analysed yet, 1 = no body releases
+  // anything (the common case, no set needed), k + 2 = restricted[k].
+  const slot = new Int32Array(model.graph.nodes.length);
+  const restricted: (Set<number> | undefined)[][] = [];
   return (node, b, c) => {
-    let perBody = memo[node.index];
-    if (perBody === undefined) {
-      perBody = node.bodies.map((body) => {
+    let s = slot[node.index]!;
+    if (s === 0) {
+      const perBody = node.bodies.map((body) => {
         const effectOf = (i: number) => model.effect(body, i);
         if (!someCall(body.fn.callCount, (i) => effectOf(i)?.release !== undefined)) return undefined;
         // Unreadable detail: assume nothing is released rather than drop the function's paths.
@@ -174,9 +177,15 @@ function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, 
         });
         return held;
       });
-      memo[node.index] = perBody;
+      if (perBody.every((set) => set === undefined)) s = 1;
+      else {
+        restricted.push(perBody);
+        s = restricted.length + 1;
+      }
+      slot[node.index] = s;
     }
-    const set = perBody[b];
+    if (s === 1) return true;
+    const set = restricted[s - 2]![b];
     return set === undefined || set.has(c);
   };
 }

@@ -69,6 +69,7 @@ export function reverseSearch(
   };
   for (const ref of graph.directCallsTo(sink)) offer(ref, SINK_ITSELF, DIRECT_COST);
   const done = new Uint8Array(graph.nodes.length);
+  const callers = graph.directCallerIndex();
   // Nodes pop in cost order, so the first node to expand a group of field calls offers it
   // the lowest cost; later nodes of the same group could only offer more.
   const expandedGroups = new Set<string>();
@@ -82,8 +83,7 @@ export function reverseSearch(
     const node = graph.nodes[index]!;
     // A path stops at the first sink it meets.
     if (sinks.has(node.name)) continue;
-    const callers = graph.directCallersOf(node);
-    for (let i = 0; i < callers.length; i++) offer(callers[i]!, index, cost + DIRECT_COST);
+    for (let i = callers.start[index]!, end = callers.start[index + 1]!; i < end; i++) offer(callers.refs[i]!, index, cost + DIRECT_COST);
     for (const key of graph.fieldCallerKeys(node)) {
       if (expandedGroups.has(key)) continue;
       expandedGroups.add(key);

@@ -42,6 +42,8 @@ interface StoredAt {
   structType?: string;
 }
 
+const NO_STORES: readonly StoredAt[] = [];
+
 /** A call site packed into one number: (node index, body index, call index). */
 export type CallRef = number;
 const BODY_BITS = 16;
@@ -213,8 +215,14 @@ export class CallGraph {
    * Resolved once for the whole tree: reverse searches visit most functions, once per sink.
    */
   directCallersOf(node: FunctionNode): Float64Array {
+    const { start, refs } = this.directCallerIndex();
+    return refs.subarray(start[node.index]!, start[node.index + 1]!);
+  }
+
+  /** The same for all nodes at once: node i's callers are refs[start[i]] to refs[start[i + 1] - 1]. */
+  directCallerIndex(): { readonly start: Int32Array; readonly refs: Float64Array } {
     if (this.reverse === undefined) this.reverse = this.buildReverse();
-    return this.reverse.refs.subarray(this.reverse.start[node.index]!, this.reverse.start[node.index + 1]!);
+    return this.reverse;
   }
 
   private buildReverse(): { start: Int32Array; refs: Float64Array } {
@@ -255,7 +263,7 @@ export class CallGraph {
       }
       this.storesByNode = byNode;
     }
-    return this.storesByNode.get(node.index) ?? [];
+    return this.storesByNode.get(node.index) ?? NO_STORES;
   }
 
   /** The fields a function is stored in anywhere in the tree. */
@@ -268,9 +276,11 @@ export class CallGraph {
    * `node` is stored under (and, with the `all` policy, untyped ones on a field it is stored in).
    * Every handler stored under the same key shares a group, so a search expands it once.
    */
-  fieldCallerKeys(node: FunctionNode): string[] {
+  fieldCallerKeys(node: FunctionNode): readonly string[] {
+    const stores = this.storesOf(node);
+    if (stores.length === 0) return stores as readonly never[];
     const keys = new Set<string>();
-    for (const st of this.storesOf(node)) {
+    for (const st of stores) {
       if (st.structType !== undefined) keys.add(`${st.field}@${st.structType}`);
       if (this.pointers === 'all') keys.add(`${st.field}@*`);
     }
