@@ -3,7 +3,7 @@
 // sink over "held-through" call sites (calls a function makes before any release of what its
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
 import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
-import { packRef, unpackRef } from '../graph/callGraph';
+import { packRef, refNode, unpackRef } from '../graph/callGraph';
 import { DIRECT_COST, POINTER_COST, reverseSearch, type SinkPaths, type Step } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
 import type { CallHead } from '../model/packedFacts';
@@ -22,15 +22,21 @@ export interface ChainSearchStats {
 export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Chain[]; stats: ChainSearchStats } {
   const { graph, sinks } = model;
   const heldThrough = heldThroughIndex(model);
+  const restricted = mayRestrict(model);
   const usable = (ref: CallRef): boolean => {
+    if (restricted[refNode(ref)] === 0) return true;
     const at = unpackRef(ref);
     const node = graph.nodes[at.node]!;
     return !model.exempt(node.bodies[at.body]!, at.call) && heldThrough(node, at.body, at.call);
   };
+  const isSink = new Uint8Array(graph.nodes.length);
+  graph.nodes.forEach((n) => {
+    if (sinks.has(n.name)) isSink[n.index] = 1;
+  });
   const stepsBySink = new Map<string, SinkPaths>();
   for (const sink of sinks) {
     signal?.throwIfAborted();
-    stepsBySink.set(sink, reverseSearch(graph, sink, sinks, usable, signal));
+    stepsBySink.set(sink, reverseSearch(graph, sink, isSink, usable, signal));
   }
 
   // Candidates are cheap records; chains are built only for the winners. Direct chains are kept
@@ -188,6 +194,19 @@ function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, 
     const set = restricted[s - 2]![b];
     return set === undefined || set.has(c);
   };
+}
+
+/**
+ * Nodes with a call that may release the hold or that the rule may exempt: the only ones whose
+ * calls need checking before a path uses them. Marked by callee name, a superset of both.
+ */
+function mayRestrict(model: RuleModel): Uint8Array {
+  const { graph } = model;
+  const names = new Set<string>([...model.primitiveRelease, ...(model.rule.exempt ?? []).map((e) => e.callee)]);
+  for (const [index, summary] of model.summaries) if (summary.release !== undefined) names.add(graph.nodes[index]!.name);
+  const marks = new Uint8Array(graph.nodes.length);
+  for (const name of names) for (const ref of graph.directCallsTo(name)) marks[refNode(ref)] = 1;
+  return marks;
 }
 
 function someCall(count: number, test: (call: number) => boolean): boolean {

@@ -55,8 +55,12 @@ export class SinkPaths {
 /** May the path use this call site? (It runs under the caller's hold and is not exempt.) */
 export type CallFilter = (ref: CallRef) => boolean;
 
+/**
+ * `isSink[i]` is 1 for nodes named as a sink: paths stop there. (Per-node flags live in typed
+ * arrays because touching 680k node objects per search is what made it slow.)
+ */
 export function reverseSearch(
-  graph: CallGraph, sink: string, sinks: ReadonlySet<string>, usable: CallFilter, signal: AbortSignal | undefined,
+  graph: CallGraph, sink: string, isSink: Uint8Array, usable: CallFilter, signal: AbortSignal | undefined,
 ): SinkPaths {
   const paths = new SinkPaths(graph);
   const heap = new MinHeap();
@@ -80,11 +84,10 @@ export function reverseSearch(
     if (done[index] === 1 || paths.costOf(index) !== cost) continue;
     done[index] = 1;
     if (++popped % 4096 === 0) signal?.throwIfAborted();
-    const node = graph.nodes[index]!;
     // A path stops at the first sink it meets.
-    if (sinks.has(node.name)) continue;
+    if (isSink[index] === 1) continue;
     for (let i = callers.start[index]!, end = callers.start[index + 1]!; i < end; i++) offer(callers.refs[i]!, index, cost + DIRECT_COST);
-    for (const key of graph.fieldCallerKeys(node)) {
+    for (const key of graph.fieldCallerKeys(index)) {
       if (expandedGroups.has(key)) continue;
       expandedGroups.add(key);
       for (const ref of graph.fieldCallersIn(key)) offer(ref, index, cost + POINTER_COST);

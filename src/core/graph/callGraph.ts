@@ -249,7 +249,7 @@ export class CallGraph {
   }
 
   /** Where each function is stored (field, struct type when shown), resolved once for the tree. */
-  private storesOf(node: FunctionNode): readonly StoredAt[] {
+  private storesOf(node: number): readonly StoredAt[] {
     if (this.storesByNode === undefined) {
       const byNode = new Map<number, StoredAt[]>();
       for (const [field, stores] of this.fieldStores) {
@@ -263,12 +263,12 @@ export class CallGraph {
       }
       this.storesByNode = byNode;
     }
-    return this.storesByNode.get(node.index) ?? NO_STORES;
+    return this.storesByNode.get(node) ?? NO_STORES;
   }
 
   /** The fields a function is stored in anywhere in the tree. */
   fieldsStoring(node: FunctionNode): ReadonlySet<string> {
-    return new Set(this.storesOf(node).map((st) => st.field));
+    return new Set(this.storesOf(node.index).map((st) => st.field));
   }
 
   /**
@@ -276,7 +276,7 @@ export class CallGraph {
    * `node` is stored under (and, with the `all` policy, untyped ones on a field it is stored in).
    * Every handler stored under the same key shares a group, so a search expands it once.
    */
-  fieldCallerKeys(node: FunctionNode): readonly string[] {
+  fieldCallerKeys(node: number): readonly string[] {
     const stores = this.storesOf(node);
     if (stores.length === 0) return stores as readonly never[];
     const keys = new Set<string>();
