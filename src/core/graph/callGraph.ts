@@ -85,6 +85,7 @@ export class CallGraph {
   private storesByNode: Map<number, StoredAt[]> | undefined;
   private fieldCallers: Map<string, CallRef[]> | undefined;
   private reverse: { start: Int32Array; refs: Float64Array } | undefined;
+  private readonly callerKeys = new Map<number, string[]>();
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
@@ -228,15 +229,18 @@ export class CallGraph {
   private buildReverse(): { start: Int32Array; refs: Float64Array } {
     const targets: number[] = [];
     const refs: number[] = [];
-    for (const [name, list] of this.directByName) {
-      for (const ref of list) {
-        const at = unpackRef(ref);
-        const file = this.nodes[at.node]!.bodies[at.body]!.file;
-        for (const t of this.resolveName(file, name)) {
-          targets.push(t.index);
-          refs.push(ref);
+    // In node, body, call order: each target's callers come out in the order directCallsTo has.
+    for (const node of this.nodes) {
+      node.bodies.forEach(({ file, facts, fn }, b) => {
+        for (let c = 0; c < fn.callCount; c++) {
+          const s = (fn.firstCall + c) * CALL_STRIDE;
+          if (facts.calls[s + CALL_KIND] !== KIND_DIRECT) continue;
+          for (const t of this.resolveName(file, facts.names[facts.calls[s + CALL_CALLEE]!]!)) {
+            targets.push(t.index);
+            refs.push(packRef(node.index, b, c));
+          }
         }
-      }
+      });
     }
     // Counting sort by target node.
     const start = new Int32Array(this.nodes.length + 1);
@@ -279,12 +283,17 @@ export class CallGraph {
   fieldCallerKeys(node: number): readonly string[] {
     const stores = this.storesOf(node);
     if (stores.length === 0) return stores as readonly never[];
-    const keys = new Set<string>();
-    for (const st of stores) {
-      if (st.structType !== undefined) keys.add(`${st.field}@${st.structType}`);
-      if (this.pointers === 'all') keys.add(`${st.field}@*`);
+    let keys = this.callerKeys.get(node);
+    if (keys === undefined) {
+      const set = new Set<string>();
+      for (const st of stores) {
+        if (st.structType !== undefined) set.add(`${st.field}@${st.structType}`);
+        if (this.pointers === 'all') set.add(`${st.field}@*`);
+      }
+      keys = [...set];
+      this.callerKeys.set(node, keys);
     }
-    return [...keys];
+    return keys;
   }
 
   /** The field calls of one group (see fieldCallerKeys), grouped once for the tree. */
