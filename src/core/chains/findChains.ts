@@ -3,12 +3,13 @@
 // sink over "held-through" call sites (calls a function makes before any release of what its
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
 import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
-import { packRef, refNode, unpackRef } from '../graph/callGraph';
+import { BODY_SLOTS, packRef, refNode, unpackRef } from '../graph/callGraph';
 import { DIRECT_COST, POINTER_COST, reverseSearch, type SinkPaths, type Step } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../index/packFacts';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
+import { HeldThrough } from './heldThrough';
 import type { RuleModel } from '../rules/summaries';
 
 
@@ -20,72 +21,125 @@ export interface ChainSearchStats {
 }
 
 export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Chain[]; stats: ChainSearchStats } {
-  const { graph, sinks } = model;
-  const heldThrough = heldThroughIndex(model);
-  const restricted = mayRestrict(model);
-  const usable = (ref: CallRef): boolean => {
-    if (restricted[refNode(ref)] === 0) return true;
-    const at = unpackRef(ref);
-    const node = graph.nodes[at.node]!;
-    return !model.exempt(node.bodies[at.body]!, at.call) && heldThrough(node, at.body, at.call);
-  };
-  const isSink = new Uint8Array(graph.nodes.length);
-  graph.nodes.forEach((n) => {
-    if (sinks.has(n.name)) isSink[n.index] = 1;
-  });
-  const stepsBySink = new Map<string, SinkPaths>();
-  for (const sink of sinks) {
-    signal?.throwIfAborted();
-    stepsBySink.set(sink, reverseSearch(graph, sink, isSink, usable, signal));
+  return new ChainSearch(model, signal).chains();
+}
+
+/** What one acquiring body contributes: its candidate chains and the calls it cannot follow. */
+interface BodyCandidates {
+  node: FunctionNode;
+  body: number;
+  candidates: { key: string; candidate: Candidate }[];
+  pointerCalls: number;
+  untypedFieldCalls: number;
+}
+
+/**
+ * The searches of one rule and the candidates of every acquiring body. Kept by a live analysis,
+ * so that an edit which leaves the call graph as it was re-examines only the edited bodies.
+ */
+export class ChainSearch {
+  private readonly heldThrough: HeldThrough;
+  private readonly stepsBySink = new Map<string, SinkPaths>();
+  /** By node index * BODY_SLOTS + body. */
+  private readonly perBody = new Map<number, BodyCandidates>();
+
+  constructor(readonly model: RuleModel, signal?: AbortSignal) {
+    const { graph, sinks } = model;
+    const heldThrough = new HeldThrough(model);
+    this.heldThrough = heldThrough;
+    const restricted = mayRestrict(model);
+    const usable = (ref: CallRef): boolean => {
+      if (restricted[refNode(ref)] === 0) return true;
+      const at = unpackRef(ref);
+      const node = graph.nodes[at.node]!;
+      return !model.exempt(node.bodies[at.body]!, at.call) && heldThrough.has(node, at.body, at.call);
+    };
+    const isSink = new Uint8Array(graph.nodes.length);
+    graph.nodes.forEach((n) => {
+      if (sinks.has(n.name)) isSink[n.index] = 1;
+    });
+    for (const sink of sinks) {
+      signal?.throwIfAborted();
+      this.stepsBySink.set(sink, reverseSearch(graph, sink, isSink, usable, signal));
+    }
+    for (const node of graph.nodes) {
+      if (node.bodies.length > 0) signal?.throwIfAborted();
+      node.bodies.forEach((_, b) => this.scanBody(node, b));
+    }
   }
 
-  // Candidates are cheap records; chains are built only for the winners. Direct chains are kept
-  // per first callee; chains that need a pointer hop fan out through ops tables to hundreds of
-  // first callees, so only the cheapest one per acquisition site and sink is kept.
-  const best = new Map<string, Candidate>();
-  const stats: ChainSearchStats = { pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
-  for (const node of graph.nodes) {
-    if (model.sinks.has(node.name) || model.primitiveAcquire.has(node.name)) continue;
-    node.bodies.forEach((body, b) => {
-      const effectOf = (i: number) => model.effect(body, i);
-      if (!someCall(body.fn.callCount, (i) => effectOf(i)?.acquire !== undefined)) return;
-      signal?.throwIfAborted();
-      const fact = graph.detail(body);
-      if (fact === undefined) return;
-      const flow = analyzeFlow(fact, effectOf, false);
-      if (flow.truncated) model.truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
-      flow.heldBy.forEach((holders, c) => {
-        if (holders === undefined) return;
-        const call = graph.call(body, c);
-        for (const acq of holders) {
-          if (acq === ENTRY || acq < 0) continue;
-          if (call.kind === 'pointer') stats.pointerCallsUnresolved++;
-          if (graph.isUntypedField(call)) stats.untypedFieldCalls++;
-          for (const sink of sinks) {
-            const first = firstStep(model, node, b, body, c, call, sink, stepsBySink.get(sink)!);
-            if (first === undefined) continue;
-            const direct = first.cost < POINTER_COST;
-            const firstCallee = first.target?.name ?? sink;
-            const key = direct ? `d${node.index}:${b}:${acq}:${sink}:${firstCallee}` : `i${node.index}:${b}:${acq}:${sink}`;
-            const candidate: Candidate = { node, body, acq, first, sink, cost: first.cost, line: call.line };
-            const prev = best.get(key);
-            if (prev === undefined || candidate.cost < prev.cost || (candidate.cost === prev.cost && candidate.line < prev.line)) best.set(key, candidate);
-          }
+  /**
+   * The bodies of `node` changed facts but not calls (same callees in the same order): finds
+   * their candidates again. False when the change reaches further (what the searches assumed
+   * about the node's releases changed): the caller must then search again from scratch.
+   */
+  rescan(node: FunctionNode): boolean {
+    if (this.heldThrough.refresh(node)) return false;
+    node.bodies.forEach((_, b) => this.scanBody(node, b));
+    return true;
+  }
+
+  /** Candidates are cheap records; chains are built only for the winners, in graph order. */
+  chains(): { chains: Chain[]; stats: ChainSearchStats } {
+    // Direct chains are kept per first callee; chains that need a pointer hop fan out through
+    // ops tables to hundreds of first callees, so only the cheapest per acquisition site and sink.
+    const best = new Map<string, Candidate>();
+    const stats: ChainSearchStats = { pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
+    for (const k of [...this.perBody.keys()].sort((a, b) => a - b)) {
+      const entry = this.perBody.get(k)!;
+      stats.pointerCallsUnresolved += entry.pointerCalls;
+      stats.untypedFieldCalls += entry.untypedFieldCalls;
+      for (const { key, candidate } of entry.candidates) {
+        const prev = best.get(key);
+        if (prev === undefined || candidate.cost < prev.cost || (candidate.cost === prev.cost && candidate.line < prev.line)) best.set(key, candidate);
+      }
+    }
+    const onPaths = new Set<FunctionNode>();
+    const chains = [...best.values()].map((cand) => buildChain(this.model, cand, this.stepsBySink.get(cand.sink)!, onPaths));
+    // Calls through local function pointers (splice actors) in functions the chains pass through.
+    for (const n of onPaths) {
+      n.bodies.forEach((body, b) => {
+        for (let c = 0; c < body.fn.callCount; c++) {
+          if (callKind(body.facts, body.fn, c) === 'pointer' && this.heldThrough.has(n, b, c)) stats.pointerCallsUnresolved++;
         }
       });
-    });
+    }
+    return { chains: assignIds(chains), stats };
   }
-  const onPaths = new Set<FunctionNode>();
-  const chains = [...best.values()].map((cand) => buildChain(model, cand, stepsBySink.get(cand.sink)!, onPaths));
-  // Calls through local function pointers (splice actors) in functions the chains pass through.
-  for (const n of onPaths) {
-    n.bodies.forEach((body, b) => {
-      for (let c = 0; c < body.fn.callCount; c++) {
-        if (callKind(body.facts, body.fn, c) === 'pointer' && heldThrough(n, b, c)) stats.pointerCallsUnresolved++;
+
+  private scanBody(node: FunctionNode, b: number): void {
+    const { model } = this;
+    const { graph, sinks } = model;
+    const key = node.index * BODY_SLOTS + b;
+    this.perBody.delete(key);
+    if (sinks.has(node.name) || model.primitiveAcquire.has(node.name)) return;
+    const body = node.bodies[b]!;
+    const effectOf = (i: number) => model.effect(body, i);
+    if (!someCall(body.fn.callCount, (i) => effectOf(i)?.acquire !== undefined)) return;
+    const fact = graph.detail(body);
+    if (fact === undefined) return;
+    const flow = analyzeFlow(fact, effectOf, false);
+    if (flow.truncated) model.truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
+    const entry: BodyCandidates = { node, body: b, candidates: [], pointerCalls: 0, untypedFieldCalls: 0 };
+    flow.heldBy.forEach((holders, c) => {
+      if (holders === undefined) return;
+      const call = graph.call(body, c);
+      for (const acq of holders) {
+        if (acq === ENTRY || acq < 0) continue;
+        if (call.kind === 'pointer') entry.pointerCalls++;
+        if (graph.isUntypedField(call)) entry.untypedFieldCalls++;
+        for (const sink of sinks) {
+          const first = firstStep(model, node, b, body, c, call, sink, this.stepsBySink.get(sink)!);
+          if (first === undefined) continue;
+          const direct = first.cost < POINTER_COST;
+          const firstCallee = first.target?.name ?? sink;
+          const k = direct ? `d${node.index}:${b}:${acq}:${sink}:${firstCallee}` : `i${node.index}:${b}:${acq}:${sink}`;
+          entry.candidates.push({ key: k, candidate: { node, body, acq, first, sink, cost: first.cost, line: call.line } });
+        }
       }
     });
+    this.perBody.set(key, entry);
   }
-  return { chains: assignIds(chains), stats };
 }
 
 interface Candidate {
@@ -158,42 +212,6 @@ function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call:
     if (t !== undefined) hop.structType = t;
   }
   return hop;
-}
-
-/** Call indices of each body that still run under the caller's hold (undefined: all of them). */
-function heldThroughIndex(model: RuleModel): (node: FunctionNode, body: number, call: number) => boolean {
-  // Asked for every call the searches offer: per node, 0 = not analysed yet, 1 = no body releases
-  // anything (the common case, no set needed), k + 2 = restricted[k].
-  const slot = new Int32Array(model.graph.nodes.length);
-  const restricted: (Set<number> | undefined)[][] = [];
-  return (node, b, c) => {
-    let s = slot[node.index]!;
-    if (s === 0) {
-      const perBody = node.bodies.map((body) => {
-        const effectOf = (i: number) => model.effect(body, i);
-        if (!someCall(body.fn.callCount, (i) => effectOf(i)?.release !== undefined)) return undefined;
-        // Unreadable detail: assume nothing is released rather than drop the function's paths.
-        const fact = model.graph.detail(body);
-        if (fact === undefined) return undefined;
-        const flow = analyzeFlow(fact, effectOf, true);
-        if (flow.truncated) model.truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
-        const held = new Set<number>();
-        flow.heldBy.forEach((holders, i) => {
-          if (holders?.has(ENTRY) === true) held.add(i);
-        });
-        return held;
-      });
-      if (perBody.every((set) => set === undefined)) s = 1;
-      else {
-        restricted.push(perBody);
-        s = restricted.length + 1;
-      }
-      slot[node.index] = s;
-    }
-    if (s === 1) return true;
-    const set = restricted[s - 2]![b];
-    return set === undefined || set.has(c);
-  };
 }
 
 /**

@@ -46,23 +46,24 @@ const NO_STORES: readonly StoredAt[] = [];
 
 /** A call site packed into one number: (node index, body index, call index). */
 export type CallRef = number;
-const BODY_BITS = 16;
+/** Bodies kept per node (#ifdef alternatives), and the body factor of a CallRef. */
+export const BODY_SLOTS = 16;
 const CALL_BITS = 65536;
 
 export function packRef(node: number, body: number, call: number): CallRef {
-  return (node * BODY_BITS + body) * CALL_BITS + call;
+  return (node * BODY_SLOTS + body) * CALL_BITS + call;
 }
 
 /** The node part of a packed call site, without building the unpacked object. */
 export function refNode(ref: CallRef): number {
-  return Math.floor(ref / (BODY_BITS * CALL_BITS));
+  return Math.floor(ref / (BODY_SLOTS * CALL_BITS));
 }
 
 export function unpackRef(ref: CallRef): { node: number; body: number; call: number } {
   const call = ref % CALL_BITS;
   const rest = (ref - call) / CALL_BITS;
-  const body = rest % BODY_BITS;
-  return { node: (rest - body) / BODY_BITS, body, call };
+  const body = rest % BODY_SLOTS;
+  return { node: (rest - body) / BODY_SLOTS, body, call };
 }
 
 /**
@@ -140,7 +141,7 @@ export class CallGraph {
         }
       }
     }
-    if (node.bodies.length < BODY_BITS) node.bodies.push({ file, facts, fn: fact });
+    if (node.bodies.length < BODY_SLOTS) node.bodies.push({ file, facts, fn: fact });
   }
 
   node(key: string): FunctionNode | undefined {

@@ -1,0 +1,79 @@
+// Which calls of a function still run under the hold its caller had: all of them, unless the
+// function may release it (mnt_drop_write), in which case its flow decides call by call.
+// Asked for every call a reverse search offers, so the common answer costs one byte.
+import type { FunctionNode } from '../graph/callGraph';
+import { analyzeFlow, ENTRY } from '../rules/heldState';
+import type { RuleModel } from '../rules/summaries';
+
+type PerBody = (Set<number> | undefined)[];
+
+export class HeldThrough {
+  /** Per node: 0 = not analysed yet, 1 = no body releases anything, k + 2 = restricted[k]. */
+  private readonly slot: Int32Array;
+  private readonly restricted: PerBody[] = [];
+
+  constructor(private readonly model: RuleModel) {
+    this.slot = new Int32Array(model.graph.nodes.length);
+  }
+
+  has(node: FunctionNode, body: number, call: number): boolean {
+    let s = this.slot[node.index]!;
+    if (s === 0) s = this.store(node, this.analyse(node));
+    if (s === 1) return true;
+    const set = this.restricted[s - 2]![body];
+    return set === undefined || set.has(call);
+  }
+
+  /** Analyses the node again (its facts changed); true when the answer differs from before. */
+  refresh(node: FunctionNode): boolean {
+    const before = this.slot[node.index]!;
+    if (before === 0) return false; // never asked: nothing depended on it
+    const old = before === 1 ? undefined : this.restricted[before - 2];
+    const now = this.analyse(node);
+    this.store(node, now);
+    return !samePerBody(old, now);
+  }
+
+  private store(node: FunctionNode, perBody: PerBody): number {
+    let s: number;
+    if (perBody.every((set) => set === undefined)) s = 1;
+    else {
+      this.restricted.push(perBody);
+      s = this.restricted.length + 1;
+    }
+    this.slot[node.index] = s;
+    return s;
+  }
+
+  private analyse(node: FunctionNode): PerBody {
+    const { model } = this;
+    return node.bodies.map((body) => {
+      const effectOf = (i: number) => model.effect(body, i);
+      let releases = false;
+      for (let i = 0; i < body.fn.callCount && !releases; i++) releases = effectOf(i)?.release !== undefined;
+      if (!releases) return undefined;
+      // Unreadable detail: assume nothing is released rather than drop the function's paths.
+      const fact = model.graph.detail(body);
+      if (fact === undefined) return undefined;
+      const flow = analyzeFlow(fact, effectOf, true);
+      if (flow.truncated) model.truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
+      const held = new Set<number>();
+      flow.heldBy.forEach((holders, i) => {
+        if (holders?.has(ENTRY) === true) held.add(i);
+      });
+      return held;
+    });
+  }
+}
+
+function samePerBody(a: PerBody | undefined, b: PerBody): boolean {
+  const norm = (p: PerBody | undefined): PerBody | undefined => (p === undefined || p.every((s) => s === undefined) ? undefined : p);
+  const x = norm(a);
+  const y = norm(b);
+  if (x === undefined || y === undefined) return x === y;
+  return x.length === y.length && x.every((s, i) => {
+    const t = y[i];
+    if (s === undefined || t === undefined) return s === t;
+    return s.size === t.size && [...s].every((v) => t.has(v));
+  });
+}
