@@ -35,6 +35,11 @@ export interface RuleModel {
   truncated: Set<string>;
   /** Effect of call `call` of `body`, from primitives and inferred summaries. */
   effect(body: FunctionBody, call: number): CallEffect | undefined;
+  /**
+   * After the node's bodies changed facts but not calls: does its summary come out as before?
+   * If not, the model no longer holds and must be built again.
+   */
+  stillSummarizes(node: FunctionNode): boolean;
 }
 
 /** Re-analysing a function more often than this means its summary oscillates: keep the last. */
@@ -65,24 +70,8 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     return merged;
   };
 
-  const queue: FunctionNode[] = [];
-  const queued = new Set<number>();
-  const visits = new Map<number, number>();
-  const push = (node: FunctionNode): void => {
-    if (opaque.has(node.name) || queued.has(node.index)) return;
-    queued.add(node.index);
-    queue.push(node);
-  };
-  const pushCallersOf = (name: string): void => {
-    for (const ref of graph.directCallsTo(name)) push(graph.callAt(ref).node);
-  };
-  for (const name of [...primitiveAcquire.keys(), ...primitiveRelease]) pushCallersOf(name);
-
-  while (queue.length > 0) {
-    const node = queue.shift()!;
-    queued.delete(node.index);
-    const count = (visits.get(node.index) ?? 0) + 1;
-    visits.set(node.index, count);
+  /** The node's summary from its bodies and the summaries known now. */
+  const summarize = (node: FunctionNode): Summary | undefined => {
     let next: Summary | undefined;
     for (const body of node.bodies) {
       const effectOf = (i: number): CallEffect | undefined => effect(body, i);
@@ -104,6 +93,28 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
       if (release !== undefined) s.release = release;
       if (s.acquire !== undefined || s.release !== undefined) next = mergeSummaries(next, s);
     }
+    return next;
+  };
+
+  const queue: FunctionNode[] = [];
+  const queued = new Set<number>();
+  const visits = new Map<number, number>();
+  const push = (node: FunctionNode): void => {
+    if (opaque.has(node.name) || queued.has(node.index)) return;
+    queued.add(node.index);
+    queue.push(node);
+  };
+  const pushCallersOf = (name: string): void => {
+    for (const ref of graph.directCallsTo(name)) push(graph.callAt(ref).node);
+  };
+  for (const name of [...primitiveAcquire.keys(), ...primitiveRelease]) pushCallersOf(name);
+
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    queued.delete(node.index);
+    const count = (visits.get(node.index) ?? 0) + 1;
+    visits.set(node.index, count);
+    const next = summarize(node);
     const before = summaries.get(node.index);
     if (sameSummary(before, next)) continue;
     if (next === undefined) summaries.delete(node.index);
@@ -128,7 +139,8 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     const args = splitArguments(text);
     return list.some((e) => { const a = args[e.arg]; return a !== undefined && e.equals.has(a); });
   };
-  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated };
+  const stillSummarizes = (node: FunctionNode): boolean => opaque.has(node.name) || sameSummary(summaries.get(node.index), summarize(node));
+  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated, stillSummarizes };
 }
 
 /** Does the function return with a hold it took, and under which return value? */

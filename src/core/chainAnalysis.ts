@@ -1,0 +1,121 @@
+// Everything after the index: the call graph, the rule models and the chain searches over
+// packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
+import { ChainSearch } from './chains/findChains';
+import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
+import type { Chain, ScanResult, SkippedFile } from './model/chain';
+import type { PackedFileFacts } from './model/packedFacts';
+import { buildRuleModel, type RuleModel } from './rules/summaries';
+import type { RuleSpec } from './rules/ruleSpec';
+import { LOCKPATH_VERSION } from './version';
+
+export type ProgressPhase = 'walk' | 'parse' | 'graph' | 'rules' | 'chains';
+export type ProgressListener = (phase: ProgressPhase, done: number, total: number) => void;
+
+export interface ChainAnalysis {
+  graph: CallGraph;
+  models: RuleModel[];
+  /** One per rule, in rule order. */
+  searches: ChainSearch[];
+}
+
+export function analyzeFacts(
+  files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[], pointers: PointerPolicy,
+  signal?: AbortSignal, onProgress?: ProgressListener,
+): ChainAnalysis {
+  signal?.throwIfAborted();
+  onProgress?.('graph', 0, 0);
+  const graph = new CallGraph(files, pointers, detail);
+  const models: RuleModel[] = [];
+  const searches: ChainSearch[] = [];
+  rules.forEach((rule, i) => {
+    signal?.throwIfAborted();
+    onProgress?.('rules', i, rules.length);
+    const model = buildRuleModel(graph, rule);
+    models.push(model);
+    onProgress?.('chains', i, rules.length);
+    searches.push(new ChainSearch(model, signal));
+  });
+  return { graph, models, searches };
+}
+
+/** What a result says besides the chains: where the facts came from and what went wrong. */
+export interface ResultInputs {
+  root: string;
+  rules: readonly RuleSpec[];
+  files: readonly PackedFileFacts[];
+  skipped: SkippedFile[];
+  /** Messages for the user, with how often each came up. */
+  notes: ReadonlyMap<string, number>;
+  cachedFiles: number;
+  /** performance.now() when the work began. */
+  started: number;
+}
+
+export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): ScanResult {
+  const { graph, models } = analysis;
+  const chains: Chain[] = [];
+  let unresolvedPointerCalls = 0;
+  let untypedFieldCalls = 0;
+  for (const search of analysis.searches) {
+    const found = search.chains();
+    chains.push(...found.chains);
+    unresolvedPointerCalls += found.stats.pointerCallsUnresolved;
+    untypedFieldCalls += found.stats.untypedFieldCalls;
+  }
+  const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, count]) => ({ what, reason: 'see message', count }));
+  if (unresolvedPointerCalls > 0) {
+    notAnalysed.push({
+      what: 'calls through function-pointer variables made while held',
+      reason: 'the pointer is a local or parameter (e.g. splice actors); its targets are not tracked',
+      count: unresolvedPointerCalls,
+    });
+  }
+  const truncated = [...new Set(models.flatMap((m) => [...m.truncated]))].sort();
+  if (truncated.length > 0) {
+    notAnalysed.push({
+      what: `functions with control flow too large to follow completely: ${listed(truncated)}`,
+      reason: 'the held-state analysis hit its state budget; chains through them may be missing',
+      count: truncated.length,
+    });
+  }
+  if (graph.detailMissing.size > 0) {
+    const missing = [...graph.detailMissing].sort();
+    notAnalysed.push({
+      what: `control flow of functions whose facts could not be read again: ${listed(missing)}`,
+      reason: 'the cache shard vanished or changed during the scan; chains through them may be missing (scan again)',
+      count: missing.length,
+    });
+  }
+  if (untypedFieldCalls > 0) {
+    notAnalysed.push({
+      what: 'calls through struct fields of unknown type made while held',
+      reason: 'the object type is not visible at the call (e.g. a function result); run with --pointers all to follow them to every function stored in such a field',
+      count: untypedFieldCalls,
+    });
+  }
+  let functions = 0;
+  let callSites = 0;
+  let filesWithErrors = 0;
+  for (const f of inputs.files) {
+    functions += f.functions.length;
+    for (const fn of f.functions) callSites += fn.callCount;
+    if (f.errorNodes > 0) filesWithErrors++;
+  }
+  return {
+    tool: 'lockpath',
+    version: LOCKPATH_VERSION,
+    root: inputs.root,
+    rules: inputs.rules.map((r) => r.id),
+    stats: {
+      files: inputs.files.length, functions, callSites, filesWithErrors,
+      durationMs: Math.round(performance.now() - inputs.started), cachedFiles: inputs.cachedFiles, skippedFiles: inputs.skipped.length,
+    },
+    chains,
+    skipped: inputs.skipped,
+    notAnalysed,
+  };
+}
+
+function listed(items: readonly string[]): string {
+  return `${items.slice(0, 5).join(', ')}${items.length > 5 ? ', …' : ''}`;
+}

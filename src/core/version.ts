@@ -1,0 +1,1 @@
+export const LOCKPATH_VERSION = '0.1.0';
