@@ -176,6 +176,11 @@ export class CallGraph {
     return ok ? fact : undefined;
   }
 
+  /** A file's facts were swapped for new ones with the same calls: forget what was said of the old. */
+  forgetFile(file: string): void {
+    for (const m of [...this.detailMissing]) if (m.startsWith(`${file}:`)) this.detailMissing.delete(m);
+  }
+
   resolveCall(file: string, call: CallHead): CallTarget[] {
     if (call.kind === 'direct') return this.resolveName(file, call.callee).map((node) => ({ node, via: 'direct' }));
     if (call.kind === 'field') return this.resolveField(call.callee, call.receiverType);
