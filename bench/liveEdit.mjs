@@ -1,0 +1,103 @@
+// Edit latency of a live analysis (what the editor sees after a save): opens LiveAnalysis on a
+// tree whose cache is warm, then edits one file in two ways and times LiveAnalysis.update():
+//   - a comment appended (every call kept: a local update), several times, median reported;
+//   - a function added that makes new calls (the graph changes: rebuilt from memory).
+// The file is restored byte for byte, with its mtime, whatever happens.
+//   node bench/liveEdit.mjs --tree DIR --cache DIR [--file fs/read_write.c] [--include a,b]
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: opts } = parseArgs({
+  options: {
+    tree: { type: 'string' }, cache: { type: 'string' }, file: { type: 'string', default: 'fs/read_write.c' },
+    include: { type: 'string' }, run: { type: 'string' }, repeat: { type: 'string', default: '5' },
+  },
+});
+if (!opts.tree || !opts.cache) {
+  console.error('usage: node bench/liveEdit.mjs --tree DIR --cache DIR [--file REL] [--include a,b]');
+  process.exit(2);
+}
+const include = opts.include ? opts.include.split(',') : [];
+
+if (opts.run) {
+  // Child: the measurement itself, in its own process so that its peak RSS is its own.
+  const { LiveAnalysis, FREEZE_RULE, locateWasm } = createRequire(import.meta.url)(opts.run);
+  const abs = join(opts.tree, opts.file);
+  const original = readFileSync(abs);
+  const { atime, mtime } = statSync(abs);
+  const restore = () => {
+    writeFileSync(abs, original);
+    utimesSync(abs, atime, mtime);
+  };
+  process.once('SIGINT', () => { restore(); process.exit(130); });
+  const t0 = performance.now();
+  const live = await LiveAnalysis.open({
+    root: opts.tree, rules: [FREEZE_RULE], include, wasm: locateWasm(dirname(opts.run), root), cacheDir: opts.cache,
+    jobs: 2, workerScript: join(root, 'dist/scanWorker.js'), maxFileBytes: 8 * 1024 * 1024,
+  });
+  const openSeconds = (performance.now() - t0) / 1000;
+  const chains = live.result.chains.length;
+  const local = [];
+  const kinds = new Set();
+  let rebuilt;
+  try {
+    for (let i = 0; i < Number(opts.repeat); i++) {
+      appendFileSync(abs, `\n/* lockpath bench edit ${i} */\n`);
+      const u = live.update(opts.file);
+      kinds.add(u.kind);
+      local.push(u.durationMs);
+      restore();
+      live.update(opts.file);
+    }
+    writeFileSync(abs, `${original}\nlong lockpath_bench_added(struct file *f)\n{\n\treturn vfs_fsync(f, 0);\n}\n`);
+    const u = live.update(opts.file);
+    rebuilt = { kind: u.kind, reason: u.reason, ms: u.durationMs };
+  } finally {
+    restore();
+  }
+  const back = live.update(opts.file);
+  const sorted = [...local].sort((a, b) => a - b);
+  console.log(JSON.stringify({
+    openSeconds, chains, chainsAfterRestore: live.result.chains.length, restoreKind: back.kind,
+    localKinds: [...kinds], localMedianMs: sorted[Math.floor(sorted.length / 2)], localMinMs: sorted[0], localMaxMs: sorted.at(-1),
+    rebuilt, maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }));
+  live.dispose();
+  process.exit(0);
+}
+
+const bundle = join(tmpdir(), `lockpath-bench-live-${process.pid}.cjs`);
+await esbuild.build({
+  stdin: {
+    contents: [
+      "export { LiveAnalysis } from './src/core/live/liveAnalysis';",
+      "export { FREEZE_RULE } from './src/core/rules/ruleSpec';",
+      "export { locateWasm } from './src/core/sources/wasmLocation';",
+    ].join('\n'),
+    resolveDir: root, loader: 'ts',
+  },
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning',
+  // web-tree-sitter is ESM and asks for import.meta.url; the CLI bundle defines it the same way.
+  define: { 'import.meta.url': '__lockpath_import_meta_url' },
+  banner: { js: "const __lockpath_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+});
+try {
+  const argv = ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--run', bundle, '--tree', opts.tree, '--cache', opts.cache, '--file', opts.file, '--repeat', opts.repeat,
+    ...(opts.include ? ['--include', opts.include] : [])];
+  const out = execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = JSON.parse(out.trim().split('\n').pop());
+  console.log(`live analysis of ${opts.tree}: opened in ${r.openSeconds.toFixed(1)} s (${r.chains} chains), peak RSS ${r.maxRssMb.toFixed(0)} MiB`);
+  console.log(`  edit keeping every call (${opts.file}, comment appended, ${opts.repeat}×, ${r.localKinds.join('/')}): median ${r.localMedianMs.toFixed(1)} ms (min ${r.localMinMs.toFixed(1)}, max ${r.localMaxMs.toFixed(1)})`);
+  console.log(`  edit adding a function with a new call (${r.rebuilt.kind}${r.rebuilt.reason ? `: ${r.rebuilt.reason}` : ''}): ${(r.rebuilt.ms / 1000).toFixed(2)} s`);
+  console.log(`  after restoring the file: ${r.restoreKind}, ${r.chainsAfterRestore} chains`);
+  console.log(`JSON ${JSON.stringify(r)}`);
+} finally {
+  rmSync(bundle, { force: true });
+}
