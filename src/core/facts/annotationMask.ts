@@ -30,31 +30,62 @@ const WITH_ARGS = [
 
 const BARE_SET: ReadonlySet<string> = new Set(BARE);
 const ARGS_SET: ReadonlySet<string> = new Set(WITH_ARGS);
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/**
+ * Where an annotation may start: `__`, or a whole word for the few without underscores. Looking
+ * only at these is several times faster than reading every identifier of the file.
+ */
+const CANDIDATE = new RegExp([...new Set([...BARE, ...WITH_ARGS].map((w) => (w.startsWith('__') ? '__' : w)))].join('|'), 'g');
 
 /** Returns `text` with every known annotation replaced by spaces (newlines kept). */
 export function maskAnnotations(text: string): string {
   let out: string[] | undefined;
   let last = 0;
-  IDENT.lastIndex = 0;
-  for (let m = IDENT.exec(text); m !== null; m = IDENT.exec(text)) {
-    const word = m[0];
-    if (word.charCodeAt(0) !== 95 /* _ */ && !BARE_SET.has(word)) continue;
-    let end = -1;
+  CANDIDATE.lastIndex = 0;
+  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
+    // Identifiers are the maximal runs of [A-Za-z0-9_] from their first non-digit: `x__init`
+    // is one word, and so is `__init` in `9__init`.
+    const start = m.index;
+    const end = identifierEnd(text, start);
+    CANDIDATE.lastIndex = end;
+    if (!identifierStart(text, start)) continue;
+    const word = text.slice(start, end);
+    let annotationEnd = -1;
     if (BARE_SET.has(word)) {
-      end = m.index + word.length;
+      annotationEnd = end;
     } else if (ARGS_SET.has(word)) {
-      end = skipParenthesised(text, m.index + word.length);
+      annotationEnd = skipParenthesised(text, end);
     }
-    if (end < 0) continue;
+    if (annotationEnd < 0) continue;
     out ??= [];
-    out.push(text.slice(last, m.index), blank(text.slice(m.index, end)));
-    last = end;
-    IDENT.lastIndex = end;
+    out.push(text.slice(last, start), blank(text.slice(start, annotationEnd)));
+    last = annotationEnd;
+    CANDIDATE.lastIndex = annotationEnd;
   }
   if (out === undefined) return text;
   out.push(text.slice(last));
   return out.join('');
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function identifierEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isWordChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Whether an identifier starts at `at` (which holds a letter or `_`): only digits may precede it in its run. */
+function identifierStart(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && isDigit(text.charCodeAt(i))) i--;
+  return i < 0 || !isWordChar(text.charCodeAt(i));
 }
 
 /** End offset of `( ... )` starting at or after `from` (whitespace allowed), or `from` if none. */

@@ -1,32 +1,56 @@
 // Ops tables: `.splice_read = generic_file_splice_read` in struct initializers.
 import type { Node } from 'web-tree-sitter';
 import type { FieldAssignment } from '../model/facts';
-import { named, unwrapExpression } from './syntax';
+import { field, named, unwrapTyped } from './syntax';
 
-/** `.field = fn` pairs of an initializer list; nested lists without a designator keep the type. */
-export function collectInitializers(list: Node, structType: string | undefined, out: FieldAssignment[]): void {
+/**
+ * Characters no initializer list (`{`) or pair (`.f =`, `[i] =`, `f:`) starts with: the items of
+ * large constant tables are skipped without asking the tree for their type.
+ */
+const NOT_PAIR = /[0-9"'-]/;
+
+/** Every designator (`.f`, `[i]`) or GNU `f:` pair holds one of these. */
+const PAIR_TOKEN = /[.[:]/;
+
+/**
+ * `.field = fn` pairs of an initializer list; nested lists without a designator keep the type.
+ * `source` is the parsed text.
+ */
+export function collectInitializers(list: Node, structType: string | undefined, out: FieldAssignment[], source: string): void {
+  // Tables of numbers or names hold no pairs: not reading their items saves a Node per item.
+  if (!list.hasError && !PAIR_TOKEN.test(source.slice(list.startIndex, list.endIndex))) return;
+  collect(list, structType, out, source);
+}
+
+function collect(list: Node, structType: string | undefined, out: FieldAssignment[], source: string): void {
   for (const item of named(list)) {
-    if (item.type === 'initializer_list') {
-      collectInitializers(item, structType, out);
+    if (NOT_PAIR.test(source.charAt(item.startIndex))) continue;
+    const itemType = item.type;
+    if (itemType === 'initializer_list') {
+      collect(item, structType, out, source);
       continue;
     }
-    if (item.type !== 'initializer_pair') continue;
-    const designator = item.childForFieldName('designator');
-    const value = item.childForFieldName('value');
+    if (itemType !== 'initializer_pair') continue;
+    const designator = field(item, 'designator');
+    const value = field(item, 'value');
     if (designator === null || value === null) continue;
-    const field = designator.type === 'field_designator' ? designator.namedChild(0)?.text : undefined;
-    if (field === undefined) {
-      if (value.type === 'initializer_list') collectInitializers(value, structType, out);
+    const name = designator.type === 'field_designator' ? designator.namedChild(0)?.text : undefined;
+    const valueType = value.type;
+    if (name === undefined) {
+      if (valueType === 'initializer_list') collect(value, structType, out, source);
       continue;
     }
-    if (value.type === 'initializer_list') {
-      collectInitializers(value, undefined, out);
+    if (valueType === 'initializer_list') {
+      collect(value, undefined, out, source);
       continue;
     }
-    let v = unwrapExpression(value);
-    if (v.type === 'pointer_expression' && v.child(0)?.type === '&') v = unwrapExpression(v.childForFieldName('argument') ?? v);
+    let v = unwrapTyped(value, valueType);
+    if (v.type === 'pointer_expression' && v.node.child(0)?.type === '&') {
+      const arg = field(v.node, 'argument');
+      v = arg === null ? v : unwrapTyped(arg, arg.type);
+    }
     if (v.type !== 'identifier') continue;
-    const a: FieldAssignment = { field, fn: v.text, line: item.startPosition.row + 1 };
+    const a: FieldAssignment = { field: name, fn: v.node.text, line: item.startPosition.row + 1 };
     if (structType !== undefined) a.structType = structType;
     out.push(a);
   }

@@ -9,3 +9,9 @@ test('annotation mask: blanks kernel annotations and keeps every offset', () => 
   assert.deepEqual(masked.split('\n').map((l) => l.length), src.split('\n').map((l) => l.length));
   assert.match(masked, /^static int\s+foo\(void\)\n\s+\n\{ return notrace_fn\(\); \}\n$/);
 });
+
+test('annotation mask: only whole identifiers are annotations, as a C lexer reads them', () => {
+  // `x__init` and `__initial` are other identifiers; in `9__init` the digit is no part of it.
+  const src = 'int x__init, __initial; __init y; 9__init; noinline_z; __releases (l) w;';
+  assert.equal(maskAnnotations(src), 'int x__init, __initial;        y; 9      ; noinline_z;                w;');
+});
