@@ -3,7 +3,7 @@
 import { ChainSearch } from './chains/findChains';
 import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
 import type { Chain, ScanResult, SkippedFile } from './model/chain';
-import type { PackedFileFacts } from './model/packedFacts';
+import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
 import { LOCKPATH_VERSION } from './version';
@@ -98,7 +98,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   let filesWithErrors = 0;
   for (const f of inputs.files) {
     functions += f.functions.length;
-    for (const fn of f.functions) callSites += fn.callCount;
+    callSites += f.calls.length / CALL_STRIDE;
     if (f.errorNodes > 0) filesWithErrors++;
   }
   return {

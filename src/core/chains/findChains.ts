@@ -6,6 +6,7 @@ import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/ca
 import { BODY_SLOTS, packRef, refNode, unpackRef } from '../graph/callGraph';
 import { DIRECT_COST, POINTER_COST, reverseSearch, type SinkPaths, type Step } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
+import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../index/packFacts';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
@@ -234,7 +235,7 @@ function someCall(count: number, test: (call: number) => boolean): boolean {
 
 /** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */
 function assignIds(chains: Chain[]): Chain[] {
-  chains.sort((a, b) => a.acquire.file.localeCompare(b.acquire.file) || a.acquire.line - b.acquire.line || a.sink.localeCompare(b.sink) || a.hops[0]!.callee.localeCompare(b.hops[0]!.callee));
+  chains.sort((a, b) => compareText(a.acquire.file, b.acquire.file) || a.acquire.line - b.acquire.line || compareText(a.sink, b.sink) || compareText(a.hops[0]!.callee, b.hops[0]!.callee));
   const used = new Map<string, number>();
   for (const c of chains) {
     const base = [c.rule, c.acquire.function, c.acquire.call, c.hops[0]!.callee, c.sink].join('/');

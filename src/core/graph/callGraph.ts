@@ -87,6 +87,7 @@ export class CallGraph {
   private fieldCallers: Map<string, CallRef[]> | undefined;
   private reverse: { start: Int32Array; refs: Float64Array } | undefined;
   private readonly callerKeys = new Map<number, string[]>();
+  private byFile: Map<string, FunctionNode[]> | undefined;
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
@@ -174,6 +175,21 @@ export class CallGraph {
     if (!ok) this.detailMissing.add(`${body.file}:${body.fn.startLine} ${body.fn.name}`);
     this.details.set(body.fn, ok ? fact : null);
     return ok ? fact : undefined;
+  }
+
+  /** Nodes with a body in `file`, indexed once. */
+  nodesOf(file: string): readonly FunctionNode[] {
+    if (this.byFile === undefined) {
+      this.byFile = new Map();
+      for (const n of this.nodes) {
+        for (const b of n.bodies) {
+          const list = this.byFile.get(b.file);
+          if (list === undefined) this.byFile.set(b.file, [n]);
+          else if (list.at(-1) !== n) list.push(n);
+        }
+      }
+    }
+    return this.byFile.get(file) ?? [];
   }
 
   /** A file's facts were swapped for new ones with the same calls: forget what was said of the old. */

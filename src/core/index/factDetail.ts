@@ -31,14 +31,20 @@ export class FactDetail {
   read(file: PackedFileFacts): FileFacts | undefined {
     const key = `${file.hash}\0${file.file}`;
     let facts = this.recent.get(key);
-    if (facts === undefined) {
-      facts = this.load(file) ?? null;
-      if (this.recent.size >= RECENT_FILES) this.recent.delete(this.recent.keys().next().value!);
-    } else {
-      this.recent.delete(key);
-    }
-    this.recent.set(key, facts);
+    if (facts === undefined) facts = this.load(file) ?? null;
+    this.remember(key, facts);
     return facts ?? undefined;
+  }
+
+  /** Full facts just made for `file` (a live edit): the next reads need not load them. */
+  seed(file: PackedFileFacts, facts: FileFacts): void {
+    this.remember(`${file.hash}\0${file.file}`, facts);
+  }
+
+  private remember(key: string, facts: FileFacts | null): void {
+    this.recent.delete(key);
+    if (this.recent.size >= RECENT_FILES) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, facts);
   }
 
   private load(file: PackedFileFacts): FileFacts | undefined {

@@ -100,6 +100,7 @@ export class LiveAnalysis {
     const packed = packFacts(outcome.facts, outcome.hash);
     this.strings.internFile(packed);
     if (outcome.stored !== true) this.detail.keep(packed.hash, compressFacts(outcome.facts));
+    this.detail.seed(packed, outcome.facts);
     if (old === undefined) {
       this.files.push(packed);
       return this.rebuild(done, `${rel} is new`);
@@ -117,14 +118,16 @@ export class LiveAnalysis {
     if (shape !== undefined) return shape;
     // The searches decided exemptions by argument text: a changed argument of an exempt call
     // changes which paths exist.
-    const oldFull = this.detail.read(old);
-    for (const m of models) {
-      for (const e of m.rule.exempt ?? []) {
-        const args = (f: FileFacts | undefined): string[] => (f?.functions ?? []).flatMap((fn) => fn.calls.filter((c) => c.callee === e.callee).map((c) => c.args));
-        if (args(oldFull).join('\n') !== args(nextFull).join('\n')) return `an argument of ${e.callee} changed`;
+    const exemptCallees = new Set(models.flatMap((m) => (m.rule.exempt ?? []).map((e) => e.callee)));
+    if (old.names.some((n) => exemptCallees.has(n)) || next.names.some((n) => exemptCallees.has(n))) {
+      const oldFull = this.detail.read(old);
+      if (oldFull === undefined) return `the previous facts of ${old.file} could not be read`;
+      for (const callee of exemptCallees) {
+        const args = (f: FileFacts): string => f.functions.flatMap((fn) => fn.calls.filter((c) => c.callee === callee).map((c) => c.args)).join('\n');
+        if (args(oldFull) !== args(nextFull)) return `an argument of ${callee} changed`;
       }
     }
-    const nodes = graph.nodes.filter((n) => n.bodies.some((b) => b.facts === old));
+    const nodes = graph.nodesOf(old.file);
     for (const n of nodes) {
       for (const b of n.bodies) {
         if (b.facts !== old) continue;

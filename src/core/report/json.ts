@@ -3,6 +3,7 @@
 // analysis happened to fill a ScanResult, and lists are sorted so that parallel scans give
 // byte-identical output.
 import type { Chain, ChainHop, ScanResult, ScanStats, SkippedFile } from '../model/chain';
+import { compareText } from '../model/compareText';
 
 export interface JsonAcquire {
   function: string;
@@ -43,13 +44,6 @@ export interface JsonReport {
   rules: string[];
   skipped: { file: string; reason: string }[];
   notAnalysed: { what: string; reason: string; count: number }[];
-}
-
-/**
- * Code-unit order, not `localeCompare`: the result must not depend on the machine's locale.
- */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Chains in report order (by id); shared by every writer so all formats list them alike. */

@@ -16,12 +16,38 @@ export function binaryNote(text: string): LineNote | undefined {
   return BINARY.test(text) ? 'binary' : undefined;
 }
 
+/**
+ * A decoded chunk's characters as bytes, for parsers that scan lines: `codes[i]` is
+ * `chunk.charCodeAt(i)`, or 255 for a character above U+00FF (no parser looks for one), and
+ * `codes[chunk.length]` is a line break, so that a scan for anything else stops there. For an
+ * ASCII chunk it is the very bytes that were decoded, at no cost.
+ */
+export type CharCodes = Uint8Array;
+
+export function charCodes(text: string): CharCodes {
+  const codes = new Uint8Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    codes[i] = c > 255 ? 255 : c;
+  }
+  codes[text.length] = NEWLINE;
+  return codes;
+}
+
 export interface LineSink {
   line(text: string, note?: LineNote): void;
+  /**
+   * Optional: a line without a note, as `chunk[start, end)` of the decoded chunk instead of a
+   * slice, for a parser that reads lines in place (see tokenizeGraphRange). `chunk[end]` is a
+   * line break or past the end.
+   */
+  lineIn?(chunk: string, codes: CharCodes, start: number, end: number): void;
 }
 
 const NEWLINE = 10;
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+/** At most 64 KiB once decoded, even as UTF-16. */
+const MAX_BLOCK_BYTES = 32 * 1024;
 
 export class LineSplitter {
   private carry: Uint8Array[] = [];
@@ -38,6 +64,20 @@ export class LineSplitter {
   ) {}
 
   push(chunk: Uint8Array): void {
+    // Decoded a block at a time, cut after a line break: a decoded block bigger than V8's
+    // regular-object limit (128 KiB) is a large object, promoted to the old generation by the
+    // first scavenge it lives through; one per scavenge made the heap grow with the input.
+    let at = 0;
+    while (chunk.length - at > MAX_BLOCK_BYTES) {
+      const nl = chunk.lastIndexOf(NEWLINE, at + MAX_BLOCK_BYTES - 1);
+      const cut = nl >= at ? nl + 1 : at + MAX_BLOCK_BYTES;
+      this.pushBlock(chunk.subarray(at, cut));
+      at = cut;
+    }
+    this.pushBlock(chunk.subarray(at));
+  }
+
+  private pushBlock(chunk: Uint8Array): void {
     const last = chunk.lastIndexOf(NEWLINE);
     if (last < 0) {
       this.keep(chunk);
@@ -50,7 +90,7 @@ export class LineSplitter {
       this.emitCarry();
       start = first + 1;
     }
-    if (start <= last) this.emitBlock(chunk.subarray(start, last));
+    if (start <= last) this.emitBlock(chunk.subarray(start, last + 1));
     if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
   }
 
@@ -86,8 +126,9 @@ export class LineSplitter {
     this.emitLine(all, overlong);
   }
 
-  /** `bytes` holds one or more whole lines separated by `\n` (no trailing newline). */
-  private emitBlock(bytes: Uint8Array): void {
+  /** `block` holds one or more whole lines, each ended by `\n`. */
+  private emitBlock(block: Uint8Array): void {
+    const bytes = block.subarray(0, block.length - 1);
     let text: string | undefined;
     try {
       text = this.strict.decode(bytes);
@@ -108,14 +149,20 @@ export class LineSplitter {
     }
     // One scan of the whole block; lines are checked one by one only when it finds something.
     const suspicious = BINARY.test(text);
+    const sink = this.sink;
+    // As many characters as bytes: all ASCII, so the bytes (with their final `\n`) are the codes.
+    const codes = sink.lineIn === undefined ? null : text.length === bytes.length ? block : charCodes(text);
     let from = 0;
     for (;;) {
       const nl = text.indexOf('\n', from);
-      const end = nl < 0 ? text.length : nl;
-      let line = text.slice(from, end);
-      if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      if (line.length > this.maxLineBytes) this.sink.line(line.slice(0, this.maxLineBytes), 'overlong');
-      else this.sink.line(line, suspicious ? binaryNote(line) : undefined);
+      let end = nl < 0 ? text.length : nl;
+      if (end > from && text.charCodeAt(end - 1) === 13) end--;
+      if (end - from > this.maxLineBytes) sink.line(text.slice(from, from + this.maxLineBytes), 'overlong');
+      else if (suspicious) {
+        const line = text.slice(from, end);
+        sink.line(line, binaryNote(line));
+      } else if (codes !== null) sink.lineIn!(text, codes, from, end);
+      else sink.line(text.slice(from, end));
       if (nl < 0) break;
       from = nl + 1;
     }

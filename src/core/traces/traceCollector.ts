@@ -1,7 +1,7 @@
 // Everything a parse accumulates, with the caps that keep memory bounded. Whatever is not kept is
 // counted and reported as a ParseLimit: the parser never drops a record silently.
 
-import type { ParseLimit, StackTrace, TraceEvent, Unparsed } from '../model/trace';
+import type { Frame, ParseLimit, StackTrace, TraceEvent, Unparsed } from '../model/trace';
 import { EdgeCounter } from './observedEdges';
 import { FreezeEvidence, HeldLocks } from './freezeEvidence';
 import { ownString } from './ownString';
@@ -50,19 +50,32 @@ export class TraceCollector {
     this.unparsed.push({ line, reason, text: ownString(quote(text)) });
   }
 
-  /** Returns false when the event was counted but not kept. */
-  event(ev: TraceEvent): boolean {
+  /**
+   * Keeps a copy of `ev` that owns its strings (the parser's may be slices of a decoded chunk),
+   * or returns null when over the cap (the event is then only counted). The copy, not `ev`, is
+   * kept so that the parsers' per-line records are all short-lived: V8 decides per allocation
+   * site whether to allocate straight in the old generation, and once the first 20,000 events
+   * were kept it did so for every later one too, dropped or not, growing the heap with the input.
+   */
+  event(ev: TraceEvent): TraceEvent | null {
     if (this.events.length >= this.caps.maxEvents) {
       this.eventsDropped++;
-      return false;
+      return null;
     }
-    this.events.push(ev);
-    return true;
+    const kept: TraceEvent = { line: ev.line, task: ownString(ev.task), cpu: ev.cpu, timestamp: ev.timestamp, name: ownString(ev.name), args: ownString(ev.args) };
+    const lock = ev.lock;
+    if (lock) kept.lock = { op: lock.op, address: ownString(lock.address), class: ownString(lock.class), read: lock.read, try: lock.try };
+    this.events.push(kept);
+    return kept;
   }
 
+  /** Keeps a copy of `st` that owns its strings, as event() does and for the same reasons. */
   stackTrace(st: StackTrace): void {
-    if (this.stackTraces.length >= this.caps.maxStackTraces) this.stackTracesDropped++;
-    else this.stackTraces.push(st);
+    if (this.stackTraces.length >= this.caps.maxStackTraces) {
+      this.stackTracesDropped++;
+      return;
+    }
+    this.stackTraces.push({ line: st.line, task: ownString(st.task), cpu: st.cpu, timestamp: st.timestamp, frames: st.frames.map(keptFrame) });
   }
 
   /** Asks for room for one more report (a dropped one still feeds edges and evidence). */
@@ -98,6 +111,15 @@ export class TraceCollector {
     add('freeze evidence records', this.freeze.list().length, this.freeze.dropped);
     return out;
   }
+}
+
+function keptFrame(f: Frame): Frame {
+  const kept: Frame = { function: ownString(f.function), inline: f.inline, unreliable: f.unreliable, mapped: f.mapped };
+  if (f.offset !== undefined) kept.offset = ownString(f.offset);
+  if (f.module !== undefined) kept.module = ownString(f.module);
+  if (f.file !== undefined) kept.file = ownString(f.file);
+  if (f.line !== undefined) kept.line = f.line;
+  return kept;
 }
 
 /** Quotes a line for a diagnostic: control bytes made visible, cut to a readable length. */

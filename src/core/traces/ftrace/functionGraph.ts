@@ -5,13 +5,16 @@
 // while freeze protection is held yields FreezeHeld evidence with the open call path.
 
 import type { CallNode, CallTree, TraceEvent } from '../../model/trace';
-import type { GraphBody, GraphColumns } from './graphLineTokenizer';
-import { tokenizeGraphLine } from './graphLineTokenizer';
+import type { GraphBody, GraphColumns, GraphNames } from './graphLineTokenizer';
+import { tokenizeGraphRange } from './graphLineTokenizer';
 import { parseLockEvent } from './lineTokenizer';
 import type { TraceCollector } from '../traceCollector';
 import { isPermissionHook, isPermissionSink } from '../freezeEvidence';
 import { normalizeFunction } from '../symbols';
 import { ownString } from '../ownString';
+import type { CharCodes } from '../lineReader';
+import { charCodes } from '../lineReader';
+import { NameTable } from '../nameTable';
 
 interface TaskState {
   task: string;
@@ -29,6 +32,8 @@ interface TaskState {
 const MAX_ORPHANS = 1_000;
 
 export class FunctionGraphInterpreter {
+  /** Names as kept strings; apply() callers take theirs from these too. */
+  readonly names: GraphNames = { functions: new NameTable(), tasks: new NameTable() };
   private readonly tasks = new Map<string, TaskState>();
   /** Task now running on each CPU, from context-switch blocks; used when there is no proc column. */
   private readonly onCpu = new Map<number, string>();
@@ -41,7 +46,12 @@ export class FunctionGraphInterpreter {
   constructor(private readonly out: TraceCollector) {}
 
   line(lineNo: number, text: string): void {
-    const tok = tokenizeGraphLine(text, this.lastTask);
+    this.lineIn(lineNo, text, charCodes(text), 0, text.length);
+  }
+
+  /** The line `text[start, end)` (see tokenizeGraphRange). */
+  lineIn(lineNo: number, text: string, codes: CharCodes, start: number, end: number): void {
+    const tok = tokenizeGraphRange(text, codes, start, end, this.names);
     switch (tok.kind) {
       case 'comment':
       case 'separator':
@@ -49,11 +59,11 @@ export class FunctionGraphInterpreter {
       case 'switch':
         if (tok.cpu !== null) {
           this.nameCpuState(tok.cpu, tok.from);
-          this.onCpu.set(tok.cpu, tok.to);
+          this.onCpu.set(tok.cpu, ownString(tok.to));
         }
         return;
       case 'unparsed':
-        this.out.fail(lineNo, tok.reason, text);
+        this.out.fail(lineNo, tok.reason, text.slice(start, end));
         return;
       case 'line':
         this.apply(lineNo, tok.columns, tok.body);
@@ -61,7 +71,10 @@ export class FunctionGraphInterpreter {
     }
   }
 
-  /** Used by trace-cmd's funcgraph_entry/funcgraph_exit events, which carry the same body. */
+  /**
+   * Used by trace-cmd's funcgraph_entry/funcgraph_exit events, which carry the same body. Its
+   * function names must come from {@link names}: nodes keep them as they are.
+   */
   apply(lineNo: number, columns: GraphColumns, body: GraphBody): void {
     const state = this.state(columns);
     switch (body.kind) {
@@ -124,11 +137,11 @@ export class FunctionGraphInterpreter {
     if (!s || this.tasks.has(task) || this.onCpu.has(cpu)) return;
     this.tasks.delete(key);
     this.lastState = null;
-    s.task = task;
-    this.tasks.set(task, s);
+    s.task = ownString(task);
+    this.tasks.set(s.task, s);
     const rename = (nodes: CallNode[]): void => {
       for (const n of nodes) {
-        n.task = task;
+        n.task = s.task;
         rename(n.children);
       }
     };
@@ -139,7 +152,7 @@ export class FunctionGraphInterpreter {
   private state(columns: GraphColumns): TaskState {
     if (columns.task !== null && columns.task === this.lastTask && this.lastState) return this.lastState;
     const s = this.lookup(columns);
-    this.lastTask = columns.task;
+    this.lastTask = columns.task === null ? null : s.task;
     this.lastState = s;
     return s;
   }
@@ -150,7 +163,8 @@ export class FunctionGraphInterpreter {
     let s = this.tasks.get(task);
     if (!s) {
       s = { task: ownString(task), open: [], openNames: [], roots: [], orphans: [], irq: 0, pendingSink: null };
-      this.tasks.set(task, s);
+      // The kept copy as the key too: `task` is a slice that would pin its decoded chunk.
+      this.tasks.set(s.task, s);
     }
     return s;
   }
@@ -164,27 +178,20 @@ export class FunctionGraphInterpreter {
 
   private node(state: TaskState, lineNo: number, c: GraphColumns, fn: string, module: string | undefined, leaf: boolean): CallNode {
     const parent = state.open[state.open.length - 1];
-    const node: CallNode = {
-      function: ownString(fn),
-      depth: c.depth,
-      children: [],
-      duration: null,
-      timestamp: c.timestamp,
-      cpu: c.cpu,
-      task: state.task,
-      line: lineNo,
-      events: [],
-    };
-    if (module !== undefined) node.module = ownString(module);
-    if (state.irq > 0) node.irq = true;
+    let node: CallNode;
     if (this.out.takeNode()) {
+      node = keptNode(fn, c, state.task, lineNo);
+      if (module !== undefined) node.module = ownString(module);
+      if (state.irq > 0) node.irq = true;
       if (parent) parent.children.push(node);
       else {
         state.roots.push(node);
         if (c.depth > 0) this.orphan(state, node);
       }
+    } else {
+      node = openOnlyNode(fn, c, state.task, lineNo);
     }
-    this.lastName = this.out.edges.normalize(fn);
+    this.lastName = this.out.edges.normalizeKept(fn);
     if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, this.lastName);
     if (state.irq === 0 && isPermissionSink(fn)) this.sink(state, node, leaf);
     return node;
@@ -193,7 +200,7 @@ export class FunctionGraphInterpreter {
   private leafOverBudget(state: TaskState, lineNo: number, fn: string): void {
     this.out.takeNode();
     const parent = state.open[state.open.length - 1];
-    if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, this.out.edges.normalize(fn));
+    if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, this.out.edges.normalizeKept(fn));
     if (state.irq === 0 && isPermissionSink(fn)) {
       const stand: CallNode = { function: fn, depth: 0, children: [], duration: null, timestamp: null, cpu: null, task: state.task, line: lineNo, events: [] };
       this.sink(state, stand, true);
@@ -312,14 +319,29 @@ export class FunctionGraphInterpreter {
   }
 
   private comment(state: TaskState, lineNo: number, c: GraphColumns, name: string, args: string): void {
-    const ev: TraceEvent = { line: lineNo, task: state.task, cpu: c.cpu, timestamp: c.timestamp, name: ownString(name), args: ownString(args) };
-    const lock = parseLockEvent(ev.name, ev.args);
+    const ev: TraceEvent = { line: lineNo, task: state.task, cpu: c.cpu, timestamp: c.timestamp, name, args };
+    const lock = parseLockEvent(name, args);
     if (lock) {
       ev.lock = lock;
       this.out.held.apply(state.task, lock);
     }
     const kept = this.out.event(ev);
     const top = state.open[state.open.length - 1];
-    if (kept && top) top.events.push(ev);
+    if (kept && top) top.events.push(kept);
   }
+}
+
+function keptNode(fn: string, c: GraphColumns, task: string, lineNo: number): CallNode {
+  return { function: fn, depth: c.depth, children: [], duration: null, timestamp: c.timestamp, cpu: c.cpu, task, line: lineNo, events: [] };
+}
+
+/**
+ * Over the tree budget an entry still goes on the open stack (exits, edges and evidence need its
+ * name, depth and line) but is in no tree. It is made here, not in keptNode: V8 decides per
+ * allocation site whether to allocate straight in the old generation, and after 200,000 kept
+ * nodes it would do so for these short-lived ones too, filling the old generation with garbage
+ * (peak RSS grew with input size).
+ */
+function openOnlyNode(fn: string, c: GraphColumns, task: string, lineNo: number): CallNode {
+  return { function: fn, depth: c.depth, children: [], duration: null, timestamp: c.timestamp, cpu: c.cpu, task, line: lineNo, events: [] };
 }

@@ -7,12 +7,13 @@
 import type { Frame, StackTrace, TraceEvent } from '../../model/trace';
 import type { LineContext } from './lineTokenizer';
 import { parseLockEvent, tokenizeFtraceLine } from './lineTokenizer';
-import { tokenizeGraphLine } from './graphLineTokenizer';
+import { tokenizeGraphRange } from './graphLineTokenizer';
 import type { FunctionGraphInterpreter } from './functionGraph';
 import type { TraceCollector } from '../traceCollector';
 import { isPermissionSink } from '../freezeEvidence';
 import { isAddressOnly, normalizeFunction } from '../symbols';
 import { ownString } from '../ownString';
+import { charCodes } from '../lineReader';
 
 interface PendingSink {
   task: string;
@@ -44,10 +45,8 @@ export class FunctionTracerInterpreter {
         this.out.fail(lineNo, 'stack frame " => ..." without a preceding <stack trace> line', text);
         return;
       }
-      const f = tok.frame;
-      f.function = ownString(f.function);
-      if (f.module !== undefined) f.module = ownString(f.module);
-      this.stack.trace.frames.push(f);
+      // Not copied here: the collector copies the traces it keeps.
+      this.stack.trace.frames.push(tok.frame);
       return;
     }
     this.closeStack();
@@ -60,7 +59,7 @@ export class FunctionTracerInterpreter {
         return;
       case 'stackStart':
         this.stack = {
-          trace: { line: lineNo, task: ownString(tok.ctx.task), cpu: tok.ctx.cpu, timestamp: tok.ctx.timestamp, frames: [] },
+          trace: { line: lineNo, task: tok.ctx.task, cpu: tok.ctx.cpu, timestamp: tok.ctx.timestamp, frames: [] },
           user: tok.user,
         };
         return;
@@ -90,7 +89,7 @@ export class FunctionTracerInterpreter {
   private event(lineNo: number, ctx: LineContext, name: string, args: string, text: string): void {
     if (this.graph && (name === 'funcgraph_entry' || name === 'funcgraph_exit')) {
       const raw = text.slice(text.indexOf(`${name}:`) + name.length + 1);
-      const tok = tokenizeGraphLine(raw);
+      const tok = tokenizeGraphRange(raw, charCodes(raw), 0, raw.length, this.graph.names);
       if (tok.kind !== 'line') {
         this.out.fail(lineNo, `${name} event without a function_graph body`, text);
         return;
@@ -98,8 +97,8 @@ export class FunctionTracerInterpreter {
       this.graph.apply(lineNo, { ...tok.columns, task: ctx.task, cpu: ctx.cpu, timestamp: ctx.timestamp }, tok.body);
       return;
     }
-    const ev: TraceEvent = { line: lineNo, task: ownString(ctx.task), cpu: ctx.cpu, timestamp: ctx.timestamp, name: ownString(name), args: ownString(args) };
-    const lock = parseLockEvent(ev.name, ev.args);
+    const ev: TraceEvent = { line: lineNo, task: ctx.task, cpu: ctx.cpu, timestamp: ctx.timestamp, name, args };
+    const lock = parseLockEvent(name, args);
     if (lock) {
       ev.lock = lock;
       this.out.held.apply(ctx.task, lock);
