@@ -1,7 +1,7 @@
 // Cache files that carry a SHA-1 of their payload in front, written by rename so that a reader
 // sees the old file or the new one, never half of one. A bad checksum is reported, not trusted.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const CHECKSUM_BYTES = 20;
@@ -29,6 +29,12 @@ export function writeChecksummed(path: string, payload: Uint8Array): void {
   const sum = createHash('sha1').update(payload).digest();
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, Buffer.concat([sum, payload]));
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, sum);
+    writeSync(fd, payload);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
 }

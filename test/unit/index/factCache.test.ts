@@ -56,7 +56,7 @@ test('cache: a changed file invalidates only itself; corrupt shards and manifest
   assert.ok(afterCorruption.result.notAnalysed.some((n) => n.what.includes('cache shard corrupt')));
   assert.equal(stable({ ...afterCorruption.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
 
-  const snapshot = readdirSync(cacheDir).map((v) => join(cacheDir, v, 'packed.snapshot'))[0]!;
+  const snapshot = readdirSync(cacheDir).map((v) => join(cacheDir, v, 'facts.snapshot'))[0]!;
   writeFileSync(snapshot, Buffer.alloc(4096, 7));
   const afterSnapshot = await analyzeFixture(root, { cacheDir });
   assert.ok(afterSnapshot.result.notAnalysed.some((n) => n.what.includes('cache snapshot is corrupt')));
