@@ -76,7 +76,8 @@ export function writeSnapshot(dir: string, root: string, files: readonly PackedF
   const fd = openSync(tmp, 'w');
   try {
     const hash = createHash('sha1');
-    writeSync(fd, Buffer.alloc(SUM_BYTES), 0, SUM_BYTES, 0);
+    // A placeholder, written in sequence (a positioned write would not move the file offset).
+    writeSync(fd, Buffer.alloc(SUM_BYTES));
     const put = (record: Buffer): void => {
       const len = Buffer.alloc(LENGTH_BYTES);
       len.writeUInt32LE(record.length, 0);
