@@ -73,6 +73,7 @@ async function main() {
 
   const runs = [];
   const lockpath = await benchLockpath(tree, stats, runs);
+  const live = lockpath.status === 'ok' ? await benchLiveEdit(tree) : undefined;
   if (!opts['skip-ctags']) await benchIndexers(tree, runs);
   const trace = await benchTraceThroughput();
 
@@ -83,6 +84,7 @@ async function main() {
     lockpath,
     runs,
     ratios: ratios(runs),
+    liveEdit: live,
     traceThroughput: trace,
   };
   const md = markdown(result);
@@ -258,6 +260,19 @@ function listSources(tree, dirs) {
   return out;
 }
 
+// ---- live analysis: edit latency in a long-lived process (the editor's case) ----------------
+
+async function benchLiveEdit(tree) {
+  const touched = relative(tree, pickTouchFile(tree));
+  log(`running bench/liveEdit.mjs on ${touched} (cache from the runs above)`);
+  const started = Date.now();
+  const r = await capture('node', [join(root, 'bench/liveEdit.mjs'), '--tree', tree, '--cache', join(tmp, 'cache'), '--file', touched,
+    ...(subdirs ? ['--include', subdirs.join(',')] : [])], root);
+  if (r.exit !== 0) exitCode = 1;
+  const json = r.out.split('\n').find((l) => l.startsWith('JSON '));
+  return { exit: r.exit, wall_s: (Date.now() - started) / 1000, output: r.out + r.err, result: json ? JSON.parse(json.slice(5)) : null };
+}
+
 // ---- trace throughput (written by another engineer; optional) -------------------------------
 
 async function benchTraceThroughput() {
@@ -354,6 +369,10 @@ function markdown(res) {
   }
   if (res.runs.length > 0) lines.push('', 'Commands (wall time and peak RSS of the child from `/usr/bin/time -f "%e %M"`):', '');
   for (const r of res.runs) lines.push(`- ${r.label}: \`${r.command.replaceAll(t.path, '<tree>').replaceAll(tmp, '<tmp>').replaceAll(root + '/', '')}\``);
+  if (res.liveEdit) {
+    lines.push('', `#### bench/liveEdit.mjs (exit ${res.liveEdit.exit}, ${res.liveEdit.wall_s} s)`, '',
+      '```', res.liveEdit.output.split('\n').filter((l) => !l.startsWith('JSON ')).join('\n').trimEnd(), '```');
+  }
   if (res.traceThroughput) {
     lines.push('', `#### bench/traceThroughput.mjs (exit ${res.traceThroughput.exit}, ${res.traceThroughput.wall_s} s)`, '',
       '```', res.traceThroughput.output.trimEnd(), '```');
