@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -56,11 +56,14 @@ test('cache: a changed file invalidates only itself; corrupt shards and manifest
   assert.ok(afterCorruption.result.notAnalysed.some((n) => n.what.includes('cache shard corrupt')));
   assert.equal(stable({ ...afterCorruption.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
 
+  // A snapshot cut short (a full disk) and one overwritten with garbage: reported, rebuilt.
   const snapshot = readdirSync(cacheDir).map((v) => join(cacheDir, v, 'facts.snapshot'))[0]!;
-  writeFileSync(snapshot, Buffer.alloc(4096, 7));
-  const afterSnapshot = await analyzeFixture(root, { cacheDir });
-  assert.ok(afterSnapshot.result.notAnalysed.some((n) => n.what.includes('cache snapshot is corrupt')));
-  assert.equal(stable({ ...afterSnapshot.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
+  for (const damage of [(b: Buffer) => b.subarray(0, Math.floor(b.length / 2)), (b: Buffer) => Buffer.alloc(b.length, 7)]) {
+    writeFileSync(snapshot, damage(readFileSync(snapshot)));
+    const afterSnapshot = await analyzeFixture(root, { cacheDir });
+    assert.ok(afterSnapshot.result.notAnalysed.some((n) => n.what.includes('cache snapshot is corrupt')));
+    assert.equal(stable({ ...afterSnapshot.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
+  }
 
   const manifest = readdirSync(cacheDir).map((v) => join(cacheDir, v, 'manifest.json'))[0]!;
   writeFileSync(manifest, '{ truncated');
