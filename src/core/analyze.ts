@@ -104,9 +104,10 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   }
   const collected = await collectFacts(walk.files, collectOptions(options, prepared, signal, onProgress));
   for (const [n, count] of collected.notes) notes.set(n, (notes.get(n) ?? 0) + count);
-  const analysis = analyzeFacts(collected.files, (f) => collected.detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress);
+  const { detail } = collected; // the closure below outlives this call: keep only what it reads
+  const analysis = analyzeFacts(collected.files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress);
   // Facts read back during the analysis may have needed repairs.
-  for (const n of collected.detail.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
+  for (const n of detail.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
   const result = composeResult(analysis, {
     root, rules: options.rules, files: collected.files, skipped: [...walk.skipped, ...collected.skipped], notes, cachedFiles: collected.cachedFiles, started,
   });

@@ -32,13 +32,12 @@ export interface CollectedFacts {
   cachedFiles: number;
   /** The manifest as of this scan: path -> size, mtime, hash. */
   manifest: Manifest;
-  /** The strings the facts share, for facts added later. */
-  strings: StringPool;
 }
 
 export async function collectFacts(sources: readonly SourceFile[], options: CollectOptions): Promise<CollectedFacts> {
   const notes = new Map<string, number>();
   const note = (n: string): void => void notes.set(n, (notes.get(n) ?? 0) + 1);
+  // Only while collecting: once every file is in, the pool itself would be a large Map.
   const strings = new StringPool();
   const byPath = new Map<string, PackedOutcome>();
   const toScan: SourceFile[] = [];
@@ -65,7 +64,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
 
   // With a cache, full facts are read back from shards, and a lost shard is rebuilt from source.
   const rebuild = options.cacheDir === undefined ? undefined : { root: options.root, language: await loadCLanguage(options.wasm) };
-  const out: CollectedFacts = { files: [], detail: new FactDetail(options.cacheDir, rebuild), skipped: [], notes, cachedFiles: 0, manifest: new Map(), strings };
+  const out: CollectedFacts = { files: [], detail: new FactDetail(options.cacheDir, rebuild), skipped: [], notes, cachedFiles: 0, manifest: new Map() };
   for (const src of sources) {
     const o = byPath.get(src.rel)!;
     for (const n of o.notes) note(n);

@@ -10,7 +10,6 @@ import { collectFacts } from '../index/collectFacts';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
-import type { StringPool } from '../index/internStrings';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import type { FileFacts } from '../model/facts';
@@ -47,7 +46,6 @@ export class LiveAnalysis {
     private readonly notes: Map<string, number>,
     private readonly language: Language,
     private readonly cachedFiles: number,
-    private readonly strings: StringPool,
     started: number,
   ) {
     this.analysis = this.analyze();
@@ -63,7 +61,7 @@ export class LiveAnalysis {
     const language = await loadCLanguage(options.wasm);
     return new LiveAnalysis(
       options, prepared.root, collected.files, collected.detail, [...prepared.walk.skipped, ...collected.skipped],
-      prepared.notes, language, collected.cachedFiles, collected.strings, started,
+      prepared.notes, language, collected.cachedFiles, started,
     );
   }
 
@@ -98,7 +96,6 @@ export class LiveAnalysis {
     const wasSkipped = this.skipped.findIndex((s) => s.file === rel);
     if (wasSkipped >= 0) this.skipped.splice(wasSkipped, 1);
     const packed = packFacts(outcome.facts, outcome.hash);
-    this.strings.internFile(packed);
     if (outcome.stored !== true) this.detail.keep(packed.hash, compressFacts(outcome.facts));
     this.detail.seed(packed, outcome.facts);
     if (old === undefined) {

@@ -15,23 +15,10 @@ export class EdgeCounter {
 
   /** The normalized name counted for a printed one, or null for an address. */
   normalize(name: string): string | null {
-    return this.normalizeName(name, false);
-  }
-
-  /**
-   * normalize() for a name that is already a kept string (from a NameTable): the cache keeps it
-   * as its key instead of a copy, and a later lookup with the same string object then matches
-   * on identity instead of comparing characters.
-   */
-  normalizeKept(name: string): string | null {
-    return this.normalizeName(name, true);
-  }
-
-  private normalizeName(name: string, kept: boolean): string | null {
     let v = this.names.get(name);
     if (v === undefined) {
       v = isAddressOnly(name) ? null : ownString(normalizeFunction(name));
-      if (this.names.size < NAME_CACHE_LIMIT) this.names.set(kept ? name : ownString(name), v);
+      if (this.names.size < NAME_CACHE_LIMIT) this.names.set(ownString(name), v);
     }
     return v;
   }

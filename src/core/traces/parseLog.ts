@@ -153,16 +153,15 @@ export async function parseLogFile(path: string, options: ParseOptions = {}): Pr
  */
 async function* readChunks(path: string, chunkBytes: number): AsyncGenerator<Uint8Array> {
   const file = await open(path, 'r');
-  let spare = new Uint8Array(chunkBytes);
-  let next = new Uint8Array(chunkBytes);
-  let reading = file.read(next, 0, chunkBytes, null);
+  let free = new Uint8Array(chunkBytes);
+  let reading = file.read(new Uint8Array(chunkBytes), 0, chunkBytes, null);
   try {
     for (;;) {
       const { bytesRead, buffer } = await reading;
       if (bytesRead === 0) return;
-      next = spare;
-      spare = buffer;
-      reading = file.read(next, 0, chunkBytes, null);
+      reading = file.read(free, 0, chunkBytes, null);
+      // Read into next time: the caller is done with it when it asks for the next chunk.
+      free = buffer;
       yield buffer.subarray(0, bytesRead);
     }
   } finally {

@@ -30,6 +30,15 @@ interface TaskState {
 }
 
 const MAX_ORPHANS = 1_000;
+/** Distinct functions whose FunctionInfo is remembered (a kernel has about 60,000 traceable). */
+const MAX_FUNCTION_INFO = 100_000;
+
+interface FunctionInfo {
+  /** As edges are counted (EdgeCounter.normalize), null for an address. */
+  normalized: string | null;
+  /** isPermissionSink(). */
+  sink: boolean;
+}
 
 export class FunctionGraphInterpreter {
   /** Names as kept strings; apply() callers take theirs from these too. */
@@ -40,6 +49,8 @@ export class FunctionGraphInterpreter {
   /** The previous line's task and state: consecutive lines nearly always share them. */
   private lastTask: string | null = null;
   private lastState: TaskState | null = null;
+  /** Keyed by the names' kept strings, so that a lookup matches on identity. */
+  private readonly functions = new Map<string, FunctionInfo>();
   /** Normalized name of the node node() made last, for the open-names stack. */
   private lastName: string | null = null;
 
@@ -127,6 +138,16 @@ export class FunctionGraphInterpreter {
     return out.sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : 0));
   }
 
+  /** What every entry or leaf needs to know of its function, looked up once per line. */
+  private functionInfo(fn: string): FunctionInfo {
+    let info = this.functions.get(fn);
+    if (info === undefined) {
+      info = { normalized: this.out.edges.normalize(fn), sink: isPermissionSink(fn) };
+      if (this.functions.size < MAX_FUNCTION_INFO) this.functions.set(fn, info);
+    }
+    return info;
+  }
+
   /**
    * Without the proc column, calls before the first context switch on a CPU were filed under
    * `cpuN`; the switch line names the task that ran them.
@@ -191,17 +212,19 @@ export class FunctionGraphInterpreter {
     } else {
       node = openOnlyNode(fn, c, state.task, lineNo);
     }
-    this.lastName = this.out.edges.normalizeKept(fn);
-    if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, this.lastName);
-    if (state.irq === 0 && isPermissionSink(fn)) this.sink(state, node, leaf);
+    const info = this.functionInfo(fn);
+    this.lastName = info.normalized;
+    if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, info.normalized);
+    if (state.irq === 0 && info.sink) this.sink(state, node, leaf);
     return node;
   }
 
   private leafOverBudget(state: TaskState, lineNo: number, fn: string): void {
     this.out.takeNode();
     const parent = state.open[state.open.length - 1];
-    if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, this.out.edges.normalizeKept(fn));
-    if (state.irq === 0 && isPermissionSink(fn)) {
+    const info = this.functionInfo(fn);
+    if (parent) this.out.edges.addNormalized(parent.function, state.openNames[state.openNames.length - 1]!, fn, info.normalized);
+    if (state.irq === 0 && info.sink) {
       const stand: CallNode = { function: fn, depth: 0, children: [], duration: null, timestamp: null, cpu: null, task: state.task, line: lineNo, events: [] };
       this.sink(state, stand, true);
     }

@@ -84,7 +84,7 @@ function skipSpaces(codes: CharCodes, i: number): number {
 // column regex would (the regex is quoted above it) and keeps its first-alternative-wins result.
 // It reads `codes` (see CharCodes in lineReader.ts), not the string: in V8 a typed-array read is
 // a bounds check and a load, a charCodeAt also a dispatch on the string's representation, and
-// this scanner measured 2.5 times faster on bytes.
+// a scan of these columns measured twice as fast on bytes.
 
 /** Where the last {@link scanDecimal} stopped, and whether it read a fraction. */
 let scanEnd = 0;
