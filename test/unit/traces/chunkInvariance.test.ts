@@ -46,3 +46,21 @@ test('chunk invariance holds for CRLF text and multi-byte UTF-8 split across chu
   assert.equal(whole.unparsed.length, 1);
   assert.equal(whole.unparsed[0]!.line, 4);
 });
+
+test('chunks bigger than a decoded block (32 KiB) give the records small chunks give', () => {
+  // Long lines around the block size and the 64 KiB line limit, non-ASCII names, CRLF.
+  const unit = readFileSync(join('test', 'fixtures', 'traces', 'lockdep_fgraph_do_sendfile_lock_events.txt'), 'utf8').split('\n');
+  const lines: string[] = [];
+  for (let i = 0; lines.length < 20_000; i++) {
+    const l = unit[i % unit.length]!;
+    if (i % 997 === 1) lines.push(`${l}${'x'.repeat(40_000)}`);
+    else if (i % 991 === 2) lines.push('y'.repeat(70_000));
+    else if (i % 83 === 3) lines.push(l.replace('ftrace_', 'ftracé').replace('do_', 'd中_'));
+    else if (i % 89 === 4) lines.push(`${l}\r`);
+    else lines.push(l);
+  }
+  const bytes = new TextEncoder().encode(lines.join('\n'));
+  const small = parseInChunks(bytes, 4096);
+  for (const size of [40_000, 1 << 20]) assert.deepEqual(parseInChunks(bytes, size), small, `chunk size ${size}`);
+  assert.equal(small.lines, 20_000);
+});

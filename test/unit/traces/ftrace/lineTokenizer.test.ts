@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLockEvent, tokenizeFtraceLine } from '../../../../src/core/traces/ftrace/lineTokenizer';
-import { tokenizeGraphLine } from '../../../../src/core/traces/ftrace/graphLineTokenizer';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tokenizeGraphLine, tokenizeGraphRange } from '../../../../src/core/traces/ftrace/graphLineTokenizer';
+import { charCodes } from '../../../../src/core/traces/lineReader';
+import { NameTable } from '../../../../src/core/traces/nameTable';
 
 test('function tracer lines: 4 and 5 flag columns, no irq-info, tgid, task names with spaces', () => {
   assert.deepEqual(tokenizeFtraceLine('            bash-1994  [002] ....  3082.063030: mutex_unlock <-rb_simple_write'), {
@@ -61,4 +65,24 @@ test('function_graph columns: abstime, cpu, proc, every overhead marker, tails, 
   assert.deepEqual(tokenizeGraphLine(' 20)  syslogd-3299  =>   <...>-3318'), { kind: 'switch', cpu: 20, from: 'syslogd-3299', to: '<...>-3318' });
   assert.equal(tokenizeGraphLine(' ------------------------------------------').kind, 'separator');
   assert.equal(tokenizeGraphLine('^C').kind, 'unparsed');
+});
+
+test('function_graph lines read in place from a whole chunk, with name tables, give the tokens line by line does', () => {
+  const dir = join('test', 'fixtures', 'traces');
+  for (const file of readdirSync(dir).filter((f) => f.startsWith('fgraph_') || f.startsWith('lockdep_fgraph'))) {
+    // Extra shapes: CRLF, a task with non-Latin-1 characters, module and retval bodies, irq arrows.
+    const chunk = `${readFileSync(join(dir, file), 'utf8')}\n 1)  ft中文-7    |   0.1 us    |  f();\r\n 0)   1.000 us    |  } /* vfs_read = 0x2000 */\n 0)   ==========> |\n`;
+    const codes = charCodes(chunk);
+    const names = { functions: new NameTable(), tasks: new NameTable() };
+    let from = 0;
+    for (;;) {
+      const nl = chunk.indexOf('\n', from);
+      let end = nl < 0 ? chunk.length : nl;
+      if (end > from && chunk.charCodeAt(end - 1) === 13) end--;
+      const line = chunk.slice(from, end);
+      assert.deepEqual(tokenizeGraphRange(chunk, codes, from, end, names), tokenizeGraphLine(line), `${file}: ${line}`);
+      if (nl < 0) break;
+      from = nl + 1;
+    }
+  }
 });
