@@ -3,24 +3,18 @@
 // walk's file order, since node order decides ties between equally short chains.
 import type { PackedFileFacts } from '../model/packedFacts';
 import type { SkippedFile } from '../model/chain';
-import { loadCLanguage, type WasmPaths } from '../parse/treeSitter';
+import { loadCLanguage } from '../parse/treeSitter';
 import type { SourceFile } from '../sources/workspaceWalk';
 import { writeManifest, type Manifest } from './factCache';
 import { FactDetail } from './factDetail';
 import type { PackedOutcome } from './fileTask';
 import { StringPool } from './internStrings';
 import { readSnapshot, writeSnapshot } from './packedSnapshot';
-import { scanFiles } from './scanFiles';
+import { scanFiles, type ScanFilesOptions } from './scanFiles';
 
-export interface CollectOptions {
+/** How to scan the files that are not in the snapshot, and the tree they are in. */
+export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts'> {
   root: string;
-  wasm: WasmPaths;
-  cacheDir: string | undefined;
-  manifest: Manifest;
-  jobs: number;
-  workerScript?: string;
-  signal?: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
 }
 
 export interface CollectedFacts {
@@ -53,13 +47,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
       toScan.push(f);
     }
   }
-  const scanned = await scanFiles(toScan, {
-    onFacts: (f) => strings.internFile(f),
-    wasm: options.wasm, cacheDir: options.cacheDir, manifest: options.manifest, jobs: options.jobs,
-    ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  const scanned = await scanFiles(toScan, { ...options, onFacts: (f) => strings.internFile(f) });
   for (const o of scanned) byPath.set(o.rel, o);
 
   // With a cache, full facts are read back from shards, and a lost shard is rebuilt from source.
