@@ -4,7 +4,7 @@
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
 import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { BODY_SLOTS, packRef, refNode, unpackRef } from '../graph/callGraph';
-import { DIRECT_COST, POINTER_COST, reverseSearch, type SinkPaths, type Step } from './reverseSearch';
+import { DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, type SinkPaths, type Step } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
@@ -59,9 +59,11 @@ export class ChainSearch {
     graph.nodes.forEach((n) => {
       if (sinks.has(n.name)) isSink[n.index] = 1;
     });
+    // One heap for all searches: each grows to millions of entries.
+    const heap = new MinHeap();
     for (const sink of sinks) {
       signal?.throwIfAborted();
-      this.stepsBySink.set(sink, reverseSearch(graph, sink, isSink, usable, signal));
+      this.stepsBySink.set(sink, reverseSearch(graph, sink, isSink, usable, signal, heap));
     }
     for (const node of graph.nodes) {
       if (node.bodies.length > 0) signal?.throwIfAborted();

@@ -17,23 +17,25 @@ export interface Step {
 }
 
 const SINK_ITSELF = -1;
+/** Costs are sums of DIRECT_COST and POINTER_COST along a path: int32 with room to spare. */
+const UNREACHED = 0x7fffffff;
 
 /** The result of one search: the cheapest step towards the sink from each node that has one. */
 export class SinkPaths {
-  private readonly cost: Float64Array;
+  private readonly cost: Int32Array;
   private readonly ref: Float64Array;
   private readonly target: Int32Array;
 
   constructor(private readonly graph: CallGraph) {
     const n = graph.nodes.length;
-    this.cost = new Float64Array(n).fill(Infinity);
+    this.cost = new Int32Array(n).fill(UNREACHED);
     this.ref = new Float64Array(n);
     this.target = new Int32Array(n);
   }
 
   get(index: number): Step | undefined {
     const cost = this.cost[index]!;
-    if (cost === Infinity) return undefined;
+    if (cost === UNREACHED) return undefined;
     const t = this.target[index]!;
     return { ref: this.ref[index]!, target: t === SINK_ITSELF ? undefined : this.graph.nodes[t], cost };
   }
@@ -60,10 +62,10 @@ export type CallFilter = (ref: CallRef) => boolean;
  * arrays because touching 680k node objects per search is what made it slow.)
  */
 export function reverseSearch(
-  graph: CallGraph, sink: string, isSink: Uint8Array, usable: CallFilter, signal: AbortSignal | undefined,
+  graph: CallGraph, sink: string, isSink: Uint8Array, usable: CallFilter, signal: AbortSignal | undefined, heap = new MinHeap(),
 ): SinkPaths {
   const paths = new SinkPaths(graph);
-  const heap = new MinHeap();
+  heap.clear();
   const offer = (ref: CallRef, target: number, cost: number): void => {
     const node = refNode(ref);
     // Cost first: the filter is dearer and most offers lose on cost.
@@ -96,12 +98,16 @@ export function reverseSearch(
   return paths;
 }
 
-/** Binary min-heap of (cost, value) pairs; ties pop in no particular order. */
-class MinHeap {
+/** Binary min-heap of (cost, value) pairs; ties pop in no particular order. Reusable (clear). */
+export class MinHeap {
   private readonly costs: number[] = [];
   private readonly values: number[] = [];
   get size(): number {
     return this.costs.length;
+  }
+  clear(): void {
+    this.costs.length = 0;
+    this.values.length = 0;
   }
   topCost(): number {
     return this.costs[0]!;

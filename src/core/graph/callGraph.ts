@@ -40,6 +40,8 @@ interface FieldStore {
 interface StoredAt {
   field: string;
   structType?: string;
+  /** `field@type` (`field@*` when untyped): the key of the field calls that can reach it. */
+  group: string;
 }
 
 const NO_STORES: readonly StoredAt[] = [];
@@ -88,6 +90,7 @@ export class CallGraph {
   private reverse: { start: Int32Array; refs: Float64Array } | undefined;
   private readonly callerKeys = new Map<number, string[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
+  private readonly storedAtByGroup = new Map<string, StoredAt>();
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
@@ -286,15 +289,28 @@ export class CallGraph {
       for (const [field, stores] of this.fieldStores) {
         for (const st of stores) {
           for (const n of this.resolveName(st.file, st.fn)) {
-            const list = byNode.get(n.index) ?? [];
-            list.push(st.structType === undefined ? { field } : { field, structType: st.structType });
-            byNode.set(n.index, list);
+            const at = this.storedAt(field, st.structType);
+            const list = byNode.get(n.index);
+            if (list === undefined) byNode.set(n.index, [at]);
+            else list.push(at);
           }
         }
       }
+      for (const [n, list] of byNode) byNode.set(n, list.slice());
       this.storesByNode = byNode;
     }
     return this.storesByNode.get(node) ?? NO_STORES;
+  }
+
+  /** One shared record per (field, struct type): hundreds of thousands of stores name a few thousand. */
+  private storedAt(field: string, structType: string | undefined): StoredAt {
+    const group = `${field}@${structType ?? '*'}`;
+    let at = this.storedAtByGroup.get(group);
+    if (at === undefined) {
+      at = structType === undefined ? { field, group } : { field, structType, group };
+      this.storedAtByGroup.set(group, at);
+    }
+    return at;
   }
 
   /** The fields a function is stored in anywhere in the tree. */
@@ -314,8 +330,8 @@ export class CallGraph {
     if (keys === undefined) {
       const set = new Set<string>();
       for (const st of stores) {
-        if (st.structType !== undefined) set.add(`${st.field}@${st.structType}`);
-        if (this.pointers === 'all') set.add(`${st.field}@*`);
+        if (st.structType !== undefined) set.add(st.group);
+        if (this.pointers === 'all') set.add(this.storedAt(st.field, undefined).group);
       }
       keys = [...set];
       this.callerKeys.set(node, keys);
