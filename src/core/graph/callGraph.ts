@@ -45,6 +45,12 @@ interface StoredAt {
 }
 
 const NO_STORES: readonly StoredAt[] = [];
+const NO_REFS = new Float64Array(0);
+
+function copyInto<T extends Int32Array | Float64Array>(to: T, from: T): T {
+  to.set(from);
+  return to;
+}
 
 /** A call site packed into one number: (node index, body index, call index). */
 export type CallRef = number;
@@ -82,8 +88,8 @@ export class CallGraph {
   private readonly headerStatics = new Map<string, FunctionNode[]>();
   private readonly fieldStores = new Map<string, FieldStore[]>();
   private readonly fieldTypes = new Map<string, string>();
-  private readonly directByName = new Map<string, CallRef[]>();
-  private readonly fieldCalls = new Map<string, CallRef[]>();
+  private readonly directByName = new Map<string, Float64Array>();
+  private readonly fieldCalls = new Map<string, Float64Array>();
   private readonly fieldTargets = new Map<string, CallTarget[]>();
   private storesByNode: Map<number, StoredAt[]> | undefined;
   private fieldCallers: Map<string, CallRef[]> | undefined;
@@ -108,24 +114,38 @@ export class CallGraph {
       }
       for (const s of f.structFields) this.fieldTypes.set(`${s.struct}.${s.field}`, s.type);
     }
+    // Two passes, counting then filling exact typed arrays: growing hundreds of thousands of
+    // lists (then trimming them) left hundreds of MiB of garbage on a kernel.
+    const counts = [new Map<string, number>(), new Map<string, number>()];
+    const listOf = (kind: number): Map<string, Float64Array> | undefined => (kind === KIND_DIRECT ? this.directByName : kind === KIND_FIELD ? this.fieldCalls : undefined);
+    this.eachCall((_node, _b, _c, kind, callee) => {
+      const count = counts[kind];
+      if (count !== undefined && listOf(kind) !== undefined) count.set(callee, (count.get(callee) ?? 0) + 1);
+    });
+    counts.forEach((count, kind) => {
+      for (const [callee, n] of count) listOf(kind)!.set(callee, new Float64Array(n));
+    });
+    const filled = [new Map<string, number>(), new Map<string, number>()];
+    this.eachCall((node, b, c, kind, callee) => {
+      const list = listOf(kind)?.get(callee);
+      if (list === undefined) return;
+      const at = filled[kind]!.get(callee) ?? 0;
+      list[at] = packRef(node.index, b, c);
+      filled[kind]!.set(callee, at + 1);
+    });
+  }
+
+  /** Every call site, in node, body, call order: what the indexes are built from. */
+  private eachCall(visit: (node: FunctionNode, body: number, call: number, kind: number, callee: string, file: string) => void): void {
     for (const node of this.nodes) {
-      node.bodies.forEach(({ facts, fn }, b) => {
+      node.bodies.forEach(({ file, facts, fn }, b) => {
         const calls = facts.calls;
         for (let c = 0; c < fn.callCount; c++) {
           const s = (fn.firstCall + c) * CALL_STRIDE;
-          const kind = calls[s + CALL_KIND];
-          const index = kind === KIND_DIRECT ? this.directByName : kind === KIND_FIELD ? this.fieldCalls : undefined;
-          if (index === undefined) continue;
-          const callee = facts.names[calls[s + CALL_CALLEE]!]!;
-          const list = index.get(callee);
-          const ref = packRef(node.index, b, c);
-          if (list === undefined) index.set(callee, [ref]);
-          else list.push(ref);
+          visit(node, b, c, calls[s + CALL_KIND]!, facts.names[calls[s + CALL_CALLEE]!]!, file);
         }
       });
     }
-    // Growing arrays keep ~50% spare capacity; a kernel has hundreds of thousands of these lists.
-    for (const index of [this.directByName, this.fieldCalls]) for (const [k, list] of index) index.set(k, list.slice());
   }
 
   private addBody(facts: PackedFileFacts, fact: PackedFunction): void {
@@ -237,8 +257,9 @@ export class CallGraph {
     return targets;
   }
 
-  directCallsTo(name: string): readonly CallRef[] {
-    return this.directByName.get(name) ?? [];
+  /** Call sites naming `name`, resolved or not (CallRefs; do not modify). */
+  directCallsTo(name: string): Float64Array {
+    return this.directByName.get(name) ?? NO_REFS;
   }
 
   /**
@@ -257,28 +278,33 @@ export class CallGraph {
   }
 
   private buildReverse(): { start: Int32Array; refs: Float64Array } {
-    const targets: number[] = [];
-    const refs: number[] = [];
+    // Sized for one target per direct call (header statics can have more: then it grows).
+    let size = 0;
+    for (const list of this.directByName.values()) size += list.length;
+    let targets = new Int32Array(size);
+    let refs = new Float64Array(size);
+    let count = 0;
     // In node, body, call order: each target's callers come out in the order directCallsTo has.
-    for (const node of this.nodes) {
-      node.bodies.forEach(({ file, facts, fn }, b) => {
-        for (let c = 0; c < fn.callCount; c++) {
-          const s = (fn.firstCall + c) * CALL_STRIDE;
-          if (facts.calls[s + CALL_KIND] !== KIND_DIRECT) continue;
-          for (const t of this.resolveName(file, facts.names[facts.calls[s + CALL_CALLEE]!]!)) {
-            targets.push(t.index);
-            refs.push(packRef(node.index, b, c));
-          }
+    this.eachCall((node, b, c, kind, callee, file) => {
+      if (kind !== KIND_DIRECT) return;
+      for (const t of this.resolveName(file, callee)) {
+        if (count === targets.length) {
+          const grown = Math.ceil(count * 1.5) + 16;
+          targets = copyInto(new Int32Array(grown), targets);
+          refs = copyInto(new Float64Array(grown), refs);
         }
-      });
-    }
+        targets[count] = t.index;
+        refs[count] = packRef(node.index, b, c);
+        count++;
+      }
+    });
     // Counting sort by target node.
     const start = new Int32Array(this.nodes.length + 1);
-    for (const t of targets) start[t + 1]!++;
+    for (let i = 0; i < count; i++) start[targets[i]! + 1]!++;
     for (let i = 0; i < this.nodes.length; i++) start[i + 1]! += start[i]!;
     const fill = start.slice(0, this.nodes.length);
-    const sorted = new Float64Array(refs.length);
-    for (let i = 0; i < targets.length; i++) sorted[fill[targets[i]!]!++] = refs[i]!;
+    const sorted = new Float64Array(count);
+    for (let i = 0; i < count; i++) sorted[fill[targets[i]!]!++] = refs[i]!;
     return { start, refs: sorted };
   }
 
