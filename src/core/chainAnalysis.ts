@@ -96,10 +96,12 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   let functions = 0;
   let callSites = 0;
   let filesWithErrors = 0;
+  let bracelessFiles = 0;
   for (const f of inputs.files) {
     functions += f.functions.length;
     callSites += f.calls.length / CALL_STRIDE;
     if (f.errorNodes > 0) filesWithErrors++;
+    if (f.braceless === true) bracelessFiles++;
   }
   return {
     tool: 'lockpath',
@@ -107,7 +109,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     root: inputs.root,
     rules: inputs.rules.map((r) => r.id),
     stats: {
-      files: inputs.files.length, functions, callSites, filesWithErrors,
+      files: inputs.files.length, functions, callSites, filesWithErrors, bracelessFiles,
       durationMs: Math.round(performance.now() - inputs.started), cachedFiles: inputs.cachedFiles, skippedFiles: inputs.skipped.length,
     },
     chains,

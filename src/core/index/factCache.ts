@@ -9,7 +9,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { FileFacts } from '../model/facts';
 
 /** Bump when facts change shape or meaning: old shards are then ignored. */
-export const FACTS_VERSION = 7;
+export const FACTS_VERSION = 8;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }

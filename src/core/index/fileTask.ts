@@ -72,6 +72,10 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { rel: job.rel, hash, cached: false, skipped: decoded.reason, notes };
   if (decoded.replaced) notes.push('non-UTF-8 bytes replaced with U+FFFD');
+  if (isBraceless(decoded.text)) {
+    const facts: FileFacts = { file: job.rel, functions: [], fieldAssignments: [], structFields: [], errorNodes: 0, braceless: true };
+    return { rel: job.rel, hash, facts, cached: false, stored: store(cacheDir, hash, facts, notes), notes };
+  }
   const start = performance.now();
   const masked = maskAnnotations(decoded.text);
   const tree = parser.parse(masked, null, {
@@ -84,14 +88,22 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   } finally {
     tree.delete();
   }
-  let stored = false;
-  if (cacheDir !== undefined) {
-    try {
-      writeShard(cacheDir, hash, facts);
-      stored = true;
-    } catch (e) {
-      notes.push(`cache not written: ${(e as Error).message}`);
-    }
+  return { rel: job.rel, hash, facts, cached: false, stored: store(cacheDir, hash, facts, notes), notes };
+}
+
+/** Writes the shard when there is a cache; true when the facts are now in one. */
+function store(cacheDir: string | undefined, hash: string, facts: FileFacts, notes: string[]): boolean {
+  if (cacheDir === undefined) return false;
+  try {
+    writeShard(cacheDir, hash, facts);
+    return true;
+  } catch (e) {
+    notes.push(`cache not written: ${(e as Error).message}`);
+    return false;
   }
-  return { rel: job.rel, hash, facts, cached: false, stored, notes };
+}
+
+/** No `{` and no `<%`: the file cannot hold a function body, an initializer list or a struct body. */
+export function isBraceless(text: string): boolean {
+  return !text.includes('{') && !text.includes('<%');
 }

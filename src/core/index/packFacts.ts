@@ -38,10 +38,12 @@ export function packFacts(facts: FileFacts, hash: string): PackedFileFacts {
     if (tails.length > 0) packed.tailCalls = tails;
     return packed;
   });
-  return {
+  const packed: PackedFileFacts = {
     file: facts.file, hash, functions, calls, names,
     fieldAssignments: facts.fieldAssignments, structFields: facts.structFields, errorNodes: facts.errorNodes,
   };
+  if (facts.braceless === true) packed.braceless = true;
+  return packed;
 }
 
 /** Slot of call `i` of `fn` in `file.calls`. */

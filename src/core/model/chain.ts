@@ -45,6 +45,8 @@ export interface ScanStats {
   durationMs: number;
   cachedFiles: number;
   skippedFiles: number;
+  /** Files with no `{` at all: read, nothing to extract, not parsed. */
+  bracelessFiles?: number;
 }
 
 export interface SkippedFile {

@@ -111,6 +111,12 @@ export interface FileFacts {
   structFields: StructField[];
   /** Number of ERROR/MISSING nodes tree-sitter produced for this file. */
   errorNodes: number;
+  /**
+   * The file has no `{` (nor its digraph `<%`): no function body, initializer list or struct
+   * body, so nothing to extract, and it was not parsed (a kernel has ~500 MB of such headers:
+   * register definitions, prototypes).
+   */
+  braceless?: true;
   /** Set when the file was not analysed: the reason, as shown to the user. */
   skipped?: string;
 }

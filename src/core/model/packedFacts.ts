@@ -44,4 +44,5 @@ export interface PackedFileFacts {
   fieldAssignments: FieldAssignment[];
   structFields: StructField[];
   errorNodes: number;
+  braceless?: true;
 }

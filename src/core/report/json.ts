@@ -98,6 +98,7 @@ function toJsonStats(s: ScanStats): ScanStats {
     durationMs: s.durationMs,
     cachedFiles: s.cachedFiles,
     skippedFiles: s.skippedFiles,
+    ...(s.bracelessFiles !== undefined ? { bracelessFiles: s.bracelessFiles } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ export function summaryLine(result: ScanResult): string {
   const chains = plural(result.chains.length, 'chain') + (indirect > 0 ? ` (${indirect} through function pointers)` : '');
   const extra: string[] = [];
   if (s.filesWithErrors > 0) extra.push(`${plural(s.filesWithErrors, 'file')} with parse errors`);
+  if ((s.bracelessFiles ?? 0) > 0) extra.push(`${plural(s.bracelessFiles!, 'file')} without braces (not parsed)`);
   if (s.skippedFiles > 0) extra.push(`${plural(s.skippedFiles, 'file')} skipped`);
   if (s.cachedFiles > 0) extra.push(`${s.cachedFiles} from cache`);
   const scanned = `${plural(s.files, 'file')}, ${plural(s.functions, 'function')}, ${plural(s.callSites, 'call site')}`;
