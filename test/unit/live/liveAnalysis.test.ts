@@ -51,7 +51,7 @@ test('live analysis: an edit that keeps every call is local, and moves the hops 
   await assertSameAsFresh(live, root);
 });
 
-test('live analysis: a changed wrapper summary, a new call, a deleted file each rebuild, with fresh results', async (t) => {
+test('live analysis: a changed wrapper summary, exempt argument, new call or deleted file each rebuild, with fresh results', async (t) => {
   const { root, live } = await openCopy(t);
   const ns = join(root, 'fs/namespace.c');
   writeFileSync(ns, readFileSync(ns, 'utf8').replace('\tif (ret)\n\t\tsb_end_write', '\tif (!ret)\n\t\tsb_end_write'));
@@ -60,7 +60,14 @@ test('live analysis: a changed wrapper summary, a new call, a deleted file each 
   assert.match(summary.reason ?? '', /summary of mnt_want_write changed/);
   await assertSameAsFresh(live, root);
 
+  // The same calls, but an exempt write-side check becomes a read-side one.
   const rw = join(root, 'fs/read_write.c');
+  writeFileSync(rw, readFileSync(rw, 'utf8').replace('rw_verify_area(WRITE, file, count)', 'rw_verify_area(READ, file, count)'));
+  const exempt = live.update('fs/read_write.c');
+  assert.equal(exempt.kind, 'rebuilt');
+  assert.match(exempt.reason ?? '', /argument of rw_verify_area changed/);
+  await assertSameAsFresh(live, root);
+
   writeFileSync(rw, `${readFileSync(rw, 'utf8')}\nlong extra_sendfile(struct file *f)\n{\n\tfile_start_write(f);\n\treturn rw_verify_area(0, f, 0, 0);\n}\n`);
   const added = live.update('fs/read_write.c');
   assert.equal(added.kind, 'rebuilt');
