@@ -7,6 +7,7 @@ import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, type AnalysisOptions } from '../analyze';
 import { analyzeFacts, composeResult, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { collectFacts } from '../index/collectFacts';
+import { CallGraph } from '../graph/callGraph';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
@@ -31,6 +32,8 @@ export interface UpdateOutcome {
   reason?: string;
   durationMs: number;
 }
+
+const EMPTY_ANALYSIS: ChainAnalysis = { graph: new CallGraph([]), models: [], searches: [] };
 
 export class LiveAnalysis {
   private analysis: ChainAnalysis;
@@ -146,6 +149,9 @@ export class LiveAnalysis {
   }
 
   private rebuild(done: (kind: UpdateKind, reason?: string) => UpdateOutcome, reason: string): UpdateOutcome {
+    // Let the old graph and searches go before the new ones are built: both at once would
+    // double the peak memory of a whole-kernel analysis.
+    this.analysis = EMPTY_ANALYSIS;
     this.analysis = this.analyze();
     return done('rebuilt', reason);
   }
