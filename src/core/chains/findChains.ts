@@ -43,6 +43,8 @@ export class ChainSearch {
   private readonly stepsBySink = new Map<string, SinkPaths>();
   /** By node index * BODY_SLOTS + body. */
   private readonly perBody = new Map<number, BodyCandidates>();
+  /** Chains built for winning candidates, and the functions they pass through, kept across updates. */
+  private readonly built = new Map<Candidate, { chain: Chain; path: FunctionNode[] }>();
 
   constructor(readonly model: RuleModel, signal?: AbortSignal) {
     const { graph, sinks } = model;
@@ -78,6 +80,11 @@ export class ChainSearch {
    */
   rescan(node: FunctionNode): boolean {
     if (this.heldThrough.refresh(node)) return false;
+    // Chains through the node carry its old lines: build them again.
+    const files = new Set(node.bodies.map((b) => b.file));
+    for (const [cand, built] of this.built) {
+      if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file))) this.built.delete(cand);
+    }
     node.bodies.forEach((_, b) => this.scanBody(node, b));
     return true;
   }
@@ -98,7 +105,19 @@ export class ChainSearch {
       }
     }
     const onPaths = new Set<FunctionNode>();
-    const chains = [...best.values()].map((cand) => buildChain(this.model, cand, this.stepsBySink.get(cand.sink)!, onPaths));
+    const winners = new Set(best.values());
+    for (const cand of this.built.keys()) if (!winners.has(cand)) this.built.delete(cand);
+    const chains = [...winners].map((cand) => {
+      let built = this.built.get(cand);
+      if (built === undefined) {
+        const path = new Set<FunctionNode>();
+        built = { chain: buildChain(this.model, cand, this.stepsBySink.get(cand.sink)!, path), path: [...path] };
+        this.built.set(cand, built);
+      }
+      for (const n of built.path) onPaths.add(n);
+      // A copy: ids are assigned below, and an earlier result may still hold the kept chain.
+      return { ...built.chain };
+    });
     // Calls through local function pointers (splice actors) in functions the chains pass through.
     for (const n of onPaths) {
       n.bodies.forEach((body, b) => {
