@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
   options: {
     tree: { type: 'string' }, cache: { type: 'string' }, file: { type: 'string', default: 'fs/read_write.c' },
-    include: { type: 'string' }, run: { type: 'string' }, repeat: { type: 'string', default: '5' },
+    include: { type: 'string' }, run: { type: 'string' }, repeat: { type: 'string', default: '9' },
   },
 });
 if (!opts.tree || !opts.cache) {

@@ -74,19 +74,21 @@ export class ChainSearch {
   }
 
   /**
-   * The bodies of `node` changed facts but not calls (same callees in the same order): finds
-   * their candidates again. False when the change reaches further (what the searches assumed
-   * about the node's releases changed): the caller must then search again from scratch.
+   * The bodies of `nodes` (one file's functions) changed facts but not calls (same callees in
+   * the same order): finds their candidates again. Returns a node whose change reaches further
+   * (what the searches assumed about its releases changed): the caller must then search again
+   * from scratch.
    */
-  rescan(node: FunctionNode): boolean {
-    if (this.heldThrough.refresh(node)) return false;
-    // Chains through the node carry its old lines: build them again.
-    const files = new Set(node.bodies.map((b) => b.file));
+  rescan(nodes: readonly FunctionNode[]): FunctionNode | undefined {
+    const moved = nodes.find((n) => this.heldThrough.refresh(n));
+    if (moved !== undefined) return moved;
+    // Chains through these functions carry their old lines: build them again.
+    const files = new Set(nodes.flatMap((n) => n.bodies.map((b) => b.file)));
     for (const [cand, built] of this.built) {
       if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file))) this.built.delete(cand);
     }
-    node.bodies.forEach((_, b) => this.scanBody(node, b));
-    return true;
+    for (const n of nodes) n.bodies.forEach((_, b) => this.scanBody(n, b));
+    return undefined;
   }
 
   /** Candidates are cheap records; chains are built only for the winners, in graph order. */

@@ -142,7 +142,7 @@ export class LiveAnalysis {
       if (moved !== undefined) return `the summary of ${moved.name} changed`;
     }
     for (const s of searches) {
-      const moved = nodes.find((n) => !s.rescan(n));
+      const moved = s.rescan(nodes);
       if (moved !== undefined) return `where ${moved.name} releases the hold changed`;
     }
     return undefined;
