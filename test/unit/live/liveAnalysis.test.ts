@@ -51,27 +51,25 @@ test('live analysis: an edit that keeps every call is local, and moves the hops 
   await assertSameAsFresh(live, root);
 });
 
+/** Edits `rel` with `edit`, updates, and checks a rebuild for `reason` that equals a fresh scan. */
+async function expectRebuild(live: LiveAnalysis, root: string, rel: string, edit: (text: string) => string, reason: RegExp): Promise<void> {
+  const file = join(root, rel);
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  const outcome = live.update(rel);
+  assert.equal(outcome.kind, 'rebuilt');
+  assert.match(outcome.reason ?? '', reason);
+  await assertSameAsFresh(live, root);
+}
+
 test('live analysis: a changed wrapper summary, exempt argument, new call or deleted file each rebuild, with fresh results', async (t) => {
   const { root, live } = await openCopy(t);
-  const ns = join(root, 'fs/namespace.c');
-  writeFileSync(ns, readFileSync(ns, 'utf8').replace('\tif (ret)\n\t\tsb_end_write', '\tif (!ret)\n\t\tsb_end_write'));
-  const summary = live.update('fs/namespace.c');
-  assert.equal(summary.kind, 'rebuilt');
-  assert.match(summary.reason ?? '', /summary of mnt_want_write changed/);
-  await assertSameAsFresh(live, root);
-
+  await expectRebuild(live, root, 'fs/namespace.c', (s) => s.replace('\tif (ret)\n\t\tsb_end_write', '\tif (!ret)\n\t\tsb_end_write'),
+    /summary of mnt_want_write changed/);
   // The same calls, but an exempt write-side check becomes a read-side one.
-  const rw = join(root, 'fs/read_write.c');
-  writeFileSync(rw, readFileSync(rw, 'utf8').replace('rw_verify_area(WRITE, file, count)', 'rw_verify_area(READ, file, count)'));
-  const exempt = live.update('fs/read_write.c');
-  assert.equal(exempt.kind, 'rebuilt');
-  assert.match(exempt.reason ?? '', /argument of rw_verify_area changed/);
-  await assertSameAsFresh(live, root);
-
-  writeFileSync(rw, `${readFileSync(rw, 'utf8')}\nlong extra_sendfile(struct file *f)\n{\n\tfile_start_write(f);\n\treturn rw_verify_area(0, f, 0, 0);\n}\n`);
-  const added = live.update('fs/read_write.c');
-  assert.equal(added.kind, 'rebuilt');
-  await assertSameAsFresh(live, root);
+  await expectRebuild(live, root, 'fs/read_write.c', (s) => s.replace('rw_verify_area(WRITE, file, count)', 'rw_verify_area(READ, file, count)'),
+    /argument of rw_verify_area changed/);
+  await expectRebuild(live, root, 'fs/read_write.c',
+    (s) => `${s}\nlong extra_sendfile(struct file *f)\n{\n\tfile_start_write(f);\n\treturn rw_verify_area(0, f, 0, 0);\n}\n`, /functions were added/);
   assert.ok(live.result.chains.some((c) => c.acquire.function === 'extra_sendfile'));
 
   unlinkSync(join(root, 'fs/overlay/copy_up.c'));
