@@ -2,7 +2,7 @@
 // of a file, alternatives under #ifdef folded into one node) and resolution of call sites
 // to nodes, through names and through function pointers stored in struct fields.
 import type { FileFacts, FunctionFact } from '../model/facts';
-import { CALL_CALLEE, CALL_KIND, CALL_STRIDE, KIND_DIRECT, KIND_FIELD, type CallHead, type PackedFileFacts, type PackedFunction } from '../model/packedFacts';
+import { CALL_CALLEE, CALL_KIND, CALL_RECEIVER, CALL_STRIDE, KIND_DIRECT, KIND_FIELD, type CallHead, type PackedFileFacts, type PackedFunction } from '../model/packedFacts';
 import { callHead } from '../index/packFacts';
 
 export interface FunctionBody {
@@ -123,15 +123,17 @@ export class CallGraph {
       if (count !== undefined && listOf(kind) !== undefined) count.set(callee, (count.get(callee) ?? 0) + 1);
     });
     counts.forEach((count, kind) => {
-      for (const [callee, n] of count) listOf(kind)!.set(callee, new Float64Array(n));
+      for (const [callee, n] of count) {
+        listOf(kind)!.set(callee, new Float64Array(n));
+        count.set(callee, 0); // from here on: how many are filled
+      }
     });
-    const filled = [new Map<string, number>(), new Map<string, number>()];
     this.eachCall((node, b, c, kind, callee) => {
       const list = listOf(kind)?.get(callee);
       if (list === undefined) return;
-      const at = filled[kind]!.get(callee) ?? 0;
+      const at = counts[kind]!.get(callee)!;
       list[at] = packRef(node.index, b, c);
-      filled[kind]!.set(callee, at + 1);
+      counts[kind]!.set(callee, at + 1);
     });
   }
 
@@ -371,7 +373,7 @@ export class CallGraph {
       const callers = new Map<string, CallRef[]>();
       for (const [field, refs] of this.fieldCalls) {
         for (const ref of refs) {
-          const targets = this.resolveField(field, this.callAt(ref).call.receiverType);
+          const targets = this.resolveField(field, this.receiverTypeAt(ref));
           if (targets.length === 0) continue;
           const group = `${field}@${targets[0]!.structType ?? '*'}`;
           const list = callers.get(group);
@@ -387,6 +389,14 @@ export class CallGraph {
   /** Is a field call left unfollowed by the pointer policy? */
   isUntypedField(call: CallHead): boolean {
     return call.kind === 'field' && this.pointers === 'typed' && this.resolveField(call.callee, call.receiverType).length === 0 && (this.fieldStores.get(call.callee)?.length ?? 0) > 0;
+  }
+
+  /** The receiver type of a field call, read from the packed call without building its head. */
+  private receiverTypeAt(ref: CallRef): string | undefined {
+    const { node, body, call } = unpackRef(ref);
+    const { facts, fn } = this.nodes[node]!.bodies[body]!;
+    const id = facts.calls[(fn.firstCall + call) * CALL_STRIDE + CALL_RECEIVER]!;
+    return id < 0 ? undefined : facts.names[id];
   }
 
   callAt(ref: CallRef): { node: FunctionNode; body: FunctionBody; call: CallHead; callIndex: number } {
