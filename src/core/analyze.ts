@@ -14,6 +14,7 @@ import type { RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
 import { DEFAULT_EXCLUDES, walkSources, type WalkResult } from './sources/workspaceWalk';
 import { LOCKPATH_VERSION } from './version';
+import { addNotes, type NoteCounts } from './model/noteCounts';
 
 export { LOCKPATH_VERSION } from './version';
 export type { ProgressListener, ProgressPhase } from './chainAnalysis';
@@ -59,14 +60,14 @@ export interface PreparedScan {
   exclude: readonly string[];
   walk: WalkResult;
   manifest: Manifest;
-  notes: Map<string, number>;
+  notes: NoteCounts;
 }
 
 export async function prepareScan(options: AnalysisOptions, signal?: AbortSignal): Promise<PreparedScan> {
   const root = resolve(options.root);
   const exclude = options.exclude ?? DEFAULT_EXCLUDES;
   const walk = await walkSources(root, { include: options.include, exclude, maxFileBytes: options.maxFileBytes, ...(signal ? { signal } : {}) });
-  const notes = new Map<string, number>();
+  const notes: NoteCounts = new Map();
   let manifest: Manifest = new Map();
   if (options.cacheDir !== undefined) {
     const read = readManifest(options.cacheDir, root);
@@ -103,11 +104,11 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     }
   }
   const collected = await collectFacts(walk.files, collectOptions(options, prepared, signal, onProgress));
-  for (const [n, count] of collected.notes) notes.set(n, (notes.get(n) ?? 0) + count);
+  addNotes(notes, collected.notes);
   const { detail } = collected; // the closure below outlives this call: keep only what it reads
   const analysis = analyzeFacts(collected.files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress);
   // Facts read back during the analysis may have needed repairs.
-  for (const n of detail.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
+  addNotes(notes, detail.notes);
   const result = composeResult(analysis, {
     root, rules: options.rules, files: collected.files, skipped: [...walk.skipped, ...collected.skipped], notes, cachedFiles: collected.cachedFiles, started,
   });

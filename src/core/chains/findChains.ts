@@ -3,7 +3,7 @@
 // sink over "held-through" call sites (calls a function makes before any release of what its
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
 import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
-import { BODY_SLOTS, packRef, refNode, unpackRef } from '../graph/callGraph';
+import { BODY_SLOTS, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
 import { DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, type SinkPaths, type Step } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
 import { compareText } from '../model/compareText';
@@ -12,7 +12,6 @@ import { callKind } from '../index/packFacts';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
 import { HeldThrough } from './heldThrough';
 import type { RuleModel } from '../rules/summaries';
-
 
 export interface ChainSearchStats {
   /** Held calls through local or parameter function pointers. */
@@ -139,7 +138,7 @@ export class ChainSearch {
     if (sinks.has(node.name) || model.primitiveAcquire.has(node.name)) return;
     const body = node.bodies[b]!;
     const effectOf = (i: number) => model.effect(body, i);
-    if (!someCall(body.fn.callCount, (i) => effectOf(i)?.acquire !== undefined)) return;
+    if (!someCall(body, (i) => effectOf(i)?.acquire !== undefined)) return;
     const fact = graph.detail(body);
     if (fact === undefined) return;
     const flow = analyzeFlow(fact, effectOf, false);
@@ -249,11 +248,6 @@ function mayRestrict(model: RuleModel): Uint8Array {
   const marks = new Uint8Array(graph.nodes.length);
   for (const name of names) for (const ref of graph.directCallsTo(name)) marks[refNode(ref)] = 1;
   return marks;
-}
-
-function someCall(count: number, test: (call: number) => boolean): boolean {
-  for (let i = 0; i < count; i++) if (test(i)) return true;
-  return false;
 }
 
 /** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */

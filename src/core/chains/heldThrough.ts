@@ -1,7 +1,7 @@
 // Which calls of a function still run under the hold its caller had: all of them, unless the
 // function may release it (mnt_drop_write), in which case its flow decides call by call.
 // Asked for every call a reverse search offers, so the common answer costs one byte.
-import type { FunctionNode } from '../graph/callGraph';
+import { someCall, type FunctionNode } from '../graph/callGraph';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
 import type { RuleModel } from '../rules/summaries';
 
@@ -49,9 +49,7 @@ export class HeldThrough {
     const { model } = this;
     return node.bodies.map((body) => {
       const effectOf = (i: number) => model.effect(body, i);
-      let releases = false;
-      for (let i = 0; i < body.fn.callCount && !releases; i++) releases = effectOf(i)?.release !== undefined;
-      if (!releases) return undefined;
+      if (!someCall(body, (i) => effectOf(i)?.release !== undefined)) return undefined;
       // Unreadable detail: assume nothing is released rather than drop the function's paths.
       const fact = model.graph.detail(body);
       if (fact === undefined) return undefined;

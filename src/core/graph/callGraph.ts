@@ -52,6 +52,12 @@ function copyInto<T extends Int32Array | Float64Array>(to: T, from: T): T {
   return to;
 }
 
+/** Does some call of `body` pass `test` (given the call's index)? */
+export function someCall(body: FunctionBody, test: (call: number) => boolean): boolean {
+  for (let i = 0; i < body.fn.callCount; i++) if (test(i)) return true;
+  return false;
+}
+
 /** A call site packed into one number: (node index, body index, call index). */
 export type CallRef = number;
 /** Bodies kept per node (#ifdef alternatives), and the body factor of a CallRef. */
@@ -375,7 +381,7 @@ export class CallGraph {
         for (const ref of refs) {
           const targets = this.resolveField(field, this.receiverTypeAt(ref));
           if (targets.length === 0) continue;
-          const group = `${field}@${targets[0]!.structType ?? '*'}`;
+          const group = this.storedAt(field, targets[0]!.structType).group;
           const list = callers.get(group);
           if (list === undefined) callers.set(group, [ref]);
           else list.push(ref);

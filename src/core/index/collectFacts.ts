@@ -11,6 +11,7 @@ import type { PackedOutcome } from './fileTask';
 import { StringPool } from './internStrings';
 import { readSnapshot, writeSnapshot } from './packedSnapshot';
 import { scanFiles, type ScanFilesOptions } from './scanFiles';
+import { addNote, type NoteCounts } from '../model/noteCounts';
 
 /** How to scan the files that are not in the snapshot, and the tree they are in. */
 export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts'> {
@@ -22,15 +23,15 @@ export interface CollectedFacts {
   detail: FactDetail;
   skipped: SkippedFile[];
   /** Messages for the user, with how often each came up. */
-  notes: Map<string, number>;
+  notes: NoteCounts;
   cachedFiles: number;
   /** The manifest as of this scan: path -> size, mtime, hash. */
   manifest: Manifest;
 }
 
 export async function collectFacts(sources: readonly SourceFile[], options: CollectOptions): Promise<CollectedFacts> {
-  const notes = new Map<string, number>();
-  const note = (n: string): void => void notes.set(n, (notes.get(n) ?? 0) + 1);
+  const notes: NoteCounts = new Map();
+  const note = (n: string): void => addNote(notes, n);
   // Only while collecting: once every file is in, the pool itself would be a large Map.
   const strings = new StringPool();
   const byPath = new Map<string, PackedOutcome>();

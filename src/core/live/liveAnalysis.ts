@@ -17,6 +17,7 @@ import type { FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
 import { sameCallShape } from './callShape';
+import { addNotes } from '../model/noteCounts';
 
 export type UpdateKind =
   /** Same content as analysed: nothing to do. */
@@ -60,7 +61,7 @@ export class LiveAnalysis {
     onProgress?.('walk', 0, 0);
     const prepared = await prepareScan(options, signal);
     const collected = await collectFacts(prepared.walk.files, collectOptions(options, prepared, signal, onProgress));
-    for (const [n, count] of collected.notes) prepared.notes.set(n, (prepared.notes.get(n) ?? 0) + count);
+    addNotes(prepared.notes, collected.notes);
     const language = await loadCLanguage(options.wasm);
     return new LiveAnalysis(
       options, prepared.root, collected.files, collected.detail, [...prepared.walk.skipped, ...collected.skipped],
@@ -162,7 +163,7 @@ export class LiveAnalysis {
 
   private compose(started: number): ScanResult {
     const notes = new Map(this.notes);
-    for (const n of this.detail.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
+    addNotes(notes, this.detail.notes);
     return composeResult(this.analysis, {
       root: this.root, rules: this.options.rules, files: this.files, skipped: this.skipped, notes, cachedFiles: this.cachedFiles, started,
     });
