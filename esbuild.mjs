@@ -2,7 +2,8 @@
 // test/**/*.test.ts into out/test so that `node --test out/test` runs them with the same
 // loaders and the same wasm files as the shipped CLI.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,11 +26,19 @@ const base = {
   loader: { '.scm': 'text' },
 };
 
+// The sources' hash names the build: cached scan results of another build are not reused,
+// even when the version number did not move.
+const buildId = (() => {
+  const h = createHash('sha1');
+  for (const f of listFiles(join(root, 'src')).sort()) h.update(relative(root, f)).update('\0').update(readFileSync(f));
+  return h.digest('hex').slice(0, 12);
+})();
+
 // web-tree-sitter's ESM build calls createRequire(import.meta.url), which is empty in a
 // CommonJS bundle: give it the bundle's own URL.
 const nodeBase = {
   ...base, platform: 'node', format: 'cjs', target: 'node20',
-  define: { 'import.meta.url': 'importMetaUrl' },
+  define: { 'import.meta.url': 'importMetaUrl', __LOCKPATH_BUILD__: JSON.stringify(buildId) },
   banner: { js: "var importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 

@@ -13,7 +13,7 @@ import type { WasmPaths } from './parse/treeSitter';
 import type { RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
 import { DEFAULT_EXCLUDES, walkSources, type WalkResult } from './sources/workspaceWalk';
-import { LOCKPATH_VERSION } from './version';
+import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
 import { addNotes, type NoteCounts } from './model/noteCounts';
 
 export { LOCKPATH_VERSION } from './version';
@@ -92,7 +92,7 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   const prepared = await prepareScan(options, signal);
   const { root, exclude, walk, manifest, notes } = prepared;
   const keyOf = (hashes: Map<string, string>): string => resultKey({
-    toolVersion: LOCKPATH_VERSION, rules: options.rules, include: [...options.include, ...exclude.map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
+    toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}`, rules: options.rules, include: [...options.include, ...exclude.map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
     files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
   });
   if (options.resultOnly === true && options.cacheDir !== undefined) {
