@@ -3,8 +3,8 @@
 // sink over "held-through" call sites (calls a function makes before any release of what its
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
 import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
-import { BODY_SLOTS, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
-import { DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, type SinkPaths, type Step } from './reverseSearch';
+import { BODY_SLOTS, bodyKeyOf, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
+import { DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
@@ -35,7 +35,7 @@ interface BodyCandidates {
 
 /**
  * The searches of one rule and the candidates of every acquiring body. Kept by a live analysis,
- * so that an edit which leaves the call graph as it was re-examines only the edited bodies.
+ * so that an edit re-examines only the edited bodies and what their new paths touch.
  */
 export class ChainSearch {
   private readonly heldThrough: HeldThrough;
@@ -45,11 +45,16 @@ export class ChainSearch {
   /** Chains built for winning candidates, and the functions they pass through, kept across updates. */
   private readonly built = new Map<Candidate, { chain: Chain; path: FunctionNode[] }>();
 
+  /** Per node: 1 when a call of it may release the hold or be exempt (see mayRestrict). */
+  private readonly restricted: Uint8Array;
+  private readonly specs: SearchSpec[];
+
   constructor(readonly model: RuleModel, signal?: AbortSignal) {
     const { graph, sinks } = model;
     const heldThrough = new HeldThrough(model);
     this.heldThrough = heldThrough;
     const restricted = mayRestrict(model);
+    this.restricted = restricted;
     const usable = (ref: CallRef): boolean => {
       if (restricted[refNode(ref)] === 0) return true;
       const at = unpackRef(ref);
@@ -60,11 +65,12 @@ export class ChainSearch {
     graph.nodes.forEach((n) => {
       if (sinks.has(n.name)) isSink[n.index] = 1;
     });
+    this.specs = [...sinks].map((sink) => ({ graph, sink, isSink, usable }));
     // One heap for all searches: each grows to millions of entries.
     const heap = new MinHeap();
-    for (const sink of sinks) {
+    for (const spec of this.specs) {
       signal?.throwIfAborted();
-      this.stepsBySink.set(sink, reverseSearch(graph, sink, isSink, usable, signal, heap));
+      this.stepsBySink.set(spec.sink, reverseSearch(spec, signal, heap));
     }
     for (const node of graph.nodes) {
       if (node.bodies.length > 0) signal?.throwIfAborted();
@@ -73,21 +79,38 @@ export class ChainSearch {
   }
 
   /**
-   * The bodies of `nodes` (one file's functions) changed facts but not calls (same callees in
-   * the same order): finds their candidates again. Returns a node whose change reaches further
-   * (what the searches assumed about its releases changed): the caller must then search again
-   * from scratch.
+   * The bodies of `nodes` (one file's functions) have new facts, calls included, and the graph
+   * has been patched to match (CallGraph.replaceCalls): updates the searches in place and finds
+   * the candidates again of these bodies and of every acquiring body whose callees' paths moved.
+   * The rule model must still hold (stillSummarizes).
    */
-  rescan(nodes: readonly FunctionNode[]): FunctionNode | undefined {
-    const moved = nodes.find((n) => this.heldThrough.refresh(n));
-    if (moved !== undefined) return moved;
-    // Chains through these functions carry their old lines: build them again.
+  update(nodes: readonly FunctionNode[]): void {
+    const { graph } = this.model;
+    for (const n of nodes) {
+      this.heldThrough.forget(n);
+      // Conservative: the new calls may release or be exempt.
+      this.restricted[n.index] = 1;
+    }
+    const moved = new Set<number>();
+    const changed = nodes.map((n) => n.index);
+    for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
+    // Chains through these functions carry their old lines, chains through moved steps old paths.
     const files = new Set(nodes.flatMap((n) => n.bodies.map((b) => b.file)));
     for (const [cand, built] of this.built) {
-      if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file))) this.built.delete(cand);
+      if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file)) || built.path.some((n) => moved.has(n.index))) this.built.delete(cand);
     }
-    for (const n of nodes) n.bodies.forEach((_, b) => this.scanBody(n, b));
-    return undefined;
+    // Candidates take their first step's cost from the callee: bodies calling a moved node.
+    const bodies = new Set<number>();
+    for (const n of nodes) n.bodies.forEach((_, b) => bodies.add(n.index * BODY_SLOTS + b));
+    const callerBody = (ref: CallRef): void => {
+      const key = bodyKeyOf(ref);
+      if (this.perBody.has(key)) bodies.add(key);
+    };
+    for (const m of moved) {
+      for (const ref of graph.directCallersOf(graph.nodes[m]!)) callerBody(ref);
+      for (const group of graph.fieldCallerKeys(m)) for (const ref of graph.fieldCallersIn(group)) callerBody(ref);
+    }
+    for (const key of bodies) this.scanBody(graph.nodes[Math.floor(key / BODY_SLOTS)]!, key % BODY_SLOTS);
   }
 
   /** Candidates are cheap records; chains are built only for the winners, in graph order. */

@@ -24,14 +24,9 @@ export class HeldThrough {
     return set === undefined || set.has(call);
   }
 
-  /** Analyses the node again (its facts changed); true when the answer differs from before. */
-  refresh(node: FunctionNode): boolean {
-    const before = this.slot[node.index]!;
-    if (before === 0) return false; // never asked: nothing depended on it
-    const old = before === 1 ? undefined : this.restricted[before - 2];
-    const now = this.analyse(node);
-    this.store(node, now);
-    return !samePerBody(old, now);
+  /** The node's facts changed: analyse it again when next asked. */
+  forget(node: FunctionNode): void {
+    this.slot[node.index] = 0;
   }
 
   private store(node: FunctionNode, perBody: PerBody): number {
@@ -62,16 +57,4 @@ export class HeldThrough {
       return held;
     });
   }
-}
-
-function samePerBody(a: PerBody | undefined, b: PerBody): boolean {
-  const norm = (p: PerBody | undefined): PerBody | undefined => (p === undefined || p.every((s) => s === undefined) ? undefined : p);
-  const x = norm(a);
-  const y = norm(b);
-  if (x === undefined || y === undefined) return x === y;
-  return x.length === y.length && x.every((s, i) => {
-    const t = y[i];
-    if (s === undefined || t === undefined) return s === t;
-    return s.size === t.size && [...s].every((v) => t.has(v));
-  });
 }

@@ -3,7 +3,12 @@
 // calls through a function-pointer field cost POINTER_COST, so any direct path wins over one
 // that needs a pointer hop. The searches cover most of a kernel, once per sink: the state lives
 // in typed arrays, and a Step object is made only when a chain is built.
-import { refNode, type CallGraph, type CallRef, type FunctionNode } from '../graph/callGraph';
+//
+// Every node's step is canonical: among its cheapest options, the one whose target is nearest
+// the sink, then the lowest target index, then the lowest call site. The step therefore depends
+// on the graph alone, not on the order work was done in, which is what lets an edit update the
+// search in place (updateSearch) and still agree with a search from scratch.
+import { packRef, refNode, type CallGraph, type CallRef, type FunctionNode } from '../graph/callGraph';
 
 export const DIRECT_COST = 1;
 export const POINTER_COST = 1000;
@@ -23,12 +28,15 @@ const UNREACHED = 0x7fffffff;
 /** The result of one search: the cheapest step towards the sink from each node that has one. */
 export class SinkPaths {
   private readonly cost: Int32Array;
+  /** The cost of the step's target (0 for the sink itself): the first tie-breaker. */
+  private readonly targetCost: Int32Array;
   private readonly ref: Float64Array;
   private readonly target: Int32Array;
 
   constructor(private readonly graph: CallGraph) {
     const n = graph.nodes.length;
     this.cost = new Int32Array(n).fill(UNREACHED);
+    this.targetCost = new Int32Array(n);
     this.ref = new Float64Array(n);
     this.target = new Int32Array(n);
   }
@@ -40,62 +48,225 @@ export class SinkPaths {
     return { ref: this.ref[index]!, target: t === SINK_ITSELF ? undefined : this.graph.nodes[t], cost };
   }
 
-  /** Records the step if it is cheaper than the one known; true when it was. */
-  improve(index: number, ref: CallRef, target: number, cost: number): boolean {
-    if (this.cost[index]! <= cost) return false;
-    this.cost[index] = cost;
-    this.ref[index] = ref;
-    this.target[index] = target;
-    return true;
-  }
-
   costOf(index: number): number {
     return this.cost[index]!;
+  }
+
+  targetOf(index: number): number | undefined {
+    return this.cost[index] === UNREACHED ? undefined : this.target[index]!;
+  }
+
+  /** Does the option (cost, target cost, target, call) come before the node's current step? */
+  beats(index: number, cost: number, targetCost: number, target: number, ref: CallRef): boolean {
+    const c = this.cost[index]!;
+    if (cost !== c) return cost < c;
+    const tc = this.targetCost[index]!;
+    if (targetCost !== tc) return targetCost < tc;
+    const t = this.target[index]!;
+    if (target !== t) return target < t;
+    return ref < this.ref[index]!;
+  }
+
+  set(index: number, cost: number, targetCost: number, target: number, ref: CallRef): void {
+    this.cost[index] = cost;
+    this.targetCost[index] = targetCost;
+    this.target[index] = target;
+    this.ref[index] = ref;
+  }
+
+  clear(index: number): void {
+    this.cost[index] = UNREACHED;
+  }
+
+  /** The node's whole step, to tell afterwards whether an update changed it. */
+  snapshot(index: number): [number, number, number] {
+    return [this.cost[index]!, this.target[index]!, this.ref[index]!];
+  }
+
+  sameAs(index: number, s: readonly [number, number, number]): boolean {
+    if (this.cost[index] !== s[0]) return false;
+    return s[0] === UNREACHED || (this.target[index] === s[1] && this.ref[index] === s[2]);
   }
 }
 
 /** May the path use this call site? (It runs under the caller's hold and is not exempt.) */
 export type CallFilter = (ref: CallRef) => boolean;
 
+/** What a search needs besides the graph: the sink, which nodes stop paths, which calls count. */
+export interface SearchSpec {
+  graph: CallGraph;
+  sink: string;
+  /** 1 for nodes named as a sink: paths stop there (typed: read for every node of every search). */
+  isSink: Uint8Array;
+  usable: CallFilter;
+}
+
+/** The heap orders by cost, then node index: equal-cost nodes expand in a fixed order. */
+function heapKey(spec: SearchSpec, cost: number, node: number): number {
+  return cost * (spec.graph.nodes.length + 1) + node;
+}
+
 /**
- * `isSink[i]` is 1 for nodes named as a sink: paths stop there. (Per-node flags live in typed
- * arrays because touching 680k node objects per search is what made it slow.)
+ * Offers `target` (reached at `targetCost`) to the caller at `ref`: taken when it beats the
+ * caller's step. Returns the caller's index when its cost went down (it must expand again).
  */
-export function reverseSearch(
-  graph: CallGraph, sink: string, isSink: Uint8Array, usable: CallFilter, signal: AbortSignal | undefined, heap = new MinHeap(),
-): SinkPaths {
-  const paths = new SinkPaths(graph);
-  heap.clear();
-  const offer = (ref: CallRef, target: number, cost: number): void => {
-    const node = refNode(ref);
-    // Cost first: the filter is dearer and most offers lose on cost.
-    if (paths.costOf(node) <= cost || !usable(ref)) return;
-    paths.improve(node, ref, target, cost);
-    heap.push(cost, node);
-  };
-  for (const ref of graph.directCallsTo(sink)) offer(ref, SINK_ITSELF, DIRECT_COST);
-  const done = new Uint8Array(graph.nodes.length);
+function offer(
+  spec: SearchSpec, paths: SinkPaths, ref: CallRef, target: number, targetCost: number, weight: number, touch?: (index: number) => void,
+): number | undefined {
+  const node = refNode(ref);
+  const cost = targetCost + weight;
+  // Cost first: the filter is dearer and most offers lose on cost.
+  if (!paths.beats(node, cost, targetCost, target, ref) || !spec.usable(ref)) return undefined;
+  const lowered = cost < paths.costOf(node);
+  touch?.(node);
+  paths.set(node, cost, targetCost, target, ref);
+  return lowered ? node : undefined;
+}
+
+/**
+ * Expands settled nodes in (cost, index) order until the heap is empty. An update passes
+ * `touch`, called before any node's step is changed.
+ */
+function settle(spec: SearchSpec, paths: SinkPaths, heap: MinHeap, signal: AbortSignal | undefined, touch?: (index: number) => void): void {
+  const { graph, isSink } = spec;
   const callers = graph.directCallerIndex();
-  // Nodes pop in cost order, so the first node to expand a group of field calls offers it
-  // the lowest cost; later nodes of the same group could only offer more.
-  const expandedGroups = new Set<string>();
+  // In a search from scratch the first node to expand a group of field calls is its best
+  // target, so later ones could only lose; an update expands them all and lets beats() decide.
+  const expandedGroups = touch === undefined ? new Set<string>() : undefined;
+  const push = (node: number | undefined): void => {
+    if (node !== undefined) heap.push(heapKey(spec, paths.costOf(node), node), node);
+  };
   let popped = 0;
   while (heap.size > 0) {
-    const cost = heap.topCost();
+    const key = heap.topCost();
     const index = heap.pop();
-    if (done[index] === 1 || paths.costOf(index) !== cost) continue;
-    done[index] = 1;
+    const cost = (key - index) / (graph.nodes.length + 1);
+    if (paths.costOf(index) !== cost) continue;
     if (++popped % 4096 === 0) signal?.throwIfAborted();
     // A path stops at the first sink it meets.
     if (isSink[index] === 1) continue;
-    for (let i = callers.start[index]!, end = callers.start[index + 1]!; i < end; i++) offer(callers.refs[i]!, index, cost + DIRECT_COST);
-    for (const key of graph.fieldCallerKeys(index)) {
-      if (expandedGroups.has(key)) continue;
-      expandedGroups.add(key);
-      for (const ref of graph.fieldCallersIn(key)) offer(ref, index, cost + POINTER_COST);
+    const own = callers.overrides.get(index);
+    if (own !== undefined) for (const ref of own) push(offer(spec, paths, ref, index, cost, DIRECT_COST, touch));
+    else for (let i = callers.start[index]!, end = callers.start[index + 1]!; i < end; i++) push(offer(spec, paths, callers.refs[i]!, index, cost, DIRECT_COST, touch));
+    for (const group of graph.fieldCallerKeys(index)) {
+      if (expandedGroups !== undefined) {
+        if (expandedGroups.has(group)) continue;
+        expandedGroups.add(group);
+      }
+      for (const ref of graph.fieldCallersIn(group)) push(offer(spec, paths, ref, index, cost, POINTER_COST, touch));
     }
   }
+}
+
+export function reverseSearch(spec: SearchSpec, signal: AbortSignal | undefined, heap = new MinHeap()): SinkPaths {
+  const paths = new SinkPaths(spec.graph);
+  heap.clear();
+  for (const ref of spec.graph.directCallsTo(spec.sink)) {
+    const node = offer(spec, paths, ref, SINK_ITSELF, 0, DIRECT_COST);
+    if (node !== undefined) heap.push(heapKey(spec, DIRECT_COST, node), node);
+  }
+  settle(spec, paths, heap, signal);
   return paths;
+}
+
+/**
+ * The node's best step from its own calls and the costs its targets have now (targets without
+ * one are skipped): what a search from scratch would give it if every target were settled.
+ */
+function bestOwnStep(spec: SearchSpec, paths: SinkPaths, index: number): [number, number, number, CallRef] | undefined {
+  const { graph, sink, isSink } = spec;
+  const node = graph.nodes[index]!;
+  let best: [number, number, number, CallRef] | undefined;
+  const consider = (cost: number, targetCost: number, target: number, ref: CallRef): void => {
+    if (best !== undefined) {
+      const [c, tc, t, r] = best;
+      if (cost !== c ? cost > c : targetCost !== tc ? targetCost > tc : target !== t ? target > t : ref >= r) return;
+    }
+    if (spec.usable(ref)) best = [cost, targetCost, target, ref];
+  };
+  node.bodies.forEach((body, b) => {
+    for (let c = 0; c < body.fn.callCount; c++) {
+      const call = graph.call(body, c);
+      const ref = packRef(index, b, c);
+      if (call.kind === 'direct' && call.callee === sink) consider(DIRECT_COST, 0, SINK_ITSELF, ref);
+      for (const t of graph.resolveCall(body.file, call)) {
+        const at = t.node.index;
+        const tc = paths.costOf(at);
+        if (isSink[at] === 1 || tc === UNREACHED) continue;
+        consider(tc + (t.via === 'direct' ? DIRECT_COST : POINTER_COST), tc, at, ref);
+      }
+    }
+  });
+  return best;
+}
+
+/** Nodes whose step leads through one of `roots` (the roots included): their costs rest on them. */
+function dependents(spec: SearchSpec, paths: SinkPaths, roots: Iterable<number>): Set<number> {
+  const { graph } = spec;
+  const found = new Set<number>(roots);
+  const queue = [...found];
+  const visit = (ref: CallRef, target: number): void => {
+    const w = refNode(ref);
+    if (!found.has(w) && paths.targetOf(w) === target && paths.get(w)!.ref === ref) {
+      found.add(w);
+      queue.push(w);
+    }
+  };
+  while (queue.length > 0) {
+    const u = queue.pop()!;
+    for (const ref of graph.directCallersOf(graph.nodes[u]!)) visit(ref, u);
+    for (const group of graph.fieldCallerKeys(u)) for (const ref of graph.fieldCallersIn(group)) visit(ref, u);
+  }
+  return found;
+}
+
+/**
+ * Brings a search up to date after the calls of `changed` (node indices) changed, in place,
+ * as a search from scratch on the new graph would have it. Costs that can only go down spread
+ * from the changed nodes as in Dijkstra; where a changed node's cost goes up, every node whose
+ * path leads through it is cleared and found again (Ramalingam and Reps). Adds to `moved` the
+ * nodes whose step differs.
+ */
+export function updateSearch(spec: SearchSpec, paths: SinkPaths, changed: readonly number[], moved: Set<number>, heap = new MinHeap()): void {
+  heap.clear();
+  const before = new Map<number, [number, number, number]>();
+  const remember = (i: number): void => {
+    if (!before.has(i)) before.set(i, paths.snapshot(i));
+  };
+  // Which changed nodes can no longer keep their cost, with the costs as they are? Their
+  // dependents are cleared; clearing can make another changed node's best step go, so repeat.
+  const cleared = new Set<number>();
+  for (let grew = true; grew;) {
+    grew = false;
+    const rising = changed.filter((i) => {
+      if (cleared.has(i) || paths.costOf(i) === UNREACHED) return false;
+      const best = bestOwnStep(spec, paths, i);
+      return best === undefined || best[0] > paths.costOf(i);
+    });
+    if (rising.length === 0) break;
+    for (const u of dependents(spec, paths, rising)) {
+      if (cleared.has(u)) continue;
+      remember(u);
+      paths.clear(u);
+      cleared.add(u);
+      grew = true;
+    }
+  }
+  // A changed node takes its best step whatever it had: its old step may name a call that moved.
+  const seed = (i: number): void => {
+    const best = bestOwnStep(spec, paths, i);
+    remember(i);
+    if (best === undefined) {
+      paths.clear(i);
+      return;
+    }
+    paths.set(i, ...best);
+    heap.push(heapKey(spec, best[0], i), i);
+  };
+  for (const i of cleared) seed(i);
+  for (const i of changed) if (!cleared.has(i)) seed(i);
+  settle(spec, paths, heap, undefined, remember);
+  for (const [i, s] of before) if (!paths.sameAs(i, s)) moved.add(i);
 }
 
 /** Binary min-heap of (cost, value) pairs; ties pop in no particular order. Reusable (clear). */

@@ -68,6 +68,11 @@ export function packRef(node: number, body: number, call: number): CallRef {
   return (node * BODY_SLOTS + body) * CALL_BITS + call;
 }
 
+/** The (node, body) part of a packed call site: node * BODY_SLOTS + body. */
+export function bodyKeyOf(ref: CallRef): number {
+  return Math.floor(ref / CALL_BITS);
+}
+
 /** The node part of a packed call site, without building the unpacked object. */
 export function refNode(ref: CallRef): number {
   return Math.floor(ref / (BODY_SLOTS * CALL_BITS));
@@ -87,6 +92,30 @@ export function unpackRef(ref: CallRef): { node: number; body: number; call: num
  */
 export type PointerPolicy = 'typed' | 'all';
 
+/**
+ * Direct callers of every node: node i's are refs[start[i]] to refs[start[i + 1] - 1], unless
+ * an edit since gave it its own list in `overrides` (the packed arrays are not rebuilt).
+ */
+export interface CallerIndex {
+  readonly start: Int32Array;
+  readonly refs: Float64Array;
+  readonly overrides: Map<number, Float64Array>;
+}
+
+const NO_FIELD_CALLERS: readonly CallRef[] = [];
+
+/** Sorted refs of `list` not in the file's bodies, with the file's new ones merged in. */
+function mergeRefs(list: Float64Array | readonly CallRef[], ours: (ref: CallRef) => boolean, added: readonly CallRef[]): Float64Array {
+  let kept = 0;
+  for (const ref of list) if (!ours(ref)) kept++;
+  const out = new Float64Array(kept + added.length);
+  let at = 0;
+  for (const ref of list) if (!ours(ref)) out[at++] = ref;
+  out.set(added, at);
+  // Callers stay in node, body, call order, which is numeric order: ties are broken by it.
+  return out.sort();
+}
+
 export class CallGraph {
   readonly nodes: FunctionNode[] = [];
   private readonly byKey = new Map<string, FunctionNode>();
@@ -99,7 +128,7 @@ export class CallGraph {
   private readonly fieldTargets = new Map<string, CallTarget[]>();
   private storesByNode: Map<number, StoredAt[]> | undefined;
   private fieldCallers: Map<string, CallRef[]> | undefined;
-  private reverse: { start: Int32Array; refs: Float64Array } | undefined;
+  private reverse: CallerIndex | undefined;
   private readonly callerKeys = new Map<number, string[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
   private readonly storedAtByGroup = new Map<string, StoredAt>();
@@ -275,17 +304,17 @@ export class CallGraph {
    * Resolved once for the whole tree: reverse searches visit most functions, once per sink.
    */
   directCallersOf(node: FunctionNode): Float64Array {
-    const { start, refs } = this.directCallerIndex();
-    return refs.subarray(start[node.index]!, start[node.index + 1]!);
+    const { start, refs, overrides } = this.directCallerIndex();
+    return overrides.get(node.index) ?? refs.subarray(start[node.index]!, start[node.index + 1]!);
   }
 
-  /** The same for all nodes at once: node i's callers are refs[start[i]] to refs[start[i + 1] - 1]. */
-  directCallerIndex(): { readonly start: Int32Array; readonly refs: Float64Array } {
+  /** The same for all nodes at once. */
+  directCallerIndex(): CallerIndex {
     if (this.reverse === undefined) this.reverse = this.buildReverse();
     return this.reverse;
   }
 
-  private buildReverse(): { start: Int32Array; refs: Float64Array } {
+  private buildReverse(): CallerIndex {
     // Sized for one target per direct call (header statics can have more: then it grows).
     let size = 0;
     for (const list of this.directByName.values()) size += list.length;
@@ -313,7 +342,95 @@ export class CallGraph {
     const fill = start.slice(0, this.nodes.length);
     const sorted = new Float64Array(count);
     for (let i = 0; i < count; i++) sorted[fill[targets[i]!]!++] = refs[i]!;
-    return { start, refs: sorted };
+    return { start, refs: sorted, overrides: new Map() };
+  }
+
+  /**
+   * Swaps a file's facts for new ones that define the same functions, in the same order, and
+   * store the same function pointers (the caller checks), but may make other calls. Node and
+   * body indexes stay; the file's call sites are taken out of every index and put in again,
+   * in place, as a graph built from scratch would hold them. Returns the file's nodes.
+   */
+  replaceCalls(old: PackedFileFacts, next: PackedFileFacts): readonly FunctionNode[] {
+    const nodes = this.nodesOf(old.file);
+    const file = old.file;
+    const slots: { node: FunctionNode; b: number; body: FunctionBody }[] = [];
+    for (const node of nodes) node.bodies.forEach((body, b) => {
+      if (body.facts === old) slots.push({ node, b, body });
+    });
+    const keys = new Set(slots.map((s) => s.node.index * BODY_SLOTS + s.b));
+    const ours = (ref: CallRef): boolean => keys.has(bodyKeyOf(ref));
+    const direct = new Map<string, CallRef[]>();
+    const field = new Map<string, CallRef[]>();
+    const groups = new Map<string, CallRef[]>();
+    // Field call groups depend on receiver types: those of the old calls, read before the swap.
+    const eachOwnCall = (visit: (ref: CallRef, kind: number, callee: string) => void): void => {
+      for (const { node, b, body } of slots) {
+        for (let c = 0; c < body.fn.callCount; c++) {
+          const s = (body.fn.firstCall + c) * CALL_STRIDE;
+          visit(packRef(node.index, b, c), body.facts.calls[s + CALL_KIND]!, body.facts.names[body.facts.calls[s + CALL_CALLEE]!]!);
+        }
+      }
+    };
+    const touch = (map: Map<string, CallRef[]>, key: string): CallRef[] => {
+      let list = map.get(key);
+      if (list === undefined) map.set(key, (list = []));
+      return list;
+    };
+    const groupOf = (ref: CallRef, callee: string): string | undefined => {
+      const targets = this.resolveField(callee, this.receiverTypeAt(ref));
+      return targets.length === 0 ? undefined : this.storedAt(callee, targets[0]!.structType).group;
+    };
+    eachOwnCall((ref, kind, callee) => {
+      if (kind === KIND_DIRECT) touch(direct, callee);
+      else if (kind === KIND_FIELD) {
+        touch(field, callee);
+        const group = this.fieldCallers === undefined ? undefined : groupOf(ref, callee);
+        if (group !== undefined) touch(groups, group);
+      }
+    });
+    for (const { body } of slots) {
+      body.facts = next;
+      body.fn = next.functions[body.fn.index]!;
+    }
+    eachOwnCall((ref, kind, callee) => {
+      if (kind === KIND_DIRECT) touch(direct, callee).push(ref);
+      else if (kind === KIND_FIELD) {
+        touch(field, callee).push(ref);
+        const group = this.fieldCallers === undefined ? undefined : groupOf(ref, callee);
+        if (group !== undefined) touch(groups, group).push(ref);
+      }
+    });
+    const patch = (index: Map<string, Float64Array>, added: Map<string, CallRef[]>): void => {
+      for (const [name, refs] of added) {
+        const merged = mergeRefs(index.get(name) ?? NO_REFS, ours, refs);
+        if (merged.length === 0) index.delete(name);
+        else index.set(name, merged);
+      }
+    };
+    patch(this.directByName, direct);
+    patch(this.fieldCalls, field);
+    if (this.fieldCallers !== undefined) {
+      for (const [group, refs] of groups) {
+        const merged = [...mergeRefs(this.fieldCallers.get(group) ?? NO_FIELD_CALLERS, ours, refs)];
+        if (merged.length === 0) this.fieldCallers.delete(group);
+        else this.fieldCallers.set(group, merged);
+      }
+    }
+    if (this.reverse !== undefined) {
+      const index = this.reverse;
+      const byTarget = new Map<number, CallRef[]>();
+      for (const [name, refs] of direct) {
+        for (const t of this.resolveName(file, name)) {
+          const list = byTarget.get(t.index) ?? [];
+          list.push(...refs);
+          byTarget.set(t.index, list);
+        }
+      }
+      for (const [t, refs] of byTarget) index.overrides.set(t, mergeRefs(this.directCallersOf(this.nodes[t]!), ours, refs));
+    }
+    this.forgetFile(file);
+    return nodes;
   }
 
   /** Where each function is stored (field, struct type when shown), resolved once for the tree. */

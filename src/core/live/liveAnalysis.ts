@@ -1,7 +1,9 @@
 // A whole-tree analysis kept in memory and brought up to date file by file, for long-lived
-// callers (the editor). An edit that leaves every call in place (comments, conditions,
-// expressions, moved lines) re-examines only the edited file's functions; any other edit
-// rebuilds graph, models and searches from the facts in memory, without reading the tree again.
+// callers (the editor). An edit that defines the same functions (calls, conditions, arguments
+// and lines may all change) is patched in: the graph's indexes, then the searches, in place,
+// re-examining only what the new calls reach. An edit that adds or removes a function or a
+// function-pointer store, or changes a wrapper's summary, rebuilds graph, models and searches
+// from the facts in memory, without reading the tree again.
 import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, type AnalysisOptions } from '../analyze';
@@ -13,18 +15,17 @@ import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
-import type { FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
-import { sameCallShape } from './callShape';
+import { sameDefinitions } from './definitions';
 import { addNotes } from '../model/noteCounts';
 
 export type UpdateKind =
   /** Same content as analysed: nothing to do. */
   | 'unchanged'
-  /** Calls unchanged: only the file's own functions were examined again. */
+  /** Same definitions: patched in place, re-examining only what the edit reaches. */
   | 'local'
-  /** Calls or definitions changed: graph, models and searches rebuilt from memory. */
+  /** Definitions or a wrapper's summary changed: graph, models and searches rebuilt from memory. */
   | 'rebuilt';
 
 export interface UpdateOutcome {
@@ -106,46 +107,27 @@ export class LiveAnalysis {
       this.files.push(packed);
       return this.rebuild(done, `${rel} is new`);
     }
-    const why = this.localUpdate(old, packed, outcome.facts);
+    const why = this.patch(old, packed);
     this.files[at] = packed;
     if (why !== undefined) return this.rebuild(done, why);
     return done('local');
   }
 
-  /** Swaps the file's facts into the graph when only non-call content changed; else says why not. */
-  private localUpdate(old: PackedFileFacts, next: PackedFileFacts, nextFull: FileFacts): string | undefined {
+  /**
+   * Patches the file's new facts into graph, models and searches when it defines the same
+   * things as before; else (or when a wrapper's summary changed) says why it must rebuild.
+   */
+  private patch(old: PackedFileFacts, next: PackedFileFacts): string | undefined {
     const { graph, models, searches } = this.analysis;
-    const shape = sameCallShape(old, next);
+    const shape = sameDefinitions(old, next);
     if (shape !== undefined) return shape;
-    // The searches decided exemptions by argument text: a changed argument of an exempt call
-    // changes which paths exist.
-    const exemptCallees = new Set(models.flatMap((m) => (m.rule.exempt ?? []).map((e) => e.callee)));
-    if (old.names.some((n) => exemptCallees.has(n)) || next.names.some((n) => exemptCallees.has(n))) {
-      const oldFull = this.detail.read(old);
-      if (oldFull === undefined) return `the previous facts of ${old.file} could not be read`;
-      for (const callee of exemptCallees) {
-        const args = (f: FileFacts): string => f.functions.flatMap((fn) => fn.calls.filter((c) => c.callee === callee).map((c) => c.args)).join('\n');
-        if (args(oldFull) !== args(nextFull)) return `an argument of ${callee} changed`;
-      }
-    }
-    const nodes = graph.nodesOf(old.file);
-    for (const n of nodes) {
-      for (const b of n.bodies) {
-        if (b.facts !== old) continue;
-        b.facts = next;
-        b.fn = next.functions[b.fn.index]!;
-      }
-    }
-    graph.forgetFile(old.file);
+    const nodes = graph.replaceCalls(old, next);
     for (const m of models) {
       for (const t of [...m.truncated]) if (t.startsWith(`${old.file}:`)) m.truncated.delete(t);
       const moved = nodes.find((n) => !m.stillSummarizes(n));
       if (moved !== undefined) return `the summary of ${moved.name} changed`;
     }
-    for (const s of searches) {
-      const moved = s.rescan(nodes);
-      if (moved !== undefined) return `where ${moved.name} releases the hold changed`;
-    }
+    for (const s of searches) s.update(nodes);
     return undefined;
   }
 

@@ -51,28 +51,85 @@ test('live analysis: an edit that keeps every call is local, and moves the hops 
   await assertSameAsFresh(live, root);
 });
 
-/** Edits `rel` with `edit`, updates, and checks a rebuild for `reason` that equals a fresh scan. */
-async function expectRebuild(live: LiveAnalysis, root: string, rel: string, edit: (text: string) => string, reason: RegExp): Promise<void> {
+/** Edits `rel` with `edit`, updates, and checks the kind of update and that it equals a fresh scan. */
+async function expectUpdate(live: LiveAnalysis, root: string, rel: string, edit: (text: string) => string, kind: 'local' | 'rebuilt', reason?: RegExp): Promise<void> {
   const file = join(root, rel);
-  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  const before = readFileSync(file, 'utf8');
+  const after = edit(before);
+  assert.notEqual(after, before, 'the edit must change the file');
+  writeFileSync(file, after);
   const outcome = live.update(rel);
-  assert.equal(outcome.kind, 'rebuilt');
-  assert.match(outcome.reason ?? '', reason);
+  assert.equal(outcome.kind, kind, outcome.reason);
+  if (reason !== undefined) assert.match(outcome.reason ?? '', reason);
   await assertSameAsFresh(live, root);
 }
 
-test('live analysis: a changed wrapper summary, exempt argument, new call or deleted file each rebuild, with fresh results', async (t) => {
+test('live analysis: edits that change calls but not definitions are patched in, with fresh results', async (t) => {
   const { root, live } = await openCopy(t);
-  await expectRebuild(live, root, 'fs/namespace.c', (s) => s.replace('\tif (ret)\n\t\tsb_end_write', '\tif (!ret)\n\t\tsb_end_write'),
-    /summary of mnt_want_write changed/);
-  // The same calls, but an exempt write-side check becomes a read-side one.
-  await expectRebuild(live, root, 'fs/read_write.c', (s) => s.replace('rw_verify_area(WRITE, file, count)', 'rw_verify_area(READ, file, count)'),
-    /argument of rw_verify_area changed/);
-  await expectRebuild(live, root, 'fs/read_write.c',
-    (s) => `${s}\nlong extra_sendfile(struct file *f)\n{\n\tfile_start_write(f);\n\treturn rw_verify_area(0, f, 0, 0);\n}\n`, /functions were added/);
+  const original = (rel: string): string => readFileSync(join(FIXTURES, 'kernel-like', rel), 'utf8');
+  const chains = live.result.chains.length;
+  // The same calls, but an exempt write-side check becomes a read-side one: a new chain.
+  await expectUpdate(live, root, 'fs/read_write.c', (s) => s.replace('rw_verify_area(WRITE, file, count)', 'rw_verify_area(READ, file, count)'), 'local');
+  assert.ok(live.result.chains.some((c) => c.acquire.function === 'vfs_writev'));
+  // The hop every direct chain ends with goes: paths through it must be found again or dropped.
+  await expectUpdate(live, root, 'fs/read_write.c', (s) => s.replace('return security_file_permission(file, read_write == READ ? MAY_READ : MAY_WRITE);', 'return 0;'), 'local');
+  assert.ok(live.result.chains.length < chains);
+  // A call added under a hold, then the ops-table hop removed.
+  await expectUpdate(live, root, 'fs/splice.c', (s) => s.replace('\tret = check(f);', '\tret = check(f);\n\tsecurity_file_permission(f, MAY_READ);'), 'local');
+  assert.ok(live.result.chains.some((c) => c.acquire.function === 'splice_checked'));
+  await expectUpdate(live, root, 'fs/splice.c', (s) => s.replace('return in->f_op->splice_read(in, len);', 'return len;'), 'local');
+  await expectUpdate(live, root, 'fs/read_write.c', () => original('fs/read_write.c'), 'local');
+  await expectUpdate(live, root, 'fs/splice.c', () => original('fs/splice.c'), 'local');
+  assert.equal(live.result.chains.length, chains);
+});
+
+test('live analysis: a changed wrapper summary, a new function or a deleted file rebuild, with fresh results', async (t) => {
+  const { root, live } = await openCopy(t);
+  await expectUpdate(live, root, 'fs/namespace.c', (s) => s.replace('\tif (ret)\n\t\tsb_end_write', '\tif (!ret)\n\t\tsb_end_write'),
+    'rebuilt', /summary of mnt_want_write changed/);
+  await expectUpdate(live, root, 'fs/read_write.c',
+    (s) => `${s}\nlong extra_sendfile(struct file *f)\n{\n\tfile_start_write(f);\n\treturn rw_verify_area(0, f, 0, 0);\n}\n`, 'rebuilt', /functions were added/);
   assert.ok(live.result.chains.some((c) => c.acquire.function === 'extra_sendfile'));
 
   unlinkSync(join(root, 'fs/overlay/copy_up.c'));
   assert.equal(live.update('fs/overlay/copy_up.c').kind, 'rebuilt');
   await assertSameAsFresh(live, root);
+});
+
+/** A small deterministic generator (mulberry32): the random edits are the same on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('live analysis: random call edits, each patched in or rebuilt, always equal a fresh scan', async (t) => {
+  const { root, live } = await openCopy(t);
+  const next = random(20261125);
+  const files = ['fs/read_write.c', 'fs/splice.c', 'fs/namespace.c', 'fs/overlay/copy_up.c', 'security/security.c'];
+  // Statements that make a call: dropped, doubled, or swapped for one taken from elsewhere.
+  const isCallLine = (l: string): boolean => /^\t+[^\t/*#].*\w\s*\(.*\);\s*(\/\*.*)?$/.test(l) && !l.includes('{');
+  const pool = files.flatMap((f) => readFileSync(join(root, f), 'utf8').split('\n').filter(isCallLine)).map((l) => l.trim());
+  const kinds = new Map<string, number>();
+  for (let step = 0; step < 24; step++) {
+    const rel = files[Math.floor(next() * files.length)]!;
+    const lines = readFileSync(join(root, rel), 'utf8').split('\n');
+    const at = lines.map((l, i) => (isCallLine(l) ? i : -1)).filter((i) => i >= 0);
+    if (at.length === 0) continue;
+    const i = at[Math.floor(next() * at.length)]!;
+    const indent = /^\t+/.exec(lines[i]!)![0];
+    const r = next();
+    if (r < 0.4) lines.splice(i, 1);
+    else if (r < 0.7) lines.splice(i, 0, lines[i]!);
+    else lines.splice(i + 1, 0, `${indent}${pool[Math.floor(next() * pool.length)]!}`);
+    writeFileSync(join(root, rel), lines.join('\n'));
+    const outcome = live.update(rel);
+    kinds.set(outcome.kind, (kinds.get(outcome.kind) ?? 0) + 1);
+    await assertSameAsFresh(live, root);
+  }
+  assert.ok((kinds.get('local') ?? 0) >= 12, `most random call edits are patched in: ${JSON.stringify([...kinds])}`);
 });
