@@ -1,7 +1,9 @@
 // Edit latency of a live analysis (what the editor sees after a save): opens LiveAnalysis on a
 // tree whose cache is warm, then edits one file in two ways and times LiveAnalysis.update():
-//   - a comment appended (every call kept: a local update), several times, median reported;
-//   - a function added that makes new calls (the graph changes: rebuilt from memory).
+//   - a comment appended (every call kept), several times, median reported;
+//   - a call to the permission hook added to the file's first function, then taken out
+//     again (calls change, definitions do not: patched in place), several times, median;
+//   - a function added that makes new calls (definitions change: rebuilt from memory).
 // The file is restored byte for byte, with its mtime, whatever happens.
 //   node bench/liveEdit.mjs --tree DIR --cache DIR [--file fs/read_write.c] [--include a,b]
 import * as esbuild from 'esbuild';
@@ -47,6 +49,7 @@ if (opts.run) {
   const local = [];
   const kinds = new Set();
   let rebuilt;
+  let callEdits = [];
   try {
     for (let i = 0; i < Number(opts.repeat); i++) {
       appendFileSync(abs, `\n/* lockpath bench edit ${i} */\n`);
@@ -56,6 +59,21 @@ if (opts.run) {
       restore();
       live.update(opts.file);
     }
+    // The first statement of the first function body: a call added there, then removed.
+    const text = original.toString('utf8');
+    const body = /\n\{\n(\t[^\n]*\n)/.exec(text);
+    if (body === null) throw new Error(`${opts.file}: no function body starting with a tab-indented line`);
+    const at = body.index + 3;
+    const added = `${text.slice(0, at)}\tsecurity_file_permission(NULL, MAY_READ);\n${text.slice(at)}`;
+    const calls = [];
+    for (let i = 0; i < Number(opts.repeat); i++) {
+      writeFileSync(abs, added);
+      const add = live.update(opts.file);
+      restore();
+      const remove = live.update(opts.file);
+      calls.push({ add: add.durationMs, remove: remove.durationMs, kinds: `${add.kind}/${remove.kind}`, reason: add.reason ?? remove.reason });
+    }
+    callEdits = calls;
     writeFileSync(abs, `${original}\nlong lockpath_bench_added(struct file *f)\n{\n\treturn vfs_fsync(f, 0);\n}\n`);
     const u = live.update(opts.file);
     rebuilt = { kind: u.kind, reason: u.reason, ms: u.durationMs };
@@ -64,9 +82,13 @@ if (opts.run) {
   }
   const back = live.update(opts.file);
   const sorted = [...local].sort((a, b) => a - b);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(JSON.stringify({
     openSeconds, chains, chainsAfterRestore: live.result.chains.length, restoreKind: back.kind,
     localKinds: [...kinds], localMedianMs: sorted[Math.floor(sorted.length / 2)], localMinMs: sorted[0], localMaxMs: sorted.at(-1),
+    callAddMedianMs: median(callEdits.map((c) => c.add)), callAddMaxMs: Math.max(...callEdits.map((c) => c.add)),
+    callRemoveMedianMs: median(callEdits.map((c) => c.remove)), callRemoveMaxMs: Math.max(...callEdits.map((c) => c.remove)),
+    callKinds: [...new Set(callEdits.map((c) => c.kinds))], callReason: callEdits.find((c) => c.reason)?.reason,
     rebuilt, maxRssMb: process.resourceUsage().maxRSS / 1024,
   }));
   live.dispose();
@@ -95,6 +117,7 @@ try {
   const r = JSON.parse(out.trim().split('\n').pop());
   console.log(`live analysis of ${opts.tree}: opened in ${r.openSeconds.toFixed(1)} s (${r.chains} chains), peak RSS ${r.maxRssMb.toFixed(0)} MiB`);
   console.log(`  edit keeping every call (${opts.file}, comment appended, ${opts.repeat}×, ${r.localKinds.join('/')}): median ${r.localMedianMs.toFixed(1)} ms (min ${r.localMinMs.toFixed(1)}, max ${r.localMaxMs.toFixed(1)})`);
+  console.log(`  edit adding a hook call to the first function (${opts.repeat}×, ${r.callKinds.join(', ')}${r.callReason ? `: ${r.callReason}` : ''}): median ${r.callAddMedianMs.toFixed(1)} ms (max ${r.callAddMaxMs.toFixed(1)}); removing it again: median ${r.callRemoveMedianMs.toFixed(1)} ms (max ${r.callRemoveMaxMs.toFixed(1)})`);
   console.log(`  edit adding a function with a new call (${r.rebuilt.kind}${r.rebuilt.reason ? `: ${r.rebuilt.reason}` : ''}): ${(r.rebuilt.ms / 1000).toFixed(2)} s`);
   console.log(`  after restoring the file: ${r.restoreKind}, ${r.chainsAfterRestore} chains`);
   console.log(`JSON ${JSON.stringify(r)}`);

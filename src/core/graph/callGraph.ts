@@ -104,16 +104,32 @@ export interface CallerIndex {
 
 const NO_FIELD_CALLERS: readonly CallRef[] = [];
 
-/** Sorted refs of `list` not in the file's bodies, with the file's new ones merged in. */
+/** Sorted refs of `list` not in the file's bodies, merged with the file's new ones (sorted). */
 function mergeRefs(list: Float64Array | readonly CallRef[], ours: (ref: CallRef) => boolean, added: readonly CallRef[]): Float64Array {
   let kept = 0;
   for (const ref of list) if (!ours(ref)) kept++;
+  // Callers stay in node, body, call order, which is numeric order: ties are broken by it.
   const out = new Float64Array(kept + added.length);
   let at = 0;
-  for (const ref of list) if (!ours(ref)) out[at++] = ref;
-  out.set(added, at);
-  // Callers stay in node, body, call order, which is numeric order: ties are broken by it.
-  return out.sort();
+  let a = 0;
+  for (const ref of list) {
+    if (ours(ref)) continue;
+    while (a < added.length && added[a]! < ref) out[at++] = added[a++]!;
+    out[at++] = ref;
+  }
+  while (a < added.length) out[at++] = added[a++]!;
+  return out;
+}
+
+/** Names whose call sites in the file moved: the others need no patching (a comment edit has none). */
+function movedNames(before: Map<string, CallRef[]>, after: Map<string, CallRef[]>): Map<string, CallRef[]> {
+  const moved = new Map<string, CallRef[]>();
+  for (const [name, refs] of after) {
+    const old = before.get(name);
+    if (old === undefined || old.length !== refs.length || old.some((r, i) => r !== refs[i])) moved.set(name, refs);
+  }
+  for (const name of before.keys()) if (!after.has(name)) moved.set(name, []);
+  return moved;
 }
 
 export class CallGraph {
@@ -360,9 +376,6 @@ export class CallGraph {
     });
     const keys = new Set(slots.map((s) => s.node.index * BODY_SLOTS + s.b));
     const ours = (ref: CallRef): boolean => keys.has(bodyKeyOf(ref));
-    const direct = new Map<string, CallRef[]>();
-    const field = new Map<string, CallRef[]>();
-    const groups = new Map<string, CallRef[]>();
     // Field call groups depend on receiver types: those of the old calls, read before the swap.
     const eachOwnCall = (visit: (ref: CallRef, kind: number, callee: string) => void): void => {
       for (const { node, b, body } of slots) {
@@ -372,35 +385,36 @@ export class CallGraph {
         }
       }
     };
-    const touch = (map: Map<string, CallRef[]>, key: string): CallRef[] => {
-      let list = map.get(key);
-      if (list === undefined) map.set(key, (list = []));
-      return list;
-    };
     const groupOf = (ref: CallRef, callee: string): string | undefined => {
       const targets = this.resolveField(callee, this.receiverTypeAt(ref));
       return targets.length === 0 ? undefined : this.storedAt(callee, targets[0]!.structType).group;
     };
-    eachOwnCall((ref, kind, callee) => {
-      if (kind === KIND_DIRECT) touch(direct, callee);
-      else if (kind === KIND_FIELD) {
-        touch(field, callee);
-        const group = this.fieldCallers === undefined ? undefined : groupOf(ref, callee);
-        if (group !== undefined) touch(groups, group);
-      }
-    });
+    const refsByName = (): { direct: Map<string, CallRef[]>; field: Map<string, CallRef[]>; groups: Map<string, CallRef[]> } => {
+      const out = { direct: new Map<string, CallRef[]>(), field: new Map<string, CallRef[]>(), groups: new Map<string, CallRef[]>() };
+      const add = (map: Map<string, CallRef[]>, key: string, ref: CallRef): void => {
+        const list = map.get(key);
+        if (list === undefined) map.set(key, [ref]);
+        else list.push(ref);
+      };
+      eachOwnCall((ref, kind, callee) => {
+        if (kind === KIND_DIRECT) add(out.direct, callee, ref);
+        else if (kind === KIND_FIELD) {
+          add(out.field, callee, ref);
+          const group = this.fieldCallers === undefined ? undefined : groupOf(ref, callee);
+          if (group !== undefined) add(out.groups, group, ref);
+        }
+      });
+      return out;
+    };
+    const before = refsByName();
     for (const { body } of slots) {
       body.facts = next;
       body.fn = next.functions[body.fn.index]!;
     }
-    eachOwnCall((ref, kind, callee) => {
-      if (kind === KIND_DIRECT) touch(direct, callee).push(ref);
-      else if (kind === KIND_FIELD) {
-        touch(field, callee).push(ref);
-        const group = this.fieldCallers === undefined ? undefined : groupOf(ref, callee);
-        if (group !== undefined) touch(groups, group).push(ref);
-      }
-    });
+    const after = refsByName();
+    const direct = movedNames(before.direct, after.direct);
+    const field = movedNames(before.field, after.field);
+    const groups = movedNames(before.groups, after.groups);
     const patch = (index: Map<string, Float64Array>, added: Map<string, CallRef[]>): void => {
       for (const [name, refs] of added) {
         const merged = mergeRefs(index.get(name) ?? NO_REFS, ours, refs);

@@ -140,7 +140,11 @@ export class LiveAnalysis {
   }
 
   private analyze(): ChainAnalysis {
-    return analyzeFacts(this.files, (f) => this.detail.read(f), this.options.rules, this.options.pointers ?? 'typed');
+    const analysis = analyzeFacts(this.files, (f) => this.detail.read(f), this.options.rules, this.options.pointers ?? 'typed');
+    // The indexes an edit needs, built now rather than on the first keystroke's save.
+    analysis.graph.nodesOf('');
+    analysis.graph.directCallerIndex();
+    return analysis;
   }
 
   private compose(started: number): ScanResult {
