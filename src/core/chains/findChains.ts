@@ -61,7 +61,7 @@ export class ChainSearch {
       const node = graph.nodes[at.node]!;
       return !model.exempt(node.bodies[at.body]!, at.call) && heldThrough.has(node, at.body, at.call);
     };
-    const isSink = new Uint8Array(graph.nodes.length);
+    const isSink = new Uint8Array(graph.capacity);
     graph.nodes.forEach((n) => {
       if (sinks.has(n.name)) isSink[n.index] = 1;
     });
@@ -119,7 +119,10 @@ export class ChainSearch {
     // ops tables to hundreds of first callees, so only the cheapest per acquisition site and sink.
     const best = new Map<string, Candidate>();
     const stats: ChainSearchStats = { pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
-    for (const k of [...this.perBody.keys()].sort((a, b) => a - b)) {
+    // In graph order (by rank, as a graph built from scratch has it): equal candidates keep the first.
+    const { ranks } = this.model.graph;
+    const order = (k: number): number => ranks[Math.floor(k / BODY_SLOTS)]! * BODY_SLOTS + (k % BODY_SLOTS);
+    for (const k of [...this.perBody.keys()].sort((a, b) => order(a) - order(b))) {
       const entry = this.perBody.get(k)!;
       stats.pointerCallsUnresolved += entry.pointerCalls;
       stats.untypedFieldCalls += entry.untypedFieldCalls;
@@ -268,7 +271,7 @@ function mayRestrict(model: RuleModel): Uint8Array {
   const { graph } = model;
   const names = new Set<string>([...model.primitiveRelease, ...(model.rule.exempt ?? []).map((e) => e.callee)]);
   for (const [index, summary] of model.summaries) if (summary.release !== undefined) names.add(graph.nodes[index]!.name);
-  const marks = new Uint8Array(graph.nodes.length);
+  const marks = new Uint8Array(graph.capacity);
   for (const name of names) for (const ref of graph.directCallsTo(name)) marks[refNode(ref)] = 1;
   return marks;
 }

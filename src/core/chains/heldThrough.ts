@@ -13,7 +13,7 @@ export class HeldThrough {
   private readonly restricted: PerBody[] = [];
 
   constructor(private readonly model: RuleModel) {
-    this.slot = new Int32Array(model.graph.nodes.length);
+    this.slot = new Int32Array(model.graph.capacity);
   }
 
   has(node: FunctionNode, body: number, call: number): boolean {

@@ -5,7 +5,7 @@
 // in typed arrays, and a Step object is made only when a chain is built.
 //
 // Every node's step is canonical: among its cheapest options, the one whose target is nearest
-// the sink, then the lowest target index, then the lowest call site. The step therefore depends
+// the sink, then the target ranked first (CallGraph.ranks), then the lowest call site. The step therefore depends
 // on the graph alone, not on the order work was done in, which is what lets an edit update the
 // search in place (updateSearch) and still agree with a search from scratch.
 import { packRef, refNode, type CallGraph, type CallRef, type FunctionNode } from '../graph/callGraph';
@@ -33,8 +33,11 @@ export class SinkPaths {
   private readonly ref: Float64Array;
   private readonly target: Int32Array;
 
+  private readonly ranks: Float64Array;
+
   constructor(private readonly graph: CallGraph) {
-    const n = graph.nodes.length;
+    const n = graph.capacity;
+    this.ranks = graph.ranks;
     this.cost = new Int32Array(n).fill(UNREACHED);
     this.targetCost = new Int32Array(n);
     this.ref = new Float64Array(n);
@@ -63,8 +66,12 @@ export class SinkPaths {
     const tc = this.targetCost[index]!;
     if (targetCost !== tc) return targetCost < tc;
     const t = this.target[index]!;
-    if (target !== t) return target < t;
+    if (target !== t) return this.rank(target) < this.rank(t);
     return ref < this.ref[index]!;
+  }
+
+  private rank(target: number): number {
+    return target === SINK_ITSELF ? -1 : this.ranks[target]!;
   }
 
   set(index: number, cost: number, targetCost: number, target: number, ref: CallRef): void {
@@ -101,10 +108,6 @@ export interface SearchSpec {
   usable: CallFilter;
 }
 
-/** The heap orders by cost, then node index: equal-cost nodes expand in a fixed order. */
-function heapKey(spec: SearchSpec, cost: number, node: number): number {
-  return cost * (spec.graph.nodes.length + 1) + node;
-}
 
 /**
  * Offers `target` (reached at `targetCost`) to the caller at `ref`: taken when it beats the
@@ -134,13 +137,12 @@ function settle(spec: SearchSpec, paths: SinkPaths, heap: MinHeap, signal: Abort
   // target, so later ones could only lose; an update expands them all and lets beats() decide.
   const expandedGroups = touch === undefined ? new Set<string>() : undefined;
   const push = (node: number | undefined): void => {
-    if (node !== undefined) heap.push(heapKey(spec, paths.costOf(node), node), node);
+    if (node !== undefined) heap.push(paths.costOf(node), graph.ranks[node]!, node);
   };
   let popped = 0;
   while (heap.size > 0) {
-    const key = heap.topCost();
+    const cost = heap.topCost();
     const index = heap.pop();
-    const cost = (key - index) / (graph.nodes.length + 1);
     if (paths.costOf(index) !== cost) continue;
     if (++popped % 4096 === 0) signal?.throwIfAborted();
     // A path stops at the first sink it meets.
@@ -163,7 +165,7 @@ export function reverseSearch(spec: SearchSpec, signal: AbortSignal | undefined,
   heap.clear();
   for (const ref of spec.graph.directCallsTo(spec.sink)) {
     const node = offer(spec, paths, ref, SINK_ITSELF, 0, DIRECT_COST);
-    if (node !== undefined) heap.push(heapKey(spec, DIRECT_COST, node), node);
+    if (node !== undefined) heap.push(DIRECT_COST, spec.graph.ranks[node]!, node);
   }
   settle(spec, paths, heap, signal);
   return paths;
@@ -177,10 +179,11 @@ function bestOwnStep(spec: SearchSpec, paths: SinkPaths, index: number): [number
   const { graph, sink, isSink } = spec;
   const node = graph.nodes[index]!;
   let best: [number, number, number, CallRef] | undefined;
+  const rankOf = (target: number): number => (target === SINK_ITSELF ? -1 : graph.ranks[target]!);
   const consider = (cost: number, targetCost: number, target: number, ref: CallRef): void => {
     if (best !== undefined) {
       const [c, tc, t, r] = best;
-      if (cost !== c ? cost > c : targetCost !== tc ? targetCost > tc : target !== t ? target > t : ref >= r) return;
+      if (cost !== c ? cost > c : targetCost !== tc ? targetCost > tc : target !== t ? rankOf(target) > rankOf(t) : ref >= r) return;
     }
     if (spec.usable(ref)) best = [cost, targetCost, target, ref];
   };
@@ -261,7 +264,7 @@ export function updateSearch(spec: SearchSpec, paths: SinkPaths, changed: readon
       return;
     }
     paths.set(i, ...best);
-    heap.push(heapKey(spec, best[0], i), i);
+    heap.push(best[0], spec.graph.ranks[i]!, i);
   };
   for (const i of cleared) seed(i);
   for (const i of changed) if (!cleared.has(i)) seed(i);
@@ -269,41 +272,50 @@ export function updateSearch(spec: SearchSpec, paths: SinkPaths, changed: readon
   for (const [i, s] of before) if (!paths.sameAs(i, s)) moved.add(i);
 }
 
-/** Binary min-heap of (cost, value) pairs; ties pop in no particular order. Reusable (clear). */
+/**
+ * Binary min-heap of values by (cost, rank): equal-cost nodes come out in the order a graph
+ * built from scratch has them, which decides who expands a group of field calls first.
+ * Reusable (clear).
+ */
 export class MinHeap {
   private readonly costs: number[] = [];
+  private readonly ranks: number[] = [];
   private readonly values: number[] = [];
   get size(): number {
     return this.costs.length;
   }
   clear(): void {
     this.costs.length = 0;
+    this.ranks.length = 0;
     this.values.length = 0;
   }
   topCost(): number {
     return this.costs[0]!;
   }
-  push(cost: number, value: number): void {
-    const costs = this.costs;
-    const values = this.values;
+  push(cost: number, rank: number, value: number): void {
+    const { costs, ranks, values } = this;
     let i = costs.length;
     costs.push(cost);
+    ranks.push(rank);
     values.push(value);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (costs[p]! <= cost) break;
-      costs[i] = costs[p]!;
+      const pc = costs[p]!;
+      if (pc < cost || (pc === cost && ranks[p]! <= rank)) break;
+      costs[i] = pc;
+      ranks[i] = ranks[p]!;
       values[i] = values[p]!;
       i = p;
     }
     costs[i] = cost;
+    ranks[i] = rank;
     values[i] = value;
   }
   pop(): number {
-    const costs = this.costs;
-    const values = this.values;
+    const { costs, ranks, values } = this;
     const top = values[0]!;
     const lastCost = costs.pop()!;
+    const lastRank = ranks.pop()!;
     const lastValue = values.pop()!;
     const n = costs.length;
     if (n > 0) {
@@ -312,13 +324,15 @@ export class MinHeap {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const m = r < n && costs[r]! < costs[l]! ? r : l;
-        if (costs[m]! >= lastCost) break;
+        const m = r < n && (costs[r]! < costs[l]! || (costs[r] === costs[l] && ranks[r]! < ranks[l]!)) ? r : l;
+        if (costs[m]! > lastCost || (costs[m] === lastCost && ranks[m]! >= lastRank)) break;
         costs[i] = costs[m]!;
+        ranks[i] = ranks[m]!;
         values[i] = values[m]!;
         i = m;
       }
       costs[i] = lastCost;
+      ranks[i] = lastRank;
       values[i] = lastValue;
     }
     return top;

@@ -132,8 +132,24 @@ function movedNames(before: Map<string, CallRef[]>, after: Map<string, CallRef[]
   return moved;
 }
 
+/**
+ * Room for functions added by edits (CallGraph.replaceFile) without reallocating every array
+ * indexed by node; past it, the analysis is rebuilt.
+ */
+const SPARE_NODES = 4096;
+/** A rank's factor for the file's position: more functions than this in one file are not seen. */
+const FUNCTIONS_PER_FILE = 65536;
+
 export class CallGraph {
   readonly nodes: FunctionNode[] = [];
+  /** Length of every array indexed by node (nodes.length plus room for edits). */
+  readonly capacity: number;
+  /**
+   * Per node, its place in a graph built from scratch (file position, then function position
+   * of its first body): ties are broken by it, so that a patched graph decides them the same way.
+   */
+  readonly ranks: Float64Array;
+  private readonly fileOrder = new Map<string, number>();
   private readonly byKey = new Map<string, FunctionNode>();
   private readonly staticsByFile = new Map<string, Map<string, FunctionNode>>();
   private readonly headerStatics = new Map<string, FunctionNode[]>();
@@ -156,6 +172,11 @@ export class CallGraph {
     private readonly pointers: PointerPolicy = 'typed',
     private readonly detailSource: DetailSource = () => undefined,
   ) {
+    files.forEach((f, i) => this.fileOrder.set(f.file, i));
+    let functions = 0;
+    for (const f of files) functions += f.functions.length;
+    this.capacity = functions + SPARE_NODES;
+    this.ranks = new Float64Array(this.capacity);
     for (const f of files) {
       for (const fn of f.functions) this.addBody(f, fn);
       for (const a of f.fieldAssignments) {
@@ -210,6 +231,7 @@ export class CallGraph {
       // A literal: an empty array's first push reserves 17 slots, and most functions have one body.
       node = { index: this.nodes.length, key, name: fact.name, bodies: [body] };
       this.nodes.push(node);
+      this.ranks[node.index] = this.rankOf(file, fact);
       this.byKey.set(key, node);
       if (fact.isStatic) {
         const statics = this.staticsByFile.get(file) ?? new Map<string, FunctionNode>();
@@ -224,6 +246,10 @@ export class CallGraph {
     } else if (node.bodies.length < BODY_SLOTS) {
       node.bodies.push(body);
     }
+  }
+
+  private rankOf(file: string, fact: PackedFunction): number {
+    return this.fileOrder.get(file)! * FUNCTIONS_PER_FILE + fact.index;
   }
 
   node(key: string): FunctionNode | undefined {
