@@ -2,7 +2,7 @@
 // callees to a sink with the hold still in place. Paths are found by one reverse search per
 // sink over "held-through" call sites (calls a function makes before any release of what its
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
-import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
+import type { CallGraph, CallRef, FilePatch, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { BODY_SLOTS, bodyKeyOf, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
 import { DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
@@ -48,6 +48,8 @@ export class ChainSearch {
   /** Per node: 1 when a call of it may release the hold or be exempt (see mayRestrict). */
   private readonly restricted: Uint8Array;
   private readonly specs: SearchSpec[];
+  /** 1 for nodes named as a sink (shared by the searches of every sink). */
+  private readonly isSink: Uint8Array;
 
   constructor(readonly model: RuleModel, signal?: AbortSignal) {
     const { graph, sinks } = model;
@@ -65,6 +67,7 @@ export class ChainSearch {
     graph.nodes.forEach((n) => {
       if (sinks.has(n.name)) isSink[n.index] = 1;
     });
+    this.isSink = isSink;
     this.specs = [...sinks].map((sink) => ({ graph, sink, isSink, usable }));
     // One heap for all searches: each grows to millions of entries.
     const heap = new MinHeap();
@@ -79,29 +82,31 @@ export class ChainSearch {
   }
 
   /**
-   * The bodies of `nodes` (one file's functions) have new facts, calls included, and the graph
-   * has been patched to match (CallGraph.replaceCalls): updates the searches in place and finds
-   * the candidates again of these bodies and of every acquiring body whose callees' paths moved.
-   * The rule model must still hold (stillSummarizes).
+   * One file's functions have new facts, calls included (some may be new, some gone), and the
+   * graph has been patched to match (CallGraph.replaceFile): updates the searches in place and
+   * finds the candidates again of these functions, of callers whose calls resolve differently,
+   * and of every acquiring body whose callees' paths moved. The rule model must still hold.
    */
-  update(nodes: readonly FunctionNode[]): void {
-    const { graph } = this.model;
-    for (const n of nodes) {
+  update(patch: FilePatch): void {
+    const { graph, sinks } = this.model;
+    for (const n of patch.nodes) {
       this.heldThrough.forget(n);
       // Conservative: the new calls may release or be exempt.
       this.restricted[n.index] = 1;
+      this.isSink[n.index] = sinks.has(n.name) ? 1 : 0;
     }
+    for (const n of patch.removed) for (let b = 0; b < BODY_SLOTS; b++) this.perBody.delete(n.index * BODY_SLOTS + b);
     const moved = new Set<number>();
-    const changed = nodes.map((n) => n.index);
+    const changed = [...patch.nodes, ...patch.removed, ...patch.callers].map((n) => n.index);
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
     // Chains through these functions carry their old lines, chains through moved steps old paths.
-    const files = new Set(nodes.flatMap((n) => n.bodies.map((b) => b.file)));
+    const files = new Set(patch.nodes.flatMap((n) => n.bodies.map((b) => b.file)));
     for (const [cand, built] of this.built) {
       if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file)) || built.path.some((n) => moved.has(n.index))) this.built.delete(cand);
     }
     // Candidates take their first step's cost from the callee: bodies calling a moved node.
     const bodies = new Set<number>();
-    for (const n of nodes) n.bodies.forEach((_, b) => bodies.add(n.index * BODY_SLOTS + b));
+    for (const n of [...patch.nodes, ...patch.callers]) n.bodies.forEach((_, b) => bodies.add(n.index * BODY_SLOTS + b));
     const callerBody = (ref: CallRef): void => {
       const key = bodyKeyOf(ref);
       if (this.perBody.has(key)) bodies.add(key);

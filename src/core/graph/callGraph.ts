@@ -104,6 +104,18 @@ export interface CallerIndex {
 
 const NO_FIELD_CALLERS: readonly CallRef[] = [];
 
+/** What CallGraph.replaceFile changed. */
+export interface FilePatch {
+  /** The file's functions after the edit, kept and added. */
+  nodes: FunctionNode[];
+  /** Functions the edit removed: their nodes stay, without bodies. */
+  removed: FunctionNode[];
+  /** Functions of other files whose calls resolve differently now (a name came or went). */
+  callers: FunctionNode[];
+  /** What the names that came or went resolved to, before and after. */
+  retargeted: FunctionNode[];
+}
+
 /** Sorted refs of `list` not in the file's bodies, merged with the file's new ones (sorted). */
 function mergeRefs(list: Float64Array | readonly CallRef[], ours: (ref: CallRef) => boolean, added: readonly CallRef[]): Float64Array {
   let kept = 0;
@@ -164,6 +176,7 @@ export class CallGraph {
   private readonly callerKeys = new Map<number, string[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
   private readonly storedAtByGroup = new Map<string, StoredAt>();
+  private stored: Set<string> | undefined;
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
@@ -388,89 +401,191 @@ export class CallGraph {
   }
 
   /**
-   * Swaps a file's facts for new ones that define the same functions, in the same order, and
-   * store the same function pointers (the caller checks), but may make other calls. Node and
-   * body indexes stay; the file's call sites are taken out of every index and put in again,
-   * in place, as a graph built from scratch would hold them. Returns the file's nodes.
+   * Swaps a file's facts for new ones (the caller checks that the file stores the same
+   * function pointers and declares the same struct fields), in place, as a graph built from
+   * scratch would hold them: kept functions keep their nodes, removed ones leave their node
+   * without bodies, added ones get new nodes (ranked where a fresh graph would put them), and
+   * the file's call sites are taken out of every index and put in again. Says why not (the
+   * caller then rebuilds) when the edit reaches further: alternatives of a function changing
+   * count, an added function also defined elsewhere or stored in a function pointer, no room.
    */
-  replaceCalls(old: PackedFileFacts, next: PackedFileFacts): readonly FunctionNode[] {
-    const nodes = this.nodesOf(old.file);
+  replaceFile(old: PackedFileFacts, next: PackedFileFacts): FilePatch | string {
     const file = old.file;
-    const slots: { node: FunctionNode; b: number; body: FunctionBody }[] = [];
+    const nodes = this.nodesOf(file);
+    const oldBodies = new Map<string, { node: FunctionNode; b: number }[]>();
     for (const node of nodes) node.bodies.forEach((body, b) => {
-      if (body.facts === old) slots.push({ node, b, body });
+      if (body.facts !== old) return;
+      const list = oldBodies.get(node.key) ?? [];
+      list.push({ node, b });
+      oldBodies.set(node.key, list);
     });
-    const keys = new Set(slots.map((s) => s.node.index * BODY_SLOTS + s.b));
-    const ours = (ref: CallRef): boolean => keys.has(bodyKeyOf(ref));
-    // Field call groups depend on receiver types: those of the old calls, read before the swap.
-    const eachOwnCall = (visit: (ref: CallRef, kind: number, callee: string) => void): void => {
-      for (const { node, b, body } of slots) {
-        for (let c = 0; c < body.fn.callCount; c++) {
-          const s = (body.fn.firstCall + c) * CALL_STRIDE;
-          visit(packRef(node.index, b, c), body.facts.calls[s + CALL_KIND]!, body.facts.names[body.facts.calls[s + CALL_CALLEE]!]!);
-        }
-      }
-    };
-    const groupOf = (ref: CallRef, callee: string): string | undefined => {
-      const targets = this.resolveField(callee, this.receiverTypeAt(ref));
-      return targets.length === 0 ? undefined : this.storedAt(callee, targets[0]!.structType).group;
-    };
-    const refsByName = (): { direct: Map<string, CallRef[]>; field: Map<string, CallRef[]>; groups: Map<string, CallRef[]> } => {
-      const out = { direct: new Map<string, CallRef[]>(), field: new Map<string, CallRef[]>(), groups: new Map<string, CallRef[]>() };
-      const add = (map: Map<string, CallRef[]>, key: string, ref: CallRef): void => {
-        const list = map.get(key);
-        if (list === undefined) map.set(key, [ref]);
-        else list.push(ref);
-      };
-      eachOwnCall((ref, kind, callee) => {
-        if (kind === KIND_DIRECT) add(out.direct, callee, ref);
-        else if (kind === KIND_FIELD) {
-          add(out.field, callee, ref);
-          const group = this.fieldCallers === undefined ? undefined : groupOf(ref, callee);
-          if (group !== undefined) add(out.groups, group, ref);
-        }
-      });
-      return out;
-    };
-    const before = refsByName();
-    for (const { body } of slots) {
-      body.facts = next;
-      body.fn = next.functions[body.fn.index]!;
+    const nextFns = new Map<string, PackedFunction[]>();
+    for (const fn of next.functions) {
+      const key = fn.isStatic ? `${file}::${fn.name}` : fn.name;
+      const list = nextFns.get(key) ?? [];
+      list.push(fn);
+      nextFns.set(key, list);
     }
-    const after = refsByName();
-    const direct = movedNames(before.direct, after.direct);
-    const field = movedNames(before.field, after.field);
-    const groups = movedNames(before.groups, after.groups);
-    const patch = (index: Map<string, Float64Array>, added: Map<string, CallRef[]>): void => {
-      for (const [name, refs] of added) {
+    const added = [...nextFns.keys()].filter((k) => !oldBodies.has(k));
+    const removed = [...oldBodies.keys()].filter((k) => !nextFns.has(k));
+    for (const [key, bodies] of oldBodies) {
+      const now = nextFns.get(key);
+      if (now !== undefined && now.length !== bodies.length) return `the alternatives of ${bodies[0]!.node.name} changed`;
+      if (now === undefined && bodies[0]!.node.bodies.length !== bodies.length) return `${bodies[0]!.node.name} is also defined elsewhere`;
+    }
+    for (const key of added) {
+      const name = nextFns.get(key)![0]!.name;
+      if (this.byKey.has(key)) return `${name} is also defined elsewhere`;
+      if (nextFns.get(key)!.length > BODY_SLOTS) return `${name} has too many alternatives`;
+    }
+    if (this.nodes.length + added.length > this.capacity) return 'too many functions were added since the analysis was built';
+    // A function that came or went changes what its name resolves to in every file calling it.
+    const renamed = new Set([...added, ...removed].map((k) => nextFns.get(k)?.[0]?.name ?? oldBodies.get(k)![0]!.node.name));
+    const stored = this.storedNames();
+    for (const name of renamed) if (stored.has(name)) return `${name} is stored in a function pointer`;
+    // Where each such name is called from, before the edit and after (the file itself).
+    const callerFiles = new Map<string, Set<string>>();
+    for (const name of renamed) {
+      const files = new Set<string>([file]);
+      for (const ref of this.directCallsTo(name)) files.add(this.bodyAt(ref).file);
+      callerFiles.set(name, files);
+    }
+    const retargeted = new Set<FunctionNode>();
+    const retarget = (): void => {
+      for (const [name, files] of callerFiles) for (const f of files) for (const t of this.resolveName(f, name)) retargeted.add(t);
+    };
+    retarget();
+
+    const before = this.refsOfFile(old);
+    const kept = nodes.filter((n) => oldBodies.has(n.key) && nextFns.has(n.key));
+    for (const node of kept) {
+      const fns = nextFns.get(node.key)!;
+      oldBodies.get(node.key)!.forEach(({ b }, i) => {
+        const body = node.bodies[b]!;
+        body.facts = next;
+        body.fn = fns[i]!;
+      });
+      if (node.bodies[0]!.file === file) this.ranks[node.index] = this.rankOf(file, node.bodies[0]!.fn);
+    }
+    const gone = removed.map((key) => this.dropNode(oldBodies.get(key)![0]!.node));
+    const fresh: FunctionNode[] = [];
+    for (const fn of next.functions) {
+      const key = fn.isStatic ? `${file}::${fn.name}` : fn.name;
+      if (!added.includes(key)) continue;
+      const known = this.byKey.get(key);
+      this.addBody(next, fn);
+      if (known === undefined) fresh.push(this.byKey.get(key)!);
+    }
+    const current = [...kept, ...fresh];
+    this.byFile?.set(file, current);
+    retarget();
+    const after = this.refsOfFile(next);
+
+    // The file's call sites, old and new, by (node, body): a removed function's bodies were all here.
+    const slots = new Set<number>();
+    for (const node of current) node.bodies.forEach((body, b) => {
+      if (body.facts === next) slots.add(node.index * BODY_SLOTS + b);
+    });
+    for (const node of gone) for (let b = 0; b < BODY_SLOTS; b++) slots.add(node.index * BODY_SLOTS + b);
+    const ours = (ref: CallRef): boolean => slots.has(bodyKeyOf(ref));
+    const patch = (index: Map<string, Float64Array>, moved: Map<string, CallRef[]>): void => {
+      for (const [name, refs] of moved) {
         const merged = mergeRefs(index.get(name) ?? NO_REFS, ours, refs);
         if (merged.length === 0) index.delete(name);
         else index.set(name, merged);
       }
     };
+    const direct = movedNames(before.direct, after.direct);
     patch(this.directByName, direct);
-    patch(this.fieldCalls, field);
+    patch(this.fieldCalls, movedNames(before.field, after.field));
     if (this.fieldCallers !== undefined) {
-      for (const [group, refs] of groups) {
+      for (const [group, refs] of movedNames(before.groups, after.groups)) {
         const merged = [...mergeRefs(this.fieldCallers.get(group) ?? NO_FIELD_CALLERS, ours, refs)];
         if (merged.length === 0) this.fieldCallers.delete(group);
         else this.fieldCallers.set(group, merged);
       }
     }
     if (this.reverse !== undefined) {
-      const index = this.reverse;
-      const byTarget = new Map<number, CallRef[]>();
-      for (const [name, refs] of direct) {
-        for (const t of this.resolveName(file, name)) {
-          const list = byTarget.get(t.index) ?? [];
-          list.push(...refs);
-          byTarget.set(t.index, list);
-        }
-      }
-      for (const [t, refs] of byTarget) index.overrides.set(t, mergeRefs(this.directCallersOf(this.nodes[t]!), ours, refs));
+      // Callers of every node whose callers may have changed, found again from the call sites
+      // naming it (already patched): a handful of names, each a sorted list.
+      const targets = new Set<FunctionNode>([...retargeted, ...fresh, ...gone]);
+      for (const name of direct.keys()) for (const t of this.resolveName(file, name)) targets.add(t);
+      for (const t of targets) this.reverse.overrides.set(t.index, this.resolvedCallers(t));
     }
     this.forgetFile(file);
-    return nodes;
+    const slotsOf = (n: FunctionNode): boolean => current.includes(n) || gone.includes(n);
+    const callers = new Set<FunctionNode>();
+    for (const name of renamed) for (const ref of this.directCallsTo(name)) callers.add(this.nodes[refNode(ref)]!);
+    return { nodes: current, removed: gone, callers: [...callers].filter((n) => !slotsOf(n)), retargeted: [...retargeted] };
+  }
+
+  /** The file's call sites by callee name, by field name and by field group. */
+  private refsOfFile(facts: PackedFileFacts): { direct: Map<string, CallRef[]>; field: Map<string, CallRef[]>; groups: Map<string, CallRef[]> } {
+    const out = { direct: new Map<string, CallRef[]>(), field: new Map<string, CallRef[]>(), groups: new Map<string, CallRef[]>() };
+    const add = (map: Map<string, CallRef[]>, key: string, ref: CallRef): void => {
+      const list = map.get(key);
+      if (list === undefined) map.set(key, [ref]);
+      else list.push(ref);
+    };
+    for (const node of this.nodesOf(facts.file)) {
+      node.bodies.forEach((body, b) => {
+        if (body.facts !== facts) return;
+        for (let c = 0; c < body.fn.callCount; c++) {
+          const s = (body.fn.firstCall + c) * CALL_STRIDE;
+          const kind = facts.calls[s + CALL_KIND]!;
+          const callee = facts.names[facts.calls[s + CALL_CALLEE]!]!;
+          const ref = packRef(node.index, b, c);
+          if (kind === KIND_DIRECT) add(out.direct, callee, ref);
+          else if (kind === KIND_FIELD) {
+            add(out.field, callee, ref);
+            if (this.fieldCallers === undefined) continue;
+            // Field call groups depend on receiver types: read before and after the swap.
+            const targets = this.resolveField(callee, this.receiverTypeAt(ref));
+            if (targets.length > 0) add(out.groups, this.storedAt(callee, targets[0]!.structType).group, ref);
+          }
+        }
+      });
+    }
+    for (const map of [out.direct, out.field, out.groups]) for (const list of map.values()) list.sort((x, y) => x - y);
+    return out;
+  }
+
+  /** Takes a function out of name resolution; its node stays, without bodies. */
+  private dropNode(node: FunctionNode): FunctionNode {
+    const { file, fn } = node.bodies[0]!;
+    node.bodies = [];
+    this.byKey.delete(node.key);
+    if (fn.isStatic) {
+      this.staticsByFile.get(file)?.delete(fn.name);
+      const list = this.headerStatics.get(fn.name);
+      if (list !== undefined) {
+        const kept = list.filter((n) => n !== node);
+        if (kept.length === 0) this.headerStatics.delete(fn.name);
+        else this.headerStatics.set(fn.name, kept);
+      }
+    }
+    return node;
+  }
+
+  /** Names of functions stored in some struct field anywhere in the tree. */
+  private storedNames(): ReadonlySet<string> {
+    if (this.stored === undefined) {
+      this.stored = new Set();
+      for (const list of this.fieldStores.values()) for (const st of list) this.stored.add(st.fn);
+    }
+    return this.stored;
+  }
+
+  /** Direct callers of `node`, from the call sites naming it (sorted, as the index holds them). */
+  private resolvedCallers(node: FunctionNode): Float64Array {
+    if (node.bodies.length === 0) return NO_REFS;
+    const refs = this.directCallsTo(node.name).filter((ref) => this.resolveName(this.bodyAt(ref).file, node.name).includes(node));
+    return refs;
+  }
+
+  private bodyAt(ref: CallRef): FunctionBody {
+    const { node, body } = unpackRef(ref);
+    return this.nodes[node]!.bodies[body]!;
   }
 
   /** Where each function is stored (field, struct type when shown), resolved once for the tree. */

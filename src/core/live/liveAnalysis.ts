@@ -1,9 +1,9 @@
 // A whole-tree analysis kept in memory and brought up to date file by file, for long-lived
-// callers (the editor). An edit that defines the same functions (calls, conditions, arguments
-// and lines may all change) is patched in: the graph's indexes, then the searches, in place,
-// re-examining only what the new calls reach. An edit that adds or removes a function or a
-// function-pointer store, or changes a wrapper's summary, rebuilds graph, models and searches
-// from the facts in memory, without reading the tree again.
+// callers (the editor). Most edits are patched in: functions, calls, conditions, arguments and
+// lines may all change; the graph's indexes, then the searches, are updated in place,
+// re-examining only what the edit reaches. An edit that changes function-pointer stores or a
+// wrapper's summary, or that CallGraph.replaceFile cannot patch, rebuilds graph, models and
+// searches from the facts in memory, without reading the tree again.
 import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, type AnalysisOptions } from '../analyze';
@@ -17,15 +17,15 @@ import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
-import { sameDefinitions } from './definitions';
+import { sameStores } from './pointerStores';
 import { addNotes } from '../model/noteCounts';
 
 export type UpdateKind =
   /** Same content as analysed: nothing to do. */
   | 'unchanged'
-  /** Same definitions: patched in place, re-examining only what the edit reaches. */
+  /** Patched in place, re-examining only what the edit reaches. */
   | 'local'
-  /** Definitions or a wrapper's summary changed: graph, models and searches rebuilt from memory. */
+  /** Graph, models and searches rebuilt from memory (the reason says why). */
   | 'rebuilt';
 
 export interface UpdateOutcome {
@@ -114,20 +114,25 @@ export class LiveAnalysis {
   }
 
   /**
-   * Patches the file's new facts into graph, models and searches when it defines the same
-   * things as before; else (or when a wrapper's summary changed) says why it must rebuild.
+   * Patches the file's new facts into graph, models and searches; says why not (the caller then
+   * rebuilds) when the edit changes pointer stores, struct fields or a wrapper's summary, or
+   * reaches further than the graph can patch (CallGraph.replaceFile).
    */
   private patch(old: PackedFileFacts, next: PackedFileFacts): string | undefined {
     const { graph, models, searches } = this.analysis;
-    const shape = sameDefinitions(old, next);
-    if (shape !== undefined) return shape;
-    const nodes = graph.replaceCalls(old, next);
+    const stores = sameStores(old, next);
+    if (stores !== undefined) return stores;
+    const patch = graph.replaceFile(old, next);
+    if (typeof patch === 'string') return patch;
     for (const m of models) {
       for (const t of [...m.truncated]) if (t.startsWith(`${old.file}:`)) m.truncated.delete(t);
-      const moved = nodes.find((n) => !m.stillSummarizes(n));
+      const moved = [...patch.nodes, ...patch.removed].find((n) => !m.stillSummarizes(n));
       if (moved !== undefined) return `the summary of ${moved.name} changed`;
+      // A wrapper that a new definition shadows (or a removed one unveils) changes its callers.
+      const wrapper = patch.retargeted.find((n) => m.summaries.has(n.index));
+      if (wrapper !== undefined) return `calls to the wrapper ${wrapper.name} resolve differently`;
     }
-    for (const s of searches) s.update(nodes);
+    for (const s of searches) s.update(patch);
     return undefined;
   }
 

@@ -83,13 +83,33 @@ test('live analysis: edits that change calls but not definitions are patched in,
   assert.equal(live.result.chains.length, chains);
 });
 
-test('live analysis: a changed wrapper summary, a new function or a deleted file rebuild, with fresh results', async (t) => {
+test('live analysis: functions added, removed or shadowing a global are patched in too', async (t) => {
+  const { root, live } = await openCopy(t);
+  // A new function that takes and drops the hold, and reaches the hook in between: a new chain.
+  await expectUpdate(live, root, 'fs/read_write.c',
+    (s) => `${s}\nlong extra_sendfile(struct file *f)\n{\n\tlong ret;\n\n\tfile_start_write(f);\n\tret = rw_verify_area(READ, f, 0);\n\tfile_end_write(f);\n\treturn ret;\n}\n`, 'local');
+  assert.ok(live.result.chains.some((c) => c.acquire.function === 'extra_sendfile'));
+  // A static in front of the file's first function: every rank after it moves.
+  await expectUpdate(live, root, 'fs/read_write.c', (s) => s.replace('int rw_verify_area(', 'static int early(void)\n{\n\treturn 0;\n}\n\nint rw_verify_area('), 'local');
+  // A function removed, whose callers elsewhere no longer resolve.
+  await expectUpdate(live, root, 'fs/splice.c', (s) => s.replace(/long do_splice_direct\([^]*?\n\}\n/, ''), 'local');
+  assert.ok(!live.result.chains.some((c) => c.hops.some((h) => h.callee === 'do_splice_direct')));
+  // And back: the callers resolve to it again.
+  await expectUpdate(live, root, 'fs/splice.c', () => readFileSync(join(FIXTURES, 'kernel-like', 'fs/splice.c'), 'utf8'), 'local');
+  assert.ok(live.result.chains.some((c) => c.id === 'freeze/do_sendfile/file_start_write/do_splice_direct/security_file_permission'));
+  // A file-local static that shadows the global rw_verify_area for this file's calls only.
+  await expectUpdate(live, root, 'fs/splice.c', (s) => `static int rw_verify_area(int rw, struct file *f, long n)\n{\n\treturn 0;\n}\n${s}`, 'local');
+});
+
+test('live analysis: a changed wrapper summary, pointer store or deleted file rebuild, with fresh results', async (t) => {
   const { root, live } = await openCopy(t);
   await expectUpdate(live, root, 'fs/namespace.c', (s) => s.replace('\tif (ret)\n\t\tsb_end_write', '\tif (!ret)\n\t\tsb_end_write'),
     'rebuilt', /summary of mnt_want_write changed/);
+  // A new function that returns with the hold: a new wrapper.
   await expectUpdate(live, root, 'fs/read_write.c',
-    (s) => `${s}\nlong extra_sendfile(struct file *f)\n{\n\tfile_start_write(f);\n\treturn rw_verify_area(0, f, 0, 0);\n}\n`, 'rebuilt', /functions were added/);
-  assert.ok(live.result.chains.some((c) => c.acquire.function === 'extra_sendfile'));
+    (s) => `${s}\nlong extra_wrapper(struct file *f)\n{\n\tfile_start_write(f);\n\treturn 0;\n}\n`, 'rebuilt', /summary of extra_wrapper changed/);
+  await expectUpdate(live, root, 'fs/splice.c', (s) => s.replace('.splice_read\t= generic_file_splice_read,', '.splice_read\t= splice_read_nocheck,'),
+    'rebuilt', /function pointer stores changed/);
 
   unlinkSync(join(root, 'fs/overlay/copy_up.c'));
   assert.equal(live.update('fs/overlay/copy_up.c').kind, 'rebuilt');
@@ -107,7 +127,7 @@ function random(seed: number): () => number {
   };
 }
 
-test('live analysis: random call edits, each patched in or rebuilt, always equal a fresh scan', async (t) => {
+test('live analysis: random edits to calls and functions, each patched in or rebuilt, always equal a fresh scan', async (t) => {
   const { root, live } = await openCopy(t);
   const next = random(20261125);
   const files = ['fs/read_write.c', 'fs/splice.c', 'fs/namespace.c', 'fs/overlay/copy_up.c', 'security/security.c'];
@@ -115,7 +135,7 @@ test('live analysis: random call edits, each patched in or rebuilt, always equal
   const isCallLine = (l: string): boolean => /^\t+[^\t/*#].*\w\s*\(.*\);\s*(\/\*.*)?$/.test(l) && !l.includes('{');
   const pool = files.flatMap((f) => readFileSync(join(root, f), 'utf8').split('\n').filter(isCallLine)).map((l) => l.trim());
   const kinds = new Map<string, number>();
-  for (let step = 0; step < 24; step++) {
+  for (let step = 0; step < 40; step++) {
     const rel = files[Math.floor(next() * files.length)]!;
     const lines = readFileSync(join(root, rel), 'utf8').split('\n');
     const at = lines.map((l, i) => (isCallLine(l) ? i : -1)).filter((i) => i >= 0);
@@ -123,13 +143,24 @@ test('live analysis: random call edits, each patched in or rebuilt, always equal
     const i = at[Math.floor(next() * at.length)]!;
     const indent = /^\t+/.exec(lines[i]!)![0];
     const r = next();
-    if (r < 0.4) lines.splice(i, 1);
-    else if (r < 0.7) lines.splice(i, 0, lines[i]!);
-    else lines.splice(i + 1, 0, `${indent}${pool[Math.floor(next() * pool.length)]!}`);
+    // A whole function: from its `{` line back to its head, forward to its `}`.
+    const open = lines.lastIndexOf('{', i);
+    const close = lines.indexOf('}', i);
+    const head = open > 0 && /^\w/.test(lines[open - 1]!) ? open - 1 : -1;
+    if (r < 0.3) lines.splice(i, 1);
+    else if (r < 0.5) lines.splice(i, 0, lines[i]!);
+    else if (r < 0.7 || head < 0 || close < 0) lines.splice(i + 1, 0, `${indent}${pool[Math.floor(next() * pool.length)]!}`);
+    else if (r < 0.85) lines.splice(head, close - head + 1);
+    else {
+      const copy = lines.slice(head, close + 1);
+      copy[0] = copy[0]!.replace(/(\w+)\(/, `$1_copy${step}(`);
+      lines.splice(close + 1, 0, '', ...copy);
+    }
     writeFileSync(join(root, rel), lines.join('\n'));
     const outcome = live.update(rel);
     kinds.set(outcome.kind, (kinds.get(outcome.kind) ?? 0) + 1);
     await assertSameAsFresh(live, root);
   }
-  assert.ok((kinds.get('local') ?? 0) >= 12, `most random call edits are patched in: ${JSON.stringify([...kinds])}`);
+  assert.ok((kinds.get('local') ?? 0) >= 20, `most random edits are patched in: ${JSON.stringify([...kinds])}`);
+  t.diagnostic(`update kinds: ${JSON.stringify([...kinds])}`);
 });
