@@ -3,7 +3,8 @@
 //   - a comment appended (every call kept), several times, median reported;
 //   - a call to the permission hook added to the file's first function, then taken out
 //     again (calls change, definitions do not: patched in place), several times, median;
-//   - a function added that makes new calls (definitions change: rebuilt from memory).
+//   - a function added that makes new calls (patched in as well), then restored;
+//   - an ops table added, a new function-pointer store (rebuilt from memory).
 // The file is restored byte for byte, with its mtime, whatever happens.
 //   node bench/liveEdit.mjs --tree DIR --cache DIR [--file fs/read_write.c] [--include a,b]
 import * as esbuild from 'esbuild';
@@ -49,6 +50,7 @@ if (opts.run) {
   const local = [];
   const kinds = new Set();
   let rebuilt;
+  let addedFunction;
   let callEdits = [];
   try {
     for (let i = 0; i < Number(opts.repeat); i++) {
@@ -75,6 +77,11 @@ if (opts.run) {
     }
     callEdits = calls;
     writeFileSync(abs, `${original}\nlong lockpath_bench_added(struct file *f)\n{\n\treturn vfs_fsync(f, 0);\n}\n`);
+    const f = live.update(opts.file);
+    addedFunction = { kind: f.kind, reason: f.reason, ms: f.durationMs };
+    restore();
+    live.update(opts.file);
+    writeFileSync(abs, `${original}\nstatic const struct file_operations lockpath_bench_fops = {\n\t.fsync = vfs_fsync,\n};\n`);
     const u = live.update(opts.file);
     rebuilt = { kind: u.kind, reason: u.reason, ms: u.durationMs };
   } finally {
@@ -89,7 +96,7 @@ if (opts.run) {
     callAddMedianMs: median(callEdits.map((c) => c.add)), callAddMaxMs: Math.max(...callEdits.map((c) => c.add)),
     callRemoveMedianMs: median(callEdits.map((c) => c.remove)), callRemoveMaxMs: Math.max(...callEdits.map((c) => c.remove)),
     callKinds: [...new Set(callEdits.map((c) => c.kinds))], callReason: callEdits.find((c) => c.reason)?.reason,
-    rebuilt, maxRssMb: process.resourceUsage().maxRSS / 1024,
+    addedFunction, rebuilt, maxRssMb: process.resourceUsage().maxRSS / 1024,
   }));
   live.dispose();
   process.exit(0);
@@ -118,7 +125,9 @@ try {
   console.log(`live analysis of ${opts.tree}: opened in ${r.openSeconds.toFixed(1)} s (${r.chains} chains), peak RSS ${r.maxRssMb.toFixed(0)} MiB`);
   console.log(`  edit keeping every call (${opts.file}, comment appended, ${opts.repeat}×, ${r.localKinds.join('/')}): median ${r.localMedianMs.toFixed(1)} ms (min ${r.localMinMs.toFixed(1)}, max ${r.localMaxMs.toFixed(1)})`);
   console.log(`  edit adding a hook call to the first function (${opts.repeat}×, ${r.callKinds.join(', ')}${r.callReason ? `: ${r.callReason}` : ''}): median ${r.callAddMedianMs.toFixed(1)} ms (max ${r.callAddMaxMs.toFixed(1)}); removing it again: median ${r.callRemoveMedianMs.toFixed(1)} ms (max ${r.callRemoveMaxMs.toFixed(1)})`);
-  console.log(`  edit adding a function with a new call (${r.rebuilt.kind}${r.rebuilt.reason ? `: ${r.rebuilt.reason}` : ''}): ${(r.rebuilt.ms / 1000).toFixed(2)} s`);
+  const how = (u) => `${u.kind}${u.reason ? `: ${u.reason}` : ''}`;
+  console.log(`  edit adding a function with a new call (${how(r.addedFunction)}): ${r.addedFunction.ms.toFixed(1)} ms`);
+  console.log(`  edit adding an ops table, a new function-pointer store (${how(r.rebuilt)}): ${(r.rebuilt.ms / 1000).toFixed(2)} s`);
   console.log(`  after restoring the file: ${r.restoreKind}, ${r.chainsAfterRestore} chains`);
   console.log(`JSON ${JSON.stringify(r)}`);
 } finally {
