@@ -102,7 +102,11 @@ export class ChainSearch {
     // Chains through these functions carry their old lines, chains through moved steps old paths.
     const files = new Set(patch.nodes.flatMap((n) => n.bodies.map((b) => b.file)));
     for (const [cand, built] of this.built) {
-      if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file)) || built.path.some((n) => moved.has(n.index))) this.built.delete(cand);
+      // A hop through a field whose stores changed has another candidate count.
+      const throughField = (via: string): boolean => via.startsWith('->') && patch.fields.has(via.slice(2));
+      if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file) || throughField(h.via)) || built.path.some((n) => moved.has(n.index))) {
+        this.built.delete(cand);
+      }
     }
     // Candidates take their first step's cost from the callee: bodies calling a moved node.
     const bodies = new Set<number>();
@@ -216,11 +220,17 @@ function firstStep(
   if (call.kind === 'direct' && call.callee === sink) return { ref, target: undefined, cost: DIRECT_COST };
   if (call.kind === 'direct' && model.sinks.has(call.callee)) return undefined;
   let first: Step | undefined;
+  let firstRest = 0;
+  const { ranks } = model.graph;
   for (const t of model.graph.resolveCall(body.file, call)) {
-    const rest = steps.get(t.node.index);
-    if (rest === undefined) continue;
-    const cost = rest.cost + (t.via === 'direct' ? DIRECT_COST : POINTER_COST);
-    if (first === undefined || cost < first.cost) first = { ref, target: t.node, cost };
+    const rest = steps.costOf(t.node.index);
+    if (steps.targetOf(t.node.index) === undefined) continue;
+    const cost = rest + (t.via === 'direct' ? DIRECT_COST : POINTER_COST);
+    // Ties as the searches break them (nearest the sink, then rank): not by resolution order.
+    if (first === undefined || cost < first.cost || (cost === first.cost && (rest < firstRest || (rest === firstRest && ranks[t.node.index]! < ranks[first.target!.index]!)))) {
+      first = { ref, target: t.node, cost };
+      firstRest = rest;
+    }
   }
   return first;
 }

@@ -114,6 +114,8 @@ export interface FilePatch {
   callers: FunctionNode[];
   /** What the names that came or went resolved to, before and after. */
   retargeted: FunctionNode[];
+  /** Fields whose stores changed: calls through them may reach other functions now. */
+  fields: ReadonlySet<string>;
 }
 
 /** Sorted refs of `list` not in the file's bodies, merged with the file's new ones (sorted). */
@@ -176,7 +178,6 @@ export class CallGraph {
   private readonly callerKeys = new Map<number, string[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
   private readonly storedAtByGroup = new Map<string, StoredAt>();
-  private stored: Set<string> | undefined;
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
@@ -401,13 +402,13 @@ export class CallGraph {
   }
 
   /**
-   * Swaps a file's facts for new ones (the caller checks that the file stores the same
-   * function pointers and declares the same struct fields), in place, as a graph built from
-   * scratch would hold them: kept functions keep their nodes, removed ones leave their node
-   * without bodies, added ones get new nodes (ranked where a fresh graph would put them), and
-   * the file's call sites are taken out of every index and put in again. Says why not (the
-   * caller then rebuilds) when the edit reaches further: alternatives of a function changing
-   * count, an added function also defined elsewhere or stored in a function pointer, no room.
+   * Swaps a file's facts for new ones (the caller checks that the file declares the same struct
+   * field types), in place, as a graph built from scratch would hold them: kept functions keep
+   * their nodes, removed ones leave their node without bodies, added ones get new nodes (ranked
+   * where a fresh graph would put them), the file's call sites are taken out of every index and
+   * put in again, and so are its function-pointer stores. Says why not (the caller then
+   * rebuilds) when the edit reaches further: alternatives of a function changing count, an
+   * added function also defined elsewhere, no room left for new nodes.
    */
   replaceFile(old: PackedFileFacts, next: PackedFileFacts): FilePatch | string {
     const file = old.file;
@@ -441,8 +442,7 @@ export class CallGraph {
     if (this.nodes.length + added.length > this.capacity) return 'too many functions were added since the analysis was built';
     // A function that came or went changes what its name resolves to in every file calling it.
     const renamed = new Set([...added, ...removed].map((k) => nextFns.get(k)?.[0]?.name ?? oldBodies.get(k)![0]!.node.name));
-    const stored = this.storedNames();
-    for (const name of renamed) if (stored.has(name)) return `${name} is stored in a function pointer`;
+    const stores = this.storePatch(old, next, renamed);
     // Where each such name is called from, before the edit and after (the file itself).
     const callerFiles = new Map<string, Set<string>>();
     for (const name of renamed) {
@@ -455,6 +455,7 @@ export class CallGraph {
       for (const [name, files] of callerFiles) for (const f of files) for (const t of this.resolveName(f, name)) retargeted.add(t);
     };
     retarget();
+    stores.before();
 
     const before = this.refsOfFile(old);
     const kept = nodes.filter((n) => oldBodies.has(n.key) && nextFns.has(n.key));
@@ -479,6 +480,7 @@ export class CallGraph {
     const current = [...kept, ...fresh];
     this.byFile?.set(file, current);
     retarget();
+    stores.swap();
     const after = this.refsOfFile(next);
 
     // The file's call sites, old and new, by (node, body): a removed function's bodies were all here.
@@ -514,9 +516,9 @@ export class CallGraph {
     }
     this.forgetFile(file);
     const slotsOf = (n: FunctionNode): boolean => current.includes(n) || gone.includes(n);
-    const callers = new Set<FunctionNode>();
+    const callers = stores.finish();
     for (const name of renamed) for (const ref of this.directCallsTo(name)) callers.add(this.nodes[refNode(ref)]!);
-    return { nodes: current, removed: gone, callers: [...callers].filter((n) => !slotsOf(n)), retargeted: [...retargeted] };
+    return { nodes: current, removed: gone, callers: [...callers].filter((n) => !slotsOf(n)), retargeted: [...retargeted], fields: stores.fields };
   }
 
   /** The file's call sites by callee name, by field name and by field group. */
@@ -567,13 +569,79 @@ export class CallGraph {
     return node;
   }
 
-  /** Names of functions stored in some struct field anywhere in the tree. */
-  private storedNames(): ReadonlySet<string> {
-    if (this.stored === undefined) {
-      this.stored = new Set();
-      for (const list of this.fieldStores.values()) for (const st of list) this.stored.add(st.fn);
+  /**
+   * The part of replaceFile that concerns calls through pointers: the fields whose stores the
+   * edit changes (the file's own, and any storing a function that came or went). In steps,
+   * around the swap of definitions: `before` notes the functions those fields held, `swap`
+   * puts the file's new stores in, `finish` (after the file's calls are patched) forgets what
+   * was derived from the old stores and returns the field calls' callers, whose targets moved.
+   */
+  private storePatch(old: PackedFileFacts, next: PackedFileFacts, renamed: ReadonlySet<string>): {
+    fields: Set<string>; before(): void; swap(): void; finish(): Set<FunctionNode>;
+  } {
+    const file = old.file;
+    const key = (a: PackedFileFacts['fieldAssignments'][number]): string => `${a.field}=${a.fn}@${a.structType ?? ''}`;
+    const fields = new Set<string>();
+    if (old.fieldAssignments.map(key).join(',') !== next.fieldAssignments.map(key).join(',')) {
+      for (const a of [...old.fieldAssignments, ...next.fieldAssignments]) fields.add(a.field);
     }
-    return this.stored;
+    if (renamed.size > 0) for (const [field, list] of this.fieldStores) if (list.some((st) => renamed.has(st.fn))) fields.add(field);
+    const handlers = new Set<FunctionNode>();
+    const noteHandlers = (): void => {
+      for (const field of fields) for (const st of this.fieldStores.get(field) ?? []) for (const n of this.resolveName(st.file, st.fn)) handlers.add(n);
+    };
+    return {
+      fields,
+      before: noteHandlers,
+      swap: () => {
+        if (fields.size === 0) return;
+        for (const field of fields) {
+          const list = (this.fieldStores.get(field) ?? []).filter((st) => st.file !== file);
+          for (const a of next.fieldAssignments) {
+            if (a.field === field) list.push(a.structType === undefined ? { fn: a.fn, file } : { fn: a.fn, file, structType: a.structType });
+          }
+          if (list.length === 0) this.fieldStores.delete(field);
+          else this.fieldStores.set(field, list);
+        }
+        noteHandlers();
+      },
+      finish: () => {
+        const callers = new Set<FunctionNode>();
+        if (fields.size === 0) return callers;
+        for (const memo of [...this.fieldTargets.keys()]) if (fields.has(memo.slice(0, memo.lastIndexOf('@')))) this.fieldTargets.delete(memo);
+        if (this.storesByNode !== undefined) {
+          const names = new Set([...handlers].map((n) => n.name));
+          const fresh = new Map<number, StoredAt[]>([...handlers].map((n) => [n.index, []]));
+          for (const [field, list] of this.fieldStores) {
+            for (const st of list) {
+              if (!names.has(st.fn)) continue;
+              for (const n of this.resolveName(st.file, st.fn)) fresh.get(n.index)?.push(this.storedAt(field, st.structType));
+            }
+          }
+          for (const [n, list] of fresh) {
+            if (list.length === 0) this.storesByNode.delete(n);
+            else this.storesByNode.set(n, list);
+            this.callerKeys.delete(n);
+          }
+        }
+        if (this.fieldCallers !== undefined) {
+          for (const group of [...this.fieldCallers.keys()]) if (fields.has(group.slice(0, group.lastIndexOf('@')))) this.fieldCallers.delete(group);
+        }
+        for (const field of fields) {
+          for (const ref of this.fieldCalls.get(field) ?? NO_REFS) {
+            callers.add(this.nodes[refNode(ref)]!);
+            if (this.fieldCallers === undefined) continue;
+            const targets = this.resolveField(field, this.receiverTypeAt(ref));
+            if (targets.length === 0) continue;
+            const group = this.storedAt(field, targets[0]!.structType).group;
+            const list = this.fieldCallers.get(group);
+            if (list === undefined) this.fieldCallers.set(group, [ref]);
+            else list.push(ref);
+          }
+        }
+        return callers;
+      },
+    };
   }
 
   /** Direct callers of `node`, from the call sites naming it (sorted, as the index holds them). */

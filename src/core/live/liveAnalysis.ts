@@ -1,9 +1,9 @@
 // A whole-tree analysis kept in memory and brought up to date file by file, for long-lived
-// callers (the editor). Most edits are patched in: functions, calls, conditions, arguments and
-// lines may all change; the graph's indexes, then the searches, are updated in place,
-// re-examining only what the edit reaches. An edit that changes function-pointer stores or a
-// wrapper's summary, or that CallGraph.replaceFile cannot patch, rebuilds graph, models and
-// searches from the facts in memory, without reading the tree again.
+// callers (the editor). Most edits are patched in: functions, calls, conditions, arguments,
+// function-pointer stores and lines may all change; the graph's indexes, then the searches, are
+// updated in place, re-examining only what the edit reaches. An edit that changes struct field
+// types or a wrapper's summary, or that CallGraph.replaceFile cannot patch, rebuilds graph,
+// models and searches from the facts in memory, without reading the tree again.
 import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, type AnalysisOptions } from '../analyze';
@@ -17,7 +17,7 @@ import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
-import { sameStores } from './pointerStores';
+import { sameStructFields } from './structFields';
 import { addNotes } from '../model/noteCounts';
 
 export type UpdateKind =
@@ -115,13 +115,13 @@ export class LiveAnalysis {
 
   /**
    * Patches the file's new facts into graph, models and searches; says why not (the caller then
-   * rebuilds) when the edit changes pointer stores, struct fields or a wrapper's summary, or
-   * reaches further than the graph can patch (CallGraph.replaceFile).
+   * rebuilds) when the edit changes struct field types or a wrapper's summary, or reaches
+   * further than the graph can patch (CallGraph.replaceFile).
    */
   private patch(old: PackedFileFacts, next: PackedFileFacts): string | undefined {
     const { graph, models, searches } = this.analysis;
-    const stores = sameStores(old, next);
-    if (stores !== undefined) return stores;
+    const fields = sameStructFields(old, next);
+    if (fields !== undefined) return fields;
     const patch = graph.replaceFile(old, next);
     if (typeof patch === 'string') return patch;
     for (const m of models) {

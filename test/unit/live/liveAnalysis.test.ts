@@ -83,6 +83,23 @@ test('live analysis: edits that change calls but not definitions are patched in,
   assert.equal(live.result.chains.length, chains);
 });
 
+test('live analysis: function-pointer stores changed, added or removed are patched in', async (t) => {
+  const { root, live } = await openCopy(t);
+  const chains = live.result.chains.length;
+  // The checked handler swapped for the one that does not check: the ops-table chain goes.
+  await expectUpdate(live, root, 'fs/splice.c', (s) => s.replace('.splice_read\t= generic_file_splice_read,', '.splice_read\t= splice_read_nocheck,'), 'local');
+  assert.ok(live.result.chains.length < chains);
+  // A second table storing the checked one again, in another file, then a new handler.
+  await expectUpdate(live, root, 'fs/read_write.c', (s) => `${s}\nconst struct file_operations rw_fops = {\n\t.splice_read\t= generic_file_splice_read,\n};\n`, 'local');
+  await expectUpdate(live, root, 'fs/read_write.c',
+    (s) => `${s}\nstatic long rw_splice_read(struct file *in, long len)\n{\n\treturn rw_verify_area(READ, in, len);\n}\n\nstatic const struct file_operations rw2_fops = {\n\t.splice_read\t= rw_splice_read,\n};\n`, 'local');
+  // A stored function removed: the table names nothing any more.
+  await expectUpdate(live, root, 'fs/read_write.c', (s) => s.replace(/static long rw_splice_read\([^]*?\n\}\n/, ''), 'local');
+  await expectUpdate(live, root, 'fs/splice.c', () => readFileSync(join(FIXTURES, 'kernel-like', 'fs/splice.c'), 'utf8'), 'local');
+  await expectUpdate(live, root, 'fs/read_write.c', () => readFileSync(join(FIXTURES, 'kernel-like', 'fs/read_write.c'), 'utf8'), 'local');
+  assert.equal(live.result.chains.length, chains);
+});
+
 test('live analysis: functions added, removed or shadowing a global are patched in too', async (t) => {
   const { root, live } = await openCopy(t);
   // A new function that takes and drops the hold, and reaches the hook in between: a new chain.
@@ -101,15 +118,16 @@ test('live analysis: functions added, removed or shadowing a global are patched 
   await expectUpdate(live, root, 'fs/splice.c', (s) => `static int rw_verify_area(int rw, struct file *f, long n)\n{\n\treturn 0;\n}\n${s}`, 'local');
 });
 
-test('live analysis: a changed wrapper summary, pointer store or deleted file rebuild, with fresh results', async (t) => {
+test('live analysis: a changed wrapper summary, struct field type or deleted file rebuild, with fresh results', async (t) => {
   const { root, live } = await openCopy(t);
   await expectUpdate(live, root, 'fs/namespace.c', (s) => s.replace('\tif (ret)\n\t\tsb_end_write', '\tif (!ret)\n\t\tsb_end_write'),
     'rebuilt', /summary of mnt_want_write changed/);
   // A new function that returns with the hold: a new wrapper.
   await expectUpdate(live, root, 'fs/read_write.c',
     (s) => `${s}\nlong extra_wrapper(struct file *f)\n{\n\tfile_start_write(f);\n\treturn 0;\n}\n`, 'rebuilt', /summary of extra_wrapper changed/);
-  await expectUpdate(live, root, 'fs/splice.c', (s) => s.replace('.splice_read\t= generic_file_splice_read,', '.splice_read\t= splice_read_nocheck,'),
-    'rebuilt', /function pointer stores changed/);
+  // The type of the field every ops-table call goes through.
+  await expectUpdate(live, root, 'include/linux/fs.h', (s) => s.replace('const struct file_operations *f_op;', 'const struct other_operations *f_op;'),
+    'rebuilt', /struct field types changed/);
 
   unlinkSync(join(root, 'fs/overlay/copy_up.c'));
   assert.equal(live.update('fs/overlay/copy_up.c').kind, 'rebuilt');
@@ -127,17 +145,31 @@ function random(seed: number): () => number {
   };
 }
 
-test('live analysis: random edits to calls and functions, each patched in or rebuilt, always equal a fresh scan', async (t) => {
+test('live analysis: random edits to calls, functions and stores, each patched in or rebuilt, always equal a fresh scan', async (t) => {
   const { root, live } = await openCopy(t);
   const next = random(20261125);
   const files = ['fs/read_write.c', 'fs/splice.c', 'fs/namespace.c', 'fs/overlay/copy_up.c', 'security/security.c'];
   // Statements that make a call: dropped, doubled, or swapped for one taken from elsewhere.
   const isCallLine = (l: string): boolean => /^\t+[^\t/*#].*\w\s*\(.*\);\s*(\/\*.*)?$/.test(l) && !l.includes('{');
   const pool = files.flatMap((f) => readFileSync(join(root, f), 'utf8').split('\n').filter(isCallLine)).map((l) => l.trim());
+  // Stores in ops tables (`\t.splice_read\t= fn,`): pointed at another function, or dropped.
+  const isStore = (l: string): boolean => /^\t\.\w+\s*=\s*\w+,$/.test(l);
+  const functionNames = [...new Set(pool.map((l) => /(\w+)\s*\(/.exec(l)![1]!))];
   const kinds = new Map<string, number>();
   for (let step = 0; step < 40; step++) {
     const rel = files[Math.floor(next() * files.length)]!;
     const lines = readFileSync(join(root, rel), 'utf8').split('\n');
+    const stores = lines.map((l, i) => (isStore(l) ? i : -1)).filter((i) => i >= 0);
+    if (stores.length > 0 && next() < 0.2) {
+      const i = stores[Math.floor(next() * stores.length)]!;
+      if (next() < 0.3) lines.splice(i, 1);
+      else lines[i] = lines[i]!.replace(/=\s*\w+,$/, `= ${functionNames[Math.floor(next() * functionNames.length)]!},`);
+      writeFileSync(join(root, rel), lines.join('\n'));
+      const outcome = live.update(rel);
+      kinds.set(outcome.kind, (kinds.get(outcome.kind) ?? 0) + 1);
+      await assertSameAsFresh(live, root);
+      continue;
+    }
     const at = lines.map((l, i) => (isCallLine(l) ? i : -1)).filter((i) => i >= 0);
     if (at.length === 0) continue;
     const i = at[Math.floor(next() * at.length)]!;
