@@ -1,7 +1,7 @@
 // Live edits on a real kernel: a copy of Debian's 6.1 (fs include mm security kernel) is opened
 // as the editor would, edited where the freeze chains pass (calls, arguments, a whole function
-// removed and restored, a function-pointer store), and after every patch the live result must equal a fresh scan of the
-// edited tree, chain for chain.
+// removed and restored, a function-pointer store, a struct field type, a new file), and after
+// every patch the live result must equal a fresh scan of the edited tree, chain for chain.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -47,7 +47,7 @@ test('linux 6.1, live: edits on the sendfile path are patched in and equal a fre
     writeFileSync(file, text.replace(from, to));
     const outcome = live.update(rel);
     assert.equal(outcome.kind, 'local', outcome.reason);
-    const fresh = await analyzeFixture(root, { ...options, cacheDir: options.cacheDir });
+    const fresh = await analyzeFixture(root, options);
     assert.equal(stable(live.result), stable(fresh.result), `after editing ${rel}`);
     const what = (x: string | RegExp): string => (typeof x === 'string' ? x.trim().slice(0, 60) : String(x));
     t.diagnostic(`${rel}: ${what(from)} -> ${what(to) || '(nothing)'}: patched in ${outcome.durationMs.toFixed(0)} ms, ${live.result.chains.length} chains`);
@@ -70,6 +70,18 @@ test('linux 6.1, live: edits on the sendfile path are patched in and equal a fre
   assert.ok(live.result.chains.some((c) => c.id === sendfile && viaCheck(c)));
   // ext4's ->splice_read store is dropped: one candidate fewer behind every `->splice_read` hop.
   await edit('fs/ext4/file.c', '\t.splice_read\t= generic_file_splice_read,\n', '');
+  // struct file's f_op declared with another type: no `->splice_read` hop resolves. Then back.
+  await edit('include/linux/fs.h', '\tconst struct file_operations\t*f_op;', '\tconst struct lockpath_operations\t*f_op;');
+  assert.ok(!live.result.chains.some((c) => c.hops.some((h) => h.structType === 'file_operations' && h.via === '->splice_read')));
+  await edit('include/linux/fs.h', '\tconst struct lockpath_operations\t*f_op;', '\tconst struct file_operations\t*f_op;');
+  // A new file, sorted in among the others, with a chain of its own.
+  writeFileSync(join(root, 'fs/lockpath_new.c'), 'long lockpath_copy(struct file *in, struct file *out)\n{\n\tlong ret;\n\n'
+    + '\tfile_start_write(out);\n\tret = vfs_copy_file_range(in, 0, out, 0, 1, 0);\n\tfile_end_write(out);\n\treturn ret;\n}\n');
+  const added = live.update('fs/lockpath_new.c');
+  assert.equal(added.kind, 'local', added.reason);
+  assert.equal(stable(live.result), stable((await analyzeFixture(root, options)).result));
+  assert.ok(live.result.chains.some((c) => c.acquire.function === 'lockpath_copy'));
+  t.diagnostic(`fs/lockpath_new.c added: patched in ${added.durationMs.toFixed(0)} ms`);
   // do_splice_direct()'s write-side check becomes a read-side one: no longer exempt.
   await edit('fs/splice.c', '\tret = rw_verify_area(WRITE, out, opos, len);', '\tret = rw_verify_area(READ, out, opos, len);');
   // do_splice_to() stops checking: the sendfile chain goes, or takes another way.

@@ -99,7 +99,9 @@ export class ChainSearch {
     const moved = new Set<number>();
     const changed = [...patch.nodes, ...patch.removed, ...patch.callers].map((n) => n.index);
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
-    // Chains through these functions carry their old lines, chains through moved steps old paths.
+    // Chains through these functions carry their old lines, chains through moved steps old paths;
+    // with struct field types changed, any pointer hop may count other candidates.
+    if (patch.typesChanged) this.built.clear();
     const files = new Set(patch.nodes.flatMap((n) => n.bodies.map((b) => b.file)));
     for (const [cand, built] of this.built) {
       // A hop through a field whose stores changed has another candidate count.

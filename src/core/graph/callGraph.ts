@@ -116,6 +116,8 @@ export interface FilePatch {
   retargeted: FunctionNode[];
   /** Fields whose stores changed: calls through them may reach other functions now. */
   fields: ReadonlySet<string>;
+  /** Struct field types changed: any call through a field may resolve to another struct type. */
+  typesChanged: boolean;
 }
 
 /** Sorted refs of `list` not in the file's bodies, merged with the file's new ones (sorted). */
@@ -182,7 +184,8 @@ export class CallGraph {
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
   constructor(
-    files: readonly PackedFileFacts[],
+    /** In walk order; a live analysis edits it in place, as replaceFile's caller. */
+    private readonly files: readonly PackedFileFacts[],
     private readonly pointers: PointerPolicy = 'typed',
     private readonly detailSource: DetailSource = () => undefined,
   ) {
@@ -259,6 +262,15 @@ export class CallGraph {
       }
     } else if (node.bodies.length < BODY_SLOTS) {
       node.bodies.push(body);
+    }
+  }
+
+  /** After a file was inserted into the file list: positions, and every rank, from the list. */
+  renumberFiles(): void {
+    this.files.forEach((f, i) => this.fileOrder.set(f.file, i));
+    for (const node of this.nodes) {
+      const first = node.bodies[0];
+      if (first !== undefined) this.ranks[node.index] = this.rankOf(first.file, first.fn);
     }
   }
 
@@ -402,11 +414,11 @@ export class CallGraph {
   }
 
   /**
-   * Swaps a file's facts for new ones (the caller checks that the file declares the same struct
-   * field types), in place, as a graph built from scratch would hold them: kept functions keep
-   * their nodes, removed ones leave their node without bodies, added ones get new nodes (ranked
-   * where a fresh graph would put them), the file's call sites are taken out of every index and
-   * put in again, and so are its function-pointer stores. Says why not (the caller then
+   * Swaps a file's facts for new ones (already in the graph's file list), in place, as a graph
+   * built from scratch would hold them: kept functions keep their nodes, removed ones leave
+   * their node without bodies, added ones get new nodes (ranked where a fresh graph would put
+   * them), the file's call sites are taken out of every index and put in again, and so are its
+   * function-pointer stores and struct field types. Says why not (the caller then
    * rebuilds) when the edit reaches further: alternatives of a function changing count, an
    * added function also defined elsewhere, no room left for new nodes.
    */
@@ -518,7 +530,9 @@ export class CallGraph {
     const slotsOf = (n: FunctionNode): boolean => current.includes(n) || gone.includes(n);
     const callers = stores.finish();
     for (const name of renamed) for (const ref of this.directCallsTo(name)) callers.add(this.nodes[refNode(ref)]!);
-    return { nodes: current, removed: gone, callers: [...callers].filter((n) => !slotsOf(n)), retargeted: [...retargeted], fields: stores.fields };
+    return {
+      nodes: current, removed: gone, callers: [...callers].filter((n) => !slotsOf(n)), retargeted: [...retargeted], fields: stores.fields, typesChanged: stores.typesChanged,
+    };
   }
 
   /** The file's call sites by callee name, by field name and by field group. */
@@ -577,9 +591,24 @@ export class CallGraph {
    * was derived from the old stores and returns the field calls' callers, whose targets moved.
    */
   private storePatch(old: PackedFileFacts, next: PackedFileFacts, renamed: ReadonlySet<string>): {
-    fields: Set<string>; before(): void; swap(): void; finish(): Set<FunctionNode>;
+    fields: Set<string>; typesChanged: boolean; before(): void; swap(): void; finish(): Set<FunctionNode>;
   } {
     const file = old.file;
+    const typeKey = (x: PackedFileFacts['structFields'][number]): string => `${x.struct}.${x.field}`;
+    const types = (f: PackedFileFacts): string => f.structFields.map((x) => `${typeKey(x)}:${x.type}`).join(',');
+    const typesChanged = types(old) !== types(next);
+    // With field types changing, any field call's receiver may now resolve to another struct.
+    let receivers: Map<string, string | undefined> | undefined;
+    const noteReceivers = (): Map<string, string | undefined> => {
+      const out = new Map<string, string | undefined>();
+      for (const refs of this.fieldCalls.values()) {
+        for (const ref of refs) {
+          const path = this.receiverTypeAt(ref);
+          if (path !== undefined && !out.has(path)) out.set(path, this.resolveTypePath(path));
+        }
+      }
+      return out;
+    };
     const key = (a: PackedFileFacts['fieldAssignments'][number]): string => `${a.field}=${a.fn}@${a.structType ?? ''}`;
     const fields = new Set<string>();
     if (old.fieldAssignments.map(key).join(',') !== next.fieldAssignments.map(key).join(',')) {
@@ -592,8 +621,23 @@ export class CallGraph {
     };
     return {
       fields,
-      before: noteHandlers,
+      typesChanged,
+      before: () => {
+        noteHandlers();
+        if (typesChanged) receivers = noteReceivers();
+      },
       swap: () => {
+        if (typesChanged) {
+          // A fresh graph keeps the last declaration in file order: find it again for these keys.
+          const keys = new Set([...old.structFields, ...next.structFields].map(typeKey));
+          const last = new Map<string, string>();
+          for (const f of this.files) for (const x of f.structFields) if (keys.has(typeKey(x))) last.set(typeKey(x), x.type);
+          for (const key of keys) {
+            const type = last.get(key);
+            if (type === undefined) this.fieldTypes.delete(key);
+            else this.fieldTypes.set(key, type);
+          }
+        }
         if (fields.size === 0) return;
         for (const field of fields) {
           const list = (this.fieldStores.get(field) ?? []).filter((st) => st.file !== file);
@@ -607,6 +651,17 @@ export class CallGraph {
       },
       finish: () => {
         const callers = new Set<FunctionNode>();
+        if (typesChanged) {
+          this.fieldTargets.clear();
+          // Regrouped on first use, as in a graph built from scratch.
+          this.fieldCallers = undefined;
+          for (const refs of this.fieldCalls.values()) {
+            for (const ref of refs) {
+              const path = this.receiverTypeAt(ref);
+              if (path !== undefined && receivers!.get(path) !== this.resolveTypePath(path)) callers.add(this.nodes[refNode(ref)]!);
+            }
+          }
+        }
         if (fields.size === 0) return callers;
         for (const memo of [...this.fieldTargets.keys()]) if (fields.has(memo.slice(0, memo.lastIndexOf('@')))) this.fieldTargets.delete(memo);
         if (this.storesByNode !== undefined) {

@@ -1,8 +1,8 @@
 // A whole-tree analysis kept in memory and brought up to date file by file, for long-lived
 // callers (the editor). Most edits are patched in: functions, calls, conditions, arguments,
-// function-pointer stores and lines may all change; the graph's indexes, then the searches, are
-// updated in place, re-examining only what the edit reaches. An edit that changes struct field
-// types or a wrapper's summary, or that CallGraph.replaceFile cannot patch, rebuilds graph,
+// function-pointer stores, struct field types and lines may all change; the graph's indexes,
+// then the searches, are updated in place, re-examining only what the edit reaches. An edit
+// that changes a wrapper's summary, or that CallGraph.replaceFile cannot patch, rebuilds graph,
 // models and searches from the facts in memory, without reading the tree again.
 import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
@@ -17,7 +17,6 @@ import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
-import { sameStructFields } from './structFields';
 import { addNotes } from '../model/noteCounts';
 
 export type UpdateKind =
@@ -36,6 +35,11 @@ export interface UpdateOutcome {
 }
 
 const EMPTY_ANALYSIS: ChainAnalysis = { graph: new CallGraph([]), models: [], searches: [] };
+
+/** A file that defines, calls and stores nothing: what a new file was, what a deleted one is. */
+function noFacts(file: string): PackedFileFacts {
+  return { file, hash: '', functions: [], calls: new Int32Array(0), names: [], fieldAssignments: [], structFields: [], errorNodes: 0 };
+}
 
 export class LiveAnalysis {
   private analysis: ChainAnalysis;
@@ -89,13 +93,17 @@ export class LiveAnalysis {
       this.current = this.compose(started);
       return { kind, ...(reason !== undefined ? { reason } : {}), durationMs: performance.now() - started };
     };
+    const settle = (old: PackedFileFacts, next: PackedFileFacts): UpdateOutcome => {
+      const why = this.patch(old, next);
+      return why === undefined ? done('local') : this.rebuild(done, why);
+    };
     if (outcome.facts === undefined || outcome.hash === undefined) {
       if (old === undefined) return { kind: 'unchanged', durationMs: performance.now() - started };
       this.files.splice(at, 1);
       const reason = outcome.skipped ?? 'no facts';
       // A deleted file is simply gone; any other reason is one the user should see.
       if (!reason.includes('ENOENT')) this.skipped.push({ file: rel, reason });
-      return this.rebuild(done, `${rel} is no longer analysed: ${reason}`);
+      return settle(old, noFacts(rel));
     }
     if (old !== undefined && old.hash === outcome.hash) return { kind: 'unchanged', durationMs: performance.now() - started };
     const wasSkipped = this.skipped.findIndex((s) => s.file === rel);
@@ -104,24 +112,24 @@ export class LiveAnalysis {
     if (outcome.stored !== true) this.detail.keep(packed.hash, compressFacts(outcome.facts));
     this.detail.seed(packed, outcome.facts);
     if (old === undefined) {
-      this.files.push(packed);
-      return this.rebuild(done, `${rel} is new`);
+      // Where the walk would have put it: file order breaks ties between equal chains.
+      let pos = 0;
+      while (pos < this.files.length && this.files[pos]!.file < rel) pos++;
+      this.files.splice(pos, 0, packed);
+      this.analysis.graph.renumberFiles();
+      return settle(noFacts(rel), packed);
     }
-    const why = this.patch(old, packed);
     this.files[at] = packed;
-    if (why !== undefined) return this.rebuild(done, why);
-    return done('local');
+    return settle(old, packed);
   }
 
   /**
-   * Patches the file's new facts into graph, models and searches; says why not (the caller then
-   * rebuilds) when the edit changes struct field types or a wrapper's summary, or reaches
-   * further than the graph can patch (CallGraph.replaceFile).
+   * Patches the file's new facts (already in `files`) into graph, models and searches; says why
+   * not (the caller then rebuilds) when the edit changes a wrapper's summary or reaches further
+   * than the graph can patch (CallGraph.replaceFile).
    */
   private patch(old: PackedFileFacts, next: PackedFileFacts): string | undefined {
     const { graph, models, searches } = this.analysis;
-    const fields = sameStructFields(old, next);
-    if (fields !== undefined) return fields;
     const patch = graph.replaceFile(old, next);
     if (typeof patch === 'string') return patch;
     for (const m of models) {
