@@ -1,6 +1,7 @@
 // Live edits on a real kernel: a copy of Debian's 6.1 (fs include mm security kernel) is opened
 // as the editor would, edited where the freeze chains pass (calls, arguments, a whole function
-// removed and restored, a function-pointer store, a struct field type, a new file), and after
+// removed and restored, a function-pointer store, a struct field type, a wrapper that stops
+// being one, a new file), and after
 // every patch the live result must equal a fresh scan of the edited tree, chain for chain.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,8 +50,8 @@ test('linux 6.1, live: edits on the sendfile path are patched in and equal a fre
     assert.equal(outcome.kind, 'local', outcome.reason);
     const fresh = await analyzeFixture(root, options);
     assert.equal(stable(live.result), stable(fresh.result), `after editing ${rel}`);
-    const what = (x: string | RegExp): string => (typeof x === 'string' ? x.trim().slice(0, 60) : String(x));
-    t.diagnostic(`${rel}: ${what(from)} -> ${what(to) || '(nothing)'}: patched in ${outcome.durationMs.toFixed(0)} ms, ${live.result.chains.length} chains`);
+    const what = (x: string | RegExp): string => (typeof x === 'string' ? JSON.stringify(x.trim()).slice(0, 60) : String(x).slice(0, 60));
+    t.diagnostic(`${rel}: ${what(from)} -> ${what(to)}: patched in ${outcome.durationMs.toFixed(0)} ms, ${live.result.chains.length} chains`);
     return live.result.chains.length;
   };
   // rw_verify_area() stops reaching the hook: every path through it is cleared and found again.
@@ -74,6 +75,13 @@ test('linux 6.1, live: edits on the sendfile path are patched in and equal a fre
   await edit('include/linux/fs.h', '\tconst struct file_operations\t*f_op;', '\tconst struct lockpath_operations\t*f_op;');
   assert.ok(!live.result.chains.some((c) => c.hops.some((h) => h.structType === 'file_operations' && h.via === '->splice_read')));
   await edit('include/linux/fs.h', '\tconst struct lockpath_operations\t*f_op;', '\tconst struct file_operations\t*f_op;');
+  // mnt_want_write() stops taking the protection: it and every wrapper above it stop being
+  // acquirers, and so do the callers' acquisition sites. Then back.
+  const want = '\tsb_start_write(m->mnt_sb);\n\tret = __mnt_want_write(m);';
+  await edit('fs/namespace.c', want, '\tret = __mnt_want_write(m);');
+  assert.ok(!live.result.chains.some((c) => c.acquire.call === 'mnt_want_write' || c.acquire.call === 'ovl_want_write'));
+  await edit('fs/namespace.c', '\tret = __mnt_want_write(m);', want);
+  assert.ok(live.result.chains.some((c) => c.acquire.function === 'ovl_maybe_copy_up' && c.acquire.call === 'ovl_want_write'));
   // A new file, sorted in among the others, with a chain of its own.
   writeFileSync(join(root, 'fs/lockpath_new.c'), 'long lockpath_copy(struct file *in, struct file *out)\n{\n\tlong ret;\n\n'
     + '\tfile_start_write(out);\n\tret = vfs_copy_file_range(in, 0, out, 0, 1, 0);\n\tfile_end_write(out);\n\treturn ret;\n}\n');

@@ -82,14 +82,19 @@ export class ChainSearch {
   }
 
   /**
-   * One file's functions have new facts, calls included (some may be new, some gone), and the
-   * graph has been patched to match (CallGraph.replaceFile): updates the searches in place and
-   * finds the candidates again of these functions, of callers whose calls resolve differently,
-   * and of every acquiring body whose callees' paths moved. The rule model must still hold.
+   * One file's functions have new facts, calls included (some may be new, some gone), the
+   * graph has been patched to match (CallGraph.replaceFile) and the rule model has summarized
+   * again what that touched (`resummarized`: whose summary changed): updates the searches in
+   * place and finds the candidates again of these functions, of callers whose calls resolve
+   * or act differently, and of every acquiring body whose callees' paths moved.
    */
-  update(patch: FilePatch): void {
+  update(patch: FilePatch, resummarized: readonly FunctionNode[]): void {
     const { graph, sinks } = this.model;
-    for (const n of patch.nodes) {
+    // Functions whose calls may have another effect now: the file's, and callers of functions
+    // whose summary changed (a call to them may now acquire or release).
+    const refreshed = new Set<FunctionNode>([...patch.nodes, ...patch.callers, ...resummarized]);
+    for (const s of resummarized) for (const ref of graph.directCallsTo(s.name)) refreshed.add(graph.nodes[refNode(ref)]!);
+    for (const n of refreshed) {
       this.heldThrough.forget(n);
       // Conservative: the new calls may release or be exempt.
       this.restricted[n.index] = 1;
@@ -97,7 +102,7 @@ export class ChainSearch {
     }
     for (const n of patch.removed) for (let b = 0; b < BODY_SLOTS; b++) this.perBody.delete(n.index * BODY_SLOTS + b);
     const moved = new Set<number>();
-    const changed = [...patch.nodes, ...patch.removed, ...patch.callers].map((n) => n.index);
+    const changed = [...refreshed, ...patch.removed].map((n) => n.index);
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
     // Chains through these functions carry their old lines, chains through moved steps old paths;
     // with struct field types changed, any pointer hop may count other candidates.
@@ -112,7 +117,7 @@ export class ChainSearch {
     }
     // Candidates take their first step's cost from the callee: bodies calling a moved node.
     const bodies = new Set<number>();
-    for (const n of [...patch.nodes, ...patch.callers]) n.bodies.forEach((_, b) => bodies.add(n.index * BODY_SLOTS + b));
+    for (const n of refreshed) n.bodies.forEach((_, b) => bodies.add(n.index * BODY_SLOTS + b));
     const callerBody = (ref: CallRef): void => {
       const key = bodyKeyOf(ref);
       if (this.perBody.has(key)) bodies.add(key);

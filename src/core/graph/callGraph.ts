@@ -112,8 +112,6 @@ export interface FilePatch {
   removed: FunctionNode[];
   /** Functions of other files whose calls resolve differently now (a name came or went). */
   callers: FunctionNode[];
-  /** What the names that came or went resolved to, before and after. */
-  retargeted: FunctionNode[];
   /** Fields whose stores changed: calls through them may reach other functions now. */
   fields: ReadonlySet<string>;
   /** Struct field types changed: any call through a field may resolve to another struct type. */
@@ -531,7 +529,7 @@ export class CallGraph {
     const callers = stores.finish();
     for (const name of renamed) for (const ref of this.directCallsTo(name)) callers.add(this.nodes[refNode(ref)]!);
     return {
-      nodes: current, removed: gone, callers: [...callers].filter((n) => !slotsOf(n)), retargeted: [...retargeted], fields: stores.fields, typesChanged: stores.typesChanged,
+      nodes: current, removed: gone, callers: [...callers].filter((n) => !slotsOf(n)), fields: stores.fields, typesChanged: stores.typesChanged,
     };
   }
 

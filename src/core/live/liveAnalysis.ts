@@ -125,22 +125,21 @@ export class LiveAnalysis {
 
   /**
    * Patches the file's new facts (already in `files`) into graph, models and searches; says why
-   * not (the caller then rebuilds) when the edit changes a wrapper's summary or reaches further
-   * than the graph can patch (CallGraph.replaceFile).
+   * not (the caller then rebuilds) when the edit reaches further than the graph can patch
+   * (CallGraph.replaceFile).
    */
   private patch(old: PackedFileFacts, next: PackedFileFacts): string | undefined {
     const { graph, models, searches } = this.analysis;
     const patch = graph.replaceFile(old, next);
     if (typeof patch === 'string') return patch;
-    for (const m of models) {
+    for (const [i, m] of models.entries()) {
       for (const t of [...m.truncated]) if (t.startsWith(`${old.file}:`)) m.truncated.delete(t);
-      const moved = [...patch.nodes, ...patch.removed].find((n) => !m.stillSummarizes(n));
-      if (moved !== undefined) return `the summary of ${moved.name} changed`;
-      // A wrapper that a new definition shadows (or a removed one unveils) changes its callers.
-      const wrapper = patch.retargeted.find((n) => m.summaries.has(n.index));
-      if (wrapper !== undefined) return `calls to the wrapper ${wrapper.name} resolve differently`;
+      // The file's functions, and callers whose calls now resolve elsewhere, may summarize
+      // differently; so may their callers in turn.
+      const resummarized = m.resummarize([...patch.nodes, ...patch.removed, ...patch.callers]);
+      if (typeof resummarized === 'string') return resummarized;
+      searches[i]!.update(patch, resummarized);
     }
-    for (const s of searches) s.update(patch);
     return undefined;
   }
 

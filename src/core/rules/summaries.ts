@@ -36,10 +36,12 @@ export interface RuleModel {
   /** Effect of call `call` of `body`, from primitives and inferred summaries. */
   effect(body: FunctionBody, call: number): CallEffect | undefined;
   /**
-   * After the node's bodies changed facts but not calls: does its summary come out as before?
-   * If not, the model no longer holds and must be built again.
+   * After an edit changed these functions (their facts, or what their calls resolve to):
+   * summarizes them again, and their callers as far as summaries change. Returns the functions
+   * whose summary changed: calls to them now have another effect. Says why instead when a
+   * summary kept changing (the model must then be built again).
    */
-  stillSummarizes(node: FunctionNode): boolean;
+  resummarize(nodes: readonly FunctionNode[]): FunctionNode[] | string;
 }
 
 /** Re-analysing a function more often than this means its summary oscillates: keep the last. */
@@ -73,6 +75,8 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
   /** The node's summary from its bodies and the summaries known now. */
   const summarize = (node: FunctionNode): Summary | undefined => {
     let next: Summary | undefined;
+    // Said again below if it still holds: this analysis covers every body the others look at.
+    for (const body of node.bodies) truncated.delete(`${body.file}:${body.fn.startLine} ${node.name}`);
     for (const body of node.bodies) {
       const effectOf = (i: number): CallEffect | undefined => effect(body, i);
       let depth = 0;
@@ -98,7 +102,6 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
 
   const queue: FunctionNode[] = [];
   const queued = new Set<number>();
-  const visits = new Map<number, number>();
   const push = (node: FunctionNode): void => {
     if (opaque.has(node.name) || queued.has(node.index)) return;
     queued.add(node.index);
@@ -107,23 +110,34 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
   const pushCallersOf = (name: string): void => {
     for (const ref of graph.directCallsTo(name)) push(graph.callAt(ref).node);
   };
-  for (const name of [...primitiveAcquire.keys(), ...primitiveRelease]) pushCallersOf(name);
-
-  while (queue.length > 0) {
-    const node = queue.shift()!;
-    queued.delete(node.index);
-    const count = (visits.get(node.index) ?? 0) + 1;
-    visits.set(node.index, count);
-    const next = summarize(node);
-    const before = summaries.get(node.index);
-    if (sameSummary(before, next)) continue;
-    if (next === undefined) summaries.delete(node.index);
-    else {
-      summaries.set(node.index, next);
-      effectful.add(node.name);
+  /**
+   * Summarizes queued functions until nothing changes; adds to `changed` those whose summary did.
+   * Returns a function that kept changing (recursion through a wrapper), if one did.
+   */
+  const settle = (changed?: Set<FunctionNode>): FunctionNode | undefined => {
+    const visits = new Map<number, number>();
+    let unsettled: FunctionNode | undefined;
+    while (queue.length > 0) {
+      const node = queue.shift()!;
+      queued.delete(node.index);
+      const count = (visits.get(node.index) ?? 0) + 1;
+      visits.set(node.index, count);
+      const next = summarize(node);
+      const before = summaries.get(node.index);
+      if (sameSummary(before, next)) continue;
+      changed?.add(node);
+      if (next === undefined) summaries.delete(node.index);
+      else {
+        summaries.set(node.index, next);
+        effectful.add(node.name);
+      }
+      if (count < MAX_VISITS) pushCallersOf(node.name);
+      else unsettled ??= node;
     }
-    if (count < MAX_VISITS) pushCallersOf(node.name);
-  }
+    return unsettled;
+  };
+  for (const name of [...primitiveAcquire.keys(), ...primitiveRelease]) pushCallersOf(name);
+  settle();
   const exemptions = new Map<string, { arg: number; equals: Set<string> }[]>();
   for (const e of rule.exempt ?? []) {
     const list = exemptions.get(e.callee) ?? [];
@@ -139,8 +153,15 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     const args = splitArguments(text);
     return list.some((e) => { const a = args[e.arg]; return a !== undefined && e.equals.has(a); });
   };
-  const stillSummarizes = (node: FunctionNode): boolean => opaque.has(node.name) || sameSummary(summaries.get(node.index), summarize(node));
-  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated, stillSummarizes };
+  const resummarize = (nodes: readonly FunctionNode[]): FunctionNode[] | string => {
+    for (const n of nodes) push(n);
+    const changed = new Set<FunctionNode>();
+    // Where summaries oscillate, the last one depends on the order of visits: only a model
+    // built from scratch has the order a fresh scan has.
+    const unsettled = settle(changed);
+    return unsettled === undefined ? [...changed] : `the summary of ${unsettled.name} does not settle`;
+  };
+  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated, resummarize };
 }
 
 /** Does the function return with a hold it took, and under which return value? */
