@@ -7,7 +7,8 @@ import { CallGraph, type PointerPolicy } from './graph/callGraph';
 import { readManifest, unchangedHashes, type Manifest } from './index/factCache';
 import { collectFacts, type CollectOptions } from './index/collectFacts';
 import { readResult, resultKey, writeResult } from './index/resultCache';
-import type { ScanResult } from './model/chain';
+import type { FactDetail } from './index/factDetail';
+import type { ScanResult, SkippedFile } from './model/chain';
 import type { PackedFileFacts } from './model/packedFacts';
 import type { WasmPaths } from './parse/treeSitter';
 import type { RuleModel } from './rules/summaries';
@@ -88,6 +89,44 @@ export function collectOptions(options: AnalysisOptions, prepared: PreparedScan,
 
 export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<Analysis> {
   const started = performance.now();
+  const gathered = await gatherFacts(options, started, signal, onProgress);
+  if ('replayed' in gathered) return gathered.replayed;
+  const { root, files, detail, notes } = gathered;
+  const analysis = analyzeFacts(files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress);
+  // Facts read back during the analysis may have needed repairs.
+  addNotes(notes, detail.notes);
+  const result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started });
+  if (options.cacheDir !== undefined && gathered.resultKey !== undefined) {
+    try {
+      // Cache trouble belongs to this run, not to the result a later run replays.
+      const replayable = { ...result, notAnalysed: result.notAnalysed.filter((n) => !n.what.startsWith('cache ')) };
+      writeResult(options.cacheDir, gathered.resultKey, replayable);
+    } catch {
+      // a result cache that cannot be written only costs time next run
+    }
+  }
+  return { result, graph: analysis.graph, models: analysis.models, files };
+}
+
+/**
+ * What the analysis starts from. The walk and the manifests (tens of MiB on a kernel) stay in
+ * gatherFacts: the analysis, where memory peaks, holds only what it reads.
+ */
+interface GatheredFacts {
+  root: string;
+  files: PackedFileFacts[];
+  detail: FactDetail;
+  skipped: SkippedFile[];
+  notes: NoteCounts;
+  cachedFiles: number;
+  /** The result's key in the result cache, when there is a cache. */
+  resultKey?: string;
+}
+
+/** The walk and the facts of every file, or a result replayed from the result cache. */
+async function gatherFacts(
+  options: AnalysisOptions, started: number, signal?: AbortSignal, onProgress?: ProgressListener,
+): Promise<GatheredFacts | { replayed: Analysis }> {
   onProgress?.('walk', 0, 0);
   const prepared = await prepareScan(options, signal);
   const { root, exclude, walk, manifest, notes } = prepared;
@@ -100,26 +139,14 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
     const cached = hashes === undefined ? undefined : readResult(options.cacheDir, keyOf(hashes));
     if (cached !== undefined) {
       const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
-      return { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], files: [] };
+      return { replayed: { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], files: [] } };
     }
   }
   const collected = await collectFacts(walk.files, collectOptions(options, prepared, signal, onProgress));
   addNotes(notes, collected.notes);
-  const { detail } = collected; // the closure below outlives this call: keep only what it reads
-  const analysis = analyzeFacts(collected.files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress);
-  // Facts read back during the analysis may have needed repairs.
-  addNotes(notes, detail.notes);
-  const result = composeResult(analysis, {
-    root, rules: options.rules, files: collected.files, skipped: [...walk.skipped, ...collected.skipped], notes, cachedFiles: collected.cachedFiles, started,
-  });
-  if (options.cacheDir !== undefined) {
-    try {
-      // Cache trouble belongs to this run, not to the result a later run replays.
-      const replayable = { ...result, notAnalysed: result.notAnalysed.filter((n) => !n.what.startsWith('cache ')) };
-      writeResult(options.cacheDir, keyOf(new Map([...collected.manifest].map(([p, m]) => [p, m[2]]))), replayable);
-    } catch {
-      // a result cache that cannot be written only costs time next run
-    }
-  }
-  return { result, graph: analysis.graph, models: analysis.models, files: collected.files };
+  const gathered: GatheredFacts = {
+    root, files: collected.files, detail: collected.detail, skipped: [...walk.skipped, ...collected.skipped], notes, cachedFiles: collected.cachedFiles,
+  };
+  if (options.cacheDir !== undefined) gathered.resultKey = keyOf(new Map([...collected.manifest].map(([p, m]) => [p, m[2]])));
+  return gathered;
 }

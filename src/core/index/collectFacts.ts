@@ -9,8 +9,9 @@ import { writeManifest, type Manifest } from './factCache';
 import { FactDetail } from './factDetail';
 import type { PackedOutcome } from './fileTask';
 import { StringPool } from './internStrings';
-import { readSnapshot, writeSnapshot } from './packedSnapshot';
+import { readSnapshot, type SnapshotLayout } from './packedSnapshot';
 import { scanFiles, type ScanFilesOptions } from './scanFiles';
+import { updateSnapshot, type SnapshotChanges } from './snapshotUpdate';
 import { addNote, type NoteCounts } from '../model/noteCounts';
 
 /** How to scan the files that are not in the snapshot, and the tree they are in. */
@@ -34,20 +35,8 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const note = (n: string): void => addNote(notes, n);
   // Only while collecting: once every file is in, the pool itself would be a large Map.
   const strings = new StringPool();
-  const byPath = new Map<string, PackedOutcome>();
-  const toScan: SourceFile[] = [];
-  const snapshot = options.cacheDir === undefined ? undefined : readSnapshot(options.cacheDir, options.root);
-  if (snapshot?.problem !== undefined) note(snapshot.problem);
-  for (const f of sources) {
-    const m = options.manifest.get(f.rel);
-    const packed = m !== undefined && m[0] === f.size && m[1] === f.mtimeMs ? snapshot?.files.get(f.rel) : undefined;
-    if (packed !== undefined && packed.hash === m![2]) {
-      strings.internFile(packed);
-      byPath.set(f.rel, { rel: f.rel, hash: packed.hash, packed, cached: true, notes: [] });
-    } else {
-      toScan.push(f);
-    }
-  }
+  const { byPath, toScan, previous } = reuseSnapshot(sources, options, strings);
+  if (previous.problem !== undefined) note(previous.problem);
   const scanned = await scanFiles(toScan, { ...options, onFacts: (f) => strings.internFile(f) });
   for (const o of scanned) byPath.set(o.rel, o);
 
@@ -68,10 +57,57 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   if (options.cacheDir !== undefined) {
     try {
       writeManifest(options.cacheDir, options.root, out.manifest);
-      if (toScan.length > 0 || snapshot?.files.size !== out.files.length) writeSnapshot(options.cacheDir, options.root, out.files);
+      updateSnapshot(options.cacheDir, options.root, previous.layout, out.files, snapshotChanges(previous.superseded, scanned));
     } catch (e) {
       note(`cache not written: ${(e as Error).message}`);
     }
   }
   return out;
+}
+
+/** What the snapshot held before this scan, past the entries the scan took from it. */
+interface PreviousSnapshot {
+  layout?: SnapshotLayout;
+  problem?: string;
+  /** path -> content hash of every entry the scan did not take: changed, gone or not vouched for. */
+  superseded: Map<string, string>;
+}
+
+/**
+ * Takes the facts of every file the manifest vouches for from the snapshot; the rest are to be
+ * scanned. The snapshot's map does not outlive this call: what the scan did not take would
+ * otherwise be held, unused, through the whole analysis.
+ */
+function reuseSnapshot(sources: readonly SourceFile[], options: CollectOptions, strings: StringPool): { byPath: Map<string, PackedOutcome>; toScan: SourceFile[]; previous: PreviousSnapshot } {
+  const byPath = new Map<string, PackedOutcome>();
+  const toScan: SourceFile[] = [];
+  const read = options.cacheDir === undefined ? undefined : readSnapshot(options.cacheDir, options.root, (f) => strings.internFile(f));
+  const held = read?.files ?? new Map<string, PackedFileFacts>();
+  for (const f of sources) {
+    const m = options.manifest.get(f.rel);
+    const packed = m !== undefined && m[0] === f.size && m[1] === f.mtimeMs ? held.get(f.rel) : undefined;
+    if (packed !== undefined && packed.hash === m![2]) {
+      held.delete(f.rel);
+      byPath.set(f.rel, { rel: f.rel, hash: packed.hash, packed, cached: true, notes: [] });
+    } else {
+      toScan.push(f);
+    }
+  }
+  const previous: PreviousSnapshot = { superseded: new Map(Array.from(held, ([path, f]) => [path, f.hash])) };
+  if (read?.layout !== undefined) previous.layout = read.layout;
+  if (read?.problem !== undefined) previous.problem = read.problem;
+  return { byPath, toScan, previous };
+}
+
+/** The delta from the snapshot to this scan: files scanned anew with content it lacks, and paths it holds that are gone. */
+function snapshotChanges(superseded: ReadonlyMap<string, string>, scanned: readonly PackedOutcome[]): SnapshotChanges {
+  const changed: PackedFileFacts[] = [];
+  const kept = new Set<string>();
+  for (const o of scanned) {
+    if (o.packed === undefined) continue;
+    kept.add(o.rel);
+    // Only touched (same content, new mtime): the snapshot's record is already this one.
+    if (superseded.get(o.rel) !== o.packed.hash) changed.push(o.packed);
+  }
+  return { changed, removed: [...superseded.keys()].filter((path) => !kept.has(path)) };
 }

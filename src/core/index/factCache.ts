@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { FileFacts } from '../model/facts';
 
-/** Bump when facts change shape or meaning: old shards are then ignored. */
-export const FACTS_VERSION = 8;
+/** Bump when facts change shape or meaning, or the snapshot its layout: old caches are then ignored. */
+export const FACTS_VERSION = 9;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }

@@ -2,125 +2,228 @@
 // unchanged file is taken from here: one read instead of tens of thousands of shard reads and
 // decodes. Files are matched by content hash (from the manifest), so a stale entry is never used.
 //
-// Layout: SHA-1 of everything after it, then length-prefixed records (a header, then one per
-// file), each a v8 structured clone. Written and read a record at a time, so that a whole
-// kernel's snapshot (hundreds of MiB) is never held as one buffer, let alone copied.
-import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+// Layout: segments, each its own length-prefixed records (a header, then one per file, each a v8
+// structured clone) followed by the SHA-1 of those records. The first segment is the base (every
+// file); the others are deltas appended after scans that changed a few files: a delta's records
+// replace earlier ones with the same path, and its header lists the paths removed. The checksum
+// trails its segment so that appending never touches bytes already written, and an append cut
+// short (a crash, a full disk) fails its own check without casting doubt on what precedes it.
+// Records are written and read one at a time, so a kernel's base (hundreds of MiB) is never one buffer.
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, constants, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { FACTS_VERSION } from './factCache';
+import { RecordReader } from './recordReader';
 
-interface SnapshotHeader {
-  version: number;
-  root: string;
-  files: number;
+type SegmentHeader =
+  | { kind: 'base'; version: number; root: string; files: number }
+  | { kind: 'delta'; files: number; removed: string[] };
+
+/** How much the base and the deltas after it hold: what decides between appending and compacting. */
+export interface SnapshotLayout {
+  baseFiles: number;
+  baseBytes: number;
+  /** Records and removals in all deltas. */
+  deltaEntries: number;
+  deltaBytes: number;
+}
+
+export interface SnapshotRead {
+  files: Map<string, PackedFileFacts>;
+  /** For the user: what was wrong with the file. */
+  problem?: string;
+  /** Set when the file is whole and of this version and tree: only then may a delta follow it. */
+  layout?: SnapshotLayout;
 }
 
 const SUM_BYTES = 20;
 const LENGTH_BYTES = 4;
-const CHUNK = 16 * 1024 * 1024;
+/** A base is written in pieces of about this size: two syscalls per record would be 110k on a kernel. */
+const WRITE_BATCH = 1024 * 1024;
 
 function snapshotPath(dir: string): string {
   return join(dir, `v${FACTS_VERSION}`, 'facts.snapshot');
 }
 
-/** Packed facts by path; a problem (corrupt, other tree) is returned for the user, not thrown. */
-export function readSnapshot(dir: string, root: string): { files: Map<string, PackedFileFacts>; problem?: string } {
+/**
+ * Packed facts by path; a problem (corrupt, other tree) is returned for the user, not thrown.
+ * `settle` sees each record as it is decoded (to share its strings with the rest, say): copies
+ * dropped then die young, where dropped after the whole read they would first fill the old
+ * generation and size the heap for what follows.
+ */
+export function readSnapshot(dir: string, root: string, settle: (f: PackedFileFacts) => void = () => {}): SnapshotRead {
   let fd: number;
   try {
     fd = openSync(snapshotPath(dir), 'r');
   } catch {
     return { files: new Map() };
   }
-  const corrupt = (why: string) => ({ files: new Map<string, PackedFileFacts>(), problem: `cache snapshot is corrupt (${why}): rebuilt` });
   try {
     const reader = new RecordReader(fd);
-    const sum = reader.exact(SUM_BYTES);
-    if (sum === undefined) return corrupt('truncated');
-    const hash = createHash('sha1');
-    const next = (): Buffer | undefined => {
-      const len = reader.exact(LENGTH_BYTES);
-      if (len === undefined) return undefined;
-      const body = reader.exact(len.readUInt32LE(0));
-      if (body === undefined) throw new Error('truncated record');
-      hash.update(len).update(body);
-      return body;
-    };
-    const first = next();
-    if (first === undefined) return corrupt('truncated');
-    const header = deserialize(first) as SnapshotHeader;
-    if (header.version !== FACTS_VERSION || header.root !== root) return { files: new Map() };
     const files = new Map<string, PackedFileFacts>();
-    for (let rec = next(); rec !== undefined; rec = next()) {
-      const f = deserialize(rec) as PackedFileFacts;
-      // Typed arrays come back as views of the read buffer: copy, so the chunk can go.
-      f.calls = f.calls.slice();
-      files.set(f.file, f);
+    let base: SegmentRead | undefined;
+    try {
+      base = readSegment(reader, isOurBase(root), (f) => {
+        settle(f);
+        files.set(f.file, f);
+      });
+    } catch (e) {
+      return { files: new Map(), problem: corrupt((e as Error).message) };
     }
-    if (!hash.digest().equals(sum)) return corrupt('checksum mismatch');
-    if (files.size !== header.files) return corrupt('truncated');
-    return { files };
-  } catch (e) {
-    return corrupt((e as Error).message);
+    if (base === undefined) return { files: new Map() }; // another version or tree: rewritten, nothing wrong
+    const layout: SnapshotLayout = { baseFiles: base.header.files, baseBytes: base.bytes, deltaEntries: 0, deltaBytes: 0 };
+    for (let n = 1; !reader.atEnd; n++) {
+      // A delta is applied only once its checksum holds. A damaged one is dropped with any after
+      // it (they cannot be framed reliably); the base and the earlier deltas still count.
+      const records: PackedFileFacts[] = [];
+      try {
+        const delta = readSegment(reader, isDelta, (f) => {
+          settle(f);
+          records.push(f);
+        })!;
+        const removed = delta.header.kind === 'delta' ? delta.header.removed : [];
+        for (const f of records) files.set(f.file, f);
+        for (const path of removed) files.delete(path);
+        layout.deltaEntries += records.length + removed.length;
+        layout.deltaBytes += delta.bytes;
+      } catch (e) {
+        // No layout: the next write rewrites the file rather than append after the damage.
+        return { files, problem: corrupt(`delta ${n}: ${(e as Error).message}`) };
+      }
+    }
+    return { files, layout };
   } finally {
     closeSync(fd);
   }
 }
 
+function corrupt(why: string): string {
+  return `cache snapshot is corrupt (${why}): rebuilt`;
+}
+
+/** Whether to read the segment a header starts (false: skip the file); throws when the header cannot be right. */
+type HeaderCheck = (header: SegmentHeader) => boolean;
+
+function isOurBase(root: string): HeaderCheck {
+  return (h) => {
+    if (h.kind !== 'base') throw new Error('no base segment');
+    return h.version === FACTS_VERSION && h.root === root;
+  };
+}
+
+const isDelta: HeaderCheck = (h) => {
+  if (h.kind !== 'delta' || !Array.isArray(h.removed)) throw new Error('unexpected header');
+  return true;
+};
+
+interface SegmentRead {
+  header: SegmentHeader;
+  bytes: number;
+}
+
+/**
+ * One segment, its file records handed to `onFile` as they come; undefined when `check` turns
+ * the header down. Throws unless the whole segment checks out.
+ */
+function readSegment(reader: RecordReader, check: HeaderCheck, onFile: (f: PackedFileFacts) => void): SegmentRead | undefined {
+  const start = reader.offset;
+  const hash = createHash('sha1');
+  const next = (): Buffer => {
+    const len = reader.exact(LENGTH_BYTES);
+    const body = reader.exact(len.readUInt32LE(0));
+    hash.update(len).update(body);
+    return body;
+  };
+  const header = deserialize(next()) as SegmentHeader;
+  if (typeof header !== 'object' || header === null || !Number.isInteger(header.files)) throw new Error('unexpected header');
+  if (!check(header)) return undefined;
+  // A damaged record may not decode; the checksum, known only at the end, names the cause.
+  let undecodable: Error | undefined;
+  for (let i = 0; i < header.files; i++) {
+    const body = next();
+    if (undecodable !== undefined) continue;
+    try {
+      const f = deserialize(body) as PackedFileFacts;
+      // Typed arrays come back as views of the read buffer: copy, so the chunk can go.
+      f.calls = f.calls.slice();
+      onFile(f);
+    } catch (e) {
+      undecodable = e as Error;
+    }
+  }
+  if (!hash.digest().equals(reader.exact(SUM_BYTES))) throw new Error('checksum mismatch');
+  if (undecodable !== undefined) throw undecodable;
+  return { header, bytes: reader.offset - start };
+}
+
+/** Replaces the snapshot with a base of `files` (tmp + rename: readers see the old file or the new one). */
 export function writeSnapshot(dir: string, root: string, files: readonly PackedFileFacts[]): void {
   const path = snapshotPath(dir);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    const hash = createHash('sha1');
-    // A placeholder, written in sequence (a positioned write would not move the file offset).
-    writeSync(fd, Buffer.alloc(SUM_BYTES));
-    const put = (record: Buffer): void => {
-      const len = Buffer.alloc(LENGTH_BYTES);
-      len.writeUInt32LE(record.length, 0);
-      hash.update(len).update(record);
-      writeSync(fd, len);
-      writeSync(fd, record);
-    };
-    put(serialize({ version: FACTS_VERSION, root, files: files.length } satisfies SnapshotHeader));
-    for (const f of files) put(serialize(f));
-    writeSync(fd, hash.digest(), 0, SUM_BYTES, 0);
+    const out = new SegmentWriter((bytes) => writeSync(fd, bytes), WRITE_BATCH);
+    out.record(serialize({ kind: 'base', version: FACTS_VERSION, root, files: files.length } satisfies SegmentHeader));
+    for (const f of files) out.record(serialize(f));
+    out.end();
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, path);
 }
 
-/** Reads a file in large chunks and hands out exact byte counts (copies only at chunk seams). */
-class RecordReader {
-  private buf = Buffer.alloc(0);
-  private at = 0;
-  private eof = false;
+/** A delta segment, encoded: appended as is, or measured and dropped when a rewrite is due. */
+export function encodeDelta(files: readonly PackedFileFacts[], removed: readonly string[]): Buffer {
+  const parts: Buffer[] = [];
+  const out = new SegmentWriter((bytes) => parts.push(bytes), Infinity);
+  out.record(serialize({ kind: 'delta', files: files.length, removed: [...removed] } satisfies SegmentHeader));
+  for (const f of files) out.record(serialize(f));
+  out.end();
+  return Buffer.concat(parts);
+}
 
-  constructor(private readonly fd: number) {}
+/**
+ * Appends an encoded delta in one write. The file must exist (a delta alone is no snapshot).
+ * Only the trailing checksum vouches for the write: a crash part way leaves a delta that the
+ * next read finds damaged and drops.
+ */
+export function appendDelta(dir: string, delta: Buffer): void {
+  const fd = openSync(snapshotPath(dir), constants.O_WRONLY | constants.O_APPEND);
+  try {
+    writeSync(fd, delta);
+  } finally {
+    closeSync(fd);
+  }
+}
 
-  /** The next `n` bytes, or undefined at a clean end of file; throws if the file ends inside them. */
-  exact(n: number): Buffer | undefined {
-    while (this.buf.length - this.at < n && !this.eof) this.fill(n);
-    if (this.buf.length - this.at < n) {
-      if (this.buf.length === this.at) return undefined;
-      throw new Error('truncated record');
-    }
-    const out = this.buf.subarray(this.at, this.at + n);
-    this.at += n;
-    return out;
+/** Length-prefixes records under a running SHA-1, gathering them into writes of about `batch` bytes. */
+class SegmentWriter {
+  private readonly hash: Hash = createHash('sha1');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly write: (bytes: Buffer) => void, private readonly batch: number) {}
+
+  record(body: Buffer): void {
+    const len = Buffer.alloc(LENGTH_BYTES);
+    len.writeUInt32LE(body.length, 0);
+    this.hash.update(len).update(body);
+    this.pending.push(len, body);
+    this.pendingBytes += LENGTH_BYTES + body.length;
+    if (this.pendingBytes >= this.batch) this.flush();
   }
 
-  private fill(need: number): void {
-    const rest = this.buf.subarray(this.at);
-    const next = Buffer.allocUnsafe(Math.max(CHUNK, need) + rest.length);
-    rest.copy(next, 0);
-    const got = readSync(this.fd, next, rest.length, next.length - rest.length, null);
-    if (got === 0) this.eof = true;
-    this.buf = next.subarray(0, rest.length + got);
-    this.at = 0;
+  end(): void {
+    this.pending.push(this.hash.digest());
+    this.flush();
+  }
+
+  private flush(): void {
+    this.write(Buffer.concat(this.pending));
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 }
