@@ -4,7 +4,7 @@
 //   - a call to the permission hook added to the file's first function, then taken out
 //     again (calls change, definitions do not: patched in place), several times, median;
 //   - a function added that makes new calls (patched in as well), then restored;
-//   - an ops table added, a new function-pointer store (rebuilt from memory).
+//   - an ops table added, a new function-pointer store (patched in too).
 // The file is restored byte for byte, with its mtime, whatever happens.
 //   node bench/liveEdit.mjs --tree DIR --cache DIR [--file fs/read_write.c] [--include a,b]
 import * as esbuild from 'esbuild';
@@ -49,7 +49,7 @@ if (opts.run) {
   const chains = live.result.chains.length;
   const local = [];
   const kinds = new Set();
-  let rebuilt;
+  let opsTable;
   let addedFunction;
   let callEdits = [];
   try {
@@ -83,7 +83,7 @@ if (opts.run) {
     live.update(opts.file);
     writeFileSync(abs, `${original}\nstatic const struct file_operations lockpath_bench_fops = {\n\t.fsync = vfs_fsync,\n};\n`);
     const u = live.update(opts.file);
-    rebuilt = { kind: u.kind, reason: u.reason, ms: u.durationMs };
+    opsTable = { kind: u.kind, reason: u.reason, ms: u.durationMs };
   } finally {
     restore();
   }
@@ -96,7 +96,7 @@ if (opts.run) {
     callAddMedianMs: median(callEdits.map((c) => c.add)), callAddMaxMs: Math.max(...callEdits.map((c) => c.add)),
     callRemoveMedianMs: median(callEdits.map((c) => c.remove)), callRemoveMaxMs: Math.max(...callEdits.map((c) => c.remove)),
     callKinds: [...new Set(callEdits.map((c) => c.kinds))], callReason: callEdits.find((c) => c.reason)?.reason,
-    addedFunction, rebuilt, maxRssMb: process.resourceUsage().maxRSS / 1024,
+    addedFunction, opsTable, maxRssMb: process.resourceUsage().maxRSS / 1024,
   }));
   live.dispose();
   process.exit(0);
@@ -127,7 +127,7 @@ try {
   console.log(`  edit adding a hook call to the first function (${opts.repeat}×, ${r.callKinds.join(', ')}${r.callReason ? `: ${r.callReason}` : ''}): median ${r.callAddMedianMs.toFixed(1)} ms (max ${r.callAddMaxMs.toFixed(1)}); removing it again: median ${r.callRemoveMedianMs.toFixed(1)} ms (max ${r.callRemoveMaxMs.toFixed(1)})`);
   const how = (u) => `${u.kind}${u.reason ? `: ${u.reason}` : ''}`;
   console.log(`  edit adding a function with a new call (${how(r.addedFunction)}): ${r.addedFunction.ms.toFixed(1)} ms`);
-  console.log(`  edit adding an ops table, a new function-pointer store (${how(r.rebuilt)}): ${(r.rebuilt.ms / 1000).toFixed(2)} s`);
+  console.log(`  edit adding an ops table, a new function-pointer store (${how(r.opsTable)}): ${r.opsTable.ms.toFixed(1)} ms`);
   console.log(`  after restoring the file: ${r.restoreKind}, ${r.chainsAfterRestore} chains`);
   console.log(`JSON ${JSON.stringify(r)}`);
 } finally {

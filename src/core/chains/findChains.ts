@@ -108,9 +108,9 @@ export class ChainSearch {
     // with struct field types changed, any pointer hop may count other candidates.
     if (patch.typesChanged) this.built.clear();
     const files = new Set(patch.nodes.flatMap((n) => n.bodies.map((b) => b.file)));
+    // A hop through a field whose stores changed has another candidate count.
+    const throughField = (via: string): boolean => via.startsWith('->') && patch.fields.has(via.slice(2));
     for (const [cand, built] of this.built) {
-      // A hop through a field whose stores changed has another candidate count.
-      const throughField = (via: string): boolean => via.startsWith('->') && patch.fields.has(via.slice(2));
       if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file) || throughField(h.via)) || built.path.some((n) => moved.has(n.index))) {
         this.built.delete(cand);
       }

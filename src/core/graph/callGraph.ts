@@ -518,11 +518,15 @@ export class CallGraph {
       }
     }
     if (this.reverse !== undefined) {
-      // Callers of every node whose callers may have changed, found again from the call sites
-      // naming it (already patched): a handful of names, each a sorted list.
-      const targets = new Set<FunctionNode>([...retargeted, ...fresh, ...gone]);
-      for (const name of direct.keys()) for (const t of this.resolveName(file, name)) targets.add(t);
-      for (const t of targets) this.reverse.overrides.set(t.index, this.resolvedCallers(t));
+      const { overrides } = this.reverse;
+      // Where resolution changed, callers are found again from every call site naming the node;
+      // elsewhere the file's sites are merged into the list (kfree's runs to 100k sites).
+      const retargets = new Set<FunctionNode>([...retargeted, ...fresh, ...gone]);
+      for (const t of retargets) overrides.set(t.index, this.resolvedCallers(t));
+      for (const [name, refs] of direct) {
+        if (renamed.has(name)) continue;
+        for (const t of this.resolveName(file, name)) if (!retargets.has(t)) overrides.set(t.index, mergeRefs(this.directCallersOf(t), ours, refs));
+      }
     }
     this.forgetFile(file);
     const slotsOf = (n: FunctionNode): boolean => current.includes(n) || gone.includes(n);
