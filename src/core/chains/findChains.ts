@@ -10,6 +10,7 @@ import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../index/packFacts';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
+import { BuiltChains } from './builtChains';
 import { HeldThrough } from './heldThrough';
 import type { RuleModel } from '../rules/summaries';
 
@@ -42,8 +43,9 @@ export class ChainSearch {
   private readonly stepsBySink = new Map<string, SinkPaths>();
   /** By node index * BODY_SLOTS + body. */
   private readonly perBody = new Map<number, BodyCandidates>();
-  /** Chains built for winning candidates, and the functions they pass through, kept across updates. */
-  private readonly built = new Map<Candidate, { chain: Chain; path: FunctionNode[] }>();
+  private readonly built = new BuiltChains<Candidate>();
+  /** Per function: its held calls through local function pointers (see chains()). */
+  private readonly pointerCalls = new Map<FunctionNode, number>();
 
   /** Per node: 1 when a call of it may release the hold or be exempt (see mayRestrict). */
   private readonly restricted: Uint8Array;
@@ -83,16 +85,18 @@ export class ChainSearch {
 
   /**
    * One file's functions have new facts, calls included (some may be new, some gone), the
-   * graph has been patched to match (CallGraph.replaceFile) and the rule model has summarized
-   * again what that touched (`resummarized`: whose summary changed): updates the searches in
-   * place and finds the candidates again of these functions, of callers whose calls resolve
-   * or act differently, and of every acquiring body whose callees' paths moved.
+   * graph has been patched to match (CallGraph.replaceFile), `touched` are the functions whose
+   * content or resolution changed (not those that only moved), and the rule model has
+   * summarized them again (`resummarized`: whose summary changed). Updates the searches in
+   * place and finds the candidates again of these functions, of callers whose calls act
+   * differently, and of every acquiring body whose callees' paths moved.
    */
-  update(patch: FilePatch, resummarized: readonly FunctionNode[]): void {
+  update(patch: FilePatch, touched: readonly FunctionNode[], resummarized: readonly FunctionNode[]): void {
     const { graph, sinks } = this.model;
-    // Functions whose calls may have another effect now: the file's, and callers of functions
-    // whose summary changed (a call to them may now acquire or release).
-    const refreshed = new Set<FunctionNode>([...patch.nodes, ...patch.callers, ...resummarized]);
+    // Functions whose calls may have another effect now: the file's that changed more than
+    // their position, callers whose calls resolve elsewhere (both in `touched`), and callers
+    // of functions whose summary changed (a call to them may now acquire or release).
+    const refreshed = new Set<FunctionNode>([...touched, ...patch.callers, ...resummarized]);
     for (const s of resummarized) for (const ref of graph.directCallsTo(s.name)) refreshed.add(graph.nodes[refNode(ref)]!);
     for (const n of refreshed) {
       this.heldThrough.forget(n);
@@ -106,15 +110,12 @@ export class ChainSearch {
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
     // Chains through these functions carry their old lines, chains through moved steps old paths;
     // with struct field types changed, any pointer hop may count other candidates.
-    if (patch.typesChanged) this.built.clear();
     const files = new Set(patch.nodes.flatMap((n) => n.bodies.map((b) => b.file)));
     // A hop through a field whose stores changed has another candidate count.
     const throughField = (via: string): boolean => via.startsWith('->') && patch.fields.has(via.slice(2));
-    for (const [cand, built] of this.built) {
-      if (files.has(built.chain.acquire.file) || built.chain.hops.some((h) => files.has(h.file) || throughField(h.via)) || built.path.some((n) => moved.has(n.index))) {
-        this.built.delete(cand);
-      }
-    }
+    this.built.prune((_, { chain, path }) => patch.typesChanged || files.has(chain.acquire.file)
+      || chain.hops.some((h) => files.has(h.file) || throughField(h.via)) || path.some((n) => moved.has(n.index)));
+    for (const n of [...refreshed, ...patch.removed]) this.pointerCalls.delete(n);
     // Candidates take their first step's cost from the callee: bodies calling a moved node.
     const bodies = new Set<number>();
     for (const n of refreshed) n.bodies.forEach((_, b) => bodies.add(n.index * BODY_SLOTS + b));
@@ -147,9 +148,8 @@ export class ChainSearch {
         if (prev === undefined || candidate.cost < prev.cost || (candidate.cost === prev.cost && candidate.line < prev.line)) best.set(key, candidate);
       }
     }
-    const onPaths = new Set<FunctionNode>();
     const winners = new Set(best.values());
-    for (const cand of this.built.keys()) if (!winners.has(cand)) this.built.delete(cand);
+    this.built.prune((cand) => !winners.has(cand));
     const chains = [...winners].map((cand) => {
       let built = this.built.get(cand);
       if (built === undefined) {
@@ -157,17 +157,20 @@ export class ChainSearch {
         built = { chain: buildChain(this.model, cand, this.stepsBySink.get(cand.sink)!, path), path: [...path] };
         this.built.set(cand, built);
       }
-      for (const n of built.path) onPaths.add(n);
       // A copy: ids are assigned below, and an earlier result may still hold the kept chain.
       return { ...built.chain };
     });
     // Calls through local function pointers (splice actors) in functions the chains pass through.
-    for (const n of onPaths) {
-      n.bodies.forEach((body, b) => {
-        for (let c = 0; c < body.fn.callCount; c++) {
-          if (callKind(body.facts, body.fn, c) === 'pointer' && this.heldThrough.has(n, b, c)) stats.pointerCallsUnresolved++;
-        }
-      });
+    for (const n of this.built.functions()) {
+      let count = this.pointerCalls.get(n);
+      if (count === undefined) {
+        count = 0;
+        n.bodies.forEach((body, b) => {
+          for (let c = 0; c < body.fn.callCount; c++) if (callKind(body.facts, body.fn, c) === 'pointer' && this.heldThrough.has(n, b, c)) count!++;
+        });
+        this.pointerCalls.set(n, count);
+      }
+      stats.pointerCallsUnresolved += count;
     }
     return { chains: assignIds(chains), stats };
   }

@@ -110,7 +110,7 @@ export interface FilePatch {
   nodes: FunctionNode[];
   /** Functions the edit removed: their nodes stay, without bodies. */
   removed: FunctionNode[];
-  /** Functions of other files whose calls resolve differently now (a name came or went). */
+  /** Functions whose calls resolve differently now (a name came or went, a store or field type changed), this file's included. */
   callers: FunctionNode[];
   /** Fields whose stores changed: calls through them may reach other functions now. */
   fields: ReadonlySet<string>;
@@ -178,6 +178,7 @@ export class CallGraph {
   private readonly callerKeys = new Map<number, string[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
   private readonly storedAtByGroup = new Map<string, StoredAt>();
+  private storedIn: Map<string, Set<string>> | undefined;
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
@@ -261,6 +262,13 @@ export class CallGraph {
     } else if (node.bodies.length < BODY_SLOTS) {
       node.bodies.push(body);
     }
+  }
+
+  /** Builds now the indexes a first edit would otherwise build (see replaceFile). */
+  prepareEdits(): void {
+    this.nodesOf('');
+    this.directCallerIndex();
+    this.fieldsStoringName();
   }
 
   /** After a file was inserted into the file list: positions, and every rank, from the list. */
@@ -529,12 +537,9 @@ export class CallGraph {
       }
     }
     this.forgetFile(file);
-    const slotsOf = (n: FunctionNode): boolean => current.includes(n) || gone.includes(n);
     const callers = stores.finish();
     for (const name of renamed) for (const ref of this.directCallsTo(name)) callers.add(this.nodes[refNode(ref)]!);
-    return {
-      nodes: current, removed: gone, callers: [...callers].filter((n) => !slotsOf(n)), fields: stores.fields, typesChanged: stores.typesChanged,
-    };
+    return { nodes: current, removed: gone, callers: [...callers].filter((n) => !gone.includes(n)), fields: stores.fields, typesChanged: stores.typesChanged };
   }
 
   /** The file's call sites by callee name, by field name and by field group. */
@@ -616,7 +621,7 @@ export class CallGraph {
     if (old.fieldAssignments.map(key).join(',') !== next.fieldAssignments.map(key).join(',')) {
       for (const a of [...old.fieldAssignments, ...next.fieldAssignments]) fields.add(a.field);
     }
-    if (renamed.size > 0) for (const [field, list] of this.fieldStores) if (list.some((st) => renamed.has(st.fn))) fields.add(field);
+    for (const name of renamed) for (const field of this.fieldsStoringName().get(name) ?? []) fields.add(field);
     const handlers = new Set<FunctionNode>();
     const noteHandlers = (): void => {
       for (const field of fields) for (const st of this.fieldStores.get(field) ?? []) for (const n of this.resolveName(st.file, st.fn)) handlers.add(n);
@@ -644,7 +649,9 @@ export class CallGraph {
         for (const field of fields) {
           const list = (this.fieldStores.get(field) ?? []).filter((st) => st.file !== file);
           for (const a of next.fieldAssignments) {
-            if (a.field === field) list.push(a.structType === undefined ? { fn: a.fn, file } : { fn: a.fn, file, structType: a.structType });
+            if (a.field !== field) continue;
+            list.push(a.structType === undefined ? { fn: a.fn, file } : { fn: a.fn, file, structType: a.structType });
+            this.noteStored(a.fn, field);
           }
           if (list.length === 0) this.fieldStores.delete(field);
           else this.fieldStores.set(field, list);
@@ -669,10 +676,13 @@ export class CallGraph {
         if (this.storesByNode !== undefined) {
           const names = new Set([...handlers].map((n) => n.name));
           const fresh = new Map<number, StoredAt[]>([...handlers].map((n) => [n.index, []]));
-          for (const [field, list] of this.fieldStores) {
-            for (const st of list) {
-              if (!names.has(st.fn)) continue;
-              for (const n of this.resolveName(st.file, st.fn)) fresh.get(n.index)?.push(this.storedAt(field, st.structType));
+          const index = this.fieldsStoringName();
+          for (const name of names) {
+            for (const field of index.get(name) ?? []) {
+              for (const st of this.fieldStores.get(field) ?? []) {
+                if (st.fn !== name) continue;
+                for (const n of this.resolveName(st.file, st.fn)) fresh.get(n.index)?.push(this.storedAt(field, st.structType));
+              }
             }
           }
           for (const [n, list] of fresh) {
@@ -699,6 +709,25 @@ export class CallGraph {
         return callers;
       },
     };
+  }
+
+  /**
+   * Fields each function name is stored in, tree-wide, built on first use. Stores an edit
+   * removes are not taken out: a stale entry only makes a patch look at one field more.
+   */
+  private fieldsStoringName(): Map<string, Set<string>> {
+    if (this.storedIn === undefined) {
+      this.storedIn = new Map();
+      for (const [field, list] of this.fieldStores) for (const st of list) this.noteStored(st.fn, field);
+    }
+    return this.storedIn;
+  }
+
+  private noteStored(fn: string, field: string): void {
+    if (this.storedIn === undefined) return;
+    const fields = this.storedIn.get(fn);
+    if (fields === undefined) this.storedIn.set(fn, new Set([field]));
+    else fields.add(field);
   }
 
   /** Direct callers of `node`, from the call sites naming it (sorted, as the index holds them). */

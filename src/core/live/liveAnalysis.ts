@@ -15,7 +15,9 @@ import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
+import type { FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
+import { movedOnly, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
 import { addNotes } from '../model/noteCounts';
 
@@ -34,6 +36,10 @@ export interface UpdateOutcome {
   durationMs: number;
 }
 
+function truncationKey(file: string, fn: { startLine: number; name: string }): string {
+  return `${file}:${fn.startLine} ${fn.name}`;
+}
+
 const EMPTY_ANALYSIS: ChainAnalysis = { graph: new CallGraph([]), models: [], searches: [] };
 
 /** A file that defines, calls and stores nothing: what a new file was, what a deleted one is. */
@@ -45,6 +51,7 @@ export class LiveAnalysis {
   private analysis: ChainAnalysis;
   private current: ScanResult;
   private parser: Parser | undefined;
+  private readonly contents: ContentMemo = new WeakMap();
 
   private constructor(
     private readonly options: AnalysisOptions,
@@ -93,8 +100,8 @@ export class LiveAnalysis {
       this.current = this.compose(started);
       return { kind, ...(reason !== undefined ? { reason } : {}), durationMs: performance.now() - started };
     };
-    const settle = (old: PackedFileFacts, next: PackedFileFacts): UpdateOutcome => {
-      const why = this.patch(old, next);
+    const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): UpdateOutcome => {
+      const why = this.patch(old, next, nextFull);
       return why === undefined ? done('local') : this.rebuild(done, why);
     };
     if (outcome.facts === undefined || outcome.hash === undefined) {
@@ -117,10 +124,10 @@ export class LiveAnalysis {
       while (pos < this.files.length && this.files[pos]!.file < rel) pos++;
       this.files.splice(pos, 0, packed);
       this.analysis.graph.renumberFiles();
-      return settle(noFacts(rel), packed);
+      return settle(noFacts(rel), packed, outcome.facts);
     }
     this.files[at] = packed;
-    return settle(old, packed);
+    return settle(old, packed, outcome.facts);
   }
 
   /**
@@ -128,17 +135,30 @@ export class LiveAnalysis {
    * not (the caller then rebuilds) when the edit reaches further than the graph can patch
    * (CallGraph.replaceFile).
    */
-  private patch(old: PackedFileFacts, next: PackedFileFacts): string | undefined {
+  private patch(old: PackedFileFacts, next: PackedFileFacts, nextFull: FileFacts | undefined): string | undefined {
     const { graph, models, searches } = this.analysis;
+    // Functions that only moved need no new analysis (unknown without the old full facts: all did not).
+    const oldFull = nextFull === undefined || old.functions.length === 0 ? undefined : this.detail.read(old);
+    const moved = oldFull === undefined || nextFull === undefined ? [] : movedOnly(oldFull, nextFull, this.contents);
     const patch = graph.replaceFile(old, next);
     if (typeof patch === 'string') return patch;
+    const unchanged = new Set(moved.map(([, j]) => j));
+    const touched = new Set(patch.callers);
+    for (const n of patch.nodes) if (n.bodies.some((b) => b.facts === next && !unchanged.has(b.fn.index))) touched.add(n);
+    // Truncation notes name a function by its first line: a moved function's note moves with it.
+    const renamed = new Map(moved.map(([i, j]) => [truncationKey(old.file, old.functions[i]!), truncationKey(next.file, next.functions[j]!)]));
     for (const [i, m] of models.entries()) {
-      for (const t of [...m.truncated]) if (t.startsWith(`${old.file}:`)) m.truncated.delete(t);
-      // The file's functions, and callers whose calls now resolve elsewhere, may summarize
-      // differently; so may their callers in turn.
-      const resummarized = m.resummarize([...patch.nodes, ...patch.removed, ...patch.callers]);
+      for (const t of [...m.truncated]) {
+        if (!t.startsWith(`${old.file}:`)) continue;
+        m.truncated.delete(t);
+        const now = renamed.get(t);
+        if (now !== undefined) m.truncated.add(now);
+      }
+      // The file's changed functions, and callers whose calls now resolve elsewhere, may
+      // summarize differently; so may their callers in turn.
+      const resummarized = m.resummarize([...touched, ...patch.removed]);
       if (typeof resummarized === 'string') return resummarized;
-      searches[i]!.update(patch, resummarized);
+      searches[i]!.update(patch, [...touched], resummarized);
     }
     return undefined;
   }
@@ -153,9 +173,8 @@ export class LiveAnalysis {
 
   private analyze(): ChainAnalysis {
     const analysis = analyzeFacts(this.files, (f) => this.detail.read(f), this.options.rules, this.options.pointers ?? 'typed');
-    // The indexes an edit needs, built now rather than on the first keystroke's save.
-    analysis.graph.nodesOf('');
-    analysis.graph.directCallerIndex();
+    // The indexes an edit needs, built now rather than on the first save.
+    analysis.graph.prepareEdits();
     return analysis;
   }
 

@@ -1,0 +1,47 @@
+// Chains built for winning candidates, kept across live updates (building one walks its path
+// and resolves its pointer hops), with how many of them pass through each function: the
+// functions on some chain's path are what the "not analysed" counts look at.
+import type { FunctionNode } from '../graph/callGraph';
+import type { Chain } from '../model/chain';
+
+export interface BuiltChain {
+  chain: Chain;
+  /** Functions the chain passes through, its acquiring function aside. */
+  path: readonly FunctionNode[];
+}
+
+export class BuiltChains<K> {
+  private readonly byKey = new Map<K, BuiltChain>();
+  private readonly through = new Map<FunctionNode, number>();
+
+  get(key: K): BuiltChain | undefined {
+    return this.byKey.get(key);
+  }
+
+  set(key: K, built: BuiltChain): void {
+    this.delete(key);
+    this.byKey.set(key, built);
+    for (const n of built.path) this.through.set(n, (this.through.get(n) ?? 0) + 1);
+  }
+
+  delete(key: K): void {
+    const built = this.byKey.get(key);
+    if (built === undefined) return;
+    this.byKey.delete(key);
+    for (const n of built.path) {
+      const left = this.through.get(n)! - 1;
+      if (left === 0) this.through.delete(n);
+      else this.through.set(n, left);
+    }
+  }
+
+  /** Drops every kept chain that `stale` picks. */
+  prune(stale: (key: K, built: BuiltChain) => boolean): void {
+    for (const [key, built] of [...this.byKey]) if (stale(key, built)) this.delete(key);
+  }
+
+  /** Functions some kept chain passes through. */
+  functions(): IterableIterator<FunctionNode> {
+    return this.through.keys();
+  }
+}

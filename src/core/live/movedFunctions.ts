@@ -1,0 +1,46 @@
+// Which of an edited file's functions only moved? Code added above a function shifts its lines
+// and columns but leaves its calls, arguments and control flow as they were: everything the
+// analyses derived from it still holds, so a patch need not examine it again.
+import type { FileFacts, FunctionFact } from '../model/facts';
+
+/** Keys of a function fact that give positions, not content. */
+const POSITIONS = new Set(['line', 'column', 'startLine', 'endLine', 'nameLine', 'nameColumn']);
+
+/**
+ * A function's content, without positions, remembered per fact by the caller: the facts one
+ * edit brings are the previous facts of the next one.
+ */
+export type ContentMemo = WeakMap<FunctionFact, string>;
+
+function content(fn: FunctionFact, memo: ContentMemo): string {
+  let text = memo.get(fn);
+  if (text === undefined) {
+    text = JSON.stringify(fn, (key, value: unknown) => (POSITIONS.has(key) ? undefined : value));
+    memo.set(fn, text);
+  }
+  return text;
+}
+
+/**
+ * Pairs (index in `before`, index in `after`) of functions with the same name, linkage and
+ * place among same-named alternatives, whose content is the same but for positions.
+ */
+export function movedOnly(before: FileFacts, after: FileFacts, memo: ContentMemo): [number, number][] {
+  const key = (fn: FunctionFact): string => `${fn.isStatic ? 's' : 'g'}:${fn.name}`;
+  const earlier = new Map<string, number[]>();
+  before.functions.forEach((fn, i) => {
+    const list = earlier.get(key(fn)) ?? [];
+    list.push(i);
+    earlier.set(key(fn), list);
+  });
+  const seen = new Map<string, number>();
+  const pairs: [number, number][] = [];
+  after.functions.forEach((fn, j) => {
+    const k = key(fn);
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    const i = earlier.get(k)?.[n];
+    if (i !== undefined && content(before.functions[i]!, memo) === content(fn, memo)) pairs.push([i, j]);
+  });
+  return pairs;
+}
