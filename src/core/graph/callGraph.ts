@@ -178,7 +178,7 @@ export class CallGraph {
   private readonly callerKeys = new Map<number, string[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
   private readonly storedAtByGroup = new Map<string, StoredAt>();
-  private storedIn: Map<string, Set<string>> | undefined;
+  private storedIn: Map<string, string | string[]> | undefined;
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
@@ -621,7 +621,7 @@ export class CallGraph {
     if (old.fieldAssignments.map(key).join(',') !== next.fieldAssignments.map(key).join(',')) {
       for (const a of [...old.fieldAssignments, ...next.fieldAssignments]) fields.add(a.field);
     }
-    for (const name of renamed) for (const field of this.fieldsStoringName().get(name) ?? []) fields.add(field);
+    for (const name of renamed) for (const field of this.fieldsNamed(name)) fields.add(field);
     const handlers = new Set<FunctionNode>();
     const noteHandlers = (): void => {
       for (const field of fields) for (const st of this.fieldStores.get(field) ?? []) for (const n of this.resolveName(st.file, st.fn)) handlers.add(n);
@@ -676,9 +676,8 @@ export class CallGraph {
         if (this.storesByNode !== undefined) {
           const names = new Set([...handlers].map((n) => n.name));
           const fresh = new Map<number, StoredAt[]>([...handlers].map((n) => [n.index, []]));
-          const index = this.fieldsStoringName();
           for (const name of names) {
-            for (const field of index.get(name) ?? []) {
+            for (const field of this.fieldsNamed(name)) {
               for (const st of this.fieldStores.get(field) ?? []) {
                 if (st.fn !== name) continue;
                 for (const n of this.resolveName(st.file, st.fn)) fresh.get(n.index)?.push(this.storedAt(field, st.structType));
@@ -712,10 +711,11 @@ export class CallGraph {
   }
 
   /**
-   * Fields each function name is stored in, tree-wide, built on first use. Stores an edit
-   * removes are not taken out: a stale entry only makes a patch look at one field more.
+   * Fields each function name is stored in, tree-wide, built on first use: a field's name, or
+   * several (most functions sit in one field, and a Set each would cost tens of MiB). Stores an
+   * edit removes are not taken out: a stale entry only makes a patch look at one field more.
    */
-  private fieldsStoringName(): Map<string, Set<string>> {
+  private fieldsStoringName(): Map<string, string | string[]> {
     if (this.storedIn === undefined) {
       this.storedIn = new Map();
       for (const [field, list] of this.fieldStores) for (const st of list) this.noteStored(st.fn, field);
@@ -723,11 +723,19 @@ export class CallGraph {
     return this.storedIn;
   }
 
+  private fieldsNamed(name: string): readonly string[] {
+    const fields = this.fieldsStoringName().get(name);
+    return fields === undefined ? [] : typeof fields === 'string' ? [fields] : fields;
+  }
+
   private noteStored(fn: string, field: string): void {
-    if (this.storedIn === undefined) return;
-    const fields = this.storedIn.get(fn);
-    if (fields === undefined) this.storedIn.set(fn, new Set([field]));
-    else fields.add(field);
+    const index = this.storedIn;
+    if (index === undefined) return;
+    const fields = index.get(fn);
+    if (fields === undefined) index.set(fn, field);
+    else if (typeof fields === 'string') {
+      if (fields !== field) index.set(fn, [fields, field]);
+    } else if (!fields.includes(field)) fields.push(field);
   }
 
   /** Direct callers of `node`, from the call sites naming it (sorted, as the index holds them). */
