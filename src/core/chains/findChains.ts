@@ -4,7 +4,7 @@
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
 import type { CallGraph, CallRef, FilePatch, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { BODY_SLOTS, bodyKeyOf, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
-import { DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step } from './reverseSearch';
+import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
@@ -230,16 +230,15 @@ function firstStep(
   if (call.kind === 'direct' && call.callee === sink) return { ref, target: undefined, cost: DIRECT_COST };
   if (call.kind === 'direct' && model.sinks.has(call.callee)) return undefined;
   let first: Step | undefined;
-  let firstRest = 0;
-  const { ranks } = model.graph;
+  let firstOption: StepOption | undefined;
   for (const t of model.graph.resolveCall(body.file, call)) {
     const rest = steps.costOf(t.node.index);
     if (steps.targetOf(t.node.index) === undefined) continue;
-    const cost = rest + (t.via === 'direct' ? DIRECT_COST : POINTER_COST);
-    // Ties as the searches break them (nearest the sink, then rank): not by resolution order.
-    if (first === undefined || cost < first.cost || (cost === first.cost && (rest < firstRest || (rest === firstRest && ranks[t.node.index]! < ranks[first.target!.index]!)))) {
-      first = { ref, target: t.node, cost };
-      firstRest = rest;
+    // Ties as the searches break them: not by the order targets happen to resolve in.
+    const option: StepOption = [rest + (t.via === 'direct' ? DIRECT_COST : POINTER_COST), rest, t.node.index, ref];
+    if (firstOption === undefined || comesFirst(model.graph.ranks, option, firstOption)) {
+      first = { ref, target: t.node, cost: option[0] };
+      firstOption = option;
     }
   }
   return first;

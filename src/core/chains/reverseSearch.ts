@@ -25,6 +25,25 @@ const SINK_ITSELF = -1;
 /** Costs are sums of DIRECT_COST and POINTER_COST along a path: int32 with room to spare. */
 const UNREACHED = 0x7fffffff;
 
+/** One way on from a node: its cost, the cost of the node it reaches (0: the sink itself), that node, the call. */
+export type StepOption = readonly [cost: number, targetCost: number, target: number, ref: CallRef];
+
+/**
+ * Does option `a` come before `b`? Cheaper first; then the target nearer the sink; then the
+ * target a graph built from scratch ranks first; then the lower call site. Every search and
+ * every update breaks ties this way, so that what they find does not depend on their order.
+ */
+export function comesFirst(ranks: Float64Array, a: StepOption, b: StepOption): boolean {
+  if (a[0] !== b[0]) return a[0] < b[0];
+  if (a[1] !== b[1]) return a[1] < b[1];
+  if (a[2] !== b[2]) return rankOf(ranks, a[2]) < rankOf(ranks, b[2]);
+  return a[3] < b[3];
+}
+
+function rankOf(ranks: Float64Array, target: number): number {
+  return target === SINK_ITSELF ? -1 : ranks[target]!;
+}
+
 /** The result of one search: the cheapest step towards the sink from each node that has one. */
 export class SinkPaths {
   private readonly cost: Int32Array;
@@ -62,16 +81,9 @@ export class SinkPaths {
   /** Does the option (cost, target cost, target, call) come before the node's current step? */
   beats(index: number, cost: number, targetCost: number, target: number, ref: CallRef): boolean {
     const c = this.cost[index]!;
+    // Cost alone decides most offers: no tuple for them.
     if (cost !== c) return cost < c;
-    const tc = this.targetCost[index]!;
-    if (targetCost !== tc) return targetCost < tc;
-    const t = this.target[index]!;
-    if (target !== t) return this.rank(target) < this.rank(t);
-    return ref < this.ref[index]!;
-  }
-
-  private rank(target: number): number {
-    return target === SINK_ITSELF ? -1 : this.ranks[target]!;
+    return comesFirst(this.ranks, [cost, targetCost, target, ref], [c, this.targetCost[index]!, this.target[index]!, this.ref[index]!]);
   }
 
   set(index: number, cost: number, targetCost: number, target: number, ref: CallRef): void {
@@ -175,17 +187,13 @@ export function reverseSearch(spec: SearchSpec, signal: AbortSignal | undefined,
  * The node's best step from its own calls and the costs its targets have now (targets without
  * one are skipped): what a search from scratch would give it if every target were settled.
  */
-function bestOwnStep(spec: SearchSpec, paths: SinkPaths, index: number): [number, number, number, CallRef] | undefined {
+function bestOwnStep(spec: SearchSpec, paths: SinkPaths, index: number): StepOption | undefined {
   const { graph, sink, isSink } = spec;
   const node = graph.nodes[index]!;
-  let best: [number, number, number, CallRef] | undefined;
-  const rankOf = (target: number): number => (target === SINK_ITSELF ? -1 : graph.ranks[target]!);
+  let best: StepOption | undefined;
   const consider = (cost: number, targetCost: number, target: number, ref: CallRef): void => {
-    if (best !== undefined) {
-      const [c, tc, t, r] = best;
-      if (cost !== c ? cost > c : targetCost !== tc ? targetCost > tc : target !== t ? rankOf(target) > rankOf(t) : ref >= r) return;
-    }
-    if (spec.usable(ref)) best = [cost, targetCost, target, ref];
+    const option: StepOption = [cost, targetCost, target, ref];
+    if ((best === undefined || comesFirst(graph.ranks, option, best)) && spec.usable(ref)) best = option;
   };
   node.bodies.forEach((body, b) => {
     for (let c = 0; c < body.fn.callCount; c++) {
