@@ -225,10 +225,14 @@ export class CallGraph {
     });
   }
 
-  /** Every call site, in node, body, call order: what the indexes are built from. */
-  private eachCall(visit: (node: FunctionNode, body: number, call: number, kind: number, callee: string, file: string) => void): void {
-    for (const node of this.nodes) {
+  /** Every call site (of `nodes`, of bodies with `only`'s facts), in node, body, call order: what the indexes are built from. */
+  private eachCall(
+    visit: (node: FunctionNode, body: number, call: number, kind: number, callee: string, file: string) => void,
+    nodes: Iterable<FunctionNode> = this.nodes, only?: PackedFileFacts,
+  ): void {
+    for (const node of nodes) {
       node.bodies.forEach(({ file, facts, fn }, b) => {
+        if (only !== undefined && facts !== only) return;
         const calls = facts.calls;
         for (let c = 0; c < fn.callCount; c++) {
           const s = (fn.firstCall + c) * CALL_STRIDE;
@@ -550,25 +554,17 @@ export class CallGraph {
       if (list === undefined) map.set(key, [ref]);
       else list.push(ref);
     };
-    for (const node of this.nodesOf(facts.file)) {
-      node.bodies.forEach((body, b) => {
-        if (body.facts !== facts) return;
-        for (let c = 0; c < body.fn.callCount; c++) {
-          const s = (body.fn.firstCall + c) * CALL_STRIDE;
-          const kind = facts.calls[s + CALL_KIND]!;
-          const callee = facts.names[facts.calls[s + CALL_CALLEE]!]!;
-          const ref = packRef(node.index, b, c);
-          if (kind === KIND_DIRECT) add(out.direct, callee, ref);
-          else if (kind === KIND_FIELD) {
-            add(out.field, callee, ref);
-            if (this.fieldCallers === undefined) continue;
-            // Field call groups depend on receiver types: read before and after the swap.
-            const targets = this.resolveField(callee, this.receiverTypeAt(ref));
-            if (targets.length > 0) add(out.groups, this.storedAt(callee, targets[0]!.structType).group, ref);
-          }
-        }
-      });
-    }
+    this.eachCall((node, b, c, kind, callee) => {
+      const ref = packRef(node.index, b, c);
+      if (kind === KIND_DIRECT) add(out.direct, callee, ref);
+      else if (kind === KIND_FIELD) {
+        add(out.field, callee, ref);
+        if (this.fieldCallers === undefined) return;
+        // Field call groups depend on receiver types: read before and after the swap.
+        const targets = this.resolveField(callee, this.receiverTypeAt(ref));
+        if (targets.length > 0) add(out.groups, this.storedAt(callee, targets[0]!.structType).group, ref);
+      }
+    }, this.nodesOf(facts.file), facts);
     for (const map of [out.direct, out.field, out.groups]) for (const list of map.values()) list.sort((x, y) => x - y);
     return out;
   }
