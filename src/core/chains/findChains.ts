@@ -3,7 +3,7 @@
 // sink over "held-through" call sites (calls a function makes before any release of what its
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
 import type { CallGraph, CallRef, FilePatch, FunctionBody, FunctionNode } from '../graph/callGraph';
-import { BODY_SLOTS, bodyKeyOf, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
+import { BODY_SLOTS, bodyKeyOf, functionLabel, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
 import type { Chain, ChainHop } from '../model/chain';
 import { compareText } from '../model/compareText';
@@ -187,7 +187,7 @@ export class ChainSearch {
     const fact = graph.detail(body);
     if (fact === undefined) return;
     const flow = analyzeFlow(fact, effectOf, false);
-    if (flow.truncated) model.truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
+    if (flow.truncated) model.truncated.add(functionLabel(body.file, body.fn));
     const entry: BodyCandidates = { node, body: b, candidates: [], pointerCalls: 0, untypedFieldCalls: 0 };
     flow.heldBy.forEach((holders, c) => {
       if (holders === undefined) return;

@@ -1,7 +1,7 @@
 // Which calls of a function still run under the hold its caller had: all of them, unless the
 // function may release it (mnt_drop_write), in which case its flow decides call by call.
 // Asked for every call a reverse search offers, so the common answer costs one byte.
-import { someCall, type FunctionNode } from '../graph/callGraph';
+import { functionLabel, someCall, type FunctionNode } from '../graph/callGraph';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
 import type { RuleModel } from '../rules/summaries';
 
@@ -49,7 +49,7 @@ export class HeldThrough {
       const fact = model.graph.detail(body);
       if (fact === undefined) return undefined;
       const flow = analyzeFlow(fact, effectOf, true);
-      if (flow.truncated) model.truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
+      if (flow.truncated) model.truncated.add(functionLabel(body.file, body.fn));
       const held = new Set<number>();
       flow.heldBy.forEach((holders, i) => {
         if (holders?.has(ENTRY) === true) held.add(i);

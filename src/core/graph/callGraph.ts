@@ -11,6 +11,14 @@ export interface FunctionBody {
   fn: PackedFunction;
 }
 
+/**
+ * How notes name a function: `file:first-line name` (truncated flows, unreadable facts). One
+ * format, since a live update moves a function's notes with its lines by this key.
+ */
+export function functionLabel(file: string, fn: { startLine: number; name: string }): string {
+  return `${file}:${fn.startLine} ${fn.name}`;
+}
+
 /** Full facts of a file, read again from where they are kept (cache shard, memory). */
 export type DetailSource = (file: PackedFileFacts) => FileFacts | undefined;
 
@@ -315,7 +323,7 @@ export class CallGraph {
     if (memo !== undefined) return memo ?? undefined;
     const fact = this.detailSource(body.facts)?.functions[body.fn.index];
     const ok = fact !== undefined && fact.name === body.fn.name && fact.startLine === body.fn.startLine && fact.calls.length === body.fn.callCount;
-    if (!ok) this.detailMissing.add(`${body.file}:${body.fn.startLine} ${body.fn.name}`);
+    if (!ok) this.detailMissing.add(functionLabel(body.file, body.fn));
     this.details.set(body.fn, ok ? fact : null);
     return ok ? fact : undefined;
   }

@@ -1,15 +1,16 @@
 // A whole-tree analysis kept in memory and brought up to date file by file, for long-lived
 // callers (the editor). Most edits are patched in: functions, calls, conditions, arguments,
-// function-pointer stores, struct field types and lines may all change; the graph's indexes,
-// then the searches, are updated in place, re-examining only what the edit reaches. An edit
-// that changes a wrapper's summary, or that CallGraph.replaceFile cannot patch, rebuilds graph,
-// models and searches from the facts in memory, without reading the tree again.
+// function-pointer stores, struct field types, wrapper summaries and lines may all change; the
+// graph's indexes, the summaries, then the searches are updated in place, re-examining only what
+// the edit reaches. An edit CallGraph.replaceFile cannot patch, or after which a summary does
+// not settle, rebuilds graph, models and searches from the facts in memory, without reading the
+// tree again.
 import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, type AnalysisOptions } from '../analyze';
 import { analyzeFacts, composeResult, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { collectFacts } from '../index/collectFacts';
-import { CallGraph } from '../graph/callGraph';
+import { CallGraph, functionLabel } from '../graph/callGraph';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
@@ -34,10 +35,6 @@ export interface UpdateOutcome {
   /** Why a local update was not enough, when kind is 'rebuilt'. */
   reason?: string;
   durationMs: number;
-}
-
-function truncationKey(file: string, fn: { startLine: number; name: string }): string {
-  return `${file}:${fn.startLine} ${fn.name}`;
 }
 
 const EMPTY_ANALYSIS: ChainAnalysis = { graph: new CallGraph([]), models: [], searches: [] };
@@ -146,7 +143,7 @@ export class LiveAnalysis {
     const touched = new Set(patch.callers);
     for (const n of patch.nodes) if (n.bodies.some((b) => b.facts === next && !unchanged.has(b.fn.index))) touched.add(n);
     // Truncation notes name a function by its first line: a moved function's note moves with it.
-    const renamed = new Map(moved.map(([i, j]) => [truncationKey(old.file, old.functions[i]!), truncationKey(next.file, next.functions[j]!)]));
+    const renamed = new Map(moved.map(([i, j]) => [functionLabel(old.file, old.functions[i]!), functionLabel(next.file, next.functions[j]!)]));
     for (const [i, m] of models.entries()) {
       for (const t of [...m.truncated]) {
         if (!t.startsWith(`${old.file}:`)) continue;

@@ -1,7 +1,7 @@
 // Wrapper inference: a function that can return with the context held is itself an acquirer
 // (mnt_want_write, ovl_want_write), one that drops what its caller holds is a releaser
 // (mnt_drop_write). Summaries flow up the direct call graph until nothing changes.
-import type { CallGraph, FunctionBody, FunctionNode } from '../graph/callGraph';
+import { functionLabel, type CallGraph, type FunctionBody, type FunctionNode } from '../graph/callGraph';
 import { analyzeFlow, type CallEffect, type ExitState } from './heldState';
 import { directCallee } from '../index/packFacts';
 import { splitArguments } from '../facts/syntax';
@@ -76,7 +76,7 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
   const summarize = (node: FunctionNode): Summary | undefined => {
     let next: Summary | undefined;
     // Said again below if it still holds: this analysis covers every body the others look at.
-    for (const body of node.bodies) truncated.delete(`${body.file}:${body.fn.startLine} ${node.name}`);
+    for (const body of node.bodies) truncated.delete(functionLabel(body.file, body.fn));
     for (const body of node.bodies) {
       const effectOf = (i: number): CallEffect | undefined => effect(body, i);
       let depth = 0;
@@ -89,7 +89,7 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
       if (fact === undefined) continue;
       const entryFree = analyzeFlow(fact, effectOf, false);
       const entryHeld = analyzeFlow(fact, effectOf, true);
-      if (entryFree.truncated || entryHeld.truncated) truncated.add(`${body.file}:${body.fn.startLine} ${node.name}`);
+      if (entryFree.truncated || entryHeld.truncated) truncated.add(functionLabel(body.file, body.fn));
       const acquire = acquireSummary(entryFree.exits);
       const release = releaseSummary(entryHeld.exits);
       const s: Summary = { depth };
