@@ -2,8 +2,8 @@
 // rules and the options. An unchanged tree is then answered from one file, like a build
 // system's up-to-date check; any change anywhere recomputes from the per-file fact shards.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ScanResult } from '../model/chain';
 import type { RuleSpec } from '../rules/ruleSpec';
 import { FACTS_VERSION } from './factCache';
@@ -37,10 +37,33 @@ export function readResult(dir: string, key: string): ScanResult | undefined {
   }
 }
 
+/**
+ * Results kept: each edit of the tree makes a new key, and a kernel's result is ~18 MB, so
+ * without a bound the cache grew by that much per edited scan. The newest few are what a
+ * checkout switched back and forth or an edit undone can reuse.
+ */
+export const RESULTS_KEPT = 8;
+
 export function writeResult(dir: string, key: string, result: ScanResult): void {
   const path = resultPath(dir, key);
-  mkdirSync(join(dir, `v${FACTS_VERSION}`, 'results'), { recursive: true });
+  const folder = dirname(path);
+  mkdirSync(folder, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(result));
   renameSync(tmp, path);
+  pruneResults(folder);
+}
+
+/** Removes all but the RESULTS_KEPT most recently written results; a file another scan removed first is no loss. */
+function pruneResults(folder: string): void {
+  const results = readdirSync(folder).filter((n) => n.endsWith('.json')).map((n) => {
+    const path = join(folder, n);
+    try {
+      return { path, mtime: statSync(path).mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }).filter((r) => r !== undefined);
+  results.sort((a, b) => b.mtime - a.mtime);
+  for (const { path } of results.slice(RESULTS_KEPT)) rmSync(path, { force: true });
 }
