@@ -117,6 +117,11 @@ export interface FileFacts {
    * register definitions, prototypes).
    */
   braceless?: true;
+  /**
+   * Facts read from tokens, control flow not read: each function's flow is its calls in source
+   * order (one block), leaving through its `return` statements or the end.
+   */
+  reader?: 'tokens';
   /** Set when the file was not analysed: the reason, as shown to the user. */
   skipped?: string;
 }
