@@ -27,10 +27,13 @@ const G_WALK = 2;
 const G_CONTROL = 3;
 
 interface Pending {
-  /** Index into calls, or -1 for a group that records nothing. */
+  /** G_*. */
   kind: number;
   site: CallSite | undefined;
   start: number;
+  /** `for (...)`: `;` seen in the header, and the number of calls before its update clause. */
+  semicolons?: number;
+  update?: number;
 }
 
 /**
@@ -129,7 +132,10 @@ export class TokenBody {
           stmt = false;
           if (g === undefined) break;
           if (g.kind === G_CALL && g.site !== undefined) this.record(g.site, g.start, i);
-          else if (g.kind === G_CONTROL) stmt = true;
+          else if (g.kind === G_CONTROL) {
+            stmt = true;
+            if (g.update !== undefined && g.update < this.calls.length) this.afterLoopBody(g.update, i, to);
+          }
           else if (g.kind === G_WALK && g.site !== undefined) stmt = true;
           break;
         }
@@ -145,6 +151,12 @@ export class TokenBody {
           break;
         case 59: {
           stmt = true;
+          const g = groups[groups.length - 1];
+          if (g !== undefined && g.kind === G_CONTROL) {
+            // `for (init; cond; update)`: BodyWalker walks the update after the body
+            g.semicolons = (g.semicolons ?? 0) + 1;
+            if (g.semicolons === 2) g.update = this.calls.length;
+          }
           const r = returns[returns.length - 1];
           if (r !== undefined && r.depth === groups.length) {
             returns.pop();
@@ -170,6 +182,14 @@ export class TokenBody {
       }
     }
     while (this.deferred.length > deferredBase) this.runDeferred();
+  }
+
+  /** Moves the calls of a `for` update clause (from `update` on) after the body that follows `close`. */
+  private afterLoopBody(update: number, close: number, to: number): void {
+    const t = this.t;
+    const next = close + 1;
+    const end = isPunct(t, next, 123) && t.match[next]! > next ? t.match[next]! : findAtDepth0(t, next, to, 59, 59);
+    this.deferred.push({ at: end, from: update, until: this.calls.length, action: 'move' });
   }
 
   private runDeferred(): void {

@@ -76,12 +76,15 @@ class FileReader {
         if (SYSCALL_MACRO.test(t.names[t.id[i]!]!)) this.syscall(i, close, end, conditional);
         return end + 1;
       }
-      // `EXPORT_SYMBOL(f);`, `module_init(f)`: an expression statement to tree-sitter, no declaration
-      if (close > 0) return this.skip(close + 1);
+      // `EXPORT_SYMBOL(f);`, `module_init(f)`: an expression statement to tree-sitter, no
+      // declaration (`DEFINE_LSM(x) = { ... }` is one)
+      if (close > 0 && !isPunct(t, close + 1, 61)) return this.skip(close + 1);
     }
     const spec = readSpecifiers(t, i, n);
     let j = spec.next;
     if (!spec.hasType) return this.skip(j);
+    // `STATIC uint name(...)`: a macro among the specifiers; the last word is the type
+    while (isName(t, j) && isName(t, j + 1)) spec.type = t.names[t.id[j++]!];
     let first = true;
     while (j < n) {
       const d = readDeclarator(t, j, n);
