@@ -121,6 +121,8 @@ export interface Tokens {
   line: Int32Array;
   /** Index of the matching bracket for ( [ { ) ] }, or -1. */
   match: Int32Array;
+  /** Brackets left without a match: the text is not C the reader can follow. */
+  unmatched: number;
   /** Offset of each line's first character (line n at index n - 1). */
   lineStarts: Int32Array;
   /** Interned identifier strings by id (index 0 unused). */
@@ -431,9 +433,9 @@ export function tokenize(text: string): Tokens {
     i += len;
   }
   while (conds.length > 0) conds.pop();
-  const match = matchBrackets(kind, id, count);
+  const { match, unmatched } = matchBrackets(kind, id, count);
   return {
-    text, count, kind, id, start, end, line: lineOf, match,
+    text, count, kind, id, start, end, line: lineOf, match, unmatched,
     lineStarts: lineStarts.subarray(0, lines), names: interner.names,
   };
 
@@ -502,16 +504,20 @@ function isDigit(c: number): boolean {
 }
 
 /** Pairs brackets; a closer that does not match the innermost opener is left unmatched (-1). */
-function matchBrackets(kind: Uint8Array, id: Int32Array, count: number): Int32Array {
+function matchBrackets(kind: Uint8Array, id: Int32Array, count: number): { match: Int32Array; unmatched: number } {
   const match = new Int32Array(count).fill(-1);
   const stack = new Int32Array(count + 1);
   let sp = 0;
+  let brackets = 0;
+  let matched = 0;
   for (let i = 0; i < count; i++) {
     if (kind[i] !== T_PUNCT) continue;
     const p = id[i]!;
     if (p === 40 || p === 91 || p === 123) {
+      brackets++;
       stack[sp++] = i;
     } else if (p === 41 || p === 93 || p === 125) {
+      brackets++;
       const want = p === 41 ? 40 : p === 93 ? 91 : 123;
       // A `}` closes any ( or [ left open inside its block; a stray ) or ] is ignored.
       let k = sp - 1;
@@ -521,9 +527,10 @@ function matchBrackets(kind: Uint8Array, id: Int32Array, count: number): Int32Ar
       if (k >= 0 && id[stack[k]!] === want) {
         match[i] = stack[k]!;
         match[stack[k]!] = i;
+        matched += 2;
         sp = k;
       }
     }
   }
-  return match;
+  return { match, unmatched: brackets - matched };
 }

@@ -13,8 +13,15 @@ import { TokenBody } from './tokenBody';
 /** `SYSCALL_DEFINE3(name, ...)` and friends: the body that follows is `sys_name`. */
 const SYSCALL_MACRO = /^(COMPAT_)?SYSCALL_DEFINE[0-6]$/;
 
-export function readTokenFacts(file: string, text: string): FileFacts {
-  const reader = new FileReader(tokenize(text));
+/**
+ * Undefined when brackets do not balance (a few files in a kernel, e.g. `#if` arms that each
+ * open a block): tokens cannot say where a definition ends, and one unclosed `(` would hide
+ * every function after it. A full parse recovers around such places.
+ */
+export function readTokenFacts(file: string, text: string): FileFacts | undefined {
+  const tokens = tokenize(text);
+  if (tokens.unmatched > 0) return undefined;
+  const reader = new FileReader(tokens);
   reader.read();
   return {
     file,

@@ -9,7 +9,11 @@ import type { CallSite, FileFacts, FunctionFact } from '../../../src/core/model/
 import { createCParser } from '../../../src/core/parse/treeSitter';
 import { locateWasm } from '../../../src/core/sources/wasmLocation';
 
-const read = (src: string): FileFacts => readTokenFacts('t.c', maskAnnotations(src));
+const read = (src: string): FileFacts => {
+  const facts = readTokenFacts('t.c', maskAnnotations(src));
+  assert.ok(facts, 'brackets balance');
+  return facts;
+};
 const fn = (f: FileFacts, name: string): FunctionFact => {
   const found = f.functions.find((x) => x.name === name);
   assert.ok(found, `no function ${name}`);
@@ -260,6 +264,16 @@ test('tokenReader: agrees with tree-sitter on the kernel-like fixture', async ()
     assert.ok(tree);
     const expected = extractFileFacts(file, tree);
     tree.delete();
-    assert.deepEqual(view(readTokenFacts(file, text)), view(expected), file);
+    const facts = readTokenFacts(file, text);
+    assert.ok(facts, `${file}: brackets balance`);
+    assert.deepEqual(view(facts), view(expected), file);
   }
+});
+
+test('tokenReader: declines text whose brackets do not balance, where only a full parse can recover the rest', () => {
+  for (const src of [
+    '}}}} int int ( ( ( @@@ ;\nvoid ok(void) { f(); }\n',
+    'void broken(void) { if (x { g(); }\nvoid ok(void) { f(); }\n',
+    'int x[3 = {1};\nvoid ok(void) { f(); }\n',
+  ]) assert.equal(readTokenFacts('t.c', src), undefined, src);
 });
