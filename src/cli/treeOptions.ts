@@ -31,10 +31,11 @@ export interface TreeOptions {
   jobs?: number;
   pointers: 'typed' | 'all';
   quiet: boolean;
+  parseAll: boolean;
 }
 
 export function defaultTreeOptions(): TreeOptions {
-  return { rules: [], include: [], exclude: undefined, cache: undefined, pointers: 'typed', quiet: false };
+  return { rules: [], include: [], exclude: undefined, cache: undefined, pointers: 'typed', quiet: false, parseAll: false };
 }
 
 export const TREE_OPTIONS_USAGE = `  --rule ID              rule to run (repeatable; default: every rule, built-in: freeze)
@@ -47,6 +48,8 @@ export const TREE_OPTIONS_USAGE = `  --rule ID              rule to run (repeata
   --pointers MODE        typed (default): follow calls through struct fields whose struct
                          type the source shows; all: also untyped ones, to every function
                          stored in a field of that name
+  --parse-all            parse every file with tree-sitter (default: files are read from
+                         tokens, and only those whose control flow the rules need are parsed)
   --quiet                no progress on stderr`;
 
 /** Reads argv left to right; `value()` takes the argument of the option just read. */
@@ -74,6 +77,7 @@ export function takeTreeOption(option: string, args: ArgCursor, opts: TreeOption
     case '--cache': opts.cache = args.value(option); return true;
     case '--no-cache': opts.cache = false; return true;
     case '--quiet': case '-q': opts.quiet = true; return true;
+    case '--parse-all': opts.parseAll = true; return true;
     case '--jobs': {
       const v = args.value(option);
       const n = Number(v);
@@ -127,5 +131,6 @@ export function analysisOptions(root: string, opts: TreeOptions, rules: readonly
     workerScript: join(bundleDir, 'scanWorker.js'),
     maxFileBytes: DEFAULT_MAX_FILE_BYTES,
     pointers: opts.pointers,
+    ...(opts.parseAll ? { parseAll: true } : {}),
   };
 }

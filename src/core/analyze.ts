@@ -33,6 +33,8 @@ export interface AnalysisOptions {
   workerScript?: string;
   maxFileBytes: number;
   pointers?: PointerPolicy;
+  /** Parse every file fully, not only those whose control flow the rules need (for checking the token reader). */
+  parseAll?: boolean;
   /**
    * Only the ScanResult is wanted (the CLI): an unchanged tree may be answered from the result
    * cache, and the returned graph, models and facts are then empty.
@@ -81,6 +83,7 @@ export async function prepareScan(options: AnalysisOptions, signal?: AbortSignal
 export function collectOptions(options: AnalysisOptions, prepared: PreparedScan, signal?: AbortSignal, onProgress?: ProgressListener): CollectOptions {
   return {
     root: prepared.root, wasm: options.wasm, cacheDir: options.cacheDir, manifest: prepared.manifest, jobs: options.jobs,
+    ...(options.parseAll === true ? {} : { rules: options.rules }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),
     onProgress: (done, total) => onProgress?.('parse', done, total),
@@ -131,7 +134,7 @@ async function gatherFacts(
   const prepared = await prepareScan(options, signal);
   const { root, exclude, walk, manifest, notes } = prepared;
   const keyOf = (hashes: Map<string, string>): string => resultKey({
-    toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}`, rules: options.rules, include: [...options.include, ...exclude.map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
+    toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}${options.parseAll === true ? '+parse-all' : ''}`, rules: options.rules, include: [...options.include, ...exclude.map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
     files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
   });
   if (options.resultOnly === true && options.cacheDir !== undefined) {

@@ -97,11 +97,13 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   let callSites = 0;
   let filesWithErrors = 0;
   let bracelessFiles = 0;
+  let tokenReadFiles = 0;
   for (const f of inputs.files) {
     functions += f.functions.length;
     callSites += f.calls.length / CALL_STRIDE;
     if (f.errorNodes > 0) filesWithErrors++;
     if (f.braceless === true) bracelessFiles++;
+    else if (f.reader === 'tokens') tokenReadFiles++;
   }
   return {
     tool: 'lockpath',
@@ -109,7 +111,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     root: inputs.root,
     rules: inputs.rules.map((r) => r.id),
     stats: {
-      files: inputs.files.length, functions, callSites, filesWithErrors, bracelessFiles,
+      files: inputs.files.length, functions, callSites, filesWithErrors, bracelessFiles, tokenReadFiles,
       durationMs: Math.round(performance.now() - inputs.started), cachedFiles: inputs.cachedFiles, skippedFiles: inputs.skipped.length,
     },
     chains,

@@ -13,10 +13,17 @@ import { readSnapshot, type SnapshotLayout } from './packedSnapshot';
 import { scanFiles, type ScanFilesOptions } from './scanFiles';
 import { updateSnapshot, type SnapshotChanges } from './snapshotUpdate';
 import { addNote, type NoteCounts } from '../model/noteCounts';
+import type { RuleSpec } from '../rules/ruleSpec';
+import { effectfulNames, tokenFilesCalling } from './flowNeeds';
 
 /** How to scan the files that are not in the snapshot, and the tree they are in. */
-export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts'> {
+export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts' | 'reader'> {
   root: string;
+  /**
+   * The rules the facts are for: files are read from tokens, and parsed fully where these
+   * rules need control flow (flowNeeds.ts). Without them every file is parsed fully.
+   */
+  rules?: readonly RuleSpec[];
 }
 
 export interface CollectedFacts {
@@ -37,27 +44,53 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const strings = new StringPool();
   const { byPath, toScan, previous } = reuseSnapshot(sources, options, strings);
   if (previous.problem !== undefined) note(previous.problem);
-  const scanned = await scanFiles(toScan, { ...options, onFacts: (f) => strings.internFile(f) });
-  for (const o of scanned) byPath.set(o.rel, o);
+  const reader = options.rules === undefined ? 'tree' : 'tokens';
+  const scanOptions = { ...options, onFacts: (f: PackedFileFacts) => strings.internFile(f) };
+  /** Outcomes of this scan's reads, by path: what the snapshot lacks. */
+  const fresh = new Map<string, PackedOutcome>();
+  for (const o of await scanFiles(toScan, { ...scanOptions, reader })) fresh.set(o.rel, o);
+  for (const [rel, o] of fresh) byPath.set(rel, o);
 
   // With a cache, full facts are read back from shards, and a lost shard is rebuilt from source.
   const rebuild = options.cacheDir === undefined ? undefined : { root: options.root, language: await loadCLanguage(options.wasm) };
-  const out: CollectedFacts = { files: [], detail: new FactDetail(options.cacheDir, rebuild), skipped: [], notes, cachedFiles: 0, manifest: new Map() };
+  const detail = new FactDetail(options.cacheDir, rebuild);
+  for (const o of fresh.values()) if (o.packed !== undefined && o.detail !== undefined) detail.keep(o.packed, o.detail);
+  if (options.rules !== undefined) {
+    const bySource = new Map(sources.map((s) => [s.rel, s]));
+    const packedNow = (): PackedFileFacts[] => [...byPath.values()].flatMap((o) => (o.packed === undefined ? [] : [o.packed]));
+    /** Files the full parse gave up on: they keep their token facts. */
+    const unparsable = new Set<string>();
+    for (;;) {
+      const names = effectfulNames(packedNow(), (f) => detail.read(f), options.rules);
+      const need = tokenFilesCalling(packedNow(), names).filter((f) => !unparsable.has(f.file));
+      if (need.length === 0) break;
+      const parsed = await scanFiles(need.map((f) => bySource.get(f.file)!), { ...scanOptions, reader: 'tree' });
+      for (const o of parsed) {
+        if (o.packed === undefined) {
+          unparsable.add(o.rel);
+          byPath.get(o.rel)!.notes.push(`control flow not read (${o.skipped ?? 'no facts'}): calls taken as made in source order`);
+          continue;
+        }
+        fresh.set(o.rel, o);
+        byPath.set(o.rel, o);
+        if (o.detail !== undefined) detail.keep(o.packed, o.detail);
+      }
+    }
+  }
+
+  const out: CollectedFacts = { files: [], detail, skipped: [], notes, cachedFiles: 0, manifest: new Map() };
   for (const src of sources) {
     const o = byPath.get(src.rel)!;
     for (const n of o.notes) note(n);
     if (o.cached) out.cachedFiles++;
     if (o.hash !== undefined) out.manifest.set(o.rel, [src.size, src.mtimeMs, o.hash]);
     if (o.skipped !== undefined) out.skipped.push({ file: o.rel, reason: o.skipped });
-    else if (o.packed !== undefined) {
-      out.files.push(o.packed);
-      if (o.detail !== undefined) out.detail.keep(o.packed.hash, o.detail);
-    }
+    else if (o.packed !== undefined) out.files.push(o.packed);
   }
   if (options.cacheDir !== undefined) {
     try {
       writeManifest(options.cacheDir, options.root, out.manifest);
-      updateSnapshot(options.cacheDir, options.root, previous.layout, out.files, snapshotChanges(previous.superseded, scanned));
+      updateSnapshot(options.cacheDir, options.root, previous.layout, out.files, snapshotChanges(previous.superseded, [...fresh.values()]));
     } catch (e) {
       note(`cache not written: ${(e as Error).message}`);
     }
@@ -86,7 +119,8 @@ function reuseSnapshot(sources: readonly SourceFile[], options: CollectOptions, 
   for (const f of sources) {
     const m = options.manifest.get(f.rel);
     const packed = m !== undefined && m[0] === f.size && m[1] === f.mtimeMs ? held.get(f.rel) : undefined;
-    if (packed !== undefined && packed.hash === m![2]) {
+    // Facts read from tokens will not do when every file is to be parsed.
+    if (packed !== undefined && packed.hash === m![2] && (options.rules !== undefined || packed.reader === undefined)) {
       held.delete(f.rel);
       byPath.set(f.rel, { rel: f.rel, hash: packed.hash, packed, cached: true, notes: [] });
     } else {

@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readChecksummed, writeChecksummed } from './checksummedFile';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { FileFacts } from '../model/facts';
+import { readerOf, type FactReader, type FileFacts } from '../model/facts';
 
 /** Bump when facts change shape or meaning, or the snapshot its layout: old caches are then ignored. */
-export const FACTS_VERSION = 9;
+export const FACTS_VERSION = 10;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }
@@ -20,12 +20,13 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
-function shardPath(dir: string, hash: string): string {
-  return join(dir, `v${FACTS_VERSION}`, hash.slice(0, 2), `${hash}.facts`);
+/** One content has a shard per reader: token facts do not stand in for a full parse. */
+function shardPath(dir: string, hash: string, reader: FactReader): string {
+  return join(dir, `v${FACTS_VERSION}`, hash.slice(0, 2), reader === 'tree' ? `${hash}.facts` : `${hash}.${reader}.facts`);
 }
 
-export function readShard(dir: string, hash: string, file: string): ShardRead {
-  const read = readChecksummed(shardPath(dir, hash));
+export function readShard(dir: string, hash: string, file: string, reader: FactReader): ShardRead {
+  const read = readChecksummed(shardPath(dir, hash, reader));
   if (read.status !== 'hit') return read;
   try {
     const facts = deserialize(read.payload) as FileFacts;
@@ -37,7 +38,7 @@ export function readShard(dir: string, hash: string, file: string): ShardRead {
 }
 
 export function writeShard(dir: string, hash: string, facts: FileFacts): void {
-  writeChecksummed(shardPath(dir, hash), serialize(facts));
+  writeChecksummed(shardPath(dir, hash, readerOf(facts)), serialize(facts));
 }
 
 /** path -> [size, mtimeMs, content hash] */

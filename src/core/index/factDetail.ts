@@ -4,7 +4,7 @@
 // are kept, since the functions that need their control flow cluster in a few files.
 import { join } from 'node:path';
 import type { Language } from 'web-tree-sitter';
-import type { FileFacts } from '../model/facts';
+import { readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { parserFor } from '../parse/treeSitter';
 import { decompressFacts } from './compressedFacts';
@@ -24,12 +24,12 @@ export class FactDetail {
   constructor(private readonly cacheDir: string | undefined, private readonly rebuild?: { root: string; language: Language }) {}
 
   /** Keeps a compressed copy of a file's facts (used when they have no shard). */
-  keep(hash: string, compressed: Uint8Array): void {
-    this.kept.set(hash, compressed);
+  keep(file: PackedFileFacts, compressed: Uint8Array): void {
+    this.kept.set(contentKey(file), compressed);
   }
 
   read(file: PackedFileFacts): FileFacts | undefined {
-    const key = `${file.hash}\0${file.file}`;
+    const key = `${contentKey(file)}\0${file.file}`;
     let facts = this.recent.get(key);
     if (facts === undefined) facts = this.load(file) ?? null;
     this.remember(key, facts);
@@ -38,7 +38,7 @@ export class FactDetail {
 
   /** Full facts just made for `file` (a live edit): the next reads need not load them. */
   seed(file: PackedFileFacts, facts: FileFacts): void {
-    this.remember(`${file.hash}\0${file.file}`, facts);
+    this.remember(`${contentKey(file)}\0${file.file}`, facts);
   }
 
   private remember(key: string, facts: FileFacts | null): void {
@@ -48,7 +48,7 @@ export class FactDetail {
   }
 
   private load(file: PackedFileFacts): FileFacts | undefined {
-    const kept = this.kept.get(file.hash);
+    const kept = this.kept.get(contentKey(file));
     if (kept !== undefined) {
       try {
         return { ...decompressFacts(kept), file: file.file };
@@ -57,17 +57,23 @@ export class FactDetail {
       }
     }
     if (this.cacheDir === undefined) return undefined;
-    const shard = readShard(this.cacheDir, file.hash, file.file);
+    const reader = readerOf(file);
+    const shard = readShard(this.cacheDir, file.hash, file.file, reader);
     if (shard.status === 'hit') return shard.facts;
     if (shard.status === 'corrupt') this.notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
     if (this.rebuild === undefined) return undefined;
     const parser = parserFor(this.rebuild.language);
     try {
-      const o = processFile({ rel: file.file, abs: join(this.rebuild.root, file.file) }, parser, this.cacheDir);
+      const o = processFile({ rel: file.file, abs: join(this.rebuild.root, file.file), reader }, parser, this.cacheDir);
       this.notes.push(...o.notes.filter((n) => !n.startsWith('cache shard corrupt')));
       return o.hash === file.hash ? o.facts : undefined;
     } finally {
       parser.delete();
     }
   }
+}
+
+/** The same content read two ways gives two sets of facts. */
+function contentKey(file: PackedFileFacts): string {
+  return `${readerOf(file)}:${file.hash}`;
 }

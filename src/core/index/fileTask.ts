@@ -5,7 +5,8 @@ import type { Parser } from 'web-tree-sitter';
 import { extractFileFacts } from '../facts/extractFileFacts';
 import { maskAnnotations } from '../facts/annotationMask';
 import { recoverFromErrors } from '../facts/errorRecovery';
-import type { FileFacts } from '../model/facts';
+import type { FactReader, FileFacts } from '../model/facts';
+import { readTokenFacts } from '../facts/tokenReader';
 import { decodeSource } from '../sources/textDecode';
 import { contentHash, readShard, writeShard } from './factCache';
 import { compressFacts } from './compressedFacts';
@@ -17,6 +18,8 @@ export interface FileJob {
   abs: string;
   /** Hash the manifest had for this path, when its size and mtime still match. */
   knownHash?: string;
+  /** 'tree' when not given. */
+  reader?: FactReader;
 }
 
 export interface FileOutcome {
@@ -52,8 +55,9 @@ const PARSE_TIMEOUT_MS = 20_000;
 
 export function processFile(job: FileJob, parser: Parser, cacheDir: string | undefined): FileOutcome {
   const notes: string[] = [];
+  const reader = job.reader ?? 'tree';
   if (cacheDir !== undefined && job.knownHash !== undefined) {
-    const shard = readShard(cacheDir, job.knownHash, job.rel);
+    const shard = readShard(cacheDir, job.knownHash, job.rel, reader);
     if (shard.status === 'hit') return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, stored: true, notes };
     if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
   }
@@ -65,7 +69,7 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   }
   const hash = contentHash(bytes);
   if (cacheDir !== undefined && hash !== job.knownHash) {
-    const shard = readShard(cacheDir, hash, job.rel);
+    const shard = readShard(cacheDir, hash, job.rel, reader);
     if (shard.status === 'hit') return { rel: job.rel, hash, facts: shard.facts, cached: true, stored: true, notes };
     if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
   }
@@ -74,10 +78,14 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   if (decoded.replaced) notes.push('non-UTF-8 bytes replaced with U+FFFD');
   if (isBraceless(decoded.text)) {
     const facts: FileFacts = { file: job.rel, functions: [], fieldAssignments: [], structFields: [], errorNodes: 0, braceless: true };
+    // Either reader gives these facts; the job's keeps the shard where the next lookup looks.
+    if (reader === 'tokens') facts.reader = reader;
     return { rel: job.rel, hash, facts, cached: false, stored: store(cacheDir, hash, facts, notes), notes };
   }
-  const start = performance.now();
   const masked = maskAnnotations(decoded.text);
+  const tokenFacts = reader === 'tokens' ? readTokenFacts(job.rel, masked) : undefined;
+  if (tokenFacts !== undefined) return { rel: job.rel, hash, facts: tokenFacts, cached: false, stored: store(cacheDir, hash, tokenFacts, notes), notes };
+  const start = performance.now();
   const tree = parser.parse(masked, null, {
     progressCallback: () => performance.now() - start > PARSE_TIMEOUT_MS,
   });

@@ -43,6 +43,7 @@ export function packFacts(facts: FileFacts, hash: string): PackedFileFacts {
     fieldAssignments: facts.fieldAssignments, structFields: facts.structFields, errorNodes: facts.errorNodes,
   };
   if (facts.braceless === true) packed.braceless = true;
+  if (facts.reader !== undefined) packed.reader = facts.reader;
   return packed;
 }
 

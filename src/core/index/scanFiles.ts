@@ -2,6 +2,7 @@
 // files and jobs > 0, in-process otherwise. Results come back in a stable order.
 import { Worker } from 'node:worker_threads';
 import { createCParser, type WasmPaths } from '../parse/treeSitter';
+import type { FactReader } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import type { SourceFile } from '../sources/workspaceWalk';
 import type { Manifest } from './factCache';
@@ -20,6 +21,8 @@ export interface ScanFilesOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called on each file's facts as they arrive, before the next batch (e.g. to share strings). */
   onFacts?: (facts: PackedFileFacts) => void;
+  /** How to read the files; 'tree' when not given. */
+  reader?: FactReader;
 }
 
 const BATCH = 64;
@@ -28,6 +31,7 @@ export async function scanFiles(files: readonly SourceFile[], options: ScanFiles
   const jobs: FileJob[] = files.map((f) => {
     const m = options.manifest.get(f.rel);
     const job: FileJob = { rel: f.rel, abs: f.abs };
+    if (options.reader !== undefined) job.reader = options.reader;
     if (m !== undefined && m[0] === f.size && m[1] === f.mtimeMs) job.knownHash = m[2];
     return job;
   });

@@ -10,13 +10,14 @@ import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, type AnalysisOptions } from '../analyze';
 import { analyzeFacts, composeResult, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { collectFacts } from '../index/collectFacts';
-import { CallGraph, functionLabel } from '../graph/callGraph';
+import { CallGraph, functionLabel, type FunctionNode } from '../graph/callGraph';
+import { tokenFilesCalling } from '../index/flowNeeds';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
-import type { FileFacts } from '../model/facts';
+import { readerOf, type FactReader, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { movedOnly, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
@@ -86,34 +87,64 @@ export class LiveAnalysis {
     return this.analysis.graph;
   }
 
-  /** Brings the analysis up to date with the file's content on disk (path relative to the root). */
+  /**
+   * Brings the analysis up to date with the file's content on disk (path relative to the root).
+   * A file is read from tokens unless its functions call something that changes the held
+   * context; a function that becomes a wrapper makes its callers' files need a full parse too,
+   * and those are brought up to date in the same update.
+   */
   update(rel: string): UpdateOutcome {
     const started = performance.now();
+    const first = this.apply(rel, undefined);
+    if (first === 'unchanged') return { kind: 'unchanged', durationMs: performance.now() - started };
+    let rebuilt = first.rebuilt;
+    for (let next = this.needingFlow.values().next(); !next.done; next = this.needingFlow.values().next()) {
+      this.needingFlow.delete(next.value);
+      const o = this.apply(next.value, 'tree');
+      if (o !== 'unchanged') rebuilt ??= o.rebuilt;
+    }
+    this.current = this.compose(started);
+    return { kind: rebuilt === undefined ? 'local' : 'rebuilt', ...(rebuilt !== undefined ? { reason: rebuilt } : {}), durationMs: performance.now() - started };
+  }
+
+  /** Files read from tokens whose control flow an update made necessary: read again fully. */
+  private readonly needingFlow = new Set<string>();
+
+  /** The reader a file's update starts with. */
+  private readerFor(old: PackedFileFacts | undefined): FactReader {
+    if (this.options.parseAll === true || (old !== undefined && old.reader === undefined && old.hash !== '')) return 'tree';
+    return 'tokens';
+  }
+
+  /** Reads one file again and patches it in; `rebuilt` says why the analysis was rebuilt instead, if it was. */
+  private apply(rel: string, forced: FactReader | undefined): 'unchanged' | { rebuilt?: string } {
     const at = this.files.findIndex((f) => f.file === rel);
     const old = at < 0 ? undefined : this.files[at];
     this.parser ??= parserFor(this.language);
-    const outcome = processFile({ rel, abs: join(this.root, rel) }, this.parser, this.options.cacheDir);
-    const done = (kind: UpdateKind, reason?: string): UpdateOutcome => {
-      this.current = this.compose(started);
-      return { kind, ...(reason !== undefined ? { reason } : {}), durationMs: performance.now() - started };
-    };
-    const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): UpdateOutcome => {
+    const job = { rel, abs: join(this.root, rel) };
+    let outcome = processFile({ ...job, reader: forced ?? this.readerFor(old) }, this.parser, this.options.cacheDir);
+    if (outcome.facts?.reader === 'tokens' && this.callsEffectful(outcome.facts)) {
+      outcome = processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir);
+    }
+    const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
       const why = this.patch(old, next, nextFull);
-      return why === undefined ? done('local') : this.rebuild(done, why);
+      if (why === undefined) return {};
+      this.rebuild();
+      return { rebuilt: why };
     };
     if (outcome.facts === undefined || outcome.hash === undefined) {
-      if (old === undefined) return { kind: 'unchanged', durationMs: performance.now() - started };
+      if (old === undefined) return 'unchanged';
       this.files.splice(at, 1);
       const reason = outcome.skipped ?? 'no facts';
       // A deleted file is simply gone; any other reason is one the user should see.
       if (!reason.includes('ENOENT')) this.skipped.push({ file: rel, reason });
       return settle(old, noFacts(rel));
     }
-    if (old !== undefined && old.hash === outcome.hash) return { kind: 'unchanged', durationMs: performance.now() - started };
+    if (old !== undefined && old.hash === outcome.hash && readerOf(old) === readerOf(outcome.facts)) return 'unchanged';
     const wasSkipped = this.skipped.findIndex((s) => s.file === rel);
     if (wasSkipped >= 0) this.skipped.splice(wasSkipped, 1);
     const packed = packFacts(outcome.facts, outcome.hash);
-    if (outcome.stored !== true) this.detail.keep(packed.hash, compressFacts(outcome.facts));
+    if (outcome.stored !== true) this.detail.keep(packed, compressFacts(outcome.facts));
     this.detail.seed(packed, outcome.facts);
     if (old === undefined) {
       // Where the walk would have put it: file order breaks ties between equal chains.
@@ -125,6 +156,21 @@ export class LiveAnalysis {
     }
     this.files[at] = packed;
     return settle(old, packed, outcome.facts);
+  }
+
+  private callsEffectful(facts: FileFacts): boolean {
+    const models = this.analysis.models;
+    return facts.functions.some((fn) => fn.calls.some((c) => c.kind === 'direct' && models.some((m) => m.effectful.has(c.callee))));
+  }
+
+  /** Notes the token-read files that call a function whose summary an update changed. */
+  private noteCallersNeedingFlow(graph: CallGraph, changed: readonly FunctionNode[]): void {
+    for (const node of changed) {
+      for (const ref of graph.directCallsTo(node.name)) {
+        const file = graph.callAt(ref).body.facts;
+        if (file.reader === 'tokens') this.needingFlow.add(file.file);
+      }
+    }
   }
 
   /**
@@ -155,17 +201,20 @@ export class LiveAnalysis {
       // summarize differently; so may their callers in turn.
       const resummarized = m.resummarize([...touched, ...patch.removed]);
       if (typeof resummarized === 'string') return resummarized;
+      this.noteCallersNeedingFlow(graph, resummarized);
       searches[i]!.update(patch, [...touched], resummarized);
     }
     return undefined;
   }
 
-  private rebuild(done: (kind: UpdateKind, reason?: string) => UpdateOutcome, reason: string): UpdateOutcome {
+  private rebuild(): void {
     // Let the old graph and searches go before the new ones are built: both at once would
     // double the peak memory of a whole-kernel analysis.
     this.analysis = EMPTY_ANALYSIS;
     this.analysis = this.analyze();
-    return done('rebuilt', reason);
+    // What the summaries of the rebuilt models now make need control flow.
+    const names = new Set(this.analysis.models.flatMap((m) => [...m.effectful]));
+    for (const f of tokenFilesCalling(this.files, names)) this.needingFlow.add(f.file);
   }
 
   private analyze(): ChainAnalysis {

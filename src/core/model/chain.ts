@@ -47,6 +47,11 @@ export interface ScanStats {
   skippedFiles: number;
   /** Files with no `{` at all: read, nothing to extract, not parsed. */
   bracelessFiles?: number;
+  /**
+   * Files read from tokens (calls, no control flow): all but those with a function that touches
+   * the held context. Parse errors are counted in the others only.
+   */
+  tokenReadFiles?: number;
 }
 
 export interface SkippedFile {

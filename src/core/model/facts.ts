@@ -119,9 +119,17 @@ export interface FileFacts {
   braceless?: true;
   /**
    * Facts read from tokens, control flow not read: each function's flow is its calls in source
-   * order (one block), leaving through its `return` statements or the end.
+   * order (one block), leaving through its `return` statements or the end. Only files with a
+   * function that touches the held context need a full parse (index/flowNeeds.ts).
    */
   reader?: 'tokens';
   /** Set when the file was not analysed: the reason, as shown to the user. */
   skipped?: string;
+}
+
+/** How a file's facts were read: a full tree-sitter parse with control flow, or tokens. */
+export type FactReader = 'tree' | 'tokens';
+
+export function readerOf(facts: { reader?: 'tokens' }): FactReader {
+  return facts.reader ?? 'tree';
 }

@@ -45,4 +45,6 @@ export interface PackedFileFacts {
   structFields: StructField[];
   errorNodes: number;
   braceless?: true;
+  /** As FileFacts.reader. */
+  reader?: 'tokens';
 }

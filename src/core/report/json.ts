@@ -99,6 +99,7 @@ function toJsonStats(s: ScanStats): ScanStats {
     cachedFiles: s.cachedFiles,
     skippedFiles: s.skippedFiles,
     ...(s.bracelessFiles !== undefined ? { bracelessFiles: s.bracelessFiles } : {}),
+    ...(s.tokenReadFiles !== undefined ? { tokenReadFiles: s.tokenReadFiles } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ export function summaryLine(result: ScanResult): string {
   const indirect = result.chains.filter((c) => c.indirect).length;
   const chains = plural(result.chains.length, 'chain') + (indirect > 0 ? ` (${indirect} through function pointers)` : '');
   const extra: string[] = [];
+  if ((s.tokenReadFiles ?? 0) > 0) extra.push(`${plural(s.tokenReadFiles!, 'file')} read from tokens`);
   if (s.filesWithErrors > 0) extra.push(`${plural(s.filesWithErrors, 'file')} with parse errors`);
   if ((s.bracelessFiles ?? 0) > 0) extra.push(`${plural(s.bracelessFiles!, 'file')} without braces (not parsed)`);
   if (s.skippedFiles > 0) extra.push(`${plural(s.skippedFiles, 'file')} skipped`);

@@ -33,6 +33,8 @@ export interface RuleModel {
   exempt(body: FunctionBody, call: number): boolean;
   /** Functions whose flow analysis ran out of budget (partial results). */
   truncated: Set<string>;
+  /** Names a call to which may have an effect: the primitives, and every function that ever had a summary. */
+  effectful: ReadonlySet<string>;
   /** Effect of call `call` of `body`, from primitives and inferred summaries. */
   effect(body: FunctionBody, call: number): CallEffect | undefined;
   /**
@@ -161,7 +163,7 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     const unsettled = settle(changed);
     return unsettled === undefined ? [...changed] : `the summary of ${unsettled.name} does not settle`;
   };
-  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated, resummarize };
+  return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated, effectful, resummarize };
 }
 
 /** Does the function return with a hold it took, and under which return value? */

@@ -159,6 +159,27 @@ test('live analysis: wrapper summaries that change are patched in, their callers
   assert.ok(!live.result.chains.some((c) => c.acquire.function === 'extra_user'));
 });
 
+test('live analysis: a new wrapper makes the files of its callers, read from tokens, parsed with control flow', async (t) => {
+  const { root, live } = await openCopy(t);
+  const tokenRead = (): number => live.result.stats.tokenReadFiles ?? 0;
+  const before = tokenRead();
+  // The caller comes first: grab_write() is nothing yet, so its file stays read from tokens.
+  writeFileSync(join(root, 'fs/attr.c'), [
+    'int setattr_checked(struct vfsmount *m, struct file *f)\n{\n\tint err = grab_write(m);\n\n\tif (err)\n\t\treturn err;',
+    '\terr = security_file_open(f);\n\tdrop_write(m);\n\treturn err;\n}\n',
+  ].join('\n'));
+  const added = live.update('fs/attr.c');
+  assert.equal(added.kind, 'local', added.reason);
+  assert.equal(tokenRead(), before + 1);
+  await assertSameAsFresh(live, root);
+  // Now the wrappers, in another file read from tokens until it calls the primitives: both files are parsed.
+  await expectUpdate(live, root, 'security/security.c', (s) => `${s}
+int grab_write(struct vfsmount *m)\n{\n\tsb_start_write(m->mnt_sb);\n\treturn 0;\n}\n
+void drop_write(struct vfsmount *m)\n{\n\tsb_end_write(m->mnt_sb);\n}\n`, 'local');
+  assert.equal(tokenRead(), before - 1);
+  assert.ok(live.result.chains.some((c) => c.acquire.function === 'setattr_checked' && c.acquire.call === 'grab_write' && c.sink === 'security_file_open'));
+});
+
 test('live analysis: a second definition of a global, or a wrapper made recursive, rebuild with fresh results', async (t) => {
   const { root, live } = await openCopy(t);
   // Its summary oscillates until the visit cap: the result depends on the order of visits.

@@ -1,0 +1,39 @@
+// Which files need a full parse. Files are first read from tokens, which gives calls but no
+// control flow; control flow matters only in functions that call something that changes the
+// held context: a primitive, or a wrapper inferred from other functions' control flow. Wrappers
+// summarize through direct calls only (rules/summaries.ts), and a function read from tokens that
+// calls no such name cannot be one, so the summaries of the fully parsed files alone tell
+// which names have an effect. The caller parses the files this names, and asks again until
+// none is left: a new wrapper can make its callers need control flow in turn.
+import { CallGraph, type DetailSource } from '../graph/callGraph';
+import type { PackedFileFacts } from '../model/packedFacts';
+import { directCallee } from './packFacts';
+import { buildRuleModel } from '../rules/summaries';
+import type { RuleSpec } from '../rules/ruleSpec';
+
+/** Primitives of every rule, and the functions of fully parsed files that summarize as acquiring or releasing. */
+export function effectfulNames(files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[]): Set<string> {
+  const names = new Set<string>();
+  for (const rule of rules) {
+    for (const a of rule.acquire) names.add(a.name);
+    for (const r of rule.release) names.add(r);
+  }
+  const parsed = files.filter((f) => f.reader === undefined && f.functions.length > 0);
+  if (parsed.length === 0) return names;
+  const graph = new CallGraph(parsed, 'typed', detail);
+  for (const rule of rules) {
+    for (const index of buildRuleModel(graph, rule).summaries.keys()) names.add(graph.nodes[index]!.name);
+  }
+  return names;
+}
+
+/** Files read from tokens with a direct call to one of `names`. */
+export function tokenFilesCalling(files: readonly PackedFileFacts[], names: ReadonlySet<string>): PackedFileFacts[] {
+  return files.filter((f) => f.reader === 'tokens' && f.functions.some((fn) => {
+    for (let i = 0; i < fn.callCount; i++) {
+      const callee = directCallee(f, fn, i);
+      if (callee !== undefined && names.has(callee)) return true;
+    }
+    return false;
+  }));
+}
