@@ -200,15 +200,25 @@ function startsInert(t: Tokens, i: number): boolean {
  * GNU `field: fn` form and `[i] = fn` give nothing (their designator is no field_designator).
  */
 export function tokenInitializers(t: Tokens, open: number, structType: string | undefined, out: FieldAssignment[]): void {
+  eachItem(t, open, 44, (i, itemEnd) => {
+    if (!startsInert(t, i)) pair(t, i, itemEnd, structType, out);
+  });
+}
+
+/**
+ * The items of the block opened at `open` (`{ a, b }`, a struct body's `x; y;`), separated by
+ * `separator` at depth 0, preprocessor lines skipped: `visit` gets each item as [start, end).
+ */
+export function eachItem(t: Tokens, open: number, separator: number, visit: (start: number, end: number) => void): void {
   const close = t.match[open]!;
   if (close < 0) return;
   let i = open + 1;
   while (i < close) {
     i = skipPP(t, i, close);
     if (i >= close) break;
-    const itemEnd = findAtDepth0(t, i, close, 44, 44);
-    if (!startsInert(t, i)) pair(t, i, itemEnd, structType, out);
-    i = itemEnd + 1;
+    const end = findAtDepth0(t, i, close, separator, separator);
+    if (end > i) visit(i, end);
+    i = end + 1;
   }
 }
 

@@ -5,7 +5,7 @@
 import type { FieldAssignment, FileFacts, FunctionFact, FunctionFlow, ReturnValue, StructField } from '../model/facts';
 import type { Scope } from './bodyWalker';
 import {
-  findAtDepth0, isName, isPunct, readDeclarator, readSpecifiers, skipPP, tokenInitializers,
+  eachItem, findAtDepth0, isName, isPunct, readDeclarator, readSpecifiers, tokenInitializers,
 } from './cDeclarations';
 import { columnOf, KW_EXTERN, PP_ENDIF, PP_IF, T_IDENT, T_PP, T_STRING, tokenize, type Tokens } from './cTokens';
 import { TokenBody } from './tokenBody';
@@ -138,41 +138,26 @@ class FileReader {
   /** `struct S { ... }` opened at `open`: fields of struct or typedef type, anonymous members folded in. */
   private structBody(open: number, struct: string): void {
     const t = this.t;
-    const close = t.match[open]!;
-    if (close < 0) return;
-    let i = open + 1;
-    while (i < close) {
-      i = skipPP(t, i, close);
-      if (i >= close) break;
-      if (isPunct(t, i, 59)) {
-        i++;
-        continue;
-      }
-      const spec = readSpecifiers(t, i, close);
-      const end = findAtDepth0(t, spec.next, close, 59, 59);
-      if (!spec.hasType) {
-        i = Math.max(end + 1, i + 1);
-        continue;
-      }
-      if (spec.next === end || isPunct(t, spec.next, 59)) {
+    eachItem(t, open, 59, (i, end) => {
+      const spec = readSpecifiers(t, i, end);
+      if (!spec.hasType) return;
+      if (spec.next >= end) {
         // no declarator: an anonymous member whose fields are the outer struct's
         if (spec.bodyOpen >= 0) this.structBody(spec.bodyOpen, struct);
-        i = end + 1;
-        continue;
+        return;
       }
       if (spec.bodyOpen >= 0 && spec.tag !== undefined) this.structBody(spec.bodyOpen, spec.tag);
-      if (spec.type !== undefined) {
-        let j = spec.next;
-        while (j < end) {
-          const d = readDeclarator(t, j, end);
-          if (d.name < 0) break;
-          if (!d.isFunction) this.structFields.push({ struct, field: t.names[t.id[d.name]!]!, type: spec.type });
-          j = findAtDepth0(t, d.next, end, 44, 44) + 1;
-        }
+      if (spec.type === undefined) return;
+      let j = spec.next;
+      while (j < end) {
+        const d = readDeclarator(t, j, end);
+        if (d.name < 0) break;
+        if (!d.isFunction) this.structFields.push({ struct, field: t.names[t.id[d.name]!]!, type: spec.type });
+        j = findAtDepth0(t, d.next, end, 44, 44) + 1;
       }
-      i = end + 1;
-    }
+    });
   }
+
 
   private definition(start: number, isStatic: boolean, nameTok: number, params: number, open: number, close: number, conditional: boolean): void {
     const t = this.t;
