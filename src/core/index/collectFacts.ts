@@ -48,7 +48,11 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const scanOptions = { ...options, onFacts: (f: PackedFileFacts) => strings.internFile(f) };
   /** Outcomes of this scan's reads, by path: what the snapshot lacks. */
   const fresh = new Map<string, PackedOutcome>();
-  for (const o of await scanFiles(toScan, { ...scanOptions, reader })) fresh.set(o.rel, o);
+  // A changed file that needed control flow most likely still does: parsed now, not a round later.
+  const parseNow = reader === 'tokens' ? toScan.filter((f) => previous.parsed.has(f.rel)) : [];
+  const readNow = parseNow.length === 0 ? toScan : toScan.filter((f) => !previous.parsed.has(f.rel));
+  for (const o of await scanFiles(readNow, { ...scanOptions, reader })) fresh.set(o.rel, o);
+  if (parseNow.length > 0) for (const o of await scanFiles(parseNow, { ...scanOptions, reader: 'tree' })) fresh.set(o.rel, o);
   for (const [rel, o] of fresh) byPath.set(rel, o);
 
   // With a cache, full facts are read back from shards, and a lost shard is rebuilt from source.
@@ -104,6 +108,8 @@ interface PreviousSnapshot {
   problem?: string;
   /** path -> content hash of every entry the scan did not take: changed, gone or not vouched for. */
   superseded: Map<string, string>;
+  /** Paths among those whose facts were read with a full parse. */
+  parsed: Set<string>;
 }
 
 /**
@@ -127,7 +133,10 @@ function reuseSnapshot(sources: readonly SourceFile[], options: CollectOptions, 
       toScan.push(f);
     }
   }
-  const previous: PreviousSnapshot = { superseded: new Map(Array.from(held, ([path, f]) => [path, f.hash])) };
+  const previous: PreviousSnapshot = {
+    superseded: new Map(Array.from(held, ([path, f]) => [path, f.hash])),
+    parsed: new Set(Array.from(held.values()).filter((f) => f.reader === undefined && f.functions.length > 0).map((f) => f.file)),
+  };
   if (read?.layout !== undefined) previous.layout = read.layout;
   if (read?.problem !== undefined) previous.problem = read.problem;
   return { byPath, toScan, previous };
