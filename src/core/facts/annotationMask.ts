@@ -15,7 +15,7 @@ const BARE = [
   '__user', '__iomem', '__rcu', '__percpu', '__force', '__kernel', '__safe', '__private',
   '__bitwise', '__must_hold_rcu', '__net_init', '__net_exit', '__head', '__lockfunc',
   '__fastcall', '__irq_entry', '__softirq_entry', '__naked', '__always_used',
-  'fastcall', '__noclone', '__no_stack_protector', '__nostackprotector', '__nocapture',
+  'fastcall', 'noinline_for_stack', '__noclone', '__no_stack_protector', '__nostackprotector', '__nocapture',
   '__ksym', '__weak_alias', 'inline_for_performance',
 ] as const;
 

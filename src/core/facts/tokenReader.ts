@@ -84,8 +84,12 @@ class FileReader {
         return end + 1;
       }
       // `EXPORT_SYMBOL(f);`, `module_init(f)`: an expression statement to tree-sitter, no
-      // declaration (`DEFINE_LSM(x) = { ... }` is one)
-      if (close > 0 && !isPunct(t, close + 1, 61)) return this.skip(close + 1);
+      // declaration (`DEFINE_LSM(x) = { ... }` is one). A macro that defines functions is often
+      // written without `;` (`TLV_PUT_DEFINE_INT(64)`): a line break then ends it, or the
+      // definition on the next line would be skipped with it.
+      if (close > 0 && !isPunct(t, close + 1, 61)) {
+        return close + 1 < n && t.line[close + 1]! > t.line[close]! && !isPunct(t, close + 1, 59) ? close + 1 : this.skip(close + 1);
+      }
     }
     const spec = readSpecifiers(t, i, n);
     let j = spec.next;
