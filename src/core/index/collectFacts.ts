@@ -14,7 +14,8 @@ import { scanFiles, type ScanFilesOptions } from './scanFiles';
 import { updateSnapshot, type SnapshotChanges } from './snapshotUpdate';
 import { addNote, type NoteCounts } from '../model/noteCounts';
 import type { RuleSpec } from '../rules/ruleSpec';
-import { effectfulNames, tokenFilesCalling } from './flowNeeds';
+import { effectfulNames, primitiveNames, tokenFilesCalling } from './flowNeeds';
+import type { FileFacts } from '../model/facts';
 
 /** How to scan the files that are not in the snapshot, and the tree they are in. */
 export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts' | 'reader'> {
@@ -51,7 +52,8 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   // A changed file that needed control flow most likely still does: parsed now, not a round later.
   const parseNow = reader === 'tokens' ? toScan.filter((f) => previous.parsed.has(f.rel)) : [];
   const readNow = parseNow.length === 0 ? toScan : toScan.filter((f) => !previous.parsed.has(f.rel));
-  for (const o of await scanFiles(readNow, { ...scanOptions, reader })) fresh.set(o.rel, o);
+  const parseCalling = options.rules === undefined ? undefined : [...primitiveNames(options.rules)];
+  for (const o of await scanFiles(readNow, { ...scanOptions, reader, ...(parseCalling !== undefined ? { parseCalling } : {}) })) fresh.set(o.rel, o);
   if (parseNow.length > 0) for (const o of await scanFiles(parseNow, { ...scanOptions, reader: 'tree' })) fresh.set(o.rel, o);
   for (const [rel, o] of fresh) byPath.set(rel, o);
 
@@ -64,8 +66,14 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
     const packedNow = (): PackedFileFacts[] => [...byPath.values()].flatMap((o) => (o.packed === undefined ? [] : [o.packed]));
     /** Files the full parse gave up on: they keep their token facts. */
     const unparsable = new Set<string>();
+    // Each round reads the control flow of the same files again: read once, for the rounds only.
+    const read = new Map<PackedFileFacts, FileFacts | undefined>();
+    const readOnce = (f: PackedFileFacts): FileFacts | undefined => {
+      if (!read.has(f)) read.set(f, detail.read(f));
+      return read.get(f);
+    };
     for (;;) {
-      const names = effectfulNames(packedNow(), (f) => detail.read(f), options.rules);
+      const names = effectfulNames(packedNow(), readOnce, options.rules);
       const need = tokenFilesCalling(packedNow(), names).filter((f) => !unparsable.has(f.file));
       if (need.length === 0) break;
       const parsed = await scanFiles(need.map((f) => bySource.get(f.file)!), { ...scanOptions, reader: 'tree' });

@@ -5,7 +5,7 @@ import type { Parser } from 'web-tree-sitter';
 import { extractFileFacts } from '../facts/extractFileFacts';
 import { maskAnnotations } from '../facts/annotationMask';
 import { recoverFromErrors } from '../facts/errorRecovery';
-import type { FactReader, FileFacts } from '../model/facts';
+import { callsAny, type FactReader, type FileFacts } from '../model/facts';
 import { readTokenFacts } from '../facts/tokenReader';
 import { decodeSource } from '../sources/textDecode';
 import { contentHash, readShard, writeShard } from './factCache';
@@ -53,7 +53,11 @@ export function packOutcome(o: FileOutcome): PackedOutcome {
 /** Tree-sitter stops parsing after this long and we say so rather than hang on a pathological file. */
 const PARSE_TIMEOUT_MS = 20_000;
 
-export function processFile(job: FileJob, parser: Parser, cacheDir: string | undefined): FileOutcome {
+/**
+ * `parseCalling`: a file read from tokens that calls one of these directly is parsed fully at
+ * once, rather than in a later round of the flow-needs check (index/flowNeeds.ts).
+ */
+export function processFile(job: FileJob, parser: Parser, cacheDir: string | undefined, parseCalling?: ReadonlySet<string>): FileOutcome {
   const notes: string[] = [];
   const reader = job.reader ?? 'tree';
   if (cacheDir !== undefined && job.knownHash !== undefined) {
@@ -84,7 +88,7 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   }
   const masked = maskAnnotations(decoded.text);
   const tokenFacts = reader === 'tokens' ? readTokenFacts(job.rel, masked) : undefined;
-  if (tokenFacts !== undefined) return { rel: job.rel, hash, facts: tokenFacts, cached: false, stored: store(cacheDir, hash, tokenFacts, notes), notes };
+  if (tokenFacts !== undefined && (parseCalling === undefined || !callsAny(tokenFacts, parseCalling))) return { rel: job.rel, hash, facts: tokenFacts, cached: false, stored: store(cacheDir, hash, tokenFacts, notes), notes };
   const start = performance.now();
   const tree = parser.parse(masked, null, {
     progressCallback: () => performance.now() - start > PARSE_TIMEOUT_MS,

@@ -13,11 +13,7 @@ import type { RuleSpec } from '../rules/ruleSpec';
 
 /** Primitives of every rule, and the functions of fully parsed files that summarize as acquiring or releasing. */
 export function effectfulNames(files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[]): Set<string> {
-  const names = new Set<string>();
-  for (const rule of rules) {
-    for (const a of rule.acquire) names.add(a.name);
-    for (const r of rule.release) names.add(r);
-  }
+  const names = primitiveNames(rules);
   const parsed = files.filter((f) => f.reader === undefined && f.functions.length > 0);
   if (parsed.length === 0) return names;
   const graph = new CallGraph(parsed, 'typed', detail);
@@ -36,4 +32,14 @@ export function tokenFilesCalling(files: readonly PackedFileFacts[], names: Read
     }
     return false;
   }));
+}
+
+/** The acquire and release primitives of every rule: a file calling one surely needs a full parse. */
+export function primitiveNames(rules: readonly RuleSpec[]): Set<string> {
+  const names = new Set<string>();
+  for (const rule of rules) {
+    for (const a of rule.acquire) names.add(a.name);
+    for (const r of rule.release) names.add(r);
+  }
+  return names;
 }

@@ -23,6 +23,8 @@ export interface ScanFilesOptions {
   onFacts?: (facts: PackedFileFacts) => void;
   /** How to read the files; 'tree' when not given. */
   reader?: FactReader;
+  /** Files read from tokens that call one of these directly are parsed fully at once. */
+  parseCalling?: readonly string[];
 }
 
 const BATCH = 64;
@@ -41,11 +43,12 @@ export async function scanFiles(files: readonly SourceFile[], options: ScanFiles
 
 async function scanInProcess(jobs: FileJob[], options: ScanFilesOptions): Promise<PackedOutcome[]> {
   const parser = await createCParser(options.wasm);
+  const parseCalling = options.parseCalling === undefined ? undefined : new Set(options.parseCalling);
   const out: PackedOutcome[] = [];
   try {
     for (const job of jobs) {
       options.signal?.throwIfAborted();
-      const outcome = packOutcome(processFile(job, parser, options.cacheDir));
+      const outcome = packOutcome(processFile(job, parser, options.cacheDir, parseCalling));
       if (outcome.packed !== undefined) options.onFacts?.(outcome.packed);
       out.push(outcome);
       if (out.length % BATCH === 0) {
@@ -67,6 +70,7 @@ function scanInWorkers(jobs: FileJob[], options: ScanFilesOptions): Promise<Pack
   const results: PackedOutcome[][] = new Array(batches.length);
   const count = Math.min(options.jobs, batches.length);
   const init: WorkerInit = { wasm: options.wasm, cacheDir: options.cacheDir };
+  if (options.parseCalling !== undefined) init.parseCalling = [...options.parseCalling];
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     let next = 0;

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const post = (m: FromWorker): void => port.postMessage(m);
   try {
     const parser = await createCParser(init.wasm);
+    const parseCalling = init.parseCalling === undefined ? undefined : new Set(init.parseCalling);
     port.on('message', (m: ToWorker) => {
       if (m.type === 'stop') {
         port.close();
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
       }
       const outcomes = m.jobs.map((job): PackedOutcome => {
         try {
-          return packOutcome(processFile(job, parser, init.cacheDir));
+          return packOutcome(processFile(job, parser, init.cacheDir, parseCalling));
         } catch (e) {
           return { rel: job.rel, cached: false, skipped: `internal error: ${(e as Error).message}`, notes: [] };
         }

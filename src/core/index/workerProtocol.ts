@@ -5,6 +5,8 @@ import type { FileJob, PackedOutcome } from './fileTask';
 export interface WorkerInit {
   wasm: WasmPaths;
   cacheDir: string | undefined;
+  /** As ScanFilesOptions.parseCalling. */
+  parseCalling?: string[];
 }
 
 export type ToWorker = { type: 'batch'; id: number; jobs: FileJob[] } | { type: 'stop' };

@@ -17,7 +17,7 @@ import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
-import { readerOf, type FactReader, type FileFacts } from '../model/facts';
+import { callsAny, readerOf, type FactReader, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { movedOnly, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
@@ -123,7 +123,7 @@ export class LiveAnalysis {
     this.parser ??= parserFor(this.language);
     const job = { rel, abs: join(this.root, rel) };
     let outcome = processFile({ ...job, reader: forced ?? this.readerFor(old) }, this.parser, this.options.cacheDir);
-    if (outcome.facts?.reader === 'tokens' && this.callsEffectful(outcome.facts)) {
+    if (outcome.facts?.reader === 'tokens' && callsAny(outcome.facts, { has: (name) => this.analysis.models.some((m) => m.effectful.has(name)) })) {
       outcome = processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir);
     }
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
@@ -156,11 +156,6 @@ export class LiveAnalysis {
     }
     this.files[at] = packed;
     return settle(old, packed, outcome.facts);
-  }
-
-  private callsEffectful(facts: FileFacts): boolean {
-    const models = this.analysis.models;
-    return facts.functions.some((fn) => fn.calls.some((c) => c.kind === 'direct' && models.some((m) => m.effectful.has(c.callee))));
   }
 
   /** Notes the token-read files that call a function whose summary an update changed. */

@@ -133,3 +133,8 @@ export type FactReader = 'tree' | 'tokens';
 export function readerOf(facts: { reader?: 'tokens' }): FactReader {
   return facts.reader ?? 'tree';
 }
+
+/** Whether a function of the file calls one of `names` directly. */
+export function callsAny(facts: FileFacts, names: { has(name: string): boolean }): boolean {
+  return facts.functions.some((fn) => fn.calls.some((c) => c.kind === 'direct' && names.has(c.callee)));
+}
