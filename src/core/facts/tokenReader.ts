@@ -28,7 +28,7 @@ export function readTokenFacts(file: string, text: string): FileFacts | undefine
     functions: reader.functions,
     fieldAssignments: reader.fieldAssignments,
     structFields: reader.structFields,
-    errorNodes: 0,
+    errorNodes: reader.unreadBlocks,
     reader: 'tokens',
   };
 }
@@ -38,8 +38,16 @@ class FileReader {
   readonly fieldAssignments: FieldAssignment[] = [];
   readonly structFields: StructField[] = [];
   private readonly globals: Scope = new Map();
+  /** File-scope `{ }` blocks passed over without being read as a definition, table or struct. */
+  unreadBlocks = 0;
 
   constructor(private readonly t: Tokens) {}
+
+  /** Past the block opened at `open`, counted as unread. */
+  private passBlock(open: number): number {
+    this.unreadBlocks++;
+    return this.t.match[open]! + 1;
+  }
 
   read(): void {
     const t = this.t;
@@ -57,7 +65,7 @@ class FileReader {
       }
       if (k !== T_IDENT) {
         // `;`, the `}` of `extern "C" {`, or debris: skip a block whole, anything else by itself
-        i = isPunct(t, i, 123) && t.match[i]! > i ? t.match[i]! + 1 : i + 1;
+        i = isPunct(t, i, 123) && t.match[i]! > i ? this.passBlock(i) : i + 1;
         continue;
       }
       if (t.id[i] === KW_EXTERN && t.kind[i + 1] === T_STRING && isPunct(t, i + 2, 123)) {
@@ -80,7 +88,8 @@ class FileReader {
         // SYSCALL_DEFINEn makes it a function
         const end = t.match[close + 1]!;
         if (end < 0) return n;
-        if (SYSCALL_MACRO.test(t.names[t.id[i]!]!)) this.syscall(i, close, end, conditional);
+        if (!SYSCALL_MACRO.test(t.names[t.id[i]!]!)) return this.passBlock(close + 1);
+        this.syscall(i, close, end, conditional);
         return end + 1;
       }
       // `EXPORT_SYMBOL(f);`, `module_init(f)`: an expression statement to tree-sitter, no
@@ -133,8 +142,9 @@ class FileReader {
     const at = findAtDepth0(t, j, t.count, 59, 123, true);
     if (at < t.count && t.kind[at] === T_PP) return at;
     if (at < t.count && isPunct(t, at, 123)) {
-      const end = t.match[at]!;
-      return end < 0 ? t.count : end + 1;
+      if (t.match[at]! < 0) return t.count;
+      // `static DEFINE_PER_CPU(struct x, y) = { ... }`: an initializer, not code left unread
+      return isPunct(t, at - 1, 61) ? t.match[at]! + 1 : this.passBlock(at);
     }
     return at + 1;
   }

@@ -109,7 +109,10 @@ export interface FileFacts {
   functions: FunctionFact[];
   fieldAssignments: FieldAssignment[];
   structFields: StructField[];
-  /** Number of ERROR/MISSING nodes tree-sitter produced for this file. */
+  /**
+   * Number of ERROR/MISSING nodes tree-sitter produced for this file; for token facts, the
+   * file-scope `{ }` blocks read as no definition, table or struct (`BPF_CALL_2(f, ...) { }`).
+   */
   errorNodes: number;
   /**
    * The file has no `{` (nor its digraph `<%`): no function body, initializer list or struct

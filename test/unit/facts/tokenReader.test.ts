@@ -277,3 +277,14 @@ test('tokenReader: declines text whose brackets do not balance, where only a ful
     'int x[3 = {1};\nvoid ok(void) { f(); }\n',
   ]) assert.equal(readTokenFacts('t.c', src), undefined, src);
 });
+
+test('tokenReader: file-scope blocks read as nothing are counted, initializers and definitions are not', () => {
+  const f = read([
+    'BPF_CALL_2(bpf_x, int, a, int, b)\n{\n\treturn f(a);\n}',
+    'static DEFINE_PER_CPU(struct lru, lrus) = {{ NULL }};',
+    'static int g(void) { return 0; }',
+    'static const struct ops t = { .x = g };',
+  ].join('\n'));
+  assert.deepEqual(f.functions.map((x) => x.name), ['g']);
+  assert.equal(f.errorNodes, 1, 'the BPF_CALL_2 body, which no reader takes for a function');
+});
