@@ -118,7 +118,7 @@ await esbuild.build({
   banner: { js: "const __lockpath_import_meta_url = require('url').pathToFileURL(__filename).href;" },
 });
 try {
-  const argv = ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--run', bundle, '--tree', opts.tree, '--cache', opts.cache, '--file', opts.file, '--repeat', opts.repeat,
+  const argv = ['--max-old-space-size=8192', ...process.execArgv, fileURLToPath(import.meta.url), '--run', bundle, '--tree', opts.tree, '--cache', opts.cache, '--file', opts.file, '--repeat', opts.repeat,
     ...(opts.include ? ['--include', opts.include] : [])];
   const out = execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
   const r = JSON.parse(out.trim().split('\n').pop());
