@@ -288,3 +288,22 @@ test('tokenReader: file-scope blocks read as nothing are counted, initializers a
   assert.deepEqual(f.functions.map((x) => x.name), ['g']);
   assert.equal(f.errorNodes, 1, 'the BPF_CALL_2 body, which no reader takes for a function');
 });
+
+test('tokenReader: a function-defining macro without `;` ends at its line; noinline_for_stack is an annotation', () => {
+  const f = read([
+    'TLV_PUT_DEFINE_INT(64)',
+    '',
+    'static int tlv_put_string(struct send_ctx *sctx, const char *str)',
+    '{',
+    '\treturn tlv_put(sctx, str);',
+    '}',
+    'EXPORT_SYMBOL(tlv_put_string);',
+    'static noinline_for_stack',
+    'struct btrfs_root *select_reloc_root(struct reloc_control *rc)',
+    '{',
+    '\treturn pick(rc);',
+    '}',
+  ].join('\n'));
+  assert.deepEqual(f.functions.map((x) => [x.name, x.isStatic, x.startLine]), [['tlv_put_string', true, 3], ['select_reloc_root', true, 8]]);
+  assert.deepEqual(calls(fn(f, 'select_reloc_root')), ['direct:pick']);
+});
