@@ -87,7 +87,7 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
     return { rel: job.rel, hash, facts, cached: false, stored: store(cacheDir, hash, facts, notes), notes };
   }
   const masked = maskAnnotations(decoded.text);
-  const tokenFacts = reader === 'tokens' ? readTokenFacts(job.rel, masked) : undefined;
+  const tokenFacts = reader === 'tokens' ? tokenRead(job.rel, masked, notes) : undefined;
   if (tokenFacts !== undefined && (parseCalling === undefined || !callsAny(tokenFacts, parseCalling))) return { rel: job.rel, hash, facts: tokenFacts, cached: false, stored: store(cacheDir, hash, tokenFacts, notes), notes };
   const start = performance.now();
   const tree = parser.parse(masked, null, {
@@ -101,6 +101,16 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
     tree.delete();
   }
   return { rel: job.rel, hash, facts, cached: false, stored: store(cacheDir, hash, facts, notes), notes };
+}
+
+/** Token facts, or undefined when the reader declines the text or fails (a bug: said, and the file is parsed instead). */
+function tokenRead(rel: string, text: string, notes: string[]): FileFacts | undefined {
+  try {
+    return readTokenFacts(rel, text);
+  } catch (e) {
+    notes.push(`token reader failed (${(e as Error).message}): parsed instead`);
+    return undefined;
+  }
 }
 
 /** Writes the shard when there is a cache; true when the facts are now in one. */
