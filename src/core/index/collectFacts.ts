@@ -46,7 +46,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const { byPath, toScan, previous } = reuseSnapshot(sources, options, strings);
   if (previous.problem !== undefined) note(previous.problem);
   const reader = options.rules === undefined ? 'tree' : 'tokens';
-  const scanOptions = { ...options, onFacts: (f: PackedFileFacts) => strings.internFile(f) };
+  const scanOptions: ScanFilesOptions = { ...options, onFacts: (f: PackedFileFacts) => strings.internFile(f) };
   /** Outcomes of this scan's reads, by path: what the snapshot lacks. */
   const fresh = new Map<string, PackedOutcome>();
   // A changed file that needed control flow most likely still does: parsed now, not a round later.
@@ -61,34 +61,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const rebuild = options.cacheDir === undefined ? undefined : { root: options.root, language: await loadCLanguage(options.wasm) };
   const detail = new FactDetail(options.cacheDir, rebuild);
   for (const o of fresh.values()) if (o.packed !== undefined && o.detail !== undefined) detail.keep(o.packed, o.detail);
-  if (options.rules !== undefined) {
-    const bySource = new Map(sources.map((s) => [s.rel, s]));
-    const packedNow = (): PackedFileFacts[] => [...byPath.values()].flatMap((o) => (o.packed === undefined ? [] : [o.packed]));
-    /** Files the full parse gave up on: they keep their token facts. */
-    const unparsable = new Set<string>();
-    // Each round reads the control flow of the same files again: read once, for the rounds only.
-    const read = new Map<PackedFileFacts, FileFacts | undefined>();
-    const readOnce = (f: PackedFileFacts): FileFacts | undefined => {
-      if (!read.has(f)) read.set(f, detail.read(f));
-      return read.get(f);
-    };
-    for (;;) {
-      const names = effectfulNames(packedNow(), readOnce, options.rules);
-      const need = tokenFilesCalling(packedNow(), names).filter((f) => !unparsable.has(f.file));
-      if (need.length === 0) break;
-      const parsed = await scanFiles(need.map((f) => bySource.get(f.file)!), { ...scanOptions, reader: 'tree' });
-      for (const o of parsed) {
-        if (o.packed === undefined) {
-          unparsable.add(o.rel);
-          byPath.get(o.rel)!.notes.push(`control flow not read (${o.skipped ?? 'no facts'}): calls taken as made in source order`);
-          continue;
-        }
-        fresh.set(o.rel, o);
-        byPath.set(o.rel, o);
-        if (o.detail !== undefined) detail.keep(o.packed, o.detail);
-      }
-    }
-  }
+  if (options.rules !== undefined) await parseWhereFlowMatters(sources, byPath, fresh, detail, options.rules, scanOptions);
 
   const out: CollectedFacts = { files: [], detail, skipped: [], notes, cachedFiles: 0, manifest: new Map() };
   for (const src of sources) {
@@ -108,6 +81,42 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
     }
   }
   return out;
+}
+
+/**
+ * Parses fully the files read from tokens whose control flow the rules need (flowNeeds.ts),
+ * round after round until no file is left; `byPath` and `fresh` take their new outcomes.
+ */
+async function parseWhereFlowMatters(
+  sources: readonly SourceFile[], byPath: Map<string, PackedOutcome>, fresh: Map<string, PackedOutcome>, detail: FactDetail,
+  rules: readonly RuleSpec[], scanOptions: ScanFilesOptions,
+): Promise<void> {
+  const bySource = new Map(sources.map((s) => [s.rel, s]));
+  const packedNow = (): PackedFileFacts[] => [...byPath.values()].flatMap((o) => (o.packed === undefined ? [] : [o.packed]));
+  /** Files the full parse gave up on: they keep their token facts. */
+  const unparsable = new Set<string>();
+  // Each round reads the control flow of the same files again: read once, for the rounds only.
+  const read = new Map<PackedFileFacts, FileFacts | undefined>();
+  const readOnce = (f: PackedFileFacts): FileFacts | undefined => {
+    if (!read.has(f)) read.set(f, detail.read(f));
+    return read.get(f);
+  };
+  for (;;) {
+    const names = effectfulNames(packedNow(), readOnce, rules);
+    const need = tokenFilesCalling(packedNow(), names).filter((f) => !unparsable.has(f.file));
+    if (need.length === 0) return;
+    const parsed = await scanFiles(need.map((f) => bySource.get(f.file)!), { ...scanOptions, reader: 'tree' });
+    for (const o of parsed) {
+      if (o.packed === undefined) {
+        unparsable.add(o.rel);
+        byPath.get(o.rel)!.notes.push(`control flow not read (${o.skipped ?? 'no facts'}): calls taken as made in source order`);
+        continue;
+      }
+      fresh.set(o.rel, o);
+      byPath.set(o.rel, o);
+      if (o.detail !== undefined) detail.keep(o.packed, o.detail);
+    }
+  }
 }
 
 /** What the snapshot held before this scan, past the entries the scan took from it. */
