@@ -8,6 +8,8 @@ export interface BuiltChain {
   chain: Chain;
   /** Functions the chain passes through, its acquiring function aside. */
   path: readonly FunctionNode[];
+  /** The call site of each hop (packed refs), to read their lines again after code moved. */
+  refs: readonly number[];
 }
 
 export class BuiltChains<K> {

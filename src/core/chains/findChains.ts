@@ -10,7 +10,7 @@ import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../index/packFacts';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
-import { BuiltChains } from './builtChains';
+import { BuiltChains, type BuiltChain } from './builtChains';
 import { HeldThrough } from './heldThrough';
 import type { RuleModel } from '../rules/summaries';
 
@@ -44,6 +44,8 @@ export class ChainSearch {
   /** By node index * BODY_SLOTS + body. */
   private readonly perBody = new Map<number, BodyCandidates>();
   private readonly built = new BuiltChains<Candidate>();
+  /** Kept chains through code that moved: their lines are read again before they are given out. */
+  private readonly relined = new Set<Candidate>();
   /** Per function: its held calls through local function pointers (see chains()). */
   private readonly pointerCalls = new Map<FunctionNode, number>();
 
@@ -108,13 +110,19 @@ export class ChainSearch {
     const moved = new Set<number>();
     const changed = [...refreshed, ...patch.removed].map((n) => n.index);
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
-    // Chains through these functions carry their old lines, chains through moved steps old paths;
-    // with struct field types changed, any pointer hop may count other candidates.
+    // Chains through changed functions are built again, and chains through moved steps (their
+    // path changed); with struct field types changed, any pointer hop may count other candidates,
+    // and a hop through a field whose stores changed has another candidate count. Chains that
+    // only pass through the edited files keep their hops, whose lines are read again.
     const files = new Set(patch.nodes.flatMap((n) => n.bodies.map((b) => b.file)));
-    // A hop through a field whose stores changed has another candidate count.
+    const changedNodes = new Set([...refreshed, ...patch.removed]);
     const throughField = (via: string): boolean => via.startsWith('->') && patch.fields.has(via.slice(2));
-    this.built.prune((_, { chain, path }) => patch.typesChanged || files.has(chain.acquire.file)
-      || chain.hops.some((h) => files.has(h.file) || throughField(h.via)) || path.some((n) => moved.has(n.index)));
+    this.built.prune((cand, { chain, path }) => {
+      const stale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
+        || chain.hops.some((h) => throughField(h.via));
+      if (!stale && (files.has(chain.acquire.file) || chain.hops.some((h) => files.has(h.file)))) this.relined.add(cand);
+      return stale;
+    });
     for (const n of [...refreshed, ...patch.removed]) this.pointerCalls.delete(n);
     // Candidates take their first step's cost from the callee: bodies calling a moved node.
     const bodies = new Set<number>();
@@ -154,12 +162,16 @@ export class ChainSearch {
       let built = this.built.get(cand);
       if (built === undefined) {
         const path = new Set<FunctionNode>();
-        built = { chain: buildChain(this.model, cand, this.stepsBySink.get(cand.sink)!, path), path: [...path] };
+        const refs: number[] = [];
+        built = { chain: buildChain(this.model, cand, this.stepsBySink.get(cand.sink)!, path, refs), path: [...path], refs };
         this.built.set(cand, built);
+      } else if (this.relined.has(cand)) {
+        reline(this.model.graph, cand, built);
       }
       // A copy: ids are assigned below, and an earlier result may still hold the kept chain.
       return { ...built.chain };
     });
+    this.relined.clear();
     // Calls through local function pointers (splice actors) in functions the chains pass through.
     for (const n of this.built.functions()) {
       let count = this.pointerCalls.get(n);
@@ -244,7 +256,8 @@ function firstStep(
   return first;
 }
 
-function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths: Set<FunctionNode>): Chain {
+/** `onPaths` and `refs` get the functions the chain passes through and its hops' call sites. */
+function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths: Set<FunctionNode>, refs: number[]): Chain {
   const { graph } = model;
   const { node, body, acq, sink } = cand;
   const acqCall = graph.call(body, acq);
@@ -254,6 +267,7 @@ function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths
   while (step !== undefined) {
     const at = graph.callAt(step.ref);
     if (at.node !== node) onPaths.add(at.node);
+    refs.push(step.ref);
     hops.push(hopOf(graph, at.node, at.body, at.call, step.target, sink));
     if (step.target === undefined || visited.has(step.target.index)) break;
     visited.add(step.target.index);
@@ -271,6 +285,20 @@ function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths
     sink,
     indirect: hops.some((h) => h.via !== 'direct'),
   };
+}
+
+/**
+ * A kept chain whose functions only moved: the same calls at new lines. Its acquisition and hops
+ * take their lines and columns from the current facts (in place: earlier results hold copies).
+ */
+function reline(graph: CallGraph, cand: Candidate, built: BuiltChain): void {
+  const { chain, refs } = built;
+  const acq = graph.call(cand.body, cand.acq);
+  chain.acquire = { ...chain.acquire, line: acq.line, column: acq.column };
+  chain.hops = chain.hops.map((h, i) => {
+    const { call } = graph.callAt(refs[i]!);
+    return call.line === h.line && call.column === h.column ? h : { ...h, line: call.line, column: call.column };
+  });
 }
 
 function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call: CallHead, target: FunctionNode | undefined, sink: string): ChainHop {
