@@ -14,7 +14,7 @@ import { scanFiles, type ScanFilesOptions } from './scanFiles';
 import { updateSnapshot, type SnapshotChanges } from './snapshotUpdate';
 import { addNote, type NoteCounts } from '../model/noteCounts';
 import type { RuleSpec } from '../rules/ruleSpec';
-import { effectfulNames, primitiveNames, tokenFilesCalling } from './flowNeeds';
+import { effectfulNames, parsedFilesCallingNone, primitiveNames, tokenFilesCalling } from './flowNeeds';
 import type { FileFacts } from '../model/facts';
 
 /** How to scan the files that are not in the snapshot, and the tree they are in. */
@@ -92,6 +92,12 @@ async function parseWhereFlowMatters(
   rules: readonly RuleSpec[], scanOptions: ScanFilesOptions,
 ): Promise<void> {
   const bySource = new Map(sources.map((s) => [s.rel, s]));
+  const take = (o: PackedOutcome): void => {
+    if (o.packed === undefined) return;
+    fresh.set(o.rel, o);
+    byPath.set(o.rel, o);
+    if (o.detail !== undefined) detail.keep(o.packed, o.detail);
+  };
   const packedNow = (): PackedFileFacts[] => [...byPath.values()].flatMap((o) => (o.packed === undefined ? [] : [o.packed]));
   /** Files the full parse gave up on: they keep their token facts. */
   const unparsable = new Set<string>();
@@ -104,17 +110,25 @@ async function parseWhereFlowMatters(
   for (;;) {
     const names = effectfulNames(packedNow(), readOnce, rules);
     const need = tokenFilesCalling(packedNow(), names).filter((f) => !unparsable.has(f.file));
-    if (need.length === 0) return;
+    if (need.length === 0) {
+      // Files parsed in an earlier scan that no longer need it: as a scan from scratch reads them.
+      // They call nothing effectful, so they summarize to nothing: the names stay as they are.
+      const spare = parsedFilesCallingNone(packedNow(), names);
+      if (spare.length === 0) return;
+      for (const o of await scanFiles(spare.map((f) => bySource.get(f.file)!), { ...scanOptions, reader: 'tokens' })) {
+        // Tokens may show a call the parse missed: such a file needs its parse after all.
+        if (o.packed !== undefined && tokenFilesCalling([o.packed], names).length === 0) take(o);
+      }
+      return;
+    }
     const parsed = await scanFiles(need.map((f) => bySource.get(f.file)!), { ...scanOptions, reader: 'tree' });
     for (const o of parsed) {
-      if (o.packed === undefined) {
-        unparsable.add(o.rel);
-        byPath.get(o.rel)!.notes.push(`control flow not read (${o.skipped ?? 'no facts'}): calls taken as made in source order`);
+      if (o.packed !== undefined) {
+        take(o);
         continue;
       }
-      fresh.set(o.rel, o);
-      byPath.set(o.rel, o);
-      if (o.detail !== undefined) detail.keep(o.packed, o.detail);
+      unparsable.add(o.rel);
+      byPath.get(o.rel)!.notes.push(`control flow not read (${o.skipped ?? 'no facts'}): calls taken as made in source order`);
     }
   }
 }

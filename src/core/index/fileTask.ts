@@ -100,6 +100,7 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   } finally {
     tree.delete();
   }
+  if (reader === 'tokens' && tokenFacts === undefined) facts.tokensDeclined = true;
   return { rel: job.rel, hash, facts, cached: false, stored: store(cacheDir, hash, facts, notes), notes };
 }
 

@@ -8,7 +8,7 @@
 import { CallGraph, type DetailSource } from '../graph/callGraph';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { directCallee } from './packFacts';
-import { buildRuleModel } from '../rules/summaries';
+import { buildRuleModel, type RuleModel } from '../rules/summaries';
 import type { RuleSpec } from '../rules/ruleSpec';
 
 /** Primitives of every rule, and the functions of fully parsed files that summarize as acquiring or releasing. */
@@ -23,15 +23,35 @@ export function effectfulNames(files: readonly PackedFileFacts[], detail: Detail
   return names;
 }
 
+/**
+ * Fully parsed files that need not be: the token reader did not decline them and they call none
+ * of `names`. A scan from scratch would read them from tokens; reading them so again keeps the
+ * result independent of the files' history (a file parsed once stays parsed otherwise).
+ */
+export function parsedFilesCallingNone(files: readonly PackedFileFacts[], names: ReadonlySet<string>): PackedFileFacts[] {
+  return files.filter((f) => f.reader === undefined && f.tokensDeclined !== true && f.functions.length > 0 && !callsName(f, names));
+}
+
+/** Names with an effect in these models now: their rules' primitives and the functions with a summary. */
+export function effectfulNow(models: readonly RuleModel[]): Set<string> {
+  const names = primitiveNames(models.map((m) => m.rule));
+  for (const m of models) for (const index of m.summaries.keys()) names.add(m.graph.nodes[index]!.name);
+  return names;
+}
+
 /** Files read from tokens with a direct call to one of `names`. */
 export function tokenFilesCalling(files: readonly PackedFileFacts[], names: ReadonlySet<string>): PackedFileFacts[] {
-  return files.filter((f) => f.reader === 'tokens' && f.functions.some((fn) => {
+  return files.filter((f) => f.reader === 'tokens' && callsName(f, names));
+}
+
+function callsName(f: PackedFileFacts, names: ReadonlySet<string>): boolean {
+  return f.functions.some((fn) => {
     for (let i = 0; i < fn.callCount; i++) {
       const callee = directCallee(f, fn, i);
       if (callee !== undefined && names.has(callee)) return true;
     }
     return false;
-  }));
+  });
 }
 
 /** The acquire and release primitives of every rule: a file calling one surely needs a full parse. */

@@ -44,6 +44,7 @@ export function packFacts(facts: FileFacts, hash: string): PackedFileFacts {
   };
   if (facts.braceless === true) packed.braceless = true;
   if (facts.reader !== undefined) packed.reader = facts.reader;
+  if (facts.tokensDeclined === true) packed.tokensDeclined = true;
   return packed;
 }
 

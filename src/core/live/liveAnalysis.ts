@@ -11,13 +11,13 @@ import { collectOptions, prepareScan, type AnalysisOptions } from '../analyze';
 import { analyzeFacts, composeResult, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { collectFacts } from '../index/collectFacts';
 import { CallGraph, functionLabel, type FunctionNode } from '../graph/callGraph';
-import { tokenFilesCalling } from '../index/flowNeeds';
+import { effectfulNow, parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
-import { callsAny, readerOf, type FactReader, type FileFacts } from '../model/facts';
+import { callsAny, readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { movedOnly, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
@@ -95,35 +95,34 @@ export class LiveAnalysis {
    */
   update(rel: string): UpdateOutcome {
     const started = performance.now();
-    const first = this.apply(rel, undefined);
+    const first = this.apply(rel);
     if (first === 'unchanged') return { kind: 'unchanged', durationMs: performance.now() - started };
     let rebuilt = first.rebuilt;
-    for (let next = this.needingFlow.values().next(); !next.done; next = this.needingFlow.values().next()) {
-      this.needingFlow.delete(next.value);
-      const o = this.apply(next.value, 'tree');
+    for (let next = this.recheck.values().next(); !next.done; next = this.recheck.values().next()) {
+      this.recheck.delete(next.value);
+      const o = this.apply(next.value);
       if (o !== 'unchanged') rebuilt ??= o.rebuilt;
     }
     this.current = this.compose(started);
     return { kind: rebuilt === undefined ? 'local' : 'rebuilt', ...(rebuilt !== undefined ? { reason: rebuilt } : {}), durationMs: performance.now() - started };
   }
 
-  /** Files read from tokens whose control flow an update made necessary: read again fully. */
-  private readonly needingFlow = new Set<string>();
+  /** Files whose reader an update may have changed (see noteReadersToCheck): read again. */
+  private readonly recheck = new Set<string>();
 
-  /** The reader a file's update starts with. */
-  private readerFor(old: PackedFileFacts | undefined): FactReader {
-    if (this.options.parseAll === true || (old !== undefined && old.reader === undefined && old.hash !== '')) return 'tree';
-    return 'tokens';
-  }
-
-  /** Reads one file again and patches it in; `rebuilt` says why the analysis was rebuilt instead, if it was. */
-  private apply(rel: string, forced: FactReader | undefined): 'unchanged' | { rebuilt?: string } {
+  /**
+   * Reads one file again and patches it in; `rebuilt` says why the analysis was rebuilt instead,
+   * if it was. The file is read from tokens, and parsed if it calls a name with an effect now
+   * (or the tokens cannot be read), as a scan from scratch would read it.
+   */
+  private apply(rel: string): 'unchanged' | { rebuilt?: string } {
     const at = this.files.findIndex((f) => f.file === rel);
     const old = at < 0 ? undefined : this.files[at];
     this.parser ??= parserFor(this.language);
     const job = { rel, abs: join(this.root, rel) };
-    let outcome = processFile({ ...job, reader: forced ?? this.readerFor(old) }, this.parser, this.options.cacheDir);
-    if (outcome.facts?.reader === 'tokens' && callsAny(outcome.facts, { has: (name) => this.analysis.models.some((m) => m.effectful.has(name)) })) {
+    const effectful = this.options.parseAll === true ? undefined : effectfulNow(this.analysis.models);
+    let outcome = processFile({ ...job, reader: effectful === undefined ? 'tree' : 'tokens' }, this.parser, this.options.cacheDir);
+    if (effectful !== undefined && outcome.facts?.reader === 'tokens' && callsAny(outcome.facts, effectful)) {
       outcome = processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir);
     }
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
@@ -158,14 +157,22 @@ export class LiveAnalysis {
     return settle(old, packed, outcome.facts);
   }
 
-  /** Notes the token-read files that call a function whose summary an update changed. */
-  private noteCallersNeedingFlow(graph: CallGraph, changed: readonly FunctionNode[]): void {
-    for (const node of changed) {
-      for (const ref of graph.directCallsTo(node.name)) {
-        const file = graph.callAt(ref).body.facts;
-        if (file.reader === 'tokens') this.needingFlow.add(file.file);
-      }
-    }
+  /**
+   * After summaries changed: files calling those functions may now need a full parse (read from
+   * tokens, and the name has an effect now) or no longer need one (parsed, and it calls nothing
+   * with an effect any more).
+   */
+  private noteReadersToCheck(graph: CallGraph, changed: readonly FunctionNode[]): void {
+    if (changed.length === 0) return;
+    const callers = new Set<PackedFileFacts>();
+    for (const node of changed) for (const ref of graph.directCallsTo(node.name)) callers.add(graph.callAt(ref).body.facts);
+    this.noteReaderChanges([...callers]);
+  }
+
+  private noteReaderChanges(files: readonly PackedFileFacts[]): void {
+    if (this.options.parseAll === true) return;
+    const names = effectfulNow(this.analysis.models);
+    for (const f of [...tokenFilesCalling(files, names), ...parsedFilesCallingNone(files, names)]) this.recheck.add(f.file);
   }
 
   /**
@@ -196,7 +203,7 @@ export class LiveAnalysis {
       // summarize differently; so may their callers in turn.
       const resummarized = m.resummarize([...touched, ...patch.removed]);
       if (typeof resummarized === 'string') return resummarized;
-      this.noteCallersNeedingFlow(graph, resummarized);
+      this.noteReadersToCheck(graph, resummarized);
       searches[i]!.update(patch, [...touched], resummarized);
     }
     return undefined;
@@ -207,9 +214,8 @@ export class LiveAnalysis {
     // double the peak memory of a whole-kernel analysis.
     this.analysis = EMPTY_ANALYSIS;
     this.analysis = this.analyze();
-    // What the summaries of the rebuilt models now make need control flow.
-    const names = new Set(this.analysis.models.flatMap((m) => [...m.effectful]));
-    for (const f of tokenFilesCalling(this.files, names)) this.needingFlow.add(f.file);
+    // Summaries built anew may make other files need a full parse, or not need one.
+    this.noteReaderChanges(this.files);
   }
 
   private analyze(): ChainAnalysis {

@@ -126,6 +126,8 @@ export interface FileFacts {
    * function that touches the held context need a full parse (index/flowNeeds.ts).
    */
   reader?: 'tokens';
+  /** Parsed because the token reader could not read it (brackets that do not balance). */
+  tokensDeclined?: true;
   /** Set when the file was not analysed: the reason, as shown to the user. */
   skipped?: string;
 }

@@ -47,4 +47,6 @@ export interface PackedFileFacts {
   braceless?: true;
   /** As FileFacts.reader. */
   reader?: 'tokens';
+  /** As FileFacts.tokensDeclined. */
+  tokensDeclined?: true;
 }
