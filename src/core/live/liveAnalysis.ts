@@ -90,8 +90,9 @@ export class LiveAnalysis {
   /**
    * Brings the analysis up to date with the file's content on disk (path relative to the root).
    * A file is read from tokens unless its functions call something that changes the held
-   * context; a function that becomes a wrapper makes its callers' files need a full parse too,
-   * and those are brought up to date in the same update.
+   * context. A function that becomes a wrapper makes its callers' files need a full parse, one
+   * that stops being one lets them be read from tokens again: those files are brought up to date
+   * in the same update.
    */
   update(rel: string): UpdateOutcome {
     const started = performance.now();
