@@ -89,11 +89,12 @@ export class ChainSearch {
    * One file's functions have new facts, calls included (some may be new, some gone), the
    * graph has been patched to match (CallGraph.replaceFile), `touched` are the functions whose
    * content or resolution changed (not those that only moved), and the rule model has
-   * summarized them again (`resummarized`: whose summary changed). Updates the searches in
-   * place and finds the candidates again of these functions, of callers whose calls act
-   * differently, and of every acquiring body whose callees' paths moved.
+   * summarized them again (`resummarized`: whose summary changed); `shifted` only moved to
+   * other lines or columns. Updates the searches in place and finds the candidates again of
+   * these functions, of callers whose calls act differently, and of every acquiring body whose
+   * callees' paths moved.
    */
-  update(patch: FilePatch, touched: readonly FunctionNode[], resummarized: readonly FunctionNode[]): void {
+  update(patch: FilePatch, touched: readonly FunctionNode[], resummarized: readonly FunctionNode[], shifted: ReadonlySet<FunctionNode>): void {
     const { graph, sinks } = this.model;
     // Functions whose calls may have another effect now: the file's that changed more than
     // their position, callers whose calls resolve elsewhere (both in `touched`), and callers
@@ -112,15 +113,14 @@ export class ChainSearch {
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
     // Chains through changed functions are built again, and chains through moved steps (their
     // path changed); with struct field types changed, any pointer hop may count other candidates,
-    // and a hop through a field whose stores changed has another candidate count. Chains that
-    // only pass through the edited files keep their hops, whose lines are read again.
-    const files = new Set(patch.nodes.flatMap((n) => n.bodies.map((b) => b.file)));
+    // and a hop through a field whose stores changed has another candidate count. Chains through
+    // functions that only moved keep their hops, whose lines are read again.
     const changedNodes = new Set([...refreshed, ...patch.removed]);
     const throughField = (via: string): boolean => via.startsWith('->') && patch.fields.has(via.slice(2));
     this.built.prune((cand, { chain, path }) => {
       const stale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
         || chain.hops.some((h) => throughField(h.via));
-      if (!stale && (files.has(chain.acquire.file) || chain.hops.some((h) => files.has(h.file)))) this.relined.add(cand);
+      if (!stale && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
       return stale;
     });
     for (const n of [...refreshed, ...patch.removed]) this.pointerCalls.delete(n);

@@ -19,7 +19,7 @@ import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import { callsAny, readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
-import { movedOnly, type ContentMemo } from './movedFunctions';
+import { movedOnly, samePositions, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
 import { addNotes } from '../model/noteCounts';
 
@@ -189,8 +189,14 @@ export class LiveAnalysis {
     const patch = graph.replaceFile(old, next);
     if (typeof patch === 'string') return patch;
     const unchanged = new Set(moved.map(([, j]) => j));
+    // Of those, the ones whose lines or columns changed: chains through them are given new lines.
+    const shiftedFns = new Set(moved.filter(([i, j]) => !samePositions(oldFull!.functions[i]!, nextFull!.functions[j]!)).map(([, j]) => j));
     const touched = new Set(patch.callers);
-    for (const n of patch.nodes) if (n.bodies.some((b) => b.facts === next && !unchanged.has(b.fn.index))) touched.add(n);
+    const shifted = new Set<FunctionNode>();
+    for (const n of patch.nodes) {
+      if (n.bodies.some((b) => b.facts === next && !unchanged.has(b.fn.index))) touched.add(n);
+      if (n.bodies.some((b) => b.facts === next && shiftedFns.has(b.fn.index))) shifted.add(n);
+    }
     // Truncation notes name a function by its first line: a moved function's note moves with it.
     const renamed = new Map(moved.map(([i, j]) => [functionLabel(old.file, old.functions[i]!), functionLabel(next.file, next.functions[j]!)]));
     for (const [i, m] of models.entries()) {
@@ -205,7 +211,7 @@ export class LiveAnalysis {
       const resummarized = m.resummarize([...touched, ...patch.removed]);
       if (typeof resummarized === 'string') return resummarized;
       this.noteReadersToCheck(graph, resummarized);
-      searches[i]!.update(patch, [...touched], resummarized);
+      searches[i]!.update(patch, [...touched], resummarized, shifted);
     }
     return undefined;
   }

@@ -44,3 +44,9 @@ export function movedOnly(before: FileFacts, after: FileFacts, memo: ContentMemo
   });
   return pairs;
 }
+
+/** Whether a function that only moved kept every position too (code changed below it, or nothing at all). */
+export function samePositions(before: FunctionFact, after: FunctionFact): boolean {
+  if (before.startLine !== after.startLine || before.endLine !== after.endLine || before.nameLine !== after.nameLine || before.nameColumn !== after.nameColumn) return false;
+  return before.calls.every((c, i) => c.line === after.calls[i]?.line && c.column === after.calls[i]?.column);
+}
