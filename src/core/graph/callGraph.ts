@@ -179,13 +179,16 @@ export class CallGraph {
   private readonly fieldTypes = new Map<string, string>();
   private readonly directByName = new Map<string, Float64Array>();
   private readonly fieldCalls = new Map<string, Float64Array>();
-  private readonly fieldTargets = new Map<string, CallTarget[]>();
+  /** Memo of resolveField: field -> resolved receiver type ('' when unknown) -> targets. */
+  private readonly fieldTargets = new Map<string, Map<string, CallTarget[]>>();
   private storesByNode: Map<number, StoredAt[]> | undefined;
   private fieldCallers: Map<string, CallRef[]> | undefined;
   private reverse: CallerIndex | undefined;
   private readonly callerKeys = new Map<number, string[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
   private readonly storedAtByGroup = new Map<string, StoredAt>();
+  /** The groups storedAt made for each field: what an edit of the field's stores regroups. */
+  private readonly groupsByField = new Map<string, string[]>();
   private storedIn: Map<string, string | string[]> | undefined;
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
@@ -365,8 +368,12 @@ export class CallGraph {
   /** Functions that may be stored in `.field` of the receiver's struct type (all stores if unknown). */
   resolveField(field: string, receiverType: string | undefined): CallTarget[] {
     const type = receiverType === undefined ? undefined : this.resolveTypePath(receiverType);
-    const memo = `${field}@${type ?? ''}`;
-    const cached = this.fieldTargets.get(memo);
+    let memo = this.fieldTargets.get(field);
+    if (memo === undefined) {
+      memo = new Map();
+      this.fieldTargets.set(field, memo);
+    }
+    const cached = memo.get(type ?? '');
     if (cached !== undefined) return cached;
     const stores = this.fieldStores.get(field) ?? [];
     let chosen = type === undefined ? [] : stores.filter((s) => s.structType === type);
@@ -376,7 +383,7 @@ export class CallGraph {
     for (const s of chosen) for (const n of this.resolveName(s.file, s.fn)) seen.add(n);
     const via = `->${field}`;
     const targets = [...seen].map((node): CallTarget => (narrowed ? { node, via, candidates: seen.size, structType: type! } : { node, via, candidates: seen.size }));
-    this.fieldTargets.set(memo, targets);
+    memo.set(type ?? '', targets);
     return targets;
   }
 
@@ -676,7 +683,7 @@ export class CallGraph {
           }
         }
         if (fields.size === 0) return callers;
-        for (const memo of [...this.fieldTargets.keys()]) if (fields.has(memo.slice(0, memo.lastIndexOf('@')))) this.fieldTargets.delete(memo);
+        for (const field of fields) this.fieldTargets.delete(field);
         if (this.storesByNode !== undefined) {
           const names = new Set([...handlers].map((n) => n.name));
           const fresh = new Map<number, StoredAt[]>([...handlers].map((n) => [n.index, []]));
@@ -695,7 +702,7 @@ export class CallGraph {
           }
         }
         if (this.fieldCallers !== undefined) {
-          for (const group of [...this.fieldCallers.keys()]) if (fields.has(group.slice(0, group.lastIndexOf('@')))) this.fieldCallers.delete(group);
+          for (const field of fields) for (const group of this.groupsByField.get(field) ?? []) this.fieldCallers.delete(group);
         }
         for (const field of fields) {
           for (const ref of this.fieldCalls.get(field) ?? NO_REFS) {
@@ -781,6 +788,9 @@ export class CallGraph {
     if (at === undefined) {
       at = structType === undefined ? { field, group } : { field, structType, group };
       this.storedAtByGroup.set(group, at);
+      const groups = this.groupsByField.get(field);
+      if (groups === undefined) this.groupsByField.set(field, [group]);
+      else groups.push(group);
     }
     return at;
   }
