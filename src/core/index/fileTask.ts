@@ -60,9 +60,11 @@ const PARSE_TIMEOUT_MS = 20_000;
 export function processFile(job: FileJob, parser: Parser, cacheDir: string | undefined, parseCalling?: ReadonlySet<string>): FileOutcome {
   const notes: string[] = [];
   const reader = job.reader ?? 'tree';
+  // Token facts that call one of `parseCalling`, cached or not, are not the answer.
+  const enough = (facts: FileFacts): boolean => facts.reader !== 'tokens' || parseCalling === undefined || !callsAny(facts, parseCalling);
   if (cacheDir !== undefined && job.knownHash !== undefined) {
     const shard = readShard(cacheDir, job.knownHash, job.rel, reader);
-    if (shard.status === 'hit') return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, stored: true, notes };
+    if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, stored: true, notes };
     if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
   }
   let bytes: Buffer;
@@ -74,7 +76,7 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   const hash = contentHash(bytes);
   if (cacheDir !== undefined && hash !== job.knownHash) {
     const shard = readShard(cacheDir, hash, job.rel, reader);
-    if (shard.status === 'hit') return { rel: job.rel, hash, facts: shard.facts, cached: true, stored: true, notes };
+    if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash, facts: shard.facts, cached: true, stored: true, notes };
     if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
   }
   const decoded = decodeSource(bytes);
@@ -88,7 +90,7 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   }
   const masked = maskAnnotations(decoded.text);
   const tokenFacts = reader === 'tokens' ? tokenRead(job.rel, masked, notes) : undefined;
-  if (tokenFacts !== undefined && (parseCalling === undefined || !callsAny(tokenFacts, parseCalling))) return { rel: job.rel, hash, facts: tokenFacts, cached: false, stored: store(cacheDir, hash, tokenFacts, notes), notes };
+  if (tokenFacts !== undefined && enough(tokenFacts)) return { rel: job.rel, hash, facts: tokenFacts, cached: false, stored: store(cacheDir, hash, tokenFacts, notes), notes };
   const start = performance.now();
   const tree = parser.parse(masked, null, {
     progressCallback: () => performance.now() - start > PARSE_TIMEOUT_MS,

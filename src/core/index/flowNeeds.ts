@@ -13,14 +13,10 @@ import type { RuleSpec } from '../rules/ruleSpec';
 
 /** Primitives of every rule, and the functions of fully parsed files that summarize as acquiring or releasing. */
 export function effectfulNames(files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[]): Set<string> {
-  const names = primitiveNames(rules);
   const parsed = files.filter((f) => f.reader === undefined && f.functions.length > 0);
-  if (parsed.length === 0) return names;
+  if (parsed.length === 0) return primitiveNames(rules);
   const graph = new CallGraph(parsed, 'typed', detail);
-  for (const rule of rules) {
-    for (const index of buildRuleModel(graph, rule).summaries.keys()) names.add(graph.nodes[index]!.name);
-  }
-  return names;
+  return effectfulNow(rules.map((rule) => buildRuleModel(graph, rule)));
 }
 
 /**

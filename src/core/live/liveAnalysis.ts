@@ -17,7 +17,7 @@ import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
-import { callsAny, readerOf, type FileFacts } from '../model/facts';
+import { readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { movedOnly, samePositions, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
@@ -121,11 +121,9 @@ export class LiveAnalysis {
     const old = at < 0 ? undefined : this.files[at];
     this.parser ??= parserFor(this.language);
     const job = { rel, abs: join(this.root, rel) };
-    const effectful = this.options.parseAll === true ? undefined : effectfulNow(this.analysis.models);
-    let outcome = processFile({ ...job, reader: effectful === undefined ? 'tree' : 'tokens' }, this.parser, this.options.cacheDir);
-    if (effectful !== undefined && outcome.facts?.reader === 'tokens' && callsAny(outcome.facts, effectful)) {
-      outcome = processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir);
-    }
+    const outcome = this.options.parseAll === true
+      ? processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir)
+      : processFile({ ...job, reader: 'tokens' }, this.parser, this.options.cacheDir, effectfulNow(this.analysis.models));
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
       const why = this.patch(old, next, nextFull);
       if (why === undefined) return {};
