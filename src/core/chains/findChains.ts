@@ -289,7 +289,8 @@ function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths
 
 /**
  * A kept chain whose functions only moved: the same calls at new lines. Its acquisition and hops
- * take their lines and columns from the current facts (in place: earlier results hold copies).
+ * take their lines and columns from the current facts, as new objects: earlier results share
+ * the old ones.
  */
 function reline(graph: CallGraph, cand: Candidate, built: BuiltChain): void {
   const { chain, refs } = built;
