@@ -4,9 +4,10 @@ import type { Node } from 'web-tree-sitter';
 import type { CallSite, FieldAssignment, ReturnValue } from '../model/facts';
 import { cond, negatedCall, readCondition, type Test } from './conditions';
 import { FlowBuilder } from './flowBuilder';
+import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, POINTER_CALLEE_MAX } from './kernelMacros';
 import { collectInitializers } from './initializers';
 import {
-  compactText, declaredName, field, inertText, isConditionWrapper, isTrueLiteral, isZeroLiteral, literalValue, named,
+  compactText, declaredName, field, inertText, isTrueLiteral, isZeroLiteral, literalValue, named,
   typeName, unwrapTyped,
 } from './syntax';
 
@@ -18,11 +19,7 @@ interface LoopTargets {
   continueTo: number | undefined;
 }
 
-/** Argument text kept per call: enough to read the call and to match exemptions by argument. */
-const ARG_TEXT_MAX = 80;
 
-/** Macro loops such as `list_for_each_entry(pos, head, member) { ... }`. */
-const FOREACH_MACRO = /for_each|_foreach|^foreach/;
 
 /** Declarator node types a declaration's names come from. */
 const DECLARATORS: ReadonlySet<string> = new Set(['init_declarator', 'identifier', 'pointer_declarator', 'array_declarator', 'function_declarator']);
@@ -172,7 +169,7 @@ export class BodyWalker {
     const call = node.namedChild(0);
     if (call?.type !== 'call_expression') return undefined;
     const fn = field(call, 'function');
-    if (fn?.type !== 'identifier' || !FOREACH_MACRO.test(fn.text)) return undefined;
+    if (fn?.type !== 'identifier' || !isForeachMacro(fn.text)) return undefined;
     // A real statement ends with ';': the macro form has a MISSING one.
     const last = node.child(node.childCount - 1);
     return last !== null && last.type === ';' && !last.isMissing ? undefined : call;
@@ -518,7 +515,7 @@ export class BodyWalker {
       return site;
     }
     return {
-      kind: 'pointer', callee: compactText(node.text, 60),
+      kind: 'pointer', callee: compactText(node.text, POINTER_CALLEE_MAX),
       line: node.startPosition.row + 1, column: node.startPosition.column + 1, args: argText,
     };
   }

@@ -3,10 +3,9 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { FieldAssignment, FileFacts, FunctionFact, StructField } from '../model/facts';
 import { BodyWalker, type Scope } from './bodyWalker';
 import { collectInitializers } from './initializers';
+import { syscallFunctionName } from './kernelMacros';
 import { declaredName, field, named, sourceText, typeName } from './syntax';
 
-/** `SYSCALL_DEFINE3(name, ...)` and friends: the body that follows is `sys_name`. */
-const SYSCALL_MACRO = /^(COMPAT_)?SYSCALL_DEFINE[0-6]$/;
 
 interface Context {
   file: string;
@@ -99,19 +98,20 @@ function functionDefinition(ctx: Context, node: Node, conditional: boolean): voi
 function syscallDefinition(ctx: Context, statement: Node, body: Node, conditional: boolean): boolean {
   const call = statement.namedChild(0);
   const macro = call?.type === 'call_expression' ? field(call, 'function') : null;
-  if (call == null || macro?.type !== 'identifier' || !SYSCALL_MACRO.test(macro.text)) return false;
+  if (call == null || macro?.type !== 'identifier') return false;
   const args = field(call, 'arguments');
   const first = args?.namedChild(0);
   if (first == null || first.type !== 'identifier') return false;
+  const name = syscallFunctionName(macro.text, first.text);
+  if (name === undefined) return false;
   const scope: Scope = new Map();
   // SYSCALL_DEFINEn(name, type1, arg1, type2, arg2, ...): every second word names a parameter.
   for (let i = 2; args !== null && i < args.namedChildCount; i += 2) {
     const a = args.namedChild(i);
     if (a?.type === 'identifier') scope.set(a.text, '');
   }
-  const prefix = macro.text.startsWith('COMPAT_') ? 'compat_sys_' : 'sys_';
   ctx.functions.push(walkBody(ctx, {
-    name: prefix + first.text, isStatic: false, kind: 'syscall', conditional, node: statement, nameNode: first, body, scope,
+    name, isStatic: false, kind: 'syscall', conditional, node: statement, nameNode: first, body, scope,
   }));
   return true;
 }

@@ -6,15 +6,6 @@
 // source instead of asking the tree where a plain character test is enough.
 import type { Language, Node, Tree } from 'web-tree-sitter';
 
-/** Macros that wrap a condition without being calls of their own. */
-const CONDITION_WRAPPERS: ReadonlySet<string> = new Set([
-  'likely', 'unlikely', 'likely_notrace', 'unlikely_notrace',
-]);
-
-export function isConditionWrapper(name: string): boolean {
-  return CONDITION_WRAPPERS.has(name);
-}
-
 /** Named children in one call into the wasm module (per-index access costs one call each). */
 export function named(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null);

@@ -10,13 +10,8 @@ import {
   columnOf, isKeyword, isLiteralName, isQualifier, isTypeKeyword, isUnevaluated, KW_CASE, KW_DEFAULT, KW_DO, KW_ELSE,
   KW_FOR, KW_IF, KW_RETURN, KW_SWITCH, KW_TYPEOF, KW_TYPEOF2, KW_TYPEOF3, KW_WHILE, P_ARROW, P_ASSIGN_OP, P_INCDEC, T_IDENT, T_PP, T_PUNCT, type Tokens,
 } from './cTokens';
-import { compactText, isConditionWrapper } from './syntax';
-
-/** Argument text kept per call, as BodyWalker keeps it. */
-const ARG_TEXT_MAX = 80;
-
-/** Macro loops such as `list_for_each_entry(pos, head, member) { ... }`: BodyWalker's rule. */
-const FOREACH_MACRO = /for_each|_foreach|^foreach/;
+import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, POINTER_CALLEE_MAX } from './kernelMacros';
+import { compactText } from './syntax';
 
 /** What an open `(` is. */
 const G_PAREN = 0;
@@ -349,7 +344,7 @@ export class TokenBody {
     const t = this.t;
     let is = this.foreach.get(v);
     if (is === undefined) {
-      is = FOREACH_MACRO.test(t.names[v]!);
+      is = isForeachMacro(t.names[v]!);
       this.foreach.set(v, is);
     }
     if (!is) return false;
@@ -387,7 +382,7 @@ export class TokenBody {
   private pointerSite(a: number, b: number, open: number): CallSite {
     const t = this.t;
     return {
-      kind: 'pointer', callee: compactText(t.text.slice(t.start[a]!, t.end[b]!), 60),
+      kind: 'pointer', callee: compactText(t.text.slice(t.start[a]!, t.end[b]!), POINTER_CALLEE_MAX),
       line: t.line[a]!, column: columnOf(t, a), args: this.argText(open),
     };
   }

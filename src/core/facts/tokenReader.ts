@@ -8,10 +8,9 @@ import {
   eachItem, findAtDepth0, isName, isPunct, readDeclarator, readSpecifiers, tokenInitializers,
 } from './cDeclarations';
 import { columnOf, KW_EXTERN, PP_ENDIF, PP_IF, T_IDENT, T_PP, T_STRING, tokenize, type Tokens } from './cTokens';
+import { syscallFunctionName } from './kernelMacros';
 import { TokenBody } from './tokenBody';
 
-/** `SYSCALL_DEFINE3(name, ...)` and friends: the body that follows is `sys_name`. */
-const SYSCALL_MACRO = /^(COMPAT_)?SYSCALL_DEFINE[0-6]$/;
 
 /**
  * Undefined when brackets do not balance (a few files in a kernel, e.g. `#if` arms that each
@@ -88,9 +87,7 @@ class FileReader {
         // SYSCALL_DEFINEn makes it a function
         const end = t.match[close + 1]!;
         if (end < 0) return n;
-        if (!SYSCALL_MACRO.test(t.names[t.id[i]!]!)) return this.passBlock(close + 1);
-        this.syscall(i, close, end, conditional);
-        return end + 1;
+        return this.syscall(i, close, end, conditional) ? end + 1 : this.passBlock(close + 1);
       }
       // `EXPORT_SYMBOL(f);`, `module_init(f)`: an expression statement to tree-sitter, no
       // declaration (`DEFINE_LSM(x) = { ... }` is one). A macro that defines functions is often
@@ -188,8 +185,11 @@ class FileReader {
     this.functions.push(this.walk(t.names[t.id[nameTok]!]!, isStatic, 'function', start, nameTok, open, close, conditional, scope));
   }
 
-  /** `SYSCALL_DEFINEn(name, type1, arg1, ...) { ... }`, macro at `macro`, its `)` at `close`. */
-  private syscall(macro: number, close: number, end: number, conditional: boolean): void {
+  /**
+   * `SYSCALL_DEFINEn(name, type1, arg1, ...) { ... }`, macro at `macro`, its `)` at `close`;
+   * false when the macro defines no system call (its block is then left unread).
+   */
+  private syscall(macro: number, close: number, end: number, conditional: boolean): boolean {
     const t = this.t;
     const args: [number, number][] = [];
     let j = macro + 2;
@@ -199,15 +199,16 @@ class FileReader {
       j = to + 1;
     }
     const first = args[0];
-    if (first === undefined || first[0] !== first[1] || !isName(t, first[0])) return;
+    if (first === undefined || first[0] !== first[1] || !isName(t, first[0])) return false;
+    const name = syscallFunctionName(t.names[t.id[macro]!]!, t.names[t.id[first[0]]!]!);
+    if (name === undefined) return false;
     const scope: Scope = new Map();
     for (let a = 2; a < args.length; a += 2) {
       const [x, y] = args[a]!;
       if (x === y && isName(t, x)) scope.set(t.names[t.id[x]!]!, '');
     }
-    const prefix = t.names[t.id[macro]!]!.startsWith('COMPAT_') ? 'compat_sys_' : 'sys_';
-    const name = prefix + t.names[t.id[first[0]]!]!;
     this.functions.push(this.walk(name, false, 'syscall', macro, first[0], close + 1, end, conditional, scope));
+    return true;
   }
 
   private walk(
