@@ -1,4 +1,5 @@
 // argv -> options for `lockpath scan` (and the usage text). Errors are UsageError: exit 2.
+import type { Confidence } from '../core/model/chain';
 import { ArgCursor, defaultTreeOptions, takeTreeOption, TREE_OPTIONS_USAGE, UsageError, type TreeOptions } from './treeOptions';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -9,6 +10,8 @@ export interface ScanArgs extends TreeOptions {
   format: Format;
   out?: string;
   failOnFindings: boolean;
+  /** The least confidence a reported chain has. */
+  confidence: Confidence;
 }
 
 export type CliArgs = ScanArgs | { command: 'help' } | { command: 'version' } | { command: 'trace'; argv: string[] };
@@ -24,6 +27,10 @@ ${TREE_OPTIONS_USAGE}
   --rules FILE           JSON rule file: tweak built-in rules or add new ones
   --format FMT           text (default), json or sarif (SARIF 2.1.0 with codeFlows)
   --out FILE             write the report to FILE instead of stdout
+  --confidence LEVEL     likely (default): chains whose every hop the source shows on the
+                         object at hand; possible: also chains resting on a type alone
+                         (any function stored in a field), unusual stacking, or a hold on a
+                         superblock that cannot be frozen, marked as such
   --fail-on-findings     exit 1 when any chain is reported
 
 exit codes: 0 done (findings or not, unless --fail-on-findings), 1 findings with
@@ -36,7 +43,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (command === '--version' || command === '-V') return { command: 'version' };
   if (command === 'trace') return { command: 'trace', argv: rest };
   if (command !== 'scan') throw new UsageError(`unknown command "${command}"`);
-  const args: ScanArgs = { ...defaultTreeOptions(), command: 'scan', tree: '', format: 'text', failOnFindings: false };
+  const args: ScanArgs = { ...defaultTreeOptions(), command: 'scan', tree: '', format: 'text', failOnFindings: false, confidence: 'likely' };
   const cursor = new ArgCursor(rest);
   for (let a = cursor.next(); a !== undefined; a = cursor.next()) {
     if (takeTreeOption(a, cursor, args)) continue;
@@ -50,6 +57,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--out': args.out = cursor.value(a); break;
       case '--fail-on-findings': args.failOnFindings = true; break;
+      case '--confidence': {
+        const c = cursor.value(a);
+        if (c !== 'likely' && c !== 'possible') throw new UsageError(`--confidence must be likely or possible, not "${c}"`);
+        args.confidence = c;
+        break;
+      }
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         if (args.tree !== '') throw new UsageError(`one tree at a time (got "${args.tree}" and "${a}")`);

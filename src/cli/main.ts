@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { analyzeTree, LOCKPATH_VERSION, type ProgressPhase } from '../core/analyze';
 import { renderJson } from '../core/report/json';
+import { atConfidence } from '../core/report/confidence';
 import { renderSarif } from '../core/report/sarif';
 import { renderText, summaryLine } from '../core/report/text';
 import { RuleFileError } from '../core/rules/ruleFile';
@@ -53,7 +54,7 @@ async function scan(args: ScanArgs): Promise<number> {
   const progress = tty ? ttyProgress() : quietProgress(args.quiet);
   try {
     const analysis = await analyzeTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true }, abort.signal, progress);
-    const result = analysis.result;
+    const result = atConfidence(analysis.result, args.confidence);
     const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? renderSarif(result) : renderText(result);
     if (args.out !== undefined) writeFileSync(args.out, report);
     else process.stdout.write(report.endsWith('\n') ? report : `${report}\n`);

@@ -1,4 +1,5 @@
 // The one facade every caller uses: tree in, chains out.
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,9 @@ import type { RuleSpec } from './rules/ruleSpec';
 import { DEFAULT_EXCLUDES, walkSources, type WalkResult } from './sources/workspaceWalk';
 import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
 import { addNotes, type NoteCounts } from './model/noteCounts';
+import { ParsedCallSites, type TextSource } from './index/callSiteReader';
+import { loadCLanguage, parserFor } from './parse/treeSitter';
+import { decodeSource } from './sources/textDecode';
 
 export { LOCKPATH_VERSION } from './version';
 export type { ProgressListener, ProgressPhase } from './chainAnalysis';
@@ -55,6 +59,18 @@ export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 export function defaultCacheDir(root: string): string {
   const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
   return join(base, 'lockpath', createHash('sha1').update(resolve(root)).digest('hex').slice(0, 16));
+}
+
+/** A tree's files as text, decoded as the scan decodes them; undefined when unreadable. */
+export function treeText(root: string): TextSource {
+  return (file) => {
+    try {
+      const decoded = decodeSource(readFileSync(join(root, file)));
+      return decoded.ok ? decoded.text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** The walk and the cache manifest: where every scan starts. */
@@ -98,7 +114,8 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   const analysis = analyzeFacts(files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress);
   // Facts read back during the analysis may have needed repairs.
   addNotes(notes, detail.notes);
-  const result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started });
+  const callSites = new ParsedCallSites(parserFor(await loadCLanguage(options.wasm)), treeText(root));
+  const result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started, callSites });
   if (options.cacheDir !== undefined && gathered.resultKey !== undefined) {
     try {
       // Cache trouble belongs to this run, not to the result a later run replays.

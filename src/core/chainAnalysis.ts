@@ -1,8 +1,12 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
+import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
 import { ChainSearch } from './chains/findChains';
+import { constantGuardReason } from './chains/constantArgs';
+import type { CallSiteReader } from './model/callSites';
+import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
-import type { Chain, ScanResult, SkippedFile } from './model/chain';
+import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
@@ -49,19 +53,31 @@ export interface ResultInputs {
   cachedFiles: number;
   /** performance.now() when the work began. */
   started: number;
+  /** The source's call sites, to check constant arguments against guards; unchecked without. */
+  callSites?: CallSiteReader;
 }
 
 export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): ScanResult {
   const { graph, models } = analysis;
-  const chains: Chain[] = [];
+  const assessed: Chain[] = [];
   let unresolvedPointerCalls = 0;
   let untypedFieldCalls = 0;
+  const facts = dispatchFacts(graph);
   for (const search of analysis.searches) {
-    const found = search.chains();
-    chains.push(...found.chains);
+    const rule = search.model.rule;
+    const assess = (chain: FoundChain): Assessment => {
+      const assessment = assessChain(chain, rule, facts);
+      // Parsing is dear: only chains that would be shown by default are read again.
+      const guarded = assessment.confidence === 'likely' && inputs.callSites !== undefined ? constantGuardReason(chain, inputs.callSites) : undefined;
+      return guarded === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, guarded] };
+    };
+    const found = search.chains((chain) => assess(chain).reasons.find((r) => r.lowers)?.hop);
+    for (const chain of found.chains) assessed.push({ ...chain, ...assess(chain) });
     unresolvedPointerCalls += found.stats.pointerCallsUnresolved;
     untypedFieldCalls += found.stats.untypedFieldCalls;
   }
+  const sinkRank = (rule: string, sink: string): number => inputs.rules.find((r) => r.id === rule)?.sinks.indexOf(sink) ?? 0;
+  const chains = mergeHookPoints(assessed, sinkRank);
   const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, count]) => ({ what, reason: 'see message', count }));
   if (unresolvedPointerCalls > 0) {
     notAnalysed.push({

@@ -2,10 +2,10 @@
 // and resolves its pointer hops), with how many of them pass through each function: the
 // functions on some chain's path are what the "not analysed" counts look at.
 import type { FunctionNode } from '../graph/callGraph';
-import type { Chain } from '../model/chain';
+import type { FoundChain } from '../model/chain';
 
 export interface BuiltChain {
-  chain: Chain;
+  chain: FoundChain;
   /** Functions the chain passes through, its acquiring function aside. */
   path: readonly FunctionNode[];
   /** The call site of each hop (packed refs), to read their lines again after code moved. */

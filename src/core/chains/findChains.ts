@@ -5,7 +5,7 @@
 import type { CallGraph, CallRef, FilePatch, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { BODY_SLOTS, bodyKeyOf, functionLabel, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
-import type { Chain, ChainHop } from '../model/chain';
+import type { ChainHop, FoundChain } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../index/packFacts';
@@ -21,7 +21,7 @@ export interface ChainSearchStats {
   untypedFieldCalls: number;
 }
 
-export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Chain[]; stats: ChainSearchStats } {
+export function findChains(model: RuleModel, signal?: AbortSignal): { chains: FoundChain[]; stats: ChainSearchStats } {
   return new ChainSearch(model, signal).chains();
 }
 
@@ -54,6 +54,8 @@ export class ChainSearch {
   private readonly specs: SearchSpec[];
   /** 1 for nodes named as a sink (shared by the searches of every sink). */
   private readonly isSink: Uint8Array;
+  /** 1 for nodes a path never passes through (the rule's stopAt: crash and debug reports). */
+  private readonly stops: Uint8Array;
 
   constructor(readonly model: RuleModel, signal?: AbortSignal) {
     const { graph, sinks } = model;
@@ -61,11 +63,20 @@ export class ChainSearch {
     this.heldThrough = heldThrough;
     const restricted = mayRestrict(model);
     this.restricted = restricted;
+    const stopNames = new Set((model.rule.stopAt ?? []).map((s) => s.name));
+    const stops = new Uint8Array(graph.capacity);
+    graph.nodes.forEach((n) => {
+      if (stopNames.has(n.name)) stops[n.index] = 1;
+    });
+    this.stops = stops;
     const usable = (ref: CallRef): boolean => {
-      if (restricted[refNode(ref)] === 0) return true;
+      const index = refNode(ref);
+      if (stops[index] === 1) return false;
+      if (restricted[index] === 0) return true;
       const at = unpackRef(ref);
       const node = graph.nodes[at.node]!;
-      return !model.exempt(node.bodies[at.body]!, at.call) && heldThrough.has(node, at.body, at.call);
+      const body = node.bodies[at.body]!;
+      return !model.exempt(body, at.call) && !isGuarded(model, node, body, at.call) && heldThrough.has(node, at.body, at.call);
     };
     const isSink = new Uint8Array(graph.capacity);
     graph.nodes.forEach((n) => {
@@ -106,6 +117,7 @@ export class ChainSearch {
       // Conservative: the new calls may release or be exempt.
       this.restricted[n.index] = 1;
       this.isSink[n.index] = sinks.has(n.name) ? 1 : 0;
+      this.stops[n.index] = (this.model.rule.stopAt ?? []).some((s) => s.name === n.name) ? 1 : 0;
     }
     for (const n of patch.removed) for (let b = 0; b < BODY_SLOTS; b++) this.perBody.delete(n.index * BODY_SLOTS + b);
     const moved = new Set<number>();
@@ -138,8 +150,12 @@ export class ChainSearch {
     for (const key of bodies) this.scanBody(graph.nodes[Math.floor(key / BODY_SLOTS)]!, key % BODY_SLOTS);
   }
 
-  /** Candidates are cheap records; chains are built only for the winners, in graph order. */
-  chains(): { chains: Chain[]; stats: ChainSearchStats } {
+  /**
+   * Candidates are cheap records; chains are built only for the winners, in graph order. With
+   * a judge, a winner whose path it rejects is tried again through the other functions its
+   * pointer hop can reach (see buildJudged).
+   */
+  chains(judge?: ChainJudge): { chains: FoundChain[]; stats: ChainSearchStats } {
     // Direct chains are kept per first callee; chains that need a pointer hop fan out through
     // ops tables to hundreds of first callees, so only the cheapest per acquisition site and sink.
     const best = new Map<string, Candidate>();
@@ -161,9 +177,7 @@ export class ChainSearch {
     const chains = [...winners].map((cand) => {
       let built = this.built.get(cand);
       if (built === undefined) {
-        const path = new Set<FunctionNode>();
-        const refs: number[] = [];
-        built = { chain: buildChain(this.model, cand, this.stepsBySink.get(cand.sink)!, path, refs), path: [...path], refs };
+        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge);
         this.built.set(cand, built);
       } else if (this.relined.has(cand)) {
         reline(this.model.graph, cand, built);
@@ -237,7 +251,7 @@ function firstStep(
   model: RuleModel, node: FunctionNode, bodyIndex: number, body: FunctionBody, callIndex: number,
   call: CallHead, sink: string, steps: SinkPaths,
 ): Step | undefined {
-  if (model.exempt(body, callIndex)) return undefined;
+  if (model.exempt(body, callIndex) || isGuarded(model, node, body, callIndex)) return undefined;
   const ref = packRef(node.index, bodyIndex, callIndex);
   if (call.kind === 'direct' && call.callee === sink) return { ref, target: undefined, cost: DIRECT_COST };
   if (call.kind === 'direct' && model.sinks.has(call.callee)) return undefined;
@@ -256,8 +270,57 @@ function firstStep(
   return first;
 }
 
+/**
+ * Where a judge finds a chain does not hold: the index of the first hop it rejects (-1 for the
+ * acquisition), or undefined when it accepts the chain.
+ */
+export type ChainJudge = (chain: FoundChain) => number | undefined;
+
+/** Other functions a rejected pointer hop is tried with, cheapest first. */
+const ALTERNATIVES_PER_HOP = 32;
+
+/**
+ * The cheapest path is found per function, whatever object the code works on, so its pointer
+ * hop may land in a filesystem the object cannot belong to while another candidate of the same
+ * call leads on to the sink as well. When the judge rejects the chain, the last pointer hop at
+ * or before the rejected one is tried with each other candidate that reaches the sink.
+ */
+function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge | undefined): BuiltChain {
+  const make = (override?: HopOverride): BuiltChain => {
+    const path = new Set<FunctionNode>();
+    const refs: number[] = [];
+    return { chain: buildChain(model, cand, steps, path, refs, override), path: [...path], refs };
+  };
+  const built = make();
+  const rejected = judge?.(built.chain);
+  if (judge === undefined || rejected === undefined || rejected < 0) return built;
+  let at = Math.min(rejected, built.chain.hops.length - 1);
+  while (at >= 0 && built.chain.hops[at]!.via === 'direct') at--;
+  if (at < 0) return built;
+  const { graph } = model;
+  const { body, call } = graph.callAt(built.refs[at]!);
+  const taken = built.chain.hops[at]!.callee;
+  const others = graph.resolveCall(body.file, call)
+    .filter((t) => t.node.name !== taken && steps.targetOf(t.node.index) !== undefined)
+    .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || graph.ranks[a.node.index]! - graph.ranks[b.node.index]!)
+    .slice(0, ALTERNATIVES_PER_HOP);
+  for (const t of others) {
+    const variant = make({ at, target: t.node });
+    // The candidate's own path may lead back through the hop (evict -> iput -> evict): no chain.
+    if (variant.chain.hops.at(-1)?.callee !== cand.sink || new Set(variant.chain.hops.map((h) => h.caller)).size !== variant.chain.hops.length) continue;
+    if (judge(variant.chain) === undefined) return variant;
+  }
+  return built;
+}
+
+/** Hop `at` goes to `target` instead of the step's own target. */
+interface HopOverride {
+  at: number;
+  target: FunctionNode;
+}
+
 /** `onPaths` and `refs` get the functions the chain passes through and its hops' call sites. */
-function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths: Set<FunctionNode>, refs: number[]): Chain {
+function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths: Set<FunctionNode>, refs: number[], override?: HopOverride): FoundChain {
   const { graph } = model;
   const { node, body, acq, sink } = cand;
   const acqCall = graph.call(body, acq);
@@ -265,6 +328,7 @@ function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths
   let step: Step | undefined = cand.first;
   const visited = new Set<number>();
   while (step !== undefined) {
+    if (override !== undefined && hops.length === override.at) step = { ...step, target: override.target };
     const at = graph.callAt(step.ref);
     if (at.node !== node) onPaths.add(at.node);
     refs.push(step.ref);
@@ -317,20 +381,31 @@ function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call:
 }
 
 /**
- * Nodes with a call that may release the hold or that the rule may exempt: the only ones whose
- * calls need checking before a path uses them. Marked by callee name, a superset of both.
+ * Nodes with a call that may release the hold, that the rule may exempt or that it says is
+ * guarded: the only ones whose calls need checking before a path uses them. Marked by callee
+ * name, a superset of all three.
  */
 function mayRestrict(model: RuleModel): Uint8Array {
   const { graph } = model;
-  const names = new Set<string>([...model.primitiveRelease, ...(model.rule.exempt ?? []).map((e) => e.callee)]);
+  const names = new Set<string>([
+    ...model.primitiveRelease, ...(model.rule.exempt ?? []).map((e) => e.callee), ...(model.rule.guards ?? []).map((g) => g.callee),
+  ]);
   for (const [index, summary] of model.summaries) if (summary.release !== undefined) names.add(graph.nodes[index]!.name);
   const marks = new Uint8Array(graph.capacity);
   for (const name of names) for (const ref of graph.directCallsTo(name)) marks[refNode(ref)] = 1;
   return marks;
 }
 
+/** Is call `call` of the body one the rule says the held context never reaches? */
+function isGuarded(model: RuleModel, node: FunctionNode, body: FunctionBody, call: number): boolean {
+  const guards = model.rule.guards;
+  if (guards === undefined || guards.length === 0) return false;
+  const head = model.graph.call(body, call);
+  return guards.some((g) => g.caller === node.name && g.callee === head.callee);
+}
+
 /** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */
-function assignIds(chains: Chain[]): Chain[] {
+function assignIds(chains: FoundChain[]): FoundChain[] {
   chains.sort((a, b) => compareText(a.acquire.file, b.acquire.file) || a.acquire.line - b.acquire.line || compareText(a.sink, b.sink) || compareText(a.hops[0]!.callee, b.hops[0]!.callee));
   const used = new Map<string, number>();
   for (const c of chains) {

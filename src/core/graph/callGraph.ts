@@ -387,6 +387,18 @@ export class CallGraph {
     return targets;
   }
 
+  /** Files that store `fn` in a field named `field` (in an initializer or by assignment). */
+  storeFiles(field: string, fn: string): string[] {
+    const files: string[] = [];
+    for (const st of this.fieldStores.get(field) ?? []) if (st.fn === fn && !files.includes(st.file)) files.push(st.file);
+    return files;
+  }
+
+  /** Files that store any function in a field named `field`. */
+  storeFilesOfField(field: string): string[] {
+    return [...new Set((this.fieldStores.get(field) ?? []).map((st) => st.file))];
+  }
+
   /** Call sites naming `name`, resolved or not (CallRefs; do not modify). */
   directCallsTo(name: string): Float64Array {
     return this.directByName.get(name) ?? NO_REFS;

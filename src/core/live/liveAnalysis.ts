@@ -7,7 +7,8 @@
 // tree again.
 import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
-import { collectOptions, prepareScan, type AnalysisOptions } from '../analyze';
+import { collectOptions, prepareScan, treeText, type AnalysisOptions } from '../analyze';
+import { ParsedCallSites } from '../index/callSiteReader';
 import { analyzeFacts, composeResult, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { collectFacts } from '../index/collectFacts';
 import { CallGraph, functionLabel, type FunctionNode } from '../graph/callGraph';
@@ -117,6 +118,7 @@ export class LiveAnalysis {
    * (or the tokens cannot be read), as a scan from scratch would read it.
    */
   private apply(rel: string): 'unchanged' | { rebuilt?: string } {
+    this.callSites?.forget(rel);
     const at = this.files.findIndex((f) => f.file === rel);
     const old = at < 0 ? undefined : this.files[at];
     this.parser ??= parserFor(this.language);
@@ -233,12 +235,19 @@ export class LiveAnalysis {
   private compose(started: number): ScanResult {
     const notes = new Map(this.notes);
     addNotes(notes, this.detail.notes);
+    this.callSites ??= new ParsedCallSites(parserFor(this.language), treeText(this.root));
     return composeResult(this.analysis, {
       root: this.root, rules: this.options.rules, files: this.files, skipped: this.skipped, notes, cachedFiles: this.cachedFiles, started,
+      callSites: this.callSites,
     });
   }
 
+  /** Call sites read again for chains, kept across updates; an updated file is read again. */
+  private callSites: ParsedCallSites | undefined;
+
   dispose(): void {
+    this.callSites?.dispose();
+    this.callSites = undefined;
     this.parser?.delete();
     this.parser = undefined;
   }

@@ -26,6 +26,47 @@ export interface ChainHop extends ChainLocation {
   structType?: string;
 }
 
+/**
+ * How far a reader can trust a chain: `likely` when every hop is a call the source shows on
+ * the object at hand; `possible` when some hop rests on the type alone (any function stored in
+ * that field), on a stacking the code does not set up, or the hold cannot meet a freeze.
+ */
+export type Confidence = 'likely' | 'possible';
+
+/** Why a hop (or the acquisition, hop -1) is trusted or not. */
+export type ReasonKind =
+  /** A filesystem's object dispatches to an op that filesystem installs. */
+  | 'owner-dispatch'
+  /** VFS code dispatches on an object a user names (fd, path): any filesystem's op. */
+  | 'entry-dispatch'
+  /** Code that works on other filesystems' objects (overlayfs, nfsd, loop) dispatches on one. */
+  | 'crossing-dispatch'
+  /** A generic helper (libfs, mm) that filesystems install in their tables. */
+  | 'generic-dispatch'
+  /** One filesystem's object would dispatch to another filesystem's op. */
+  | 'foreign-dispatch'
+  /** A stacking filesystem's lower or real object would dispatch back to the stacking filesystem. */
+  | 'self-stacking'
+  /** A server of exported filesystems (nfsd) would dispatch to one that cannot be exported. */
+  | 'not-exportable'
+  /** A call through a struct that is not a filesystem object's ops: every stored function is a candidate. */
+  | 'type-only-dispatch'
+  /** The struct type at the call is not known. */
+  | 'untyped-dispatch'
+  /** The hold is taken on a superblock that cannot be frozen. */
+  | 'not-freezable'
+  /** A constant argument of the hop before rules the call out (a NULL file never reaches finish_open). */
+  | 'constant-guard';
+
+export interface ChainReason {
+  /** Index into hops; -1 for the acquisition. */
+  hop: number;
+  kind: ReasonKind;
+  /** Does it make the chain only `possible`? */
+  lowers: boolean;
+  text: string;
+}
+
 export interface Chain {
   /** Stable across line edits: rule + function names. */
   id: string;
@@ -35,7 +76,18 @@ export interface Chain {
   sink: string;
   /** True when at least one hop comes from resolving a function pointer. */
   indirect: boolean;
+  confidence: Confidence;
+  /** Why, for the acquisition and every pointer hop. */
+  reasons: ChainReason[];
+  /**
+   * Other sinks the last function calls at this point of the path (6.12's do_dentry_open()
+   * calls security_file_open() and fsnotify_open_perm()): one finding, not one per hook.
+   */
+  alsoSinks?: string[];
 }
+
+/** A chain as the search finds it, before it is judged (confidence) and merged by hook point. */
+export type FoundChain = Omit<Chain, 'confidence' | 'reasons' | 'alsoSinks'>;
 
 export interface ScanStats {
   files: number;
@@ -52,6 +104,10 @@ export interface ScanStats {
    * the held context. Parse errors are counted in the others only.
    */
   tokenReadFiles?: number;
+  /** Chains rated `possible` in the whole result. */
+  possibleChains?: number;
+  /** Chains this report leaves out (possible ones, without --confidence possible). */
+  hiddenChains?: number;
 }
 
 export interface SkippedFile {

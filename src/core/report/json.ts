@@ -2,7 +2,7 @@
 // Every object is built key by key so that the order of keys never depends on how the
 // analysis happened to fill a ScanResult, and lists are sorted so that parallel scans give
 // byte-identical output.
-import type { Chain, ChainHop, ScanResult, ScanStats, SkippedFile } from '../model/chain';
+import type { Chain, ChainHop, ChainReason, Confidence, ScanResult, ScanStats, SkippedFile } from '../model/chain';
 import { compareText } from '../model/compareText';
 
 export interface JsonAcquire {
@@ -32,7 +32,10 @@ export interface JsonChain {
   acquire: JsonAcquire;
   hops: JsonHop[];
   sink: string;
+  alsoSinks?: string[];
   indirect: boolean;
+  confidence: Confidence;
+  reasons: ChainReason[];
 }
 
 export interface JsonReport {
@@ -85,7 +88,10 @@ function toJsonChain(chain: Chain): JsonChain {
     acquire,
     hops: chain.hops.map(toJsonHop),
     sink: chain.sink,
+    ...(chain.alsoSinks !== undefined ? { alsoSinks: [...chain.alsoSinks] } : {}),
     indirect: chain.indirect,
+    confidence: chain.confidence,
+    reasons: chain.reasons.map((r) => ({ hop: r.hop, kind: r.kind, lowers: r.lowers, text: r.text })),
   };
 }
 
@@ -100,6 +106,8 @@ function toJsonStats(s: ScanStats): ScanStats {
     skippedFiles: s.skippedFiles,
     ...(s.bracelessFiles !== undefined ? { bracelessFiles: s.bracelessFiles } : {}),
     ...(s.tokenReadFiles !== undefined ? { tokenReadFiles: s.tokenReadFiles } : {}),
+    ...(s.possibleChains !== undefined ? { possibleChains: s.possibleChains } : {}),
+    ...(s.hiddenChains !== undefined ? { hiddenChains: s.hiddenChains } : {}),
   };
 }
 

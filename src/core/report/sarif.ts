@@ -156,7 +156,8 @@ function toResult(chain: Chain, ruleIndex: number): Result {
   return {
     ruleId: chain.rule,
     ruleIndex,
-    level: 'warning',
+    // A possible chain rests on a type or an unusual stacking: a note, not a warning.
+    level: chain.confidence === 'likely' ? 'warning' : 'note',
     message: { text: resultMessage(chain) },
     locations: [
       {
@@ -166,7 +167,11 @@ function toResult(chain: Chain, ruleIndex: number): Result {
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: chain.id },
     codeFlows: [{ threadFlows: [{ locations: threadFlowLocations(chain) }] }],
-    properties: { chainId: chain.id, sink: chain.sink, indirect: chain.indirect },
+    properties: {
+      chainId: chain.id, sink: chain.sink, indirect: chain.indirect, confidence: chain.confidence,
+      ...(chain.alsoSinks !== undefined ? { alsoSinks: [...chain.alsoSinks] } : {}),
+      reasons: chain.reasons.map((r) => ({ hop: r.hop, kind: r.kind, lowers: r.lowers, text: r.text })),
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // Human-readable report for the terminal. Chains use the same rendering as the goldens so a
 // line seen in the CLI can be searched for in a golden and the other way round.
-import type { ScanResult, ScanStats } from '../model/chain';
+import type { Chain, ScanResult, ScanStats } from '../model/chain';
 import { oneLine, renderChainLines } from '../chains/renderChain';
 import { sortChains, sortNotAnalysed, sortSkipped } from './json';
 
@@ -20,6 +20,7 @@ export function summaryLine(result: ScanResult): string {
   const indirect = result.chains.filter((c) => c.indirect).length;
   const chains = plural(result.chains.length, 'chain') + (indirect > 0 ? ` (${indirect} through function pointers)` : '');
   const extra: string[] = [];
+  if ((s.hiddenChains ?? 0) > 0) extra.push(`${plural(s.hiddenChains!, 'possible chain')} not shown (--confidence possible)`);
   if ((s.tokenReadFiles ?? 0) > 0) extra.push(`${plural(s.tokenReadFiles!, 'file')} read from tokens`);
   if (s.filesWithErrors > 0) extra.push(`${plural(s.filesWithErrors, 'file')} with parse errors`);
   if ((s.bracelessFiles ?? 0) > 0) extra.push(`${plural(s.bracelessFiles!, 'file')} without braces (not parsed)`);
@@ -29,6 +30,10 @@ export function summaryLine(result: ScanResult): string {
   return `${chains} in ${scanned}${extra.length > 0 ? `; ${extra.join(', ')}` : ''}; ${formatDuration(s.durationMs)}`;
 }
 
+function confidenceRank(chain: Chain): number {
+  return chain.confidence === 'likely' ? 0 : 1;
+}
+
 /** The whole report, each line ending in a newline. */
 export function renderText(result: ScanResult): string {
   const out: string[] = [];
@@ -36,10 +41,13 @@ export function renderText(result: ScanResult): string {
   out.push(`rules: ${result.rules.length > 0 ? result.rules.map(oneLine).join(', ') : '(none)'}`);
   out.push('');
 
-  const chains = sortChains(result.chains);
+  // Most likely and shortest first: the chains a reader should look at come before the rest.
+  const chains = sortChains(result.chains).sort((a, b) => confidenceRank(a) - confidenceRank(b) || a.hops.length - b.hops.length);
   chains.forEach((chain, i) => {
-    out.push(`chain ${i + 1}/${chains.length}  ${oneLine(chain.rule)}  ${oneLine(chain.id)}`);
+    out.push(`chain ${i + 1}/${chains.length}  ${oneLine(chain.rule)}  ${oneLine(chain.id)}  [${chain.confidence}]`);
     for (const line of renderChainLines(chain)) out.push(`  ${line}`);
+    if (chain.alsoSinks !== undefined) out.push(`  the same call also reaches ${chain.alsoSinks.map(oneLine).join(', ')}`);
+    for (const r of chain.reasons) if (r.lowers) out.push(`  possible: ${r.hop < 0 ? 'the hold' : `hop ${r.hop + 1}`}: ${oneLine(r.text)}`);
     out.push('');
   });
 

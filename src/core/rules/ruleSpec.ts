@@ -15,6 +15,44 @@ export interface AcquirePrimitive {
   when: AcquireWhen;
   /** Why it is listed: shown in hovers and docs. */
   note?: string;
+  /**
+   * Why the hold is handed to someone else when the call returns (an AIO request keeps it
+   * until completion): calls after it in the same function run under it, but a function that
+   * calls it is not a wrapper whose callers hold it.
+   */
+  handoff?: string;
+}
+
+/** A function named for a reason: where paths stop, which calls are never reached held. */
+export interface NamedReason {
+  name: string;
+  why: string;
+}
+
+/** A call that does not happen in the held context, by what the code guarantees before it. */
+export interface GuardedCall {
+  caller: string;
+  callee: string;
+  why: string;
+}
+
+/**
+ * Whose object a call through an ops table dispatches on. A filesystem's own inodes, files,
+ * dentries and mappings dispatch to the ops its directory installs; only code that handles
+ * other filesystems' objects on purpose (stacking, servers, loop) crosses to another one.
+ */
+export interface DispatchKnowledge {
+  /** Struct types whose function pointers are a filesystem's per-object operations. */
+  objectOps: string[];
+  /** Directories (tree-relative) whose code works on other filesystems' objects. */
+  crossers: Crosser[];
+}
+
+export interface Crosser {
+  dir: string;
+  why: string;
+  /** Which filesystems' objects it can reach: any, or only those that can be exported (s_export_op). */
+  reaches?: 'exportable';
 }
 
 /** A call that cannot lead to the forbidden effect because of an argument it passes. */
@@ -39,6 +77,17 @@ export interface RuleSpec {
   opaque?: string[];
   /** Calls that never reach a sink's effect, by argument: paths through them are not chains. */
   exempt?: ExemptCall[];
+  /** Functions a path never continues through (crash and debug reports). */
+  stopAt?: NamedReason[];
+  /** Calls the held context never reaches, by what the code guarantees first. */
+  guards?: GuardedCall[];
+  /** How calls through ops tables are judged (absent: every typed candidate is likely). */
+  dispatch?: DispatchKnowledge;
+  /**
+   * The held context is per superblock and only a freezable one can deadlock: holds taken
+   * in a filesystem's own code count only where that filesystem can be frozen.
+   */
+  perSuperblock?: boolean;
 }
 
 /** Freeze protection: sb_writers levels taken by sb_start_write() and friends. */
@@ -56,7 +105,10 @@ export const FREEZE_RULE: RuleSpec = {
     { name: 'file_start_write_trylock', when: 'nonzero', note: 'true on success' },
     // kiocb_start_write() tells lockdep the lock is released (it is handed to aio completion),
     // but the freeze level stays held until kiocb_end_write().
-    { name: 'kiocb_start_write', when: 'always', note: 'held until kiocb_end_write()' },
+    {
+      name: 'kiocb_start_write', when: 'always', note: 'held until kiocb_end_write()',
+      handoff: 'the protection belongs to the AIO request from here on and is released at its completion, not by the submitting task',
+    },
     { name: 'sb_start_intwrite', when: 'always', note: 'SB_FREEZE_FS' },
     { name: 'sb_start_intwrite_trylock', when: 'nonzero', note: 'SB_FREEZE_FS, true on success' },
     { name: 'sb_start_pagefault', when: 'always', note: 'SB_FREEZE_PAGEFAULT' },
@@ -81,6 +133,52 @@ export const FREEZE_RULE: RuleSpec = {
     { callee: 'fsnotify_file_perm', arg: 1, equals: ['MAY_WRITE'], why: 'no event for MAY_WRITE' },
     { callee: 'fsnotify_file_area_perm', arg: 1, equals: ['MAY_WRITE'], why: 'no event for MAY_WRITE' },
   ],
+  stopAt: [
+    { name: 'panic', why: 'crash path: the system stops, nothing waits on the freeze' },
+    { name: 'vpanic', why: 'crash path' },
+    { name: 'BUG', why: 'crash path' },
+    { name: 'do_exit', why: 'the task ends' },
+    { name: 'make_task_dead', why: 'the task ends (oops)' },
+    { name: 'die', why: 'crash path' },
+    { name: 'kasan_report', why: 'KASAN report: debug output, not a code path of the checked access' },
+    { name: 'kasan_check_range', why: 'KASAN instrumentation' },
+    { name: 'end_report', why: 'KASAN report' },
+    { name: 'schedule_debug', why: 'scheduler debug check' },
+    { name: 'debug_mutex_lock_common', why: 'lock debugging' },
+    { name: '__warn', why: 'WARN() report' },
+    { name: 'dump_stack', why: 'debug output' },
+    { name: 'audit_panic', why: 'crash path (audit failure mode panic)' },
+  ],
+  guards: [
+    {
+      caller: 'fh_verify', callee: 'nfsd_set_fh_dentry',
+      why: 'only when !fhp->fh_dentry; fh_want_write() is only called on a file handle that fh_verify() has already given its dentry',
+    },
+    {
+      caller: '__fh_verify', callee: 'nfsd_set_fh_dentry',
+      why: 'the same test as fh_verify() in kernels where it moved into __fh_verify()',
+    },
+  ],
+  dispatch: {
+    objectOps: [
+      'inode_operations', 'file_operations', 'address_space_operations', 'super_operations',
+      'dentry_operations', 'xattr_handler', 'export_operations', 'dquot_operations', 'quotactl_ops',
+      'fs_context_operations', 'file_lock_operations', 'lock_manager_operations',
+    ],
+    crossers: [
+      { dir: 'fs/overlayfs', why: 'overlayfs works on the upper and lower filesystems\' objects' },
+      { dir: 'fs/ecryptfs', why: 'ecryptfs works on the lower filesystem\'s objects' },
+      { dir: 'fs/cachefiles', why: 'cachefiles works on the cache filesystem\'s objects' },
+      { dir: 'fs/nfsd', why: 'nfsd serves exported filesystems\' objects', reaches: 'exportable' },
+      { dir: 'fs/smb/server', why: 'ksmbd serves shared filesystems\' objects' },
+      { dir: 'fs/ksmbd', why: 'ksmbd serves shared filesystems\' objects' },
+      { dir: 'drivers/block/loop.c', why: 'loop reads and writes its backing file on another filesystem' },
+      { dir: 'drivers/target', why: 'the SCSI target backs LUNs with files on other filesystems' },
+      { dir: 'fs/fuse/passthrough.c', why: 'FUSE passthrough opens backing files on another filesystem' },
+      { dir: 'fs/backing-file.c', why: 'backing files belong to the filesystem under the stacking one' },
+    ],
+  },
+  perSuperblock: true,
 };
 
 export const BUILTIN_RULES: readonly RuleSpec[] = [FREEZE_RULE];

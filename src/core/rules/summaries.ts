@@ -53,6 +53,8 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
   const primitiveAcquire = new Map(rule.acquire.map((a) => [a.name, a.when]));
   const primitiveRelease = new Set(rule.release);
   const sinks = new Set(rule.sinks);
+  // A handed-off hold is its caller's until the call returns, never its caller's callers'.
+  const handoff = new Set(rule.acquire.filter((a) => a.handoff !== undefined).map((a) => a.name));
   const opaque = new Set([...(rule.opaque ?? []), ...primitiveAcquire.keys(), ...primitiveRelease, ...sinks]);
   const summaries = new Map<number, Summary>();
   const truncated = new Set<string>();
@@ -82,9 +84,11 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     for (const body of node.bodies) {
       const effectOf = (i: number): CallEffect | undefined => effect(body, i);
       let depth = 0;
+      let ownAcquires = false;
       for (let i = 0; i < body.fn.callCount; i++) {
         const e = effectOf(i);
         if (e !== undefined) depth = Math.max(depth, 1 + (e.depth ?? 0));
+        if (e?.acquire !== undefined && !handoff.has(directCallee(body.facts, body.fn, i) ?? '')) ownAcquires = true;
       }
       if (depth === 0 || depth > MAX_WRAPPER_DEPTH) continue;
       const fact = graph.detail(body);
@@ -92,7 +96,8 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
       const entryFree = analyzeFlow(fact, effectOf, false);
       const entryHeld = analyzeFlow(fact, effectOf, true);
       if (entryFree.truncated || entryHeld.truncated) truncated.add(functionLabel(body.file, body.fn));
-      const acquire = acquireSummary(entryFree.exits);
+      // What a handed-off acquisition leaves held belongs to the request, not to the callers.
+      const acquire = ownAcquires ? acquireSummary(entryFree.exits) : undefined;
       const release = releaseSummary(entryHeld.exits);
       const s: Summary = { depth };
       if (acquire !== undefined) s.acquire = acquire;

@@ -28,7 +28,7 @@ test('chains are sorted by id and keep the contract shape', () => {
     ],
   );
   const first = report.chains[0]!;
-  assert.deepEqual(Object.keys(first), ['id', 'rule', 'acquire', 'hops', 'sink', 'indirect']);
+  assert.deepEqual(Object.keys(first), ['id', 'rule', 'acquire', 'hops', 'sink', 'indirect', 'confidence', 'reasons']);
   assert.deepEqual(first.acquire, { function: 'do_sendfile', call: 'file_start_write', file: 'fs/read_write.c', line: 1254, column: 2 });
   assert.deepEqual(first.hops[0], {
     caller: 'do_sendfile', callee: 'do_splice_direct', file: 'fs/read_write.c', line: 1255, column: 9, via: 'direct',

@@ -27,6 +27,8 @@ export const pointerChain: Chain = {
   ],
   sink: 'security_file_permission',
   indirect: true,
+  confidence: 'likely',
+  reasons: [{ hop: 3, kind: 'entry-dispatch', lowers: false, text: 'VFS code dispatches on an object of any filesystem: ovl_splice_read is one of 12 file_operations.splice_read' }],
 };
 
 export const oddChain: Chain = {
@@ -52,7 +54,10 @@ export const oddChain: Chain = {
     },
   ],
   sink: 'security_file_permission',
+  alsoSinks: ['fsnotify_file_area_perm'],
   indirect: true,
+  confidence: 'possible',
+  reasons: [{ hop: 1, kind: 'untyped-dispatch', lowers: true, text: '->read_iter: the struct type at the call is not known <"é">' }],
 };
 
 export const directChain: Chain = {
@@ -65,6 +70,8 @@ export const directChain: Chain = {
   ],
   sink: 'security_file_permission',
   indirect: false,
+  confidence: 'likely',
+  reasons: [],
 };
 
 /** Chains deliberately out of id order: the writers must sort them. */

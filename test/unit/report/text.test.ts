@@ -10,14 +10,16 @@ test('header names the tool, version, root and rules', () => {
   assert.equal(lines[1], 'rules: freeze');
 });
 
-test('chains are listed in id order with their rendered lines indented', () => {
+test('chains are listed likely and shortest first, then by id, with their rendered lines indented', () => {
   const text = renderText(sampleResult());
   const heads = text.split('\n').filter((l) => l.startsWith('chain '));
   assert.deepEqual(heads, [
-    'chain 1/3  freeze  freeze:do_sendfile>do_splice_direct>splice_direct_to_actor>do_splice_to>ovl_splice_read>rw_verify_area',
-    'chain 2/3  freeze  freeze:ksys_write>rw_verify_area',
-    'chain 3/3  freeze  freeze:ovl_copy_up_flags>"café"<x>',
+    'chain 1/3  freeze  freeze:ksys_write>rw_verify_area  [likely]',
+    'chain 2/3  freeze  freeze:do_sendfile>do_splice_direct>splice_direct_to_actor>do_splice_to>ovl_splice_read>rw_verify_area  [likely]',
+    'chain 3/3  freeze  freeze:ovl_copy_up_flags>"café"<x>  [possible]',
   ]);
+  assert.ok(text.includes('\n  the same call also reaches fsnotify_file_area_perm\n'));
+  assert.ok(text.includes('\n  possible: hop 2: ->read_iter: the struct type at the call is not known <"é">\n'));
   assert.ok(text.includes('\n  fs/read_write.c:1254:2  do_sendfile holds freeze via file_start_write\n'));
 });
 

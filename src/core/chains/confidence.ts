@@ -1,0 +1,213 @@
+// How far a chain can be trusted, hop by hop. A call through an ops table dispatches on an
+// object, and an object belongs to one filesystem: code in fs/X/ works on X's inodes, files and
+// dentries, whose ops are the ones X installs. The reverse search cannot see that (it is a
+// per-function, context-free search), so a chain is read again here, in order, carrying the
+// filesystem whose objects the code at that point works on. Everything is derived from where
+// the tree stores each function (its ops tables) and from the rule's dispatch knowledge
+// (which struct types are per-object ops, which directories handle other filesystems'
+// objects on purpose); nothing names a chain.
+import type { CallGraph } from '../graph/callGraph';
+import type { ChainReason, Confidence, FoundChain } from '../model/chain';
+import type { Crosser, RuleSpec } from '../rules/ruleSpec';
+
+/** What the assessment reads of the tree, computed once per result. */
+export interface DispatchFacts {
+  /** Files that store `fn` in `field`. */
+  storeFiles(field: string, fn: string): readonly string[];
+  /**
+   * Places (see placeOf) that define a filesystem type: their code works on that filesystem's
+   * objects. Library directories (fs/iomap, fs/jbd2, fs/crypto) work on whichever filesystem's
+   * objects their caller has, and fs/*.c files without a filesystem type are generic VFS code.
+   */
+  filesystems: ReadonlySet<string>;
+  /** Places whose superblocks can be frozen. */
+  freezable: ReadonlySet<string>;
+  /** How the tree's files map to places (see placeOf). */
+  layout: PlaceLayout;
+  /** Places with export_operations: the filesystems nfsd can serve. */
+  exportable: ReadonlySet<string>;
+}
+
+/** Calls that make a filesystem's superblocks live on a block device (freeze_bdev() reaches them). */
+const BLOCK_DEVICE_MOUNTS = ['get_tree_bdev', 'get_tree_bdev_flags', 'mount_bdev', 'kill_block_super', 'setup_bdev_super'];
+/** Ops fields that make FIFREEZE work on a filesystem's superblocks. */
+const FREEZE_FIELDS = ['freeze_fs', 'freeze_super'];
+/** export_operations fields: a place storing one of them can be exported over NFS. */
+const EXPORT_FIELDS = ['fh_to_dentry', 'encode_fh'];
+/** file_system_type fields: a place storing one of them defines a filesystem. */
+const FILESYSTEM_TYPE_FIELDS = ['kill_sb', 'init_fs_context'];
+
+export function dispatchFacts(graph: CallGraph): DispatchFacts {
+  const typeFiles = FILESYSTEM_TYPE_FIELDS.flatMap((field) => graph.storeFilesOfField(field));
+  const filesystemFiles = new Set(typeFiles.filter((f) => f.split('/').length === 2));
+  // A filesystem in a subdirectory of another's (fs/ocfs2/dlmfs) is a place of its own.
+  const filesystemDirs = new Set(typeFiles.filter((f) => f.split('/').length > 3).map((f) => f.slice(0, f.lastIndexOf('/'))));
+  const layout: PlaceLayout = { filesystemFiles, filesystemDirs };
+  const placesOf = (files: Iterable<string>): Set<string> => {
+    const places = new Set<string>();
+    for (const file of files) {
+      const place = placeOf(file, layout);
+      if (place !== undefined) places.add(place);
+    }
+    return places;
+  };
+  const filesystems = placesOf(typeFiles);
+  const freezable = placesOf([
+    ...FREEZE_FIELDS.flatMap((field) => graph.storeFilesOfField(field)),
+    ...BLOCK_DEVICE_MOUNTS.flatMap((name) => [...graph.directCallsTo(name)].map((ref) => graph.callAt(ref).body.file)),
+  ]);
+  const exportable = placesOf(EXPORT_FIELDS.flatMap((field) => graph.storeFilesOfField(field)));
+  return { storeFiles: (field, fn) => graph.storeFiles(field, fn), filesystems, freezable, layout, exportable };
+}
+
+/** What placeOf needs to know of the tree besides a file's path. */
+export interface PlaceLayout {
+  /** Top-level fs/*.c files that define a filesystem type (binfmt_misc, pipefs). */
+  filesystemFiles: ReadonlySet<string>;
+  /** Directories below fs/X that define a filesystem type of their own (fs/ocfs2/dlmfs). */
+  filesystemDirs: ReadonlySet<string>;
+}
+
+/**
+ * Where a file's code belongs: `fs/X` for anything under a filesystem's directory (or the
+ * subdirectory that defines a filesystem of its own), the file itself for a top-level fs/*.c
+ * that defines a filesystem, undefined for the rest of fs/*.c (generic VFS code and the libfs
+ * helpers filesystems share), and the directory elsewhere (`block`, `mm`, `kernel/bpf`).
+ */
+export function placeOf(file: string, layout: PlaceLayout): string | undefined {
+  const parts = file.split('/');
+  if (parts[0] === 'fs') {
+    if (parts.length === 2) return layout.filesystemFiles.has(file) ? file : undefined;
+    for (let n = parts.length - 1; n > 2; n--) {
+      const dir = parts.slice(0, n).join('/');
+      if (layout.filesystemDirs.has(dir)) return dir;
+    }
+    // fs/smb/server and fs/smb/client are two filesystems' worth of code.
+    if (parts[1] === 'smb' && parts.length >= 4) return `fs/smb/${parts[2]}`;
+    return `fs/${parts[1]}`;
+  }
+  return parts.length > 1 ? parts.slice(0, -1).join('/') : undefined;
+}
+
+export interface Assessment {
+  confidence: Confidence;
+  reasons: ChainReason[];
+}
+
+/**
+ * Reads the chain in order, carrying `owner`: the filesystems whose object the code at this
+ * point can be working on (undefined: any). Code in a filesystem's directory makes it that one;
+ * generic code (VFS, mm, libraries) keeps it; code that handles other filesystems' objects on
+ * purpose (a rule's crossers) makes it any again. A call through an ops table keeps only the
+ * owners that install its callee there: a file whose ->write_iter is generic_file_write_iter
+ * is one of the filesystems that install it, and its ->fsync must be one of theirs too. The
+ * hop is likely while some owner is left; helpers installed only through libfs's shared tables
+ * say nothing of the owner.
+ *
+ * Where the hold was not taken in a filesystem's own code (VFS, a crosser), it is taken, as a
+ * rule, on the superblock of the object the code then dispatches on (mnt_want_write(path->mnt),
+ * then notify_change(path->dentry)): while the dispatches narrow that object's filesystem, at
+ * least one of them must be freezable.
+ */
+export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFacts): Assessment {
+  const dispatch = rule.dispatch;
+  const reasons: ChainReason[] = [];
+  if (dispatch === undefined) return { confidence: 'likely', reasons };
+  const objectOps = new Set(dispatch.objectOps);
+  const crosserOf = (file: string): Crosser | undefined => dispatch.crossers.find((c) => file === c.dir || file.startsWith(`${c.dir}/`));
+  const place = (file: string): string | undefined => placeOf(file, facts.layout);
+  /** Only code under fs/ works on a filesystem's own objects; mm and block code is shared. */
+  const fsCode = (file: string): string | undefined => {
+    const p = place(file);
+    return p !== undefined && p.startsWith('fs/') && facts.filesystems.has(p) ? p : undefined;
+  };
+  const perSuperblock = rule.perSuperblock === true;
+  const heldCrosser = crosserOf(chain.acquire.file);
+  // A crosser's hold is on the filesystem whose objects it works on, not on its own.
+  const heldBy = heldCrosser === undefined ? fsCode(chain.acquire.file) : undefined;
+  if (perSuperblock && heldBy !== undefined && !facts.freezable.has(heldBy)) {
+    reasons.push({
+      hop: -1, kind: 'not-freezable', lowers: true,
+      text: `${heldBy} has no freeze_fs/freeze_super and no block device: its superblocks cannot be frozen, so this hold cannot meet a freeze`,
+    });
+  }
+  let owner: ReadonlySet<string> | undefined = heldBy === undefined ? undefined : new Set([heldBy]);
+  let crossing = heldCrosser;
+  /** Where the held superblock can be, while the dispatches still speak of the held object. */
+  let heldOn: ReadonlySet<string> | undefined;
+  let tracingHold = perSuperblock && heldBy === undefined;
+  const names = (set: ReadonlySet<string>): string => [...set].sort().join(', ');
+  chain.hops.forEach((hop, i) => {
+    const crosser = crosserOf(hop.file);
+    const fs = fsCode(hop.file);
+    if (crosser !== undefined) {
+      if (crossing === undefined && heldOn !== undefined) tracingHold = false;
+      crossing = crosser;
+      owner = undefined;
+    } else if (fs !== undefined) {
+      owner = new Set([fs]);
+      crossing = undefined;
+    }
+    if (hop.via === 'direct') return;
+    const field = hop.via.slice(2);
+    const op = `${hop.structType ?? '?'}.${field}`;
+    if (hop.structType === undefined) {
+      reasons.push({ hop: i, kind: 'untyped-dispatch', lowers: true, text: `->${field}: the struct type at the call is not known; every function stored in a field of that name is a candidate` });
+      return;
+    }
+    if (!objectOps.has(hop.structType)) {
+      reasons.push({
+        hop: i, kind: 'type-only-dispatch', lowers: true,
+        text: `${op} is not a filesystem object's op: ${hop.callee} is one of ${hop.candidates ?? '?'} functions stored there, and which one this object holds is not known`,
+      });
+      return;
+    }
+    const places = facts.storeFiles(field, hop.callee).map(place);
+    const shared = places.includes(undefined);
+    const storedBy = new Set(places.filter((p): p is string => p !== undefined));
+    if (storedBy.size === 0) {
+      reasons.push({ hop: i, kind: 'generic-dispatch', lowers: false, text: `${hop.callee} is a generic helper that filesystems install as ${op} through libfs's shared tables` });
+      return;
+    }
+    let next: Set<string>;
+    if (owner !== undefined) {
+      const from = owner;
+      next = new Set([...from].filter((p) => storedBy.has(p)));
+      if (next.size === 0) {
+        if (shared) {
+          reasons.push({ hop: i, kind: 'generic-dispatch', lowers: false, text: `${hop.callee} is a generic helper that filesystems install as ${op} through libfs's shared tables` });
+          return;
+        }
+        reasons.push({ hop: i, kind: 'foreign-dispatch', lowers: true, text: `the object belongs to ${names(from)}, but ${hop.callee} is installed as ${op} only by ${names(storedBy)}` });
+        return;
+      }
+      reasons.push({ hop: i, kind: 'owner-dispatch', lowers: false, text: `the object belongs to ${names(next)}, which install${next.size === 1 ? 's' : ''} ${hop.callee} as ${op}` });
+    } else {
+      const via = crossing;
+      if (via !== undefined && [...storedBy].every((p) => p === via.dir || via.dir.startsWith(`${p}/`))) {
+        reasons.push({ hop: i, kind: 'self-stacking', lowers: true, text: `${via.dir} works on another filesystem's object here, never on its own; ${hop.callee} is its own ${op}` });
+        return;
+      }
+      next = via?.reaches === 'exportable' ? new Set([...storedBy].filter((p) => facts.exportable.has(p))) : storedBy;
+      if (next.size === 0) {
+        reasons.push({ hop: i, kind: 'not-exportable', lowers: true, text: `${via?.dir ?? '?'} only reaches filesystems that can be exported, and ${names(storedBy)} ${storedBy.size === 1 ? 'has' : 'have'} no export_operations` });
+        return;
+      }
+      reasons.push(via !== undefined
+        ? { hop: i, kind: 'crossing-dispatch', lowers: false, text: `${via.dir} dispatches on another filesystem's object: ${hop.callee} is one of ${hop.candidates ?? '?'} ${op}` }
+        : { hop: i, kind: 'entry-dispatch', lowers: false, text: `VFS code dispatches on an object of any filesystem: ${hop.callee} is one of ${hop.candidates ?? '?'} ${op}` });
+      crossing = undefined;
+    }
+    owner = next;
+    if (!tracingHold) return;
+    heldOn = next;
+    if ([...heldOn].every((p) => !facts.freezable.has(p))) {
+      reasons.push({
+        hop: i, kind: 'not-freezable', lowers: true,
+        text: `the hold is on the superblock of the object dispatched on here, which belongs to ${names(heldOn)}; that cannot be frozen`,
+      });
+      tracingHold = false;
+    }
+  });
+  return { confidence: reasons.some((r) => r.lowers) ? 'possible' : 'likely', reasons };
+}

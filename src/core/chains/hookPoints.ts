@@ -1,0 +1,34 @@
+// One finding per hook point. 6.12's do_dentry_open() calls security_file_open() and then
+// fsnotify_open_perm(); rw_verify_area() calls security_file_permission() and
+// fsnotify_file_area_perm(). The searches run one per sink, so the same path reaches both:
+// a reader sees one place to fix, so the report shows one chain naming both hooks.
+import type { Chain } from '../model/chain';
+
+function pathKey(chain: Chain): string {
+  const { acquire, hops } = chain;
+  const last = hops.at(-1);
+  const head = hops.slice(0, -1).map((h) => `${h.caller}>${h.callee}@${h.file}:${h.line}:${h.column}`);
+  return [chain.rule, `${acquire.file}:${acquire.line}:${acquire.column}`, ...head, last === undefined ? '' : `${last.caller}@${last.file}`].join('|');
+}
+
+/** Chains equal but for the sink their last function calls, merged; the rule's first sink names the finding. */
+export function mergeHookPoints(chains: readonly Chain[], sinkRank: (rule: string, sink: string) => number): Chain[] {
+  const groups = new Map<string, Chain[]>();
+  for (const c of chains) {
+    const key = pathKey(c);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [c]);
+    else group.push(c);
+  }
+  const out: Chain[] = [];
+  for (const group of groups.values()) {
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
+    const sorted = [...group].sort((a, b) => sinkRank(a.rule, a.sink) - sinkRank(b.rule, b.sink));
+    const [first, ...rest] = sorted;
+    out.push({ ...first!, alsoSinks: rest.map((c) => c.sink) });
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+// What must be true of a function's parameters for one of its calls to run: the `if` tests on
+// the way from the function body down to the call that read a parameter by name. Read on
+// demand from a parsed file, for the few calls a reported chain passes through; the facts of a
+// whole scan do not carry conditions for files read from tokens.
+import type { Node, Tree } from 'web-tree-sitter';
+import { constantText, type CallGuards, type ParamTest, type Requirement } from '../model/callSites';
+import { isConditionWrapper } from './kernelMacros';
+import { declaredName, field, named } from './syntax';
+
+/** The call expression whose callee name starts at (line, column), both 1-based. */
+export function callAt(tree: Tree, line: number, column: number): Node | undefined {
+  const point = { row: line - 1, column: column - 1 };
+  let node: Node | null = tree.rootNode.descendantForPosition(point);
+  while (node !== null && node.type !== 'call_expression') node = node.parent;
+  return node ?? undefined;
+}
+
+/** The argument texts of the call at (line, column), whitespace folded. */
+export function callArguments(tree: Tree, line: number, column: number): string[] | undefined {
+  const call = callAt(tree, line, column);
+  const args = call === undefined ? null : field(call, 'arguments');
+  return args === null ? undefined : named(args).filter((a) => a.type !== 'comment').map((a) => a.text.replace(/\s+/g, ' '));
+}
+
+export function callGuards(tree: Tree, line: number, column: number): CallGuards | undefined {
+  const call = callAt(tree, line, column);
+  if (call === undefined) return undefined;
+  let fn: Node | null = call.parent;
+  while (fn !== null && fn.type !== 'function_definition') fn = fn.parent;
+  if (fn === null) return undefined;
+  const declarator = field(fn, 'declarator');
+  const name = declaredName(declarator)?.name;
+  const params = parameterNames(declarator);
+  if (name === undefined || params === undefined) return undefined;
+  const tests: ParamTest[] = [];
+  // A parameter the function assigns or takes the address of may hold another value by then.
+  const body = field(fn, 'body')?.text ?? '';
+  const reassigned = (p: string): boolean => new RegExp(`(^|[^\\w.>])${p}\\s*([-+*/|&^]|<<|>>)?=(?!=)|(^|[^&])&\\s*${p}\\b`).test(body);
+  for (let child: Node = call, up = call.parent; up !== null && up.id !== fn.id; child = up, up = up.parent) {
+    if (up.type !== 'if_statement') continue;
+    const condition = field(up, 'condition');
+    if (condition === null) continue;
+    const inThen = field(up, 'consequence')?.id === child.id;
+    const inElse = field(up, 'alternative')?.id === child.id;
+    if (!inThen && !inElse) continue;
+    for (const t of conditionTests(condition, inThen)) {
+      const param = params.indexOf(t.subject);
+      if (param >= 0 && !reassigned(t.subject)) tests.push({ param, needs: t.needs });
+    }
+  }
+  return { function: name, params, tests };
+}
+
+function parameterNames(declarator: Node | null): string[] | undefined {
+  let d = declarator;
+  while (d !== null && d.type !== 'function_declarator') d = field(d, 'declarator');
+  const list = d === null ? null : field(d, 'parameters');
+  if (list === null) return undefined;
+  return named(list).filter((p) => p.type === 'parameter_declaration').map((p) => declaredName(field(p, 'declarator'))?.name ?? '');
+}
+
+interface SubjectTest {
+  subject: string;
+  needs: Requirement;
+}
+
+/** What `cond` being `truth` says of plain identifiers, where that is certain. */
+function conditionTests(cond: Node, truth: boolean): SubjectTest[] {
+  let n = cond;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  if (n.type === 'call_expression') {
+    const fn = field(n, 'function');
+    const arg = field(n, 'arguments')?.namedChild(0);
+    return fn?.type === 'identifier' && isConditionWrapper(fn.text) && arg != null ? conditionTests(arg, truth) : [];
+  }
+  if (n.type === 'identifier') return [{ subject: n.text, needs: { kind: truth ? 'nonzero' : 'zero' } }];
+  if (n.type === 'unary_expression' && n.child(0)?.type === '!') {
+    const arg = field(n, 'argument');
+    return arg === null ? [] : conditionTests(arg, !truth);
+  }
+  if (n.type !== 'binary_expression') return [];
+  const op = field(n, 'operator')?.text ?? n.child(1)?.text;
+  const left = field(n, 'left');
+  const right = field(n, 'right');
+  if (left === null || right === null) return [];
+  // `a && b` true: both hold; `a || b` false: neither holds. The other cases say nothing certain.
+  if (op === '&&') return truth ? [...conditionTests(left, true), ...conditionTests(right, true)] : [];
+  if (op === '||') return truth ? [] : [...conditionTests(left, false), ...conditionTests(right, false)];
+  if (op !== '==' && op !== '!=') return [];
+  if (left.type !== 'identifier') return [];
+  const equal = (op === '==') === truth;
+  const value = constantText(right.text);
+  if (value === undefined) return [];
+  if (value === '0') return [{ subject: left.text, needs: { kind: equal ? 'zero' : 'nonzero' } }];
+  return [{ subject: left.text, needs: equal ? { kind: 'equals', value } : { kind: 'differs', value } }];
+}

@@ -1,0 +1,54 @@
+// Reads the call sites a chain names, from the source as it is now: files are parsed on first
+// use and kept until told they changed (forget). The same masking as the scan's full parse, so
+// that lines and columns agree with the facts.
+import type { Parser, Tree } from 'web-tree-sitter';
+import { maskAnnotations } from '../facts/annotationMask';
+import { callArguments, callGuards } from '../facts/callGuards';
+import type { CallGuards, CallSiteReader } from '../model/callSites';
+
+/** Reads a file of the tree as text; undefined when it cannot be read. */
+export type TextSource = (file: string) => string | undefined;
+
+/** Parsed files kept at once: a result's chains pass through a few hundred. */
+const KEPT_FILES = 256;
+
+export class ParsedCallSites implements CallSiteReader {
+  private readonly trees = new Map<string, Tree | null>();
+
+  constructor(private readonly parser: Parser, private readonly read: TextSource) {}
+
+  arguments(file: string, line: number, column: number): string[] | undefined {
+    const tree = this.tree(file);
+    return tree === undefined ? undefined : callArguments(tree, line, column);
+  }
+
+  guards(file: string, line: number, column: number): CallGuards | undefined {
+    const tree = this.tree(file);
+    return tree === undefined ? undefined : callGuards(tree, line, column);
+  }
+
+  /** The file changed: parse it again when next asked. */
+  forget(file: string): void {
+    this.trees.get(file)?.delete();
+    this.trees.delete(file);
+  }
+
+  /** Frees the parsed trees and the parser. */
+  dispose(): void {
+    for (const file of [...this.trees.keys()]) this.forget(file);
+    this.parser.delete();
+  }
+
+  private tree(file: string): Tree | undefined {
+    const kept = this.trees.get(file);
+    if (kept !== undefined) return kept ?? undefined;
+    if (this.trees.size >= KEPT_FILES) {
+      const oldest = this.trees.keys().next().value;
+      if (oldest !== undefined) this.forget(oldest);
+    }
+    const text = this.read(file);
+    const tree = text === undefined ? null : this.parser.parse(maskAnnotations(text));
+    this.trees.set(file, tree);
+    return tree ?? undefined;
+  }
+}
