@@ -6,7 +6,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { defaultCacheDir, DEFAULT_MAX_FILE_BYTES, type AnalysisOptions } from '../core/analyze';
 import { parseRuleFile, RuleFileError } from '../core/rules/ruleFile';
 import { BUILTIN_RULES, type RuleSpec } from '../core/rules/ruleSpec';
-import { locateWasm } from '../core/sources/wasmLocation';
+import { locateWasm } from '../core/parse/wasmLocation';
 
 export class UsageError extends Error {}
 

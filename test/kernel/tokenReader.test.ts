@@ -10,7 +10,7 @@ import { extractFileFacts } from '../../src/core/facts/extractFileFacts';
 import { readTokenFacts } from '../../src/core/facts/tokenReader';
 import type { FileFacts } from '../../src/core/model/facts';
 import { createCParser } from '../../src/core/parse/treeSitter';
-import { locateWasm } from '../../src/core/sources/wasmLocation';
+import { locateWasm } from '../../src/core/parse/wasmLocation';
 import { ensureKernelTree, kernelSkipMessage } from '../support/kernelTrees';
 
 /** Functions by name and first line, with their calls as the graph sees them. */

@@ -8,7 +8,7 @@ import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSe
 import type { Chain, ChainHop } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
-import { callKind } from '../index/packFacts';
+import { callKind } from '../model/packedCalls';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
 import { BuiltChains, type BuiltChain } from './builtChains';
 import { HeldThrough } from './heldThrough';

@@ -181,21 +181,3 @@ export function compactText(text: string, max = 160): string {
   const folded = text.replace(/\s+/g, ' ').trim();
   return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
-
-/** Top-level comma split of an argument list's text: `a, f(b, c), d` -> [a, f(b, c), d]. */
-export function splitArguments(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  if (text.trim() !== '') out.push(text.slice(start).trim());
-  return out;
-}
