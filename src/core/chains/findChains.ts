@@ -21,10 +21,6 @@ export interface ChainSearchStats {
   untypedFieldCalls: number;
 }
 
-export function findChains(model: RuleModel, signal?: AbortSignal): { chains: Chain[]; stats: ChainSearchStats } {
-  return new ChainSearch(model, signal).chains();
-}
-
 /** What one acquiring body contributes: its candidate chains and the calls it cannot follow. */
 interface BodyCandidates {
   node: FunctionNode;

@@ -49,11 +49,7 @@ export interface Typed {
   type: string;
 }
 
-/** Strips parentheses and casts: `((int) f(x))` -> `f(x)`. */
-export function unwrapExpression(node: Node): Node {
-  return unwrapTyped(node, node.type).node;
-}
-
+/** Strips parentheses and casts: `((int) f(x))` -> `f(x)`, with the type of what is left. */
 export function unwrapTyped(node: Node, type: string): Typed {
   let n = node;
   let t = type;

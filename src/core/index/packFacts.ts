@@ -48,12 +48,3 @@ export function packFacts(facts: FileFacts, hash: string): PackedFileFacts {
   if (facts.tokensDeclined === true) packed.tokensDeclined = true;
   return packed;
 }
-
-/** Slot of call `i` of `fn` in `file.calls`. */
-function slot(fn: PackedFunction, i: number): number {
-  return (fn.firstCall + i) * CALL_STRIDE;
-}
-
-export function calleeOf(file: PackedFileFacts, fn: PackedFunction, i: number): string {
-  return file.names[file.calls[slot(fn, i) + CALL_CALLEE]!]!;
-}

@@ -15,7 +15,7 @@ for (const { entry, reaches } of ENTRIES) {
   test(`boundaries: the bundle of ${entry} has no vscode input`, async () => {
     const result = await build({
       entryPoints: [join(process.cwd(), entry)], bundle: true, write: false, metafile: true,
-      platform: 'node', format: 'cjs', loader: { '.scm': 'text' }, logLevel: 'silent',
+      platform: 'node', format: 'cjs', logLevel: 'silent',
       plugins: [{ name: 'flag-vscode', setup(b) { b.onResolve({ filter: /^vscode$/ }, () => ({ path: 'vscode', external: true })); } }],
     });
     const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
