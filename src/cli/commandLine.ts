@@ -30,18 +30,18 @@ export interface CommandSpec<A> {
 
 export type ParsedCommand<A> = { help: true } | { help: false; args: A };
 
-/** In a command's table: prints its usage, exit 0. */
+/** Answered by every command, before any check of the rest: the usage, exit 0. */
 export const HELP_OPTION: OptionSpec<unknown> = { names: ['--help', '-h'], help: 'this text', apply: () => undefined };
 
 /** Reads `argv` left to right with the command's table. Throws UsageError. */
 export function parseCommandLine<A>(spec: CommandSpec<A>, argv: readonly string[]): ParsedCommand<A> {
+  if (argv.some((a) => HELP_OPTION.names.includes(a))) return { help: true };
   const byName = new Map<string, OptionSpec<A>>();
   for (const o of spec.options) for (const n of o.names) byName.set(n, o);
   const args = spec.defaults();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const option = byName.get(a);
-    if (option === HELP_OPTION) return { help: true };
     if (option === undefined) {
       if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
       spec.operand(args, a);

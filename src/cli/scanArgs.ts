@@ -1,6 +1,6 @@
 // The command line of `lockpath scan`: its options as a table for the shared parser
 // (commandLine.ts), and the usage text, which is also what `lockpath --help` prints.
-import { optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
+import { HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
 import { defaultTreeOptions, TREE_OPTIONS, type TreeOptions } from './treeOptions';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -24,6 +24,7 @@ const SCAN_OPTIONS: readonly OptionSpec<ScanArgs>[] = [
   },
   { names: ['--out'], value: 'FILE', help: 'write the report to FILE instead of stdout', apply: (a, v) => { a.out = v; } },
   { names: ['--fail-on-findings'], help: 'exit 1 when any chain is reported', apply: (a) => { a.failOnFindings = true; } },
+  HELP_OPTION,
 ];
 
 export const USAGE = `usage: lockpath scan <tree> [options]
