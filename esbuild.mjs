@@ -23,7 +23,6 @@ const base = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  loader: { '.scm': 'text' },
 };
 
 // The sources' hash names the build: cached scan results of another build are not reused,

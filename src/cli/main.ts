@@ -1,105 +1,36 @@
-// CLI composition root: argv -> options -> analyze -> report -> exit code.
+// CLI composition root: argv -> the command it names -> exit code; and a bigger heap for a
+// whole kernel.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { analyzeTree, LOCKPATH_VERSION, type ProgressPhase } from '../core/analyze';
-import { renderJson } from '../core/report/json';
-import { atConfidence } from '../core/report/confidence';
-import { renderSarif } from '../core/report/sarif';
-import { renderText, summaryLine } from '../core/report/text';
-import { RuleFileError } from '../core/rules/ruleFile';
-import type { RuleSpec } from '../core/rules/ruleSpec';
-import { WalkError } from '../core/sources/workspaceWalk';
-import { parseArgs, USAGE, type ScanArgs } from './args';
+import { LOCKPATH_VERSION } from '../core/analyze';
 import { EXIT } from './exitCodes';
-import { analysisOptions, parseOrExplain, selectRules } from './treeOptions';
+import { USAGE } from './scanArgs';
+import { runScan } from './scanCommand';
 import { runTrace } from './traceCommand';
 
+/** Every command by the name it is run with; each parses its own options (commandLine.ts). */
+const COMMANDS: ReadonlyMap<string, (argv: readonly string[]) => Promise<number>> = new Map([
+  ['scan', runScan],
+  ['trace', runTrace],
+]);
 
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseOrExplain(() => parseArgs(argv), USAGE);
-  if (args === undefined) return EXIT.usage;
-  switch (args.command) {
-    case 'help':
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    case 'version':
-      process.stdout.write(`lockpath ${LOCKPATH_VERSION}\n`);
-      return EXIT.ok;
-    case 'trace':
-      return runTrace(args.argv);
-    case 'scan':
-      return scan(args);
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
   }
-}
-
-async function scan(args: ScanArgs): Promise<number> {
-  let rules: RuleSpec[];
-  try {
-    rules = selectRules(args);
-  } catch (e) {
-    if (e instanceof RuleFileError) {
-      process.stderr.write(`lockpath: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    throw e;
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`lockpath ${LOCKPATH_VERSION}\n`);
+    return EXIT.ok;
   }
-  const root = resolve(args.tree);
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort(new Error('cancelled'));
-  process.once('SIGINT', onSigint);
-  const tty = !args.quiet && process.stderr.isTTY;
-  const progress = tty ? ttyProgress() : quietProgress(args.quiet);
-  try {
-    const analysis = await analyzeTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true }, abort.signal, progress);
-    const result = atConfidence(analysis.result, args.confidence);
-    const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? renderSarif(result) : renderText(result);
-    if (args.out !== undefined) writeFileSync(args.out, report);
-    else process.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
-    if (!args.quiet) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summaryLine(result)}\n`);
-    return args.failOnFindings && result.chains.length > 0 ? EXIT.findings : EXIT.ok;
-  } catch (e) {
-    if (abort.signal.aborted) {
-      process.stderr.write('\nlockpath: scan cancelled; nothing was written\n');
-      return EXIT.cancelled;
-    }
-    if (e instanceof WalkError) {
-      process.stderr.write(`lockpath: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
+  const run = COMMANDS.get(command);
+  if (run === undefined) {
+    process.stderr.write(`lockpath: unknown command "${command}"\n\n${USAGE}\n`);
+    return EXIT.usage;
   }
-}
-
-function ttyProgress(): (phase: ProgressPhase, done: number, total: number) => void {
-  let last = 0;
-  return (phase, done, total) => {
-    const now = Date.now();
-    if (now - last < 100 && done !== total) return;
-    last = now;
-    const count = total > 0 ? ` ${done}/${total}` : '';
-    process.stderr.write(`\r\x1b[Klockpath: ${phase}${count}`);
-  };
-}
-
-/** Non-TTY stderr (CI logs): one line per phase, and parse progress every 10%. */
-function quietProgress(quiet: boolean): ((phase: ProgressPhase, done: number, total: number) => void) | undefined {
-  if (quiet) return undefined;
-  let lastPhase = '';
-  let lastTenth = -1;
-  const started = Date.now();
-  return (phase, done, total) => {
-    const tenth = total > 0 ? Math.floor((done * 10) / total) : 0;
-    if (phase === lastPhase && (phase !== 'parse' || tenth === lastTenth)) return;
-    lastPhase = phase;
-    lastTenth = tenth;
-    const at = ((Date.now() - started) / 1000).toFixed(1);
-    process.stderr.write(`lockpath: ${phase}${total > 0 ? ` ${done}/${total}` : ''} (${at} s)\n`);
-  };
+  return run(rest);
 }
 
 /**

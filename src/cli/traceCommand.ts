@@ -1,75 +1,53 @@
 // `lockpath trace`: logs in, what they show out; with --tree, the overlay on that tree's chains.
-// Same option handling and exit codes as `lockpath scan` (see main.ts).
+// Same option parser, cancel and exit codes as `lockpath scan` (runCommand.ts).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeTree } from '../core/analyze';
 import type { ParsedLog } from '../core/model/trace';
-import { RuleFileError } from '../core/rules/ruleFile';
 import { summaryLine } from '../core/report/text';
-import { WalkError } from '../core/sources/workspaceWalk';
 import { overlayTraces, type TraceOverlay } from '../core/traces/overlay';
 import { renderOverlay } from '../core/traces/overlay/renderOverlay';
 import { toTraceReportJson, type TraceTreeJson } from '../core/traces/overlay/traceReport';
 import { parseLogFile } from '../core/traces/parseLog';
 import { renderParsedLog } from '../core/traces/renderParsedLog';
 import { EXIT } from './exitCodes';
-import { analysisOptions, parseOrExplain, selectRules } from './treeOptions';
-import { parseTraceArgs, TRACE_USAGE } from './traceArgs';
+import { InputError, runCommand } from './runCommand';
+import { analysisOptions, selectRules } from './treeOptions';
+import { TRACE_COMMAND, type TraceArgs } from './traceArgs';
 
 
-class InputError extends Error {}
+export function runTrace(argv: readonly string[]): Promise<number> {
+  return runCommand('trace', TRACE_COMMAND, argv, trace);
+}
 
-export async function runTrace(argv: readonly string[]): Promise<number> {
-  const args = parseOrExplain(() => parseTraceArgs(argv), TRACE_USAGE);
-  if (args === undefined) return EXIT.usage;
-  if (args.help) {
-    process.stdout.write(`${TRACE_USAGE}\n`);
-    return EXIT.ok;
+async function trace(args: TraceArgs, signal: AbortSignal): Promise<number> {
+  const rules = selectRules(args);
+  for (const path of args.logs) checkReadable(path);
+  // Parse every log before the (long) scan, so that a bad log fails fast.
+  const logs: ParsedLog[] = [];
+  for (const path of args.logs) {
+    try {
+      logs.push(await parseLogFile(path, { signal }));
+    } catch (e) {
+      if (signal.aborted) throw e;
+      throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
+    }
   }
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort(new Error('cancelled'));
-  process.once('SIGINT', onSigint);
-  try {
-    const rules = selectRules(args);
-    for (const path of args.logs) checkReadable(path);
-    // Parse every log before the (long) scan, so that a bad log fails fast.
-    const logs: ParsedLog[] = [];
-    for (const path of args.logs) {
-      try {
-        logs.push(await parseLogFile(path, { signal: abort.signal }));
-      } catch (e) {
-        if (abort.signal.aborted) throw e;
-        throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
-      }
-    }
-    if (abort.signal.aborted) throw new Error('cancelled');
-    let tree: { info: TraceTreeJson; overlay: TraceOverlay } | undefined;
-    if (args.tree !== undefined) {
-      const root = resolve(args.tree);
-      if (!args.quiet) process.stderr.write(`lockpath: scanning ${root}\n`);
-      const analysis = await analyzeTree(analysisOptions(root, args, rules, __dirname), abort.signal);
-      if (!args.quiet) process.stderr.write(`lockpath: ${summaryLine(analysis.result)}\n`);
-      const r = analysis.result;
-      tree = {
-        info: { root: r.root, rules: r.rules, files: r.stats.files, functions: r.stats.functions, chains: r.chains.length },
-        overlay: overlayTraces(analysis.graph, r.chains, logs),
-      };
-    }
-    process.stdout.write(args.format === 'json' ? `${JSON.stringify(toTraceReportJson(logs, tree), null, 2)}\n` : renderText(logs, tree));
-    return EXIT.ok;
-  } catch (e) {
-    if (abort.signal.aborted) {
-      process.stderr.write('\nlockpath: trace cancelled; nothing was written\n');
-      return EXIT.cancelled;
-    }
-    if (e instanceof InputError || e instanceof WalkError || e instanceof RuleFileError) {
-      process.stderr.write(`lockpath: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
+  if (signal.aborted) throw new Error('cancelled');
+  let tree: { info: TraceTreeJson; overlay: TraceOverlay } | undefined;
+  if (args.tree !== undefined) {
+    const root = resolve(args.tree);
+    if (!args.quiet) process.stderr.write(`lockpath: scanning ${root}\n`);
+    const analysis = await analyzeTree(analysisOptions(root, args, rules, __dirname), signal);
+    if (!args.quiet) process.stderr.write(`lockpath: ${summaryLine(analysis.result)}\n`);
+    const r = analysis.result;
+    tree = {
+      info: { root: r.root, rules: r.rules, files: r.stats.files, functions: r.stats.functions, chains: r.chains.length },
+      overlay: overlayTraces(analysis.graph, r.chains, logs),
+    };
   }
+  process.stdout.write(args.format === 'json' ? `${JSON.stringify(toTraceReportJson(logs, tree), null, 2)}\n` : renderText(logs, tree));
+  return EXIT.ok;
 }
 
 /** A missing file or a directory is the user's mistake (exit 2), said before any work. */

@@ -12,7 +12,7 @@ import { DEFAULT_MAX_FILE_BYTES, type AnalysisOptions } from '../../src/core/ana
 import { LiveAnalysis } from '../../src/core/live/liveAnalysis';
 import type { ScanResult } from '../../src/core/model/chain';
 import { FREEZE_RULE } from '../../src/core/rules/ruleSpec';
-import { locateWasm } from '../../src/core/sources/wasmLocation';
+import { locateWasm } from '../../src/core/parse/wasmLocation';
 import { analyzeFixture } from '../support/analyzeFixture';
 import { ensureKernelTree, kernelSkipMessage } from '../support/kernelTrees';
 

@@ -10,7 +10,7 @@ import { extractFileFacts } from '../../src/core/facts/extractFileFacts';
 import { readTokenFacts } from '../../src/core/facts/tokenReader';
 import type { FileFacts } from '../../src/core/model/facts';
 import { createCParser } from '../../src/core/parse/treeSitter';
-import { locateWasm } from '../../src/core/sources/wasmLocation';
+import { locateWasm } from '../../src/core/parse/wasmLocation';
 import { ensureKernelTree, kernelSkipMessage } from '../support/kernelTrees';
 
 /** Functions by name and first line, with their calls as the graph sees them. */
@@ -81,7 +81,7 @@ test('linux 6.1 fs/: the token reader finds the calls tree-sitter finds in every
     + `${missingCalls.length} calls missing, ${extraCalls.length} extra; ${declined.length} files declined`);
   for (const m of [...missingFunctions, ...missingCalls.slice(0, 5)]) t.diagnostic(`missing: ${m}`);
   assert.ok(functions > 10_000 && calls > 100_000, 'a real sample');
-  // A handful of known differences (see the README), never a share that matters.
+  // A handful of known differences (see docs/reading-files.md), never a share that matters.
   assert.ok(missingFunctions.length <= functions / 1000, `functions missing: ${missingFunctions.slice(0, 10).join('; ')}`);
   assert.ok(missingCalls.length <= calls / 1000, `calls missing: ${missingCalls.slice(0, 10).join('; ')}`);
   assert.ok(extraCalls.length <= calls / 200, `extra calls: ${extraCalls.slice(0, 10).join('; ')}`);

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { analyzeTree, DEFAULT_MAX_FILE_BYTES, type Analysis, type AnalysisOptions } from '../../src/core/analyze';
 import { FREEZE_RULE } from '../../src/core/rules/ruleSpec';
-import { locateWasm } from '../../src/core/sources/wasmLocation';
+import { locateWasm } from '../../src/core/parse/wasmLocation';
 
 export const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'c');
 

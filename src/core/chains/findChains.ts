@@ -8,7 +8,7 @@ import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSe
 import type { ChainHop, FoundChain } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
-import { callKind } from '../index/packFacts';
+import { callKind } from '../model/packedCalls';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
 import { BuiltChains, type BuiltChain } from './builtChains';
 import { HeldThrough } from './heldThrough';
@@ -19,10 +19,6 @@ export interface ChainSearchStats {
   pointerCallsUnresolved: number;
   /** Held calls through struct fields of unknown type, left out by the `typed` policy. */
   untypedFieldCalls: number;
-}
-
-export function findChains(model: RuleModel, signal?: AbortSignal): { chains: FoundChain[]; stats: ChainSearchStats } {
-  return new ChainSearch(model, signal).chains();
 }
 
 /** What one acquiring body contributes: its candidate chains and the calls it cannot follow. */

@@ -49,11 +49,7 @@ export interface Typed {
   type: string;
 }
 
-/** Strips parentheses and casts: `((int) f(x))` -> `f(x)`. */
-export function unwrapExpression(node: Node): Node {
-  return unwrapTyped(node, node.type).node;
-}
-
+/** Strips parentheses and casts: `((int) f(x))` -> `f(x)`, with the type of what is left. */
 export function unwrapTyped(node: Node, type: string): Typed {
   let n = node;
   let t = type;
@@ -180,22 +176,4 @@ export function inertText(source: string, from: number, to: number): boolean {
 export function compactText(text: string, max = 160): string {
   const folded = text.replace(/\s+/g, ' ').trim();
   return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
-}
-
-/** Top-level comma split of an argument list's text: `a, f(b, c), d` -> [a, f(b, c), d]. */
-export function splitArguments(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  if (text.trim() !== '') out.push(text.slice(start).trim());
-  return out;
 }

@@ -3,7 +3,7 @@
 // to nodes, through names and through function pointers stored in struct fields.
 import type { FileFacts, FunctionFact } from '../model/facts';
 import { CALL_CALLEE, CALL_KIND, CALL_RECEIVER, CALL_STRIDE, KIND_DIRECT, KIND_FIELD, type CallHead, type PackedFileFacts, type PackedFunction } from '../model/packedFacts';
-import { callHead } from '../index/packFacts';
+import { callHead } from '../model/packedCalls';
 
 export interface FunctionBody {
   file: string;

@@ -7,7 +7,7 @@
 // none is left: a new wrapper can make its callers need control flow in turn.
 import { CallGraph, type DetailSource } from '../graph/callGraph';
 import type { PackedFileFacts } from '../model/packedFacts';
-import { directCallee } from './packFacts';
+import { directCallee } from '../model/packedCalls';
 import { buildRuleModel, type RuleModel } from '../rules/summaries';
 import type { RuleSpec } from '../rules/ruleSpec';
 

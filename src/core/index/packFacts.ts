@@ -1,9 +1,10 @@
 // FileFacts -> PackedFileFacts, done where the facts are made (worker threads) so that only the
-// packed form crosses to the coordinator, and readers for the packed calls.
+// packed form crosses to the coordinator. The readers of the packed calls are in
+// model/packedCalls.ts, beside the layout, for every later stage to use.
 import type { FileFacts } from '../model/facts';
 import {
-  CALL_CALLEE, CALL_COLUMN, CALL_KIND, CALL_KINDS, CALL_LINE, CALL_RECEIVER, CALL_STRIDE, KIND_DIRECT,
-  type CallHead, type PackedFileFacts, type PackedFunction,
+  CALL_CALLEE, CALL_COLUMN, CALL_KIND, CALL_KINDS, CALL_LINE, CALL_RECEIVER, CALL_STRIDE,
+  type PackedFileFacts, type PackedFunction,
 } from '../model/packedFacts';
 
 export function packFacts(facts: FileFacts, hash: string): PackedFileFacts {
@@ -46,32 +47,4 @@ export function packFacts(facts: FileFacts, hash: string): PackedFileFacts {
   if (facts.reader !== undefined) packed.reader = facts.reader;
   if (facts.tokensDeclined === true) packed.tokensDeclined = true;
   return packed;
-}
-
-/** Slot of call `i` of `fn` in `file.calls`. */
-function slot(fn: PackedFunction, i: number): number {
-  return (fn.firstCall + i) * CALL_STRIDE;
-}
-
-export function callKind(file: PackedFileFacts, fn: PackedFunction, i: number): CallHead['kind'] {
-  return CALL_KINDS[file.calls[slot(fn, i) + CALL_KIND]!]!;
-}
-
-export function calleeOf(file: PackedFileFacts, fn: PackedFunction, i: number): string {
-  return file.names[file.calls[slot(fn, i) + CALL_CALLEE]!]!;
-}
-
-/** The name of a direct call, or undefined for calls through pointers. */
-export function directCallee(file: PackedFileFacts, fn: PackedFunction, i: number): string | undefined {
-  const s = slot(fn, i);
-  return file.calls[s + CALL_KIND] === KIND_DIRECT ? file.names[file.calls[s + CALL_CALLEE]!] : undefined;
-}
-
-export function callHead(file: PackedFileFacts, fn: PackedFunction, i: number): CallHead {
-  const s = slot(fn, i);
-  const c = file.calls;
-  const receiver = c[s + CALL_RECEIVER]!;
-  const head: CallHead = { kind: CALL_KINDS[c[s + CALL_KIND]!]!, callee: file.names[c[s + CALL_CALLEE]!]!, line: c[s + CALL_LINE]!, column: c[s + CALL_COLUMN]! };
-  if (receiver >= 0) head.receiverType = file.names[receiver]!;
-  return head;
 }

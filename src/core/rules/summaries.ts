@@ -3,8 +3,8 @@
 // (mnt_drop_write). Summaries flow up the direct call graph until nothing changes.
 import { functionLabel, type CallGraph, type FunctionBody, type FunctionNode } from '../graph/callGraph';
 import { analyzeFlow, type CallEffect, type ExitState } from './heldState';
-import { directCallee } from '../index/packFacts';
-import { splitArguments } from '../facts/syntax';
+import { directCallee } from '../model/packedCalls';
+import { splitArguments } from './callArguments';
 import type { AcquireWhen, RuleSpec } from './ruleSpec';
 
 export interface Summary {

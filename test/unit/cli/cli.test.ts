@@ -80,6 +80,16 @@ test('cli: usage and input errors exit 2 with a clear message', (t) => {
   }
 });
 
+test('cli: --help, scan --help and trace --help print usage on stdout and exit 0', () => {
+  for (const [args, usage] of [[['--help'], /^usage: lockpath scan <tree>/], [['scan', '--help'], /^usage: lockpath scan <tree>/],
+    [['scan', TREE, '-h'], /^usage: lockpath scan <tree>/], [['trace', '--help'], /^usage: lockpath trace <log>/]] as const) {
+    const r = run([...args]);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, usage);
+    assert.equal(r.stderr, '');
+  }
+});
+
 test('cli: a rule file can remove a sink and add an acquire primitive', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'lockpath-cli-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

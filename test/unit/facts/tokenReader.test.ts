@@ -7,7 +7,7 @@ import { extractFileFacts } from '../../../src/core/facts/extractFileFacts';
 import { readTokenFacts } from '../../../src/core/facts/tokenReader';
 import type { CallSite, FileFacts, FunctionFact } from '../../../src/core/model/facts';
 import { createCParser } from '../../../src/core/parse/treeSitter';
-import { locateWasm } from '../../../src/core/sources/wasmLocation';
+import { locateWasm } from '../../../src/core/parse/wasmLocation';
 
 const read = (src: string): FileFacts => {
   const facts = readTokenFacts('t.c', maskAnnotations(src));

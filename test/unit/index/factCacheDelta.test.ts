@@ -146,7 +146,9 @@ test('snapshot delta: a damaged delta is dropped with a note, the base still ser
     // A flipped byte inside the delta's last record.
     [1, 'checksum mismatch', () => {
       const bytes = Buffer.from(withDelta);
-      bytes[bytes.length - 30] ^= 0xff;
+      const at = bytes.length - 30;
+      // readUInt8 throws on a bad offset where indexing would yield undefined.
+      bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
       writeFileSync(snapshot, bytes);
     }],
     // Half of a second delta after a good one: only the second is dropped.

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/analyze';
 import { LiveAnalysis } from '../../../src/core/live/liveAnalysis';
 import type { ScanResult } from '../../../src/core/model/chain';
 import { FREEZE_RULE } from '../../../src/core/rules/ruleSpec';
-import { locateWasm } from '../../../src/core/sources/wasmLocation';
+import { locateWasm } from '../../../src/core/parse/wasmLocation';
 import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
 
 /** Everything but timings and cache counts, which differ between a live update and a fresh scan. */

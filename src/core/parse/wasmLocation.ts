@@ -2,7 +2,7 @@
 // node_modules of the working directory (tests and scripts run from the repository root).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WasmPaths } from '../parse/treeSitter';
+import type { WasmPaths } from './treeSitter';
 
 export function locateWasm(bundleDir: string, cwd: string = process.cwd()): WasmPaths {
   const candidates: WasmPaths[] = [

@@ -1,0 +1,65 @@
+// The command line of `lockpath scan`: its options as a table for the shared parser
+// (commandLine.ts), and the usage text, which is also what `lockpath --help` prints.
+import { HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
+import type { Confidence } from '../core/model/chain';
+import { defaultTreeOptions, TREE_OPTIONS, type TreeOptions } from './treeOptions';
+
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface ScanArgs extends TreeOptions {
+  tree: string;
+  format: Format;
+  out?: string;
+  failOnFindings: boolean;
+  /** The least confidence a reported chain has. */
+  confidence: Confidence;
+}
+
+const SCAN_OPTIONS: readonly OptionSpec<ScanArgs>[] = [
+  ...TREE_OPTIONS,
+  { names: ['--rules'], value: 'FILE', help: 'JSON rule file: tweak built-in rules or add new ones', apply: (a, v) => { a.ruleFile = v; } },
+  {
+    names: ['--format'], value: 'FMT', help: 'text (default), json or sarif (SARIF 2.1.0 with codeFlows)',
+    apply: (a, v) => {
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
+      a.format = v;
+    },
+  },
+  { names: ['--out'], value: 'FILE', help: 'write the report to FILE instead of stdout', apply: (a, v) => { a.out = v; } },
+  {
+    names: ['--confidence'], value: 'LEVEL',
+    help: 'likely (default): chains whose every hop the source shows on the object at hand; possible: also chains that rest on a type alone, an unusual stacking or a hold on a superblock that cannot be frozen, marked as such',
+    apply: (a, v) => {
+      if (v !== 'likely' && v !== 'possible') throw new UsageError(`--confidence must be likely or possible, not "${v}"`);
+      a.confidence = v;
+    },
+  },
+  { names: ['--fail-on-findings'], help: 'exit 1 when any chain is reported', apply: (a) => { a.failOnFindings = true; } },
+  HELP_OPTION,
+];
+
+export const USAGE = `usage: lockpath scan <tree> [options]
+       lockpath trace <log>... [--tree DIR] [--format text|json]   (lockpath trace --help)
+
+Finds call chains where a lock context (freeze protection by default) is held while the
+code reaches a callee that must never run under it (fanotify permission hooks).
+
+scan options:
+${optionsUsage(SCAN_OPTIONS)}
+
+exit codes: 0 done (findings or not, unless --fail-on-findings), 1 findings with
+--fail-on-findings, 2 usage or input error (bad tree, bad rule file), 3 internal error,
+130 cancelled (SIGINT).`;
+
+export const SCAN_COMMAND: CommandSpec<ScanArgs> = {
+  usage: USAGE,
+  options: SCAN_OPTIONS,
+  defaults: () => ({ ...defaultTreeOptions(), tree: '', format: 'text', failOnFindings: false, confidence: 'likely' }),
+  operand: (args, value) => {
+    if (args.tree !== '') throw new UsageError(`one tree at a time (got "${args.tree}" and "${value}")`);
+    args.tree = value;
+  },
+  check: (args) => {
+    if (args.tree === '') throw new UsageError('scan needs a tree: lockpath scan <tree>');
+  },
+};
