@@ -77,7 +77,7 @@ export function selectRules(opts: TreeOptions): RuleSpec[] {
     } catch (e) {
       throw new RuleFileError(`cannot read rule file ${opts.ruleFile}: ${(e as Error).message}`);
     }
-    const fromFile = parseRuleFile(text, BUILTIN_RULES);
+    const fromFile = parseRuleFile(text, BUILTIN_RULES, opts.ruleFile);
     const ids = new Set(fromFile.map((r) => r.id));
     available = [...available.filter((r) => !ids.has(r.id)), ...fromFile];
   }

@@ -12,15 +12,31 @@ export class RuleFileError extends Error {}
 
 const WHEN: ReadonlySet<string> = new Set<AcquireWhen>(['always', 'zero', 'nonzero']);
 
-export function parseRuleFile(text: string, builtin: readonly RuleSpec[]): RuleSpec[] {
+/** `name` is how errors name the file (its path as the user gave it). */
+export function parseRuleFile(text: string, builtin: readonly RuleSpec[], name = 'rule file'): RuleSpec[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new RuleFileError(`rule file is not valid JSON: ${(e as Error).message}`);
+    throw new RuleFileError(`${name}${jsonErrorPlace(text, (e as Error).message)}: not valid JSON: ${(e as Error).message}`);
   }
-  if (!isObject(doc) || !Array.isArray(doc.rules)) throw new RuleFileError('rule file must be an object with a "rules" array');
-  return doc.rules.map((r, i) => parseRule(r, i, builtin));
+  try {
+    if (!isObject(doc) || !Array.isArray(doc.rules)) throw new RuleFileError('must be an object with a "rules" array');
+    return doc.rules.map((r, i) => parseRule(r, i, builtin));
+  } catch (e) {
+    if (e instanceof RuleFileError) throw new RuleFileError(`${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** `:line:column` of a JSON.parse error, from the offset V8 names (`at position N`). */
+function jsonErrorPlace(text: string, message: string): string {
+  const at = /position (\d+)/.exec(message);
+  const offset = at === null ? (/end of JSON input/.test(message) ? text.length : undefined) : Number(at[1]);
+  if (offset === undefined) return '';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `:${line}:${offset - before.lastIndexOf('\n')}`;
 }
 
 function parseRule(raw: unknown, index: number, builtin: readonly RuleSpec[]): RuleSpec {

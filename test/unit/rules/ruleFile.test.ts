@@ -23,3 +23,10 @@ test('rule file: errors name the bad field', () => {
   ];
   for (const [text, message] of bad) assert.throws(() => parseRuleFile(text, BUILTIN_RULES), (e: unknown) => e instanceof RuleFileError && message.test(e.message), text);
 });
+
+test('rule file: a JSON error names the file, line and column', () => {
+  const text = '{ "rules": [\n  { "extends": "freeze",\n    "addSinks": ["x"] "removeSinks": [] } ] }';
+  assert.throws(() => parseRuleFile(text, BUILTIN_RULES, 'my-rules.json'), (e: unknown) => e instanceof RuleFileError && /^my-rules\.json:3:23: not valid JSON/.test(e.message));
+  assert.throws(() => parseRuleFile('{"rules": [', BUILTIN_RULES, 'cut.json'), (e: unknown) => e instanceof RuleFileError && /^cut\.json:1:12: not valid JSON/.test(e.message));
+  assert.throws(() => parseRuleFile('{"rules": {}}', BUILTIN_RULES, 'shape.json'), (e: unknown) => e instanceof RuleFileError && /^shape\.json: must be an object/.test(e.message));
+});
