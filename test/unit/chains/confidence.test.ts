@@ -1,0 +1,93 @@
+// The chain confidence rules on a fixture of our own (test/fixtures/c/precision): every case_*
+// function is one kernel pattern the issue-9 reading found, with what a reviewer would say of it.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Chain, ReasonKind } from '../../../src/core/model/chain';
+import { FREEZE_RULE, type RuleSpec } from '../../../src/core/rules/ruleSpec';
+import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
+
+const ROOT = join(FIXTURES, 'precision');
+
+/** The built-in rule, with the fixture's stacking filesystem among the crossers. */
+const RULE: RuleSpec = {
+  ...FREEZE_RULE,
+  dispatch: { ...FREEZE_RULE.dispatch!, crossers: [...FREEZE_RULE.dispatch!.crossers, { dir: 'fs/stack', why: 'the fixture\'s stacking filesystem' }] },
+};
+
+async function chainsFrom(): Promise<Map<string, Chain[]>> {
+  const { result } = await analyzeFixture(ROOT, { rules: [RULE] });
+  const by = new Map<string, Chain[]>();
+  for (const c of result.chains) by.set(c.acquire.function, [...(by.get(c.acquire.function) ?? []), c]);
+  return by;
+}
+
+function only(by: Map<string, Chain[]>, fn: string): Chain {
+  const list = by.get(fn) ?? [];
+  assert.equal(list.length, 1, `${fn}: ${list.length} chains`);
+  return list[0]!;
+}
+
+function lowering(chain: Chain): ReasonKind[] {
+  return chain.reasons.filter((r) => r.lowers).map((r) => r.kind);
+}
+
+test('confidence: VFS dispatch on a user-named object reaches any filesystem, and the hold is on a freezable one', async () => {
+  const c = only(await chainsFrom(), 'case_vfs_open');
+  assert.equal(c.confidence, 'likely', JSON.stringify(c.reasons));
+  assert.deepEqual(c.hops.map((h) => h.callee), ['vfs_open', 'alpha_open', 'finish_open', 'security_file_open']);
+  assert.equal(c.reasons[0]?.kind, 'entry-dispatch');
+});
+
+test('confidence: the object VFS dispatches on first belongs to a filesystem that cannot be frozen', async () => {
+  const c = only(await chainsFrom(), 'case_vfs_setattr');
+  assert.equal(c.confidence, 'possible');
+  assert.deepEqual(lowering(c), ['not-freezable']);
+});
+
+test('confidence: a filesystem\'s own inode never dispatches to another filesystem\'s op', async () => {
+  const c = only(await chainsFrom(), 'case_alpha_own_inode');
+  assert.equal(c.confidence, 'possible');
+  assert.deepEqual(lowering(c), ['foreign-dispatch']);
+  assert.match(c.reasons[0]!.text, /belongs to fs\/alpha, but beta_evict is installed .* only by fs\/beta/);
+});
+
+test('confidence: a hold in a filesystem whose superblocks cannot be frozen', async () => {
+  const c = only(await chainsFrom(), 'case_beta_own_hold');
+  assert.equal(c.confidence, 'possible');
+  assert.deepEqual(c.reasons.map((r) => [r.hop, r.kind]), [[-1, 'not-freezable']]);
+});
+
+test('confidence: a constant NULL argument rules out the guarded call one level down', async () => {
+  const c = only(await chainsFrom(), 'case_alpha_null_file');
+  assert.equal(c.confidence, 'possible');
+  assert.deepEqual(lowering(c), ['constant-guard']);
+  assert.match(c.reasons.at(-1)!.text, /alpha_create passes NULL as file, and alpha_create_common calls finish_open only when file is non-zero/);
+});
+
+test('confidence: a notifier block could hold any callback', async () => {
+  const c = only(await chainsFrom(), 'case_notifier');
+  assert.equal(c.confidence, 'possible');
+  assert.deepEqual(lowering(c), ['type-only-dispatch']);
+});
+
+test('confidence: a stacking filesystem reaches the real file\'s filesystem, whose hold it took', async () => {
+  const c = only(await chainsFrom(), 'case_stack_copy_up');
+  assert.equal(c.confidence, 'likely', JSON.stringify(c.reasons));
+  assert.equal(c.reasons[0]?.kind, 'crossing-dispatch');
+});
+
+test('confidence: crash paths and handed-off AIO holds start no chain', async () => {
+  const by = await chainsFrom();
+  assert.equal(by.get('case_panic'), undefined, 'panic() is a rule stopAt');
+  assert.equal(by.get('case_aio_submitter'), undefined, 'kiocb_start_write hands the hold to the request: submit_write is no wrapper');
+});
+
+test('confidence: scan --confidence likely leaves the possible chains out and counts them', async () => {
+  const { atConfidence } = await import('../../../src/core/report/confidence');
+  const { result } = await analyzeFixture(ROOT, { rules: [RULE] });
+  const shown = atConfidence(result, 'likely');
+  assert.ok(shown.chains.every((c) => c.confidence === 'likely'));
+  assert.equal(shown.stats.hiddenChains, result.chains.length - shown.chains.length);
+  assert.ok(shown.chains.length >= 2 && shown.stats.hiddenChains! >= 5);
+});
