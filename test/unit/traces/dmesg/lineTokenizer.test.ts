@@ -5,7 +5,7 @@ import { parseFrame, tokenizeDmesgLine } from '../../../../src/core/traces/dmesg
 test('printk prefixes: timestamp, caller id, syslog level', () => {
   assert.deepEqual(tokenizeDmesgLine('[ 1431.920513][ T1054] INFO: task jbd2/sda-8:3563 blocked for more than 140 seconds.'), {
     prefix: { timestamp: 1431.920513, caller: 'T1054' },
-    body: { kind: 'header', report: 'hung-task', task: 'jbd2/sda-8/3563' },
+    body: { kind: 'header', report: 'hung-task', task: 'jbd2/sda-8/3563', title: 'INFO: task hung', rule: 'hung-task' },
   });
   assert.equal(tokenizeDmesgLine('<4>[   75.037357] WARNING: possible circular locking dependency detected').body.kind, 'header');
   assert.deepEqual(tokenizeDmesgLine('[    C1] NMI backtrace for cpu 1').prefix, { timestamp: null, caller: 'C1' });
