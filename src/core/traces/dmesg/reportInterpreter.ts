@@ -35,6 +35,8 @@ interface Builder {
   partialTask: string | null;
   /** Console lines of other tasks seen in a row inside the current stack (see `foreign`). */
   foreign: number;
+  /** Last line of the header (syzbot's symbolizer prints a WARNING line once per inlined frame). */
+  headerEnd: number;
 }
 
 const EXPECTED: Record<Section, string> = {
@@ -74,6 +76,12 @@ export class DmesgInterpreter {
     // Continuation lines (printk KERN_CONT, wrapped lines) carry no prefix: they belong to the
     // report printed last.
     const key = prefix.caller ?? (prefix.timestamp === null && this.lastKey !== null ? this.lastKey : '');
+    const open = this.active.get(key);
+    if (open && repeatsHeader(open, message, lineNo)) {
+      open.headerEnd = lineNo;
+      open.report.endLine = lineNo;
+      return;
+    }
     const header = classifyHeader(message);
     if (header) {
       this.close(key, lineNo - 1);
@@ -114,7 +122,7 @@ export class DmesgInterpreter {
     };
     return {
       report, section: 'head', stack: null, lastLock: null, atNext: null, holder: null, nextLabel: null, lastIndex: null, lastLockLine: 0,
-      dependencies: [], evidence, partialTask: header.partial ? ownString(header.task ?? '') : null, foreign: 0,
+      dependencies: [], evidence, partialTask: header.partial ? ownString(header.task ?? '') : null, foreign: 0, headerEnd: lineNo,
     };
   }
 
@@ -271,6 +279,8 @@ export class DmesgInterpreter {
       r.endLine = lineNo;
       return true;
     }
+    // A report that prints no stack is over after its held locks.
+    if (b.section === 'held' && STACKLESS.has(r.kind) && r.locks.length > 0) return false;
     if (b.section === 'trace' && hasTrace(r)) {
       // Inside a stack it may be another CPU's line; after one, the next console message.
       if (b.stack === null || b.stack.frames.length === 0) return false;
@@ -352,6 +362,14 @@ export class DmesgInterpreter {
     if (this.out.keepReport()) this.reports.push(r);
     else this.out.freeze.fromReport(r);
   }
+}
+
+/** `WARNING: CPU: 0 PID: 1 at file.c:232 fn ...` again, right after the header: the next inlined frame of the same line. */
+function repeatsHeader(b: Builder, message: string, lineNo: number): boolean {
+  if (b.headerEnd !== lineNo - 1 || b.report.endLine !== b.headerEnd) return false;
+  const header = b.evidence.header;
+  const cut = header.indexOf(' at ');
+  return cut > 0 && message.startsWith(header.slice(0, cut + 4));
 }
 
 function ownFrame(f: Frame): Frame {
