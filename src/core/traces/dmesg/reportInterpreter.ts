@@ -29,8 +29,8 @@ interface Builder {
   lastLockLine: number;
   /** Each `-> #N` lock with the stack printed under it, to name where it was acquired. */
   dependencies: [LockRef, Stack][];
-  /** What the title is chosen from (see reportTitle.ts). */
-  evidence: TitleEvidence & { starts: Set<Stack>; frameLines: Map<Frame, number> };
+  /** What the title is chosen from (see reportTitle.ts); it dies with the builder, so its frames may be slices of the line. */
+  evidence: Omit<TitleEvidence, 'starts' | 'frameLines'> & { starts: Set<Stack>; frameLines: Map<Stack, number[]> };
   /** The task name of a hung-task header cut by a line break, until its continuation line. */
   partialTask: string | null;
   /** Console lines of other tasks seen in a row inside the current stack (see `foreign`). */
@@ -118,7 +118,7 @@ export class DmesgInterpreter {
       line: lineNo, endLine: lineNo, locks: [], stacks: [],
     };
     const evidence = {
-      header: ownString(message), title: header.title, rule: header.rule, at: [], rip: [], starts: new Set<Stack>(), frameLines: new Map<Frame, number>(),
+      header: ownString(message), title: header.title, rule: header.rule, at: [], rip: [], starts: new Set<Stack>(), frameLines: new Map<Stack, number[]>(),
     };
     return {
       report, section: 'head', stack: null, lastLock: null, atNext: null, holder: null, nextLabel: null, lastIndex: null, lastLockLine: 0,
@@ -163,7 +163,7 @@ export class DmesgInterpreter {
       case 'frame':
         if (b.atNext) {
           b.atNext.at = ownString(body.frame.function);
-          b.evidence.at.push({ role: b.atNext.role, frame: ownFrame(body.frame), line: lineNo });
+          b.evidence.at.push({ role: b.atNext.role, frame: body.frame, line: lineNo });
           b.atNext = null;
         } else if (b.stack) this.push(b, body.frame, lineNo);
         else this.out.fail(lineNo, `stack frame outside any stack in ${r.kind} report (expected a "Call Trace:" or "... at:" heading first)`, text);
@@ -178,7 +178,7 @@ export class DmesgInterpreter {
         this.push(b, body.caller, lineNo);
         break;
       case 'rip':
-        b.evidence.rip.push({ frame: ownFrame(body.frame), line: lineNo });
+        b.evidence.rip.push({ frame: body.frame, line: lineNo });
         break;
       case 'lock':
         this.lock(b, lineNo, body.lock);
@@ -293,9 +293,11 @@ export class DmesgInterpreter {
   }
 
   private push(b: Builder, frame: Frame, lineNo: number): void {
-    const f = ownFrame(frame);
-    b.stack!.frames.push(f);
-    b.evidence.frameLines.set(f, lineNo);
+    const stack = b.stack!;
+    stack.frames.push(ownFrame(frame));
+    let lines = b.evidence.frameLines.get(stack);
+    if (lines === undefined) b.evidence.frameLines.set(stack, (lines = []));
+    lines.push(lineNo);
   }
 
   private stack(b: Builder, label: string, lineNo: number): Stack {
@@ -318,7 +320,7 @@ export class DmesgInterpreter {
     b.lastLockLine = lineNo;
     if (same) {
       if (at !== null) prev.at = at;
-      if (l.at) b.evidence.at.push({ role: prev.role, frame: ownFrame(l.at), line: lineNo });
+      if (l.at) b.evidence.at.push({ role: prev.role, frame: l.at, line: lineNo });
       if (l.atNext) b.atNext = prev;
       return;
     }
@@ -335,7 +337,7 @@ export class DmesgInterpreter {
     if (role === 'held' && b.holder !== null) ref.holder = b.holder;
     if (role === 'holding' && r.task !== null) ref.holder = r.task;
     r.locks.push(ref);
-    if (l.at) b.evidence.at.push({ role, frame: ownFrame(l.at), line: lineNo });
+    if (l.at) b.evidence.at.push({ role, frame: l.at, line: lineNo });
     b.lastLock = ref;
     b.lastIndex = l.index;
     if (l.atNext) b.atNext = ref;

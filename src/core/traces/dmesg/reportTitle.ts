@@ -6,6 +6,7 @@
 
 import type { Frame, GuiltyFrame, LockRole, Report, Stack } from '../../model/trace';
 import { demangle } from './demangle';
+import { ownString } from '../ownString';
 import { FRAME_SKIPS, HUNG_TASK_ANCHORS, HUNG_TASK_SKIPS, KIND_SKIPS, SYSCALL_PREFIXES, skipMatcher } from './frameSkips';
 
 /** What the interpreter saw besides the Report itself, in input order. */
@@ -21,7 +22,8 @@ export interface TitleEvidence {
   rip: { frame: Frame; line: number }[];
   /** Stacks a "Call Trace:" heading started: a stack read from the report ends at the next one. */
   starts: ReadonlySet<Stack>;
-  frameLines: ReadonlyMap<Frame, number>;
+  /** The input line of each frame of a stack, by index. */
+  frameLines: ReadonlyMap<Stack, readonly number[]>;
 }
 
 /** Where a report kind's guilty frame is read. */
@@ -87,20 +89,28 @@ const RECIPES: Record<TitleRule, Recipe> = {
 
 export function reportTitle(report: Report, ev: TitleEvidence): { title: string; guiltyFrame: GuiltyFrame | null } {
   const recipe = RECIPES[ev.rule];
-  const names: { name: string; raw: string; line: number }[] = [];
-  for (const source of recipe.from) {
+  let picked: GuiltyFrame | null = null;
+  search: for (const source of recipe.from) {
     for (const c of candidates(report, ev, source)) {
-      const name = demangle(c.frame.function.split('.')[0]!);
+      const dot = c.frame.function.indexOf('.');
+      const name = demangle(dot < 0 ? c.frame.function : c.frame.function.slice(0, dot));
       if (recipe.skip !== null && recipe.skip.test(name)) continue;
-      names.push({ name: stripSyscallPrefix(name), raw: c.frame.function, line: c.line });
-      // Only hung tasks look past the first candidate (for an anchor deeper in the stack).
-      if (!recipe.hungTask) break;
+      const frame = { function: stripSyscallPrefix(name), raw: c.frame.function, line: c.line };
+      if (!recipe.hungTask) {
+        picked = frame;
+        break search;
+      }
+      // Hung tasks: an anchor anywhere in the stack wins over the first frame left by the skips.
+      const anchor = HUNG_TASK_ANCHORS.find((a) => frame.function.includes(a.contains));
+      if (anchor) {
+        picked = anchor.title === null ? frame : { ...frame, function: anchor.title };
+        break search;
+      }
+      if (picked === null && !HUNG_TASK_SKIPS.some((h) => frame.function.includes(h.contains))) picked = frame;
     }
-    if (names.length > 0 && !recipe.hungTask) break;
   }
-  const picked = recipe.hungTask ? pickHungTask(names) : names[0];
-  if (picked === undefined) return { title: ev.header, guiltyFrame: null };
-  return { title: `${ev.title} in ${picked.name}`, guiltyFrame: { function: picked.name, raw: picked.raw, line: picked.line } };
+  if (picked === null) return { title: ev.header, guiltyFrame: null };
+  return { title: `${ev.title} in ${picked.function}`, guiltyFrame: { function: ownString(picked.function), raw: ownString(picked.raw), line: picked.line } };
 }
 
 function* candidates(report: Report, ev: TitleEvidence, source: Source): Generator<{ frame: Frame; line: number }> {
@@ -154,7 +164,11 @@ function* stackRun(report: Report, ev: TitleEvidence, first: (s: Stack) => boole
   for (let i = at; i < report.stacks.length; i++) {
     const s = report.stacks[i]!;
     if (i > at && (only || ev.starts.has(s))) return;
-    for (const frame of s.frames) if (visible(frame)) yield { frame, line: ev.frameLines.get(frame) ?? s.line };
+    const lines = ev.frameLines.get(s);
+    for (let k = 0; k < s.frames.length; k++) {
+      const frame = s.frames[k]!;
+      if (visible(frame)) yield { frame, line: lines?.[k] ?? s.line };
+    }
   }
 }
 
@@ -170,12 +184,4 @@ function stripSyscallPrefix(name: string): string {
   let best = name;
   for (const p of SYSCALL_PREFIXES) if (name.startsWith(p) && name.length - p.length < best.length) best = name.slice(p.length);
   return best;
-}
-
-function pickHungTask<T extends { name: string }>(frames: readonly T[]): T | undefined {
-  for (const f of frames) {
-    const anchor = HUNG_TASK_ANCHORS.find((a) => f.name.includes(a.contains));
-    if (anchor) return anchor.title === null ? f : { ...f, name: anchor.title };
-  }
-  return frames.find((f) => !HUNG_TASK_SKIPS.some((s) => f.name.includes(s.contains)));
 }
