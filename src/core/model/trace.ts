@@ -45,7 +45,13 @@ export type LockRole =
   /** One `-> #N (class)` block of the dependency chain (or irq-inversion dependency). */
   | 'dependency'
   /** One entry of a "N locks held by task/pid:" list. */
-  | 'held';
+  | 'held'
+  /** "is trying to release lock (class) at:" with none left to release (bad unlock balance). */
+  | 'releasing'
+  /** A lock in memory the task is freeing while it holds the lock (held lock freed). */
+  | 'freed'
+  /** The lock a spinlock/rwlock debug check complained about (`lock: name, .magic: ...`). */
+  | 'subject';
 
 export interface LockRef {
   class: string;
@@ -63,12 +69,35 @@ export type ReportKind =
   | 'recursive-locking'
   | 'irq-inversion'
   | 'inconsistent-lock-state'
-  | 'hung-task';
+  | 'hung-task'
+  | 'bad-unlock-balance'
+  | 'held-lock-freed'
+  | 'still-has-locks-held'
+  | 'lock-held-returning-to-user'
+  | 'suspicious-rcu'
+  | 'locking-bug'
+  | 'spinlock-bug'
+  | 'sleeping-in-atomic';
+
+/** The frame a report is named after, chosen as syzbot chooses it (see dmesg/reportTitle.ts). */
+export interface GuiltyFrame {
+  /** As the title prints it: clone suffix and syscall prefixes stripped, C++ names demangled. */
+  function: string;
+  /** As the log prints it (`__do_sys_sendfile64`, `ovl_maybe_copy_up.part.0`). */
+  raw: string;
+  /** Input line the frame was read from. */
+  line: number;
+}
 
 export interface Report {
   kind: ReportKind;
-  /** Title as syzbot would name it: "possible deadlock in ovl_maybe_copy_up". */
+  /**
+   * Title as syzbot would name it: "possible deadlock in ovl_maybe_copy_up". When no frame
+   * qualifies it is the report's header line, as syzbot titles a report it finds corrupted.
+   */
   title: string;
+  /** The frame the title names, or null when none qualifies. */
+  guiltyFrame: GuiltyFrame | null;
   /** comm/pid of the task the report is about, when printed. */
   task: string | null;
   line: number;
@@ -79,6 +108,8 @@ export interface Report {
   chain?: string[];
   /** The "Possible unsafe locking scenario" table, one entry per line, trimmed. */
   scenario?: string[];
+  /** The report's own message, when it prints one: `include/linux/rcupdate.h:331 Illegal context switch ...`. */
+  detail?: string;
 }
 
 export interface LockEvent {
@@ -176,9 +207,12 @@ export interface ParsedLog {
   file: string;
   format: LogFormat;
   lines: number;
+  /** The title of the log's first report (syzbot names a console log after it), or null. */
+  title: string | null;
   unparsed: Unparsed[];
   /** Unparsed records beyond the kept ones (counted, not stored). */
   unparsedDropped: number;
+  /** In the order they start in the input. */
   reports: Report[];
   trees: CallTree[];
   stackTraces: StackTrace[];

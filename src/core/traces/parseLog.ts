@@ -51,8 +51,12 @@ export class LogParser implements LineSink {
       return;
     }
     if (note === 'non-utf8' || note === 'binary') {
-      this.out.fail(n, note === 'non-utf8' ? 'bytes that are not UTF-8 (binary data?)' : 'control characters (binary data?)', text);
-      return;
+      // printk prints a task's comm as it is: a console line may carry any bytes in a name.
+      if ((this.format === 'dmesg' || this.pending !== null) && PRINTK_TIMESTAMP.test(text)) note = undefined;
+      else {
+        this.failBinary(n, note, text);
+        return;
+      }
     }
     if (this.pending) {
       this.pending.push([n, text]);
@@ -61,6 +65,10 @@ export class LogParser implements LineSink {
       return;
     }
     this.dispatch(n, text);
+  }
+
+  private failBinary(n: number, note: 'non-utf8' | 'binary', text: string): void {
+    this.out.fail(n, note === 'non-utf8' ? 'bytes that are not UTF-8 (binary data?)' : 'control characters (binary data?)', text);
   }
 
   lineIn(chunk: string, codes: CharCodes, start: number, end: number): void {
@@ -78,6 +86,7 @@ export class LogParser implements LineSink {
       file: this.file,
       format: this.format!,
       lines: this.lineNo,
+      title: reports[0]?.title ?? null,
       unparsed: this.out.unparsed,
       unparsedDropped: this.out.unparsedDropped,
       reports,
@@ -116,6 +125,9 @@ export class LogParser implements LineSink {
     else this.dmesg!.line(n, text);
   }
 }
+
+/** A kernel console line: `[  12.345678]` after an optional `<N>` level. */
+const PRINTK_TIMESTAMP = /^(?:<\d+>)?\[\s*\d+\.\d+\]/;
 
 /** Parses lines already in memory (tests, editor buffers). */
 export function parseLogLines(lines: Iterable<string>, file = '<memory>', options: ParseOptions = {}): ParsedLog {

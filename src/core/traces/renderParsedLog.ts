@@ -17,6 +17,7 @@ export function renderParsedLog(log: ParsedLog, options: RenderOptions = {}): st
   const maxEdges = options.maxEdges ?? 50;
   const out: string[] = [];
   out.push(`input ${log.file} format=${log.format} lines=${log.lines}${log.aborted ? ' ABORTED' : ''}`);
+  if (log.title !== null) out.push(`title "${log.title}"`);
   for (const u of log.unparsed) out.push(`unparsed ${u.line}: ${u.reason}${u.text ? ` | ${u.text}` : ''}`);
   if (log.unparsedDropped > 0) out.push(`unparsed: ${log.unparsedDropped} more not kept`);
   for (const l of log.limits) out.push(`limit ${l.what}: kept ${l.kept}, dropped ${l.dropped}`);
@@ -44,6 +45,9 @@ export function renderParsedLog(log: ParsedLog, options: RenderOptions = {}): st
 
 function renderReport(r: Report, out: string[], frames: boolean): void {
   out.push(`report ${r.kind} "${r.title}" task=${r.task ?? '-'} lines=${r.line}-${r.endLine}`);
+  const g = r.guiltyFrame;
+  out.push(g === null ? '  guilty none' : `  guilty ${g.function}${g.raw !== g.function ? ` (${g.raw})` : ''} (line ${g.line})`);
+  if (r.detail !== undefined) out.push(`  detail ${r.detail}`);
   for (const l of r.locks) {
     out.push(`  lock ${l.role} ${l.class} freeze=${l.freeze ?? '-'} at=${l.at ?? '-'}${l.holder ? ` holder=${l.holder}` : ''} (line ${l.line})`);
   }

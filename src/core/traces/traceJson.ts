@@ -8,6 +8,8 @@ export interface TraceInputJson {
   file: string;
   format: LogFormat;
   lines: number;
+  /** The title of the input's first report, as syzbot would name the log; null without one. */
+  title: string | null;
   unparsed: Unparsed[];
   unparsedDropped: number;
   limits: ParseLimit[];
@@ -38,6 +40,7 @@ export function toTraceJson(logs: readonly ParsedLog[]): TraceJson {
         file: l.file,
         format: l.format,
         lines: l.lines,
+        title: l.title,
         unparsed: l.unparsed,
         unparsedDropped: l.unparsedDropped,
         limits: l.limits,

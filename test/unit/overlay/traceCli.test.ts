@@ -83,3 +83,22 @@ test('trace cli: --tree text output shows the mapping rate and the observed chai
   assert.match(r.stdout, new RegExp(`^chain ${SENDFILE}: 6/6 hops observed$`, 'm'));
   assert.match(r.stdout, /^ {2}follows freeze\/do_sendfile\//m);
 });
+
+test('trace cli: every lock report kind goes through the overlay, with its title and guilty frame in the JSON', () => {
+  const dir = join('test', 'fixtures', 'logs', 'ok', 'dmesg');
+  const logs = ['bad-unlock-balance-rwsem.txt', 'held-lock-freed-socket.txt', 'still-has-locks-held-pipe.txt', 'lock-held-returning-to-user.txt',
+    'suspicious-rcu-usage-list.txt', 'locking-bug-lockdep-warn.txt', 'spinlock-bad-magic.txt', 'sleeping-function-invalid-context.txt'].map((f) => join(dir, f));
+  const text = run([...logs, '--tree', TREE, '--no-cache']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^report spinlock-bug "BUG: spinlock bad magic in lpdrv_probe" task=lpinit\/1/m);
+  assert.match(text.stdout, /^overlay: /m);
+  const json = run([...logs, '--tree', TREE, '--no-cache', '--format', 'json']);
+  assert.equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout) as { inputs: { title: string }[]; reports: { kind: string; guiltyFrame: { function: string } | null }[] };
+  assert.equal(doc.inputs[0]!.title, 'WARNING: bad unlock balance in lpfs_release_alloc');
+  assert.deepEqual(doc.reports.map((r) => `${r.kind}:${r.guiltyFrame?.function}`), [
+    'bad-unlock-balance:lpfs_release_alloc', 'held-lock-freed:lpnet_release', 'still-has-locks-held:lppipe_splice_wait',
+    'lock-held-returning-to-user:lpdev_ioctl', 'suspicious-rcu:lpfs_for_each_zone', 'locking-bug:check_wait_context',
+    'spinlock-bug:lpdrv_probe', 'sleeping-in-atomic:lpfs_flush_zone',
+  ]);
+});

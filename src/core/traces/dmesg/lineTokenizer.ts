@@ -4,6 +4,7 @@
 // report interpreter decides whether that is a foreign console line or a garbled report line.
 
 import type { Frame, ReportKind } from '../../model/trace';
+import type { TitleRule } from './reportTitle';
 
 export interface DmesgPrefix {
   timestamp: number | null;
@@ -25,14 +26,28 @@ export interface LockLine {
 export type DmesgBody =
   | { kind: 'blank' }
   | { kind: 'separator' }
-  | { kind: 'header'; report: ReportKind; task: string | null }
+  | ReportHeader
   | { kind: 'frame'; frame: Frame }
+  /** arm's `[<pc>] (fn) from [<lr>] (caller+0x../0x..)`: one line names a frame and its caller. */
+  | { kind: 'armFrame'; frame: Frame; caller: Frame }
+  /** `RIP: 0010:fn+0x../0x..`: where a WARNING fired. */
+  | { kind: 'rip'; frame: Frame }
   | { kind: 'lock'; lock: LockLine }
   /** `-> #N (class){usage}-{x:y}:` or, in irq-inversion reports, `-> (class){usage} {`. */
   | { kind: 'dependency'; index: number | null; class: string }
   | { kind: 'heldBy'; task: string; count: number }
   /** `task/pid is trying to acquire lock:`, `... takes:` (inconsistent lock state). */
   | { kind: 'trying'; task: string }
+  /** `task/pid is trying to release lock (class) at:` (bad unlock balance). */
+  | { kind: 'releasing'; task: string; class: string }
+  /** `task/pid is freeing memory a-b, with a lock still held there!` (held lock freed). */
+  | { kind: 'freeing'; task: string }
+  /** `task/pid is leaving the kernel with locks still held!`, `in_atomic(): 1, ... pid: P, name: C`, `CPU: 0 PID: P Comm: C`. */
+  | { kind: 'taskInfo'; task: string }
+  /** ` lock: name+0x0/0x40, .magic: dead4ead, ...` of a spinlock/rwlock debug report. */
+  | { kind: 'subjectLock'; name: string }
+  /** `file.c:123 message`: a report's own message (suspicious RCU usage). */
+  | { kind: 'sourceMessage'; text: string }
   | { kind: 'holdingIntro' }
   | { kind: 'stackLabel'; label: string }
   /** Names the stack printed under the next `Call Trace:` (NMI backtrace, panic). */
@@ -45,6 +60,20 @@ export type DmesgBody =
   | { kind: 'marker' }
   | { kind: 'info' }
   | { kind: 'text'; text: string };
+
+export interface ReportHeader {
+  kind: 'header';
+  report: ReportKind;
+  task: string | null;
+  /** The title without its function: `possible deadlock`, `BUG: spinlock bad magic`. */
+  title: string;
+  rule: TitleRule;
+  /**
+   * A hung-task line cut inside the task name (a comm with a line break in it): the rest of
+   * the name and "blocked for more than" follow on the next line.
+   */
+  partial?: true;
+}
 
 export interface DmesgToken {
   prefix: DmesgPrefix;
@@ -69,24 +98,75 @@ export function splitPrefix(text: string): { prefix: DmesgPrefix; message: strin
  * The report header a message starts, or null. Outside reports this is the only question, and
  * console logs are mostly other messages: a cheap test before the full classification.
  */
-export function classifyHeader(s: string): DmesgBody | null {
-  if (s.startsWith('WARNING: ') || s.startsWith('[ INFO: ')) {
-    for (const [re, report] of HEADERS) if (re.test(s)) return { kind: 'header', report, task: null };
-    return null;
+export function classifyHeader(s: string): ReportHeader | null {
+  const c = s.charCodeAt(0);
+  // W, B, I, [
+  if (c !== 87 && c !== 66 && c !== 73 && c !== 91) return null;
+  if (c === 91) {
+    // Pre-4.12 lockdep brackets its headers: `[ INFO: possible recursive locking detected ]`.
+    if (!s.startsWith('[ ')) return null;
+    s = s.endsWith(' ]') ? s.slice(2, -2) : s.slice(2);
   }
-  if (!s.startsWith('INFO: task ')) return null;
-  const hung = HUNG.exec(s);
-  return hung ? { kind: 'header', report: 'hung-task', task: `${hung[1]}/${hung[2]}` } : null;
+  if (s.startsWith('INFO: task ')) return hungTaskHeader(s);
+  if (!s.startsWith('WARNING: ') && !s.startsWith('BUG: ') && !s.startsWith('INFO: ')) return null;
+  for (const h of HEADERS) {
+    const m = h.match.exec(s);
+    if (!m) continue;
+    const task = h.task === undefined ? null : (m[h.task] ?? null);
+    return { kind: 'header', report: h.kind, task, title: h.title.replace(/\$(\d)/g, (_, i: string) => m[Number(i)] ?? ''), rule: h.rule };
+  }
+  return null;
 }
 
-const HEADERS: readonly [RegExp, ReportKind][] = [
-  [/^(?:WARNING|\[ INFO): possible circular locking dependency detected/, 'circular-locking'],
-  [/^(?:WARNING|\[ INFO): possible recursive locking detected/, 'recursive-locking'],
-  [/^(?:WARNING|\[ INFO): inconsistent lock state/, 'inconsistent-lock-state'],
-  [/^(?:WARNING|\[ INFO): (?:HARDIRQ|SOFTIRQ)(?:-READ)?-safe -> (?:HARDIRQ|SOFTIRQ)(?:-READ)?-unsafe lock order detected/, 'irq-inversion'],
-  [/^(?:WARNING|\[ INFO): possible irq lock inversion dependency detected/, 'irq-inversion'],
+function hungTaskHeader(s: string): ReportHeader | null {
+  const m = HUNG.exec(s);
+  if (m) return { kind: 'header', report: 'hung-task', task: `${m[1]}/${m[2]}`, title: 'INFO: task hung', rule: 'hung-task' };
+  // Cut inside the name: no " for more than " yet (and not another "INFO: task" message).
+  if (s.includes(' for more than ')) return null;
+  return { kind: 'header', report: 'hung-task', task: s.slice('INFO: task '.length), title: 'INFO: task hung', rule: 'hung-task', partial: true };
+}
+
+/** The rest of a hung-task header cut by `partial`: `name:PID blocked for more than N seconds.` */
+export function hungTaskContinuation(s: string): { name: string; pid: string } | null {
+  const m = HUNG_REST.exec(s);
+  return m ? { name: m[1]!, pid: m[2]! } : null;
+}
+
+interface HeaderRule {
+  match: RegExp;
+  kind: ReportKind;
+  /** `$N` is the match's group N. */
+  title: string;
+  rule: TitleRule;
+  /** Group holding the task (comm/pid), when the header names it. */
+  task?: number;
+}
+
+/** Lock-related report headers, lockdep's and the lock debug checks' (message after the prefix). */
+const HEADERS: readonly HeaderRule[] = [
+  { match: /^(?:WARNING|INFO): possible circular locking dependency detected/, kind: 'circular-locking', title: 'possible deadlock', rule: 'circular' },
+  { match: /^(?:WARNING|INFO): possible recursive locking detected/, kind: 'recursive-locking', title: 'possible deadlock', rule: 'acquiring-at' },
+  { match: /^(?:WARNING|INFO): inconsistent lock state/, kind: 'inconsistent-lock-state', title: 'inconsistent lock state', rule: 'call-trace' },
+  // Since 4.12 syzbot names these after the stack where the safe lock became irq-safe.
+  { match: /^WARNING: (?:HARDIRQ|SOFTIRQ)(?:-READ)?-safe -> (?:HARDIRQ|SOFTIRQ)(?:-READ)?-unsafe lock order detected/, kind: 'irq-inversion', title: 'possible deadlock', rule: 'irq-safe-unsafe' },
+  { match: /^INFO: (?:HARDIRQ|SOFTIRQ)(?:-READ)?-safe -> (?:HARDIRQ|SOFTIRQ)(?:-READ)?-unsafe lock order detected/, kind: 'irq-inversion', title: 'possible deadlock', rule: 'acquiring-at' },
+  { match: /^(?:WARNING|INFO): possible irq lock inversion dependency detected/, kind: 'irq-inversion', title: 'possible deadlock', rule: 'acquiring-at' },
+  { match: /^(WARNING|BUG): bad unlock balance detected!/, kind: 'bad-unlock-balance', title: '$1: bad unlock balance', rule: 'bad-unlock' },
+  { match: /^(WARNING|BUG): held lock freed!/, kind: 'held-lock-freed', title: '$1: held lock freed', rule: 'freed-at' },
+  { match: /^(WARNING|BUG): (\S.*?\/\d+) still has locks held!/, kind: 'still-has-locks-held', title: '$1: still has locks held', rule: 'held-at', task: 2 },
+  { match: /^(WARNING|BUG): lock held when returning to user space/, kind: 'lock-held-returning-to-user', title: '$1: lock held when returning to user space', rule: 'held-at' },
+  { match: /^(WARNING|INFO): suspicious RCU usage/, kind: 'suspicious-rcu', title: '$1: suspicious RCU usage', rule: 'rcu' },
+  // A WARN_ON inside lockdep (DEBUG_LOCKS_WARN_ON): the lock API was misused.
+  { match: /^WARNING: .*kernel\/locking\/lockdep\.c.*lock_/, kind: 'locking-bug', title: 'WARNING: locking bug', rule: 'locking-bug' },
+  { match: /^BUG: Invalid wait context/, kind: 'locking-bug', title: 'WARNING: locking bug', rule: 'locking-bug' },
+  {
+    match: /^BUG: (spinlock|rwlock) (lockup suspected|already unlocked|recursion|cpu recursion|bad magic|wrong owner|wrong CPU|trylock failure on UP)(?: on CPU#\d+, (\S+\/\d+))?/,
+    kind: 'spinlock-bug', title: 'BUG: $1 $2', rule: 'spinlock', task: 3,
+  },
+  { match: /^BUG: sleeping function called from invalid context at /, kind: 'sleeping-in-atomic', title: 'BUG: sleeping function called from invalid context', rule: 'call-trace' },
 ];
 const HUNG = /^INFO: task (.+):(\d+) blocked for more than \d+ seconds\.$/;
+const HUNG_REST = /^(.*):(\d+) blocked for more than \d+ seconds\.$/;
 
 // `[<addr>] ` (pre-4.16 stacks), `? ` (unreliable), name, `+0xoff/0xsize`, ` [module]`,
 // ` file.c:123` and ` [inline]` (syzbot's symbolizer). A frame needs an offset or a file:line,
@@ -158,6 +238,32 @@ const INFO: readonly RegExp[] = [
   /^Workqueue: /,
   /^Modules linked in:/,
   /^task:\S.*\s+state:\w/,
+  // The `task:` line split by a line break in the comm: both halves.
+  /^task:/,
+  /(?:^|\s)state:[A-Z]\s+stack:\s*\d+/,
+  // Pre-4.14 sched_show_task: `comm  D ffff8800b901f990     0  6102   1942 0x00000004`.
+  /^\S+\s+[DRSTZXIK]\s*(?:[0-9a-f]+\s+)?(?:\d+\s+){1,3}0x[0-9a-f]+(?:\s+\d+)?$/,
+  // Raw stack words printed before old Call Traces, and arm's `Exception stack(...)` dump.
+  /^(?:[0-9a-f]{16}\s*){1,8}$/,
+  /^Exception stack\(0x[0-9a-f]+ to 0x[0-9a-f]+\)$/,
+  /^[0-9a-f]{3,4}:(?:\s+[0-9a-f]{8})+$/,
+  /^but there are no more locks to release!$/,
+  /^Sending NMI to all CPUs:$/,
+  // Pre-4.9 x86 raw stack dump heading; lockdep's mark for a cut list or stack.
+  /^Stack:$/,
+  /^\.\.\.$/,
+  // Address-only frames (`0xffffffffffffffff` ends pre-4.14 stacks): nothing to name.
+  /^0x[0-9a-f]+$/,
+  // print_irq_inversion_bug's heading, printed in two pieces.
+  /^the dependencies between the lock to be acquired$/,
+  /^and (?:HARDIRQ|SOFTIRQ)(?:-READ)?-irq-unsafe lock:$/,
+  /^preempt_count: [0-9a-f]+, expected: \d+$/,
+  /^RCU nest depth: \d+, expected: \d+$/,
+  /^rcu_scheduler_active = \d+, debug_locks = \d+$/,
+  /^RCU used illegally from /,
+  /^(?:\[<0+>\] )?0x0$/,
+  /^context-\{\d+:\d+\}$/,
+  /^DEBUG_LOCKS_WARN_ON\(.*\)$/,
   /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs" disables this message\.$/,
   /^\S+\s+[DRSTZXI]\s*\d+\s+\d+\s+\d+ 0x[0-9a-f]+$/,
   /^irq event stamp: \d+$/,
@@ -195,16 +301,27 @@ export function classifyMessage(s: string): DmesgBody {
   if (/^(?:={8,}|-{8,})$/.test(s)) return { kind: 'separator' };
   const header = classifyHeader(s);
   if (header) return header;
-  if (s === 'Call Trace:') return { kind: 'stackLabel', label: 'Call Trace' };
+  // x86 and most arches, arm64 (`Call trace:`), arm (`Backtrace:`): all are the task's stack.
+  if (s === 'Call Trace:' || s === 'Call trace:' || s === 'Backtrace:') return { kind: 'stackLabel', label: 'Call Trace' };
   const frame = parseFrame(s);
   if (frame) return { kind: 'frame', frame };
   if (MARKER.test(s)) return { kind: 'marker' };
+  if (s.startsWith('RIP: ')) {
+    const rip = /^RIP: [0-9a-f]{4}:(.+)$/.exec(s);
+    const at = rip ? parseFrame(rip[1]!) : undefined;
+    return at ? { kind: 'rip', frame: at } : { kind: 'register' };
+  }
   if (REGISTER.test(s)) return { kind: 'register' };
+  if (s.startsWith('[<')) {
+    const arm = armFrame(s);
+    if (arm) return arm;
+  }
 
   let m = /^-> (?:#(\d+) )?(\(.*)$/.exec(s);
   if (m) {
     const head = parseLockHead(m[2]!);
-    if (head && /^(?::| \{)$/.test(head.rest)) {
+    // `-> #1 (class):`, irq inversion's `-> (class) {`, with lock statistics `-> (class) ops: 12 {`.
+    if (head && /^(?::| (?:ops: \d+ )?\{)$/.test(head.rest)) {
       return { kind: 'dependency', index: m[1] !== undefined ? Number(m[1]) : null, class: head.class };
     }
   }
@@ -223,8 +340,19 @@ export function classifyMessage(s: string): DmesgBody {
   }
   m = /^(\d+|no) locks? held by (.+):$/.exec(s) ?? /^(no) locks held by (.+)\.$/.exec(s);
   if (m) return { kind: 'heldBy', task: m[2]!, count: m[1] === 'no' ? 0 : Number(m[1]) };
-  m = /^(\S.*?\/\d+)(?: \[.*\])? (?:is trying to acquire(?: lock)?|takes):$/.exec(s);
+  m = /^(\S.*?\/\d+)(?: \[.*\])? (?:is trying to acquire(?: lock)?|takes|just changed the state of lock|is trying to lock):$/.exec(s);
   if (m) return { kind: 'trying', task: m[1]! };
+  m = /^(\S.*?\/\d+) is trying to release lock \((.*)\) at:$/.exec(s);
+  if (m) return { kind: 'releasing', task: m[1]!, class: m[2]! };
+  m = /^(\S.*?\/\d+) is freeing memory .*, with a lock still held there!$/.exec(s);
+  if (m) return { kind: 'freeing', task: m[1]! };
+  m =
+    /^(\S.*?\/\d+) is leaving the kernel with locks still held!$/.exec(s) ??
+    /^in_atomic\(\): \d+, irqs_disabled\(\): \d+(?:, non_block: \d+)?, pid: (\d+), name: (.+)$/.exec(s) ??
+    /^CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: (.+?) (?:Not tainted|Tainted:)/.exec(s);
+  if (m) return { kind: 'taskInfo', task: m[2] === undefined ? m[1]! : `${m[2]}/${m[1]}` };
+  m = /^lock: ([^,]+), \.magic: /.exec(s);
+  if (m) return { kind: 'subjectLock', name: m[1]!.replace(/\+0x[0-9a-f]+\/0x[0-9a-f]+$/, '') };
   if (/^(?:but task is already holding lock|and this task is already holding):$/.test(s)) return { kind: 'holdingIntro' };
   if (s === 'Chain exists of:') return { kind: 'chainIntro' };
   if (/^Possible (?:interrupt )?unsafe locking scenario(?: by crosslock)?:$/.test(s)) return { kind: 'scenarioIntro' };
@@ -238,5 +366,18 @@ export function classifyMessage(s: string): DmesgBody {
   if (s.endsWith(' at:') && !s.includes('(')) return { kind: 'stackLabel', label: s.slice(0, -1).trim() };
   if (/^\{[\w-]+\} state was registered at:$/.test(s)) return { kind: 'stackLabel', label: s.slice(0, -1) };
   for (const re of INFO) if (re.test(s)) return { kind: 'info' };
+  if (/^[\w./+-]+\.[ch]:\d+ \S/.test(s)) return { kind: 'sourceMessage', text: s };
   return { kind: 'text', text: s };
+}
+
+const ARM_FRAME = /^\[<[0-9a-f]+>\] \(([A-Za-z_][\w.]*)(\+0x[0-9a-f]+\/0x[0-9a-f]+)?\) from \[<[0-9a-f]+>\] \(([A-Za-z_][\w.]*)(\+0x[0-9a-f]+\/0x[0-9a-f]+)?\)$/;
+
+function armFrame(s: string): DmesgBody | undefined {
+  const m = ARM_FRAME.exec(s);
+  if (!m) return undefined;
+  const frame: Frame = { function: m[1]!, inline: false, unreliable: false, mapped: false };
+  if (m[2] !== undefined) frame.offset = m[2];
+  const caller: Frame = { function: m[3]!, inline: false, unreliable: false, mapped: false };
+  if (m[4] !== undefined) caller.offset = m[4];
+  return { kind: 'armFrame', frame, caller };
 }

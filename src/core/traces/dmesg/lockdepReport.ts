@@ -1,26 +1,12 @@
-// Lockdep reports: the title names the function that was taking the lock when lockdep fired
-// (the last, non-inline `at:` frame of the "is trying to acquire" lock), as syzbot does:
-// "possible deadlock in ovl_maybe_copy_up".
+// Lockdep dependency chains: where each `-> #N` lock was taken, read from the stack printed under
+// it (the title of the whole report is reportTitle.ts's business).
 
-import type { Frame, Report } from '../../model/trace';
+import type { Frame } from '../../model/trace';
 import { stripCloneSuffix } from '../symbols';
 
 /** Lockdep's own frames at the top of a backtrace: never the place to blame. */
 const LOCKDEP_INTERNALS =
   /^(?:dump_stack\w*|__dump_stack|print_\w+|check_\w+|validate_chain|__lock_acquire|lock_acquire|mark_lock\w*|lock_release|__lock_release|valid_state|mark_usage|debug_check\w*|lockdep_\w+|__might_\w+|__mutex_lock\w*|mutex_lock\w*|down_\w+|percpu_down_\w+|_raw_\w+|__sb_start_write|fs_reclaim_acquire)$/;
-
-export function lockdepTitle(report: Report): string {
-  const prefix = report.kind === 'inconsistent-lock-state' ? 'inconsistent lock state in ' : 'possible deadlock in ';
-  const acquiring = report.locks.find((l) => l.role === 'acquiring');
-  if (acquiring?.at) return prefix + stripCloneSuffix(acquiring.at);
-  const trace = report.stacks.find((s) => s.label === 'Call Trace');
-  for (const f of trace?.frames ?? []) {
-    if (f.unreliable) continue;
-    const name = stripCloneSuffix(f.function);
-    if (!LOCKDEP_INTERNALS.test(name)) return prefix + name;
-  }
-  return prefix.trim().replace(/ in$/, '');
-}
 
 /**
  * Lock primitives and the freeze-protection wrappers around them: a `-> #N` block's stack starts

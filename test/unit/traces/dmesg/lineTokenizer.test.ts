@@ -5,7 +5,7 @@ import { parseFrame, tokenizeDmesgLine } from '../../../../src/core/traces/dmesg
 test('printk prefixes: timestamp, caller id, syslog level', () => {
   assert.deepEqual(tokenizeDmesgLine('[ 1431.920513][ T1054] INFO: task jbd2/sda-8:3563 blocked for more than 140 seconds.'), {
     prefix: { timestamp: 1431.920513, caller: 'T1054' },
-    body: { kind: 'header', report: 'hung-task', task: 'jbd2/sda-8/3563' },
+    body: { kind: 'header', report: 'hung-task', task: 'jbd2/sda-8/3563', title: 'INFO: task hung', rule: 'hung-task' },
   });
   assert.equal(tokenizeDmesgLine('<4>[   75.037357] WARNING: possible circular locking dependency detected').body.kind, 'header');
   assert.deepEqual(tokenizeDmesgLine('[    C1] NMI backtrace for cpu 1').prefix, { timestamp: null, caller: 'C1' });
@@ -39,4 +39,25 @@ test('lock lines: nested parens, index, wrapped at:, dependency heads', () => {
   assert.deepEqual(tokenizeDmesgLine('-> (&wb->list_lock){+.-.}-{2:2} {').body, { kind: 'dependency', index: null, class: '&wb->list_lock' });
   assert.deepEqual(tokenizeDmesgLine('4 locks held by fsfreeze/4346:').body, { kind: 'heldBy', task: 'fsfreeze/4346', count: 4 });
   assert.deepEqual(tokenizeDmesgLine('kworker/0:2/123 [HC0[0]:SC0[2]:HE1:SE0] is trying to acquire:').body, { kind: 'trying', task: 'kworker/0:2/123' });
+});
+
+test('lock report headers of every kind, bracketed old headers, and the lines only they print', () => {
+  const header = (s: string): unknown => {
+    const b = tokenizeDmesgLine(s).body;
+    return b.kind === 'header' ? [b.report, b.title, b.task] : b.kind;
+  };
+  assert.deepEqual(header('[ INFO: possible recursive locking detected ]'), ['recursive-locking', 'possible deadlock', null]);
+  assert.deepEqual(header('BUG: bad unlock balance detected!'), ['bad-unlock-balance', 'BUG: bad unlock balance', null]);
+  assert.deepEqual(header('WARNING: lp/12 still has locks held!'), ['still-has-locks-held', 'WARNING: still has locks held', 'lp/12']);
+  assert.deepEqual(header('BUG: rwlock wrong owner on CPU#1, lp/3'), ['spinlock-bug', 'BUG: rwlock wrong owner', 'lp/3']);
+  assert.deepEqual(header('[ INFO: suspicious RCU usage. ]'), ['suspicious-rcu', 'INFO: suspicious RCU usage', null]);
+  assert.deepEqual(header('WARNING: CPU: 1 PID: 5 at kernel/locking/lockdep.c:232 hlock_class+0x1/0x2'), ['locking-bug', 'WARNING: locking bug', null]);
+  assert.equal(header('WARNING: CPU: 1 PID: 5 at fs/lpfs/super.c:12 lpfs_fill+0x1/0x2'), 'text');
+  assert.deepEqual(tokenizeDmesgLine('lp/7 is trying to release lock (&a->sem) at:').body, { kind: 'releasing', task: 'lp/7', class: '&a->sem' });
+  assert.deepEqual(tokenizeDmesgLine('in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 9, name: lp').body, { kind: 'taskInfo', task: 'lp/9' });
+  const rip = tokenizeDmesgLine('RIP: 0010:check_wait_context+0x1e4/0x1c50 kernel/locking/lockdep.c:4730').body;
+  assert.ok(rip.kind === 'rip' && rip.frame.function === 'check_wait_context');
+  const arm = tokenizeDmesgLine('[<80c1e5e8>] (__schedule) from [<80c1eb20>] (schedule+0x60/0xdc)').body;
+  assert.ok(arm.kind === 'armFrame' && arm.frame.function === '__schedule' && arm.caller.offset === '+0x60/0xdc');
+  assert.equal(tokenizeDmesgLine('Call trace:').body.kind, 'stackLabel');
 });
