@@ -24,6 +24,8 @@ export interface DispatchFacts {
   freezable: ReadonlySet<string>;
   /** How the tree's files map to places (see placeOf). */
   layout: PlaceLayout;
+  /** Files with a direct call of `fn`. */
+  callerFiles(fn: string): readonly string[];
   /** Places with export_operations: the filesystems nfsd can serve. */
   exportable: ReadonlySet<string>;
 }
@@ -39,9 +41,11 @@ const FILESYSTEM_TYPE_FIELDS = ['kill_sb', 'init_fs_context'];
 
 export function dispatchFacts(graph: CallGraph): DispatchFacts {
   const typeFiles = FILESYSTEM_TYPE_FIELDS.flatMap((field) => graph.storeFilesOfField(field));
-  const filesystemFiles = new Set(typeFiles.filter((f) => f.split('/').length === 2));
+  // Outside fs/X/, a file that defines a filesystem type is a place of its own (ipc/mqueue.c,
+  // mm/shmem.c, fs/pipe.c); the rest of its directory is shared code.
+  const filesystemFiles = new Set(typeFiles.filter((f) => !f.startsWith('fs/') || f.split('/').length === 2));
   // A filesystem in a subdirectory of another's (fs/ocfs2/dlmfs) is a place of its own.
-  const filesystemDirs = new Set(typeFiles.filter((f) => f.split('/').length > 3).map((f) => f.slice(0, f.lastIndexOf('/'))));
+  const filesystemDirs = new Set(typeFiles.filter((f) => f.startsWith('fs/') && f.split('/').length > 3).map((f) => f.slice(0, f.lastIndexOf('/'))));
   const layout: PlaceLayout = { filesystemFiles, filesystemDirs };
   const placesOf = (files: Iterable<string>): Set<string> => {
     const places = new Set<string>();
@@ -57,12 +61,13 @@ export function dispatchFacts(graph: CallGraph): DispatchFacts {
     ...BLOCK_DEVICE_MOUNTS.flatMap((name) => [...graph.directCallsTo(name)].map((ref) => graph.callAt(ref).body.file)),
   ]);
   const exportable = placesOf(EXPORT_FIELDS.flatMap((field) => graph.storeFilesOfField(field)));
-  return { storeFiles: (field, fn) => graph.storeFiles(field, fn), filesystems, freezable, layout, exportable };
+  const callerFiles = (fn: string): string[] => [...new Set([...graph.directCallsTo(fn)].map((ref) => graph.callAt(ref).body.file))];
+  return { storeFiles: (field, fn) => graph.storeFiles(field, fn), callerFiles, filesystems, freezable, layout, exportable };
 }
 
 /** What placeOf needs to know of the tree besides a file's path. */
 export interface PlaceLayout {
-  /** Top-level fs/*.c files that define a filesystem type (binfmt_misc, pipefs). */
+  /** Files outside fs/X/ that define a filesystem type (fs/binfmt_misc.c, ipc/mqueue.c, mm/shmem.c). */
   filesystemFiles: ReadonlySet<string>;
   /** Directories below fs/X that define a filesystem type of their own (fs/ocfs2/dlmfs). */
   filesystemDirs: ReadonlySet<string>;
@@ -76,8 +81,9 @@ export interface PlaceLayout {
  */
 export function placeOf(file: string, layout: PlaceLayout): string | undefined {
   const parts = file.split('/');
+  if (layout.filesystemFiles.has(file)) return file;
   if (parts[0] === 'fs') {
-    if (parts.length === 2) return layout.filesystemFiles.has(file) ? file : undefined;
+    if (parts.length === 2) return undefined;
     for (let n = parts.length - 1; n > 2; n--) {
       const dir = parts.slice(0, n).join('/');
       if (layout.filesystemDirs.has(dir)) return dir;
@@ -116,10 +122,10 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
   const objectOps = new Set(dispatch.objectOps);
   const crosserOf = (file: string): Crosser | undefined => dispatch.crossers.find((c) => file === c.dir || file.startsWith(`${c.dir}/`));
   const place = (file: string): string | undefined => placeOf(file, facts.layout);
-  /** Only code under fs/ works on a filesystem's own objects; mm and block code is shared. */
+  /** Code in a place that defines a filesystem works on that filesystem's objects. */
   const fsCode = (file: string): string | undefined => {
     const p = place(file);
-    return p !== undefined && p.startsWith('fs/') && facts.filesystems.has(p) ? p : undefined;
+    return p !== undefined && facts.filesystems.has(p) ? p : undefined;
   };
   const perSuperblock = rule.perSuperblock === true;
   const heldCrosser = crosserOf(chain.acquire.file);
@@ -132,6 +138,12 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
     });
   }
   let owner: ReadonlySet<string> | undefined = heldBy === undefined ? undefined : new Set([heldBy]);
+  if (owner === undefined && heldCrosser === undefined) {
+    // Library code called only from filesystems' own code (fsverity_ioctl_enable from ext4,
+    // f2fs and btrfs) works on one of their objects.
+    const callers = facts.callerFiles(chain.acquire.function).map((f) => (crosserOf(f) === undefined ? fsCode(f) : undefined));
+    if (callers.length > 0 && callers.every((p) => p !== undefined)) owner = new Set(callers as string[]);
+  }
   let crossing = heldCrosser;
   /** Where the held superblock can be, while the dispatches still speak of the held object. */
   let heldOn: ReadonlySet<string> | undefined;

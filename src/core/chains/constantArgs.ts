@@ -11,8 +11,8 @@ function contradicts(needs: Requirement, value: string): boolean {
   switch (needs.kind) {
     case 'nonzero': return value === '0';
     // A named constant may be zero (READ is): only a literal decides.
-    case 'zero': return false;
-    case 'equals': return value !== '0' && value !== needs.value;
+    case 'zero': return value === '1';
+    case 'equals': return value !== '0' && value !== '1' && value !== needs.value;
     case 'differs': return value === needs.value;
   }
 }

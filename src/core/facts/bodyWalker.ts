@@ -227,12 +227,9 @@ export class BodyWalker {
   private ifStatement(node: Node, limit: number): void {
     const consequence = field(node, 'consequence');
     const alternative = field(node, 'alternative');
-    const test = this.condition(field(node, 'condition'), consequence?.startIndex ?? limit);
-    const from = this.flow.cursor;
     const thenBlock = this.flow.newBlock();
     const elseBlock = this.flow.newBlock();
-    this.flow.edge(from, thenBlock, test && cond(test, true));
-    this.flow.edge(from, elseBlock, test && cond(test, false));
+    this.branch(field(node, 'condition'), consequence?.startIndex ?? limit, thenBlock, elseBlock);
     const join = this.flow.newBlock();
     this.flow.moveTo(thenBlock);
     if (consequence !== null) this.statement(consequence, alternative?.startIndex ?? limit);
@@ -618,6 +615,32 @@ export class BodyWalker {
     } else {
       this.flow.emit({ kind: 'kill', variable });
     }
+  }
+
+  /**
+   * Walks a branch condition into edges to `thenBlock` and `elseBlock`. `a && b` and `a || b`
+   * short-circuit: b's calls run, and b is tested, only on a's way on
+   * (`if (check_free_space(acct) && file_start_write_trylock(file))` holds only when both pass).
+   */
+  private branch(node: Node | null, limit: number, thenBlock: number, elseBlock: number): void {
+    const u = node === null ? undefined : unwrapTyped(node, node.type);
+    if (u !== undefined && u.type === 'binary_expression') {
+      const op = field(u.node, 'operator')?.text ?? u.node.child(1)?.text;
+      const left = field(u.node, 'left');
+      const right = field(u.node, 'right');
+      if ((op === '&&' || op === '||') && left !== null && right !== null) {
+        const next = this.flow.newBlock();
+        if (op === '&&') this.branch(left, right.startIndex, next, elseBlock);
+        else this.branch(left, right.startIndex, thenBlock, next);
+        this.flow.moveTo(next);
+        this.branch(right, limit, thenBlock, elseBlock);
+        return;
+      }
+    }
+    const test = this.condition(node, limit);
+    const from = this.flow.cursor;
+    this.flow.edge(from, thenBlock, test && cond(test, true));
+    this.flow.edge(from, elseBlock, test && cond(test, false));
   }
 
   /** Walks a condition's calls and works out what it tests. */

@@ -25,9 +25,10 @@ export function callArguments(tree: Tree, line: number, column: number): string[
 export function callGuards(tree: Tree, line: number, column: number): CallGuards | undefined {
   const call = callAt(tree, line, column);
   if (call === undefined) return undefined;
-  let fn: Node | null = call.parent;
-  while (fn !== null && fn.type !== 'function_definition') fn = fn.parent;
-  if (fn === null) return undefined;
+  let enclosing: Node | null = call.parent;
+  while (enclosing !== null && enclosing.type !== 'function_definition') enclosing = enclosing.parent;
+  if (enclosing === null) return undefined;
+  const fn: Node = enclosing;
   const declarator = field(fn, 'declarator');
   const name = declaredName(declarator)?.name;
   const params = parameterNames(declarator);
@@ -37,6 +38,19 @@ export function callGuards(tree: Tree, line: number, column: number): CallGuards
   const body = field(fn, 'body')?.text ?? '';
   const reassigned = (p: string): boolean => new RegExp(`(^|[^\\w.>])${p}\\s*([-+*/|&^]|<<|>>)?=(?!=)|(^|[^&])&\\s*${p}\\b`).test(body);
   for (let child: Node = call, up = call.parent; up !== null && up.id !== fn.id; child = up, up = up.parent) {
+    if (up.type === 'compound_statement') {
+      // `if (persist) goto out;` before the call in the same block: the call needs it false.
+      for (const earlier of named(up)) {
+        if (earlier.startIndex >= child.startIndex) break;
+        const condition = earlier.type === 'if_statement' && field(earlier, 'alternative') === null ? field(earlier, 'condition') : null;
+        if (condition === null || !leavesPast(field(earlier, 'consequence'), call, fn)) continue;
+        for (const t of conditionTests(condition, false)) {
+          const param = params.indexOf(t.subject);
+          if (param >= 0 && !reassigned(t.subject)) tests.push({ param, needs: t.needs });
+        }
+      }
+      continue;
+    }
     if (up.type !== 'if_statement') continue;
     const condition = field(up, 'condition');
     if (condition === null) continue;
@@ -49,6 +63,22 @@ export function callGuards(tree: Tree, line: number, column: number): CallGuards
     }
   }
   return { function: name, params, tests };
+}
+
+/**
+ * Does `branch` always leave before `call` can run: a return, or a goto to a label after the
+ * call (error exits at the end of the function)?
+ */
+function leavesPast(branch: Node | null, call: Node, fn: Node): boolean {
+  let last = branch;
+  while (last !== null && last.type === 'compound_statement') last = last.namedChildCount > 0 ? last.namedChild(last.namedChildCount - 1) : null;
+  if (last === null) return false;
+  if (last.type === 'return_statement') return true;
+  if (last.type !== 'goto_statement') return false;
+  const label = field(last, 'label')?.text;
+  if (label === undefined) return false;
+  const target = fn.descendantsOfType('labeled_statement').find((l) => l !== null && field(l, 'label')?.text === label);
+  return target != null && target.startIndex > call.endIndex;
 }
 
 function parameterNames(declarator: Node | null): string[] | undefined {

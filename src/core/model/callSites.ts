@@ -31,10 +31,14 @@ export interface CallSiteReader {
   guards(file: string, line: number, column: number): CallGuards | undefined;
 }
 
-/** `0` for NULL, 0 and false; the name of an upper-case constant; undefined for anything else. */
+/**
+ * `0` for NULL, 0 and false; `1` for true and other non-zero integer literals; the name of an
+ * upper-case constant; undefined for anything else.
+ */
 export function constantText(text: string): string | undefined {
   const t = text.trim().replace(/^\((.*)\)$/, '$1').trim();
-  if (t === 'NULL' || t === '0' || t === 'false' || t === '0UL' || t === '0L') return '0';
+  if (t === 'NULL' || t === 'false' || /^0[xX]?0*[uUlL]*$/.test(t)) return '0';
+  if (t === 'true' || /^(0[xX][0-9a-fA-F]+|[1-9][0-9]*)[uUlL]*$/.test(t)) return '1';
   if (/^[A-Z][A-Z0-9_]*$/.test(t)) return t;
   return undefined;
 }
