@@ -51,6 +51,8 @@ function entries() {
   };
   nodeEntry('src/cli/main.ts', 'dist/cli.js', { banner: { js: `#!/usr/bin/env node\n${nodeBase.banner.js}` } });
   nodeEntry('src/core/index/scanWorker.ts', 'dist/scanWorker.js');
+  // The index server runs in a child process of the extension host: the analysis never shares its heap or event loop.
+  nodeEntry('src/server/main.ts', 'dist/indexServer.js');
   nodeEntry('src/extension/extension.ts', 'dist/extension.js', { external: ['vscode'] });
   if (existsSync(join(root, 'webview/main.ts'))) {
     list.push({ ...base, platform: 'browser', format: 'iife', target: 'es2022',
