@@ -34,15 +34,23 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(OUT, `${name}.png`) });
 }
 
-/** Runs a command from the palette (F1) by its title. */
-async function runCommand(title: string): Promise<void> {
+/**
+ * Runs a command from the palette (F1) by its title. A command that asks something at once
+ * reuses the quick input, which then never hides: the caller waits for its own question.
+ */
+async function runCommand(title: string, asks = false): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
   await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  if (!asks) await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Waits until the quick input's text satisfies `test` (a JavaScript expression over `value`). */
+async function quickInputValue(test: string): Promise<void> {
+  await page.waitForFunction(`(() => { const value = document.querySelector('.quick-input-widget .quick-input-box input')?.value ?? ''; return ${test}; })()`);
 }
 
 /** The editor settings of the run (test/e2e/settings.json): kernel style, tabs 8 wide. */
@@ -196,14 +204,17 @@ test('saving an edit updates the diagnostics without a rescan, and undoing the e
 
 test('the results export as SARIF through the save dialog', async () => {
   await step('export SARIF', async () => {
-    await runCommand('Lockpath: Export Results (SARIF/JSON)');
+    await runCommand('Lockpath: Export Results (SARIF/JSON)', true);
     const input = page.locator('.quick-input-widget .quick-input-box input');
+    // The palette's text goes before the format question is shown.
+    await quickInputValue("!value.startsWith('>')");
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'SARIF 2.1.0' }).waitFor();
     await input.press('Enter');
-    // code-server's save dialog is VS Code's simple dialog: a path in the quick input.
-    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible' });
-    await page.locator('.quick-input-widget .quick-input-box input').fill(join(WS, 'lockpath.sarif'));
-    await page.locator('.quick-input-widget .quick-input-box input').press('Enter');
+    // code-server's save dialog is VS Code's simple dialog: a path in the quick input, filled
+    // with the suggested file in the tree.
+    await quickInputValue("value.endsWith('lockpath.sarif')");
+    await input.fill(join(WS, 'lockpath.sarif'));
+    await input.press('Enter');
     await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'results written to lockpath.sarif' }).waitFor();
   });
   const sarif = JSON.parse(readFileSync(join(WS, 'lockpath.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
