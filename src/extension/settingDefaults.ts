@@ -30,7 +30,7 @@ export const SETTING_DEFAULTS: Settings = {
   include: [],
   exclude: undefined,
   ruleFiles: [],
-  maxDiagnostics: 500,
+  maxDiagnostics: 2000,
   workerCount: 0,
   pointers: 'typed',
   suppressedChains: [],
