@@ -8,7 +8,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/test/e2e"
 OUT="${E2E_ARTIFACTS:-$HERE/artifacts}"
-PORT="${E2E_PORT:-8765}"
+# A free port unless told: two worktrees may run their E2E tests at once.
+PORT="${E2E_PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}"
 CS="$HERE/harness/node_modules/code-server/out/node/entry.js"
 
 # Outside CI, a machine without the harness and no root to install it skips, saying so.
@@ -52,4 +53,4 @@ for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not start"; cat "$OUT/code-server.log"; exit 1; }
 
 CS_URL="http://127.0.0.1:$PORT" WS="$R/ws" OUT="$OUT" \
-  node --test --test-reporter=spec --test-timeout=300000 out/e2e/
+  node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 out/e2e/
