@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/analyze';
 import { acquisitionSites, chainConfidence, chainDelta, chainsInFile, chainsThrough } from '../../../src/core/editor/chainQueries';
 import type { CallEdge, RatedChain } from '../../../src/core/editor/editorModel';
 import { EditorSession } from '../../../src/core/editor/editorSession';
-import { FREEZE_RULE } from '../../../src/core/rules/ruleSpec';
-import { locateWasm } from '../../../src/core/sources/wasmLocation';
-import { FIXTURES } from '../../support/analyzeFixture';
+import { copyFixture, fixtureOptions } from '../../support/fixtureCopy';
 
 async function openCopy(t: { after(fn: () => void): void }): Promise<{ root: string; session: EditorSession }> {
-  const root = mkdtempSync(join(tmpdir(), 'lockpath-editor-'));
-  cpSync(join(FIXTURES, 'kernel-like'), root, { recursive: true });
-  const session = await EditorSession.open({
-    root, rules: [FREEZE_RULE], include: [], wasm: locateWasm(__dirname), cacheDir: undefined, jobs: 0, maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-  });
-  t.after(() => {
-    session.dispose();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const root = copyFixture(t);
+  const session = await EditorSession.open(fixtureOptions(root));
+  t.after(() => session.dispose());
   return { root, session };
 }
 

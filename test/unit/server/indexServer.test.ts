@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { locateWasm } from '../../../src/core/sources/wasmLocation';
 import { IndexClient, IndexRequestError } from '../../../src/extension/indexClient';
 import { INDEX_PROTOCOL_VERSION, type FromServer, type OpenParams } from '../../../src/protocol/indexProtocol';
 import { IndexServer } from '../../../src/server/indexServer';
-import { FIXTURES } from '../../support/analyzeFixture';
-
-function copyFixture(t: { after(fn: () => void): void }): string {
-  const root = mkdtempSync(join(tmpdir(), 'lockpath-server-'));
-  cpSync(join(FIXTURES, 'kernel-like'), root, { recursive: true });
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  return root;
-}
+import { copyFixture } from '../../support/fixtureCopy';
 
 const openParams = (root: string): OpenParams => ({ root, include: [], ruleFiles: [], jobs: 0, pointers: 'typed' });
 
