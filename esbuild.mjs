@@ -50,16 +50,26 @@ function entries() {
   };
   nodeEntry('src/cli/main.ts', 'dist/cli.js', { banner: { js: `#!/usr/bin/env node\n${nodeBase.banner.js}` } });
   nodeEntry('src/core/index/scanWorker.ts', 'dist/scanWorker.js');
+  // The index server runs in a child process of the extension host: the analysis never shares its heap or event loop.
+  nodeEntry('src/server/main.ts', 'dist/indexServer.js');
   nodeEntry('src/extension/extension.ts', 'dist/extension.js', { external: ['vscode'] });
   if (existsSync(join(root, 'webview/main.ts'))) {
     list.push({ ...base, platform: 'browser', format: 'iife', target: 'es2022',
       entryPoints: [join(root, 'webview/main.ts')], outfile: join(root, 'dist/webview.js') });
+    list.push({ ...base, entryPoints: [join(root, 'webview/styles.css')], outfile: join(root, 'dist/webview.css') });
   }
   if (args.has('--tests')) {
     const tests = listFiles(join(root, 'test')).filter((f) => f.endsWith('.test.ts'));
     rmSync(join(root, 'out/test'), { recursive: true, force: true });
     if (tests.length > 0) list.push({ ...nodeBase, external: ['vscode', 'playwright-core', 'esbuild'],
       entryPoints: tests, outdir: join(root, 'out/test'), outbase: join(root, 'test') });
+  }
+  if (args.has('--e2e')) {
+    // The E2E suite drives a browser; it runs only from test/e2e/run.sh, never from `npm test`.
+    const suites = listFiles(join(root, 'test/e2e')).filter((f) => f.endsWith('.e2e.ts'));
+    rmSync(join(root, 'out/e2e'), { recursive: true, force: true });
+    list.push({ ...nodeBase, external: ['playwright-core'], entryPoints: suites, outdir: join(root, 'out/e2e'), outbase: join(root, 'test/e2e'),
+      outExtension: { '.js': '.test.js' } });
   }
   return list;
 }

@@ -1,0 +1,59 @@
+// One open tree for an editor: the live analysis plus the questions an editor asks of it. Saves
+// and checkouts arrive as lists of changed files (paths relative to the root); each update says
+// which chains it added and removed, which is what diagnostics need to refresh.
+import type { AnalysisOptions, ProgressListener } from '../analyze';
+import { LiveAnalysis, type UpdateOutcome } from '../live/liveAnalysis';
+import type { ScanResult } from '../model/chain';
+import { chainDelta } from './chainQueries';
+import type { CallEdge, ChainDelta, FunctionLocation } from './editorModel';
+import { calleesOf, callersOf, functionAt, functionByKey } from './graphQueries';
+
+export interface SessionUpdate {
+  /** Per changed file, in the order given. */
+  files: { file: string; outcome: UpdateOutcome }[];
+  delta: ChainDelta;
+  durationMs: number;
+}
+
+export class EditorSession {
+  private constructor(private readonly live: LiveAnalysis) {}
+
+  static async open(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<EditorSession> {
+    return new EditorSession(await LiveAnalysis.open(options, signal, onProgress));
+  }
+
+  get result(): ScanResult {
+    return this.live.result;
+  }
+
+  /**
+   * Brings the analysis up to date with the files' contents on disk: one file after a save,
+   * many after a checkout. A file that is gone is taken out of the analysis.
+   */
+  update(files: readonly string[]): SessionUpdate {
+    const started = performance.now();
+    const before = this.live.result.chains;
+    const outcomes = [...new Set(files)].map((file) => ({ file, outcome: this.live.update(file) }));
+    return { files: outcomes, delta: chainDelta(before, this.live.result.chains), durationMs: performance.now() - started };
+  }
+
+  functionAt(file: string, line: number): FunctionLocation | undefined {
+    return functionAt(this.live.graph, file, line);
+  }
+
+  functionByKey(key: string): FunctionLocation | undefined {
+    return functionByKey(this.live.graph, key);
+  }
+
+  callers(key: string): CallEdge[] {
+    return callersOf(this.live.graph, key);
+  }
+
+  callees(key: string): CallEdge[] {
+    return calleesOf(this.live.graph, key);
+  }
+
+  dispose(): void {
+    this.live.dispose();
+  }
+}

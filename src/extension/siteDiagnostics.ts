@@ -1,0 +1,63 @@
+// What the Problems panel shows, decided without `vscode` (unit-tested in plain Node): one entry
+// per acquisition site, not per chain, naming the primitive, the sink and how many chains start
+// there, with every hop of the best chain as related information.
+import { acquisitionSites, chainConfidence } from '../core/editor/chainQueries';
+import type { ChainConfidence, RatedChain } from '../core/editor/editorModel';
+import type { ChainLocation } from '../core/model/chain';
+
+export interface RelatedHop extends ChainLocation {
+  message: string;
+}
+
+export interface SiteDiagnostic extends ChainLocation {
+  /** Characters the squiggle covers: the acquiring call's name. */
+  length: number;
+  message: string;
+  rule: string;
+  /** `likely` when any shown chain of the site is. */
+  confidence: ChainConfidence;
+  /** The shown chains, best first. */
+  chainIds: string[];
+  related: RelatedHop[];
+}
+
+export interface SiteFilter {
+  showPossibleChains: boolean;
+  suppressedChains: readonly string[];
+  maxDiagnostics: number;
+}
+
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** `do_splice_to -> ->splice_read = generic_file_splice_read (function pointer)` */
+export function hopMessage(hop: RatedChain['hops'][number], isSink: boolean): string {
+  const callee = hop.via === 'direct' ? hop.callee : `${hop.via} = ${hop.callee} (function pointer)`;
+  return `${hop.caller} -> ${callee}${isSink ? ' [sink]' : ''}`;
+}
+
+export function siteDiagnostics(chains: readonly RatedChain[], filter: SiteFilter): SiteDiagnostic[] {
+  const suppressed = new Set(filter.suppressedChains);
+  const shown = chains.filter((c) => !suppressed.has(c.id) && (filter.showPossibleChains || chainConfidence(c) === 'likely'));
+  const out: SiteDiagnostic[] = [];
+  for (const site of acquisitionSites(shown)) {
+    const best = site.chains[0]!;
+    const sinks = new Set(site.chains.map((c) => c.sink));
+    const others = sinks.size > 1 ? ` (and ${plural(sinks.size - 1, 'other sink')})` : '';
+    const { acquire } = site;
+    out.push({
+      file: acquire.file, line: acquire.line, column: acquire.column, length: Math.max(1, acquire.call.length),
+      message: `${acquire.call}() holds ${site.rule} protection in ${acquire.function}() while it reaches ${best.sink}()${others}: `
+        + `${plural(site.chains.length, `${site.rule} chain`)} ${site.chains.length === 1 ? 'starts' : 'start'} here`,
+      rule: site.rule,
+      confidence: site.chains.some((c) => chainConfidence(c) === 'likely') ? 'likely' : 'possible',
+      chainIds: site.chains.map((c) => c.id),
+      related: [
+        { file: acquire.file, line: acquire.line, column: acquire.column, message: `${acquire.function} takes ${site.rule} protection via ${acquire.call}${acquire.condition ? ` (${acquire.condition})` : ''}` },
+        ...best.hops.map((h, i) => ({ file: h.file, line: h.line, column: h.column, message: hopMessage(h, i === best.hops.length - 1) })),
+      ],
+    });
+  }
+  // Likely sites first when there are more than are shown.
+  return out.length <= filter.maxDiagnostics ? out
+    : [...out.filter((d) => d.confidence === 'likely'), ...out.filter((d) => d.confidence !== 'likely')].slice(0, filter.maxDiagnostics);
+}

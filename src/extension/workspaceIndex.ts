@@ -1,0 +1,213 @@
+// The index of the open kernel tree, as the editor sees it: starts the index server, scans with
+// a cancellable progress notification, brings the index up to date on saves and on files
+// changed on disk (a checkout), and publishes each new set of chains to the views.
+import { availableParallelism } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+import type { ChainsSnapshot, IndexMethod, IndexMethods } from '../protocol/indexProtocol';
+import { signalOf } from './cancellation';
+import { IndexClient, IndexRequestError, type RequestOptions } from './indexClient';
+import type { OutputLog } from './outputLog';
+import type { Settings } from './settingDefaults';
+
+export type IndexState =
+  | { kind: 'idle'; message: string }
+  | { kind: 'indexing'; message: string }
+  | { kind: 'ready'; snapshot: ChainsSnapshot }
+  | { kind: 'error'; message: string };
+
+/** C sources and headers: the files whose saves change the analysis. */
+const SOURCE_GLOB = '**/*.{c,h}';
+/** Saves and disk changes within this window are sent as one update (a checkout touches thousands). */
+const BATCH_MS = 150;
+
+export class WorkspaceIndex implements vscode.Disposable {
+  private client: IndexClient | undefined;
+  private folder: vscode.WorkspaceFolder | undefined;
+  private scanning: vscode.CancellationTokenSource | undefined;
+  private current: IndexState = { kind: 'idle', message: 'not scanned yet' };
+  private readonly changed = new Set<string>();
+  private batchTimer: NodeJS.Timeout | undefined;
+  private readonly stateEmitter = new vscode.EventEmitter<IndexState>();
+  private readonly disposables: vscode.Disposable[] = [this.stateEmitter];
+  /** Fires on every state change; a `ready` state carries the new chains. */
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  constructor(
+    private readonly serverScript: string,
+    private readonly cacheDir: string | undefined,
+    private readonly settings: () => Settings,
+    private readonly log: OutputLog,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(SOURCE_GLOB);
+    const onDisk = (uri: vscode.Uri): void => this.noteChanged(uri);
+    this.disposables.push(
+      watcher, watcher.onDidChange(onDisk), watcher.onDidCreate(onDisk), watcher.onDidDelete(onDisk),
+      vscode.workspace.onDidSaveTextDocument((d) => this.noteChanged(d.uri)),
+    );
+  }
+
+  get state(): IndexState {
+    return this.current;
+  }
+
+  get snapshot(): ChainsSnapshot | undefined {
+    return this.current.kind === 'ready' ? this.current.snapshot : this.lastSnapshot;
+  }
+
+  private lastSnapshot: ChainsSnapshot | undefined;
+
+  /** The tree's root, once a scan has started. */
+  get root(): vscode.Uri | undefined {
+    return this.folder?.uri;
+  }
+
+  /** A path relative to the tree's root, or undefined when the file lies outside it. */
+  relativePath(uri: vscode.Uri): string | undefined {
+    if (this.folder === undefined || uri.scheme !== 'file') return undefined;
+    const rel = relative(this.folder.uri.fsPath, uri.fsPath);
+    return rel === '' || rel.startsWith('..') ? undefined : rel.split(sep).join('/');
+  }
+
+  uriOf(file: string): vscode.Uri {
+    const root = this.snapshot?.root ?? this.folder?.uri.fsPath ?? '';
+    return vscode.Uri.file(join(root, file));
+  }
+
+  /** Scans the folder from scratch (the fact cache makes a rescan of an unchanged tree quick). */
+  async scan(folder: vscode.WorkspaceFolder): Promise<void> {
+    this.scanning?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    this.scanning = source;
+    this.folder = folder;
+    const s = this.settings();
+    this.setState({ kind: 'indexing', message: 'starting' });
+    const started = performance.now();
+    this.log.info(`scan ${folder.uri.fsPath}`);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Lockpath: indexing', cancellable: true },
+      async (progress, token) => {
+        const cancel = token.onCancellationRequested(() => source.cancel());
+        const { signal, dispose } = signalOf(source.token);
+        let reported = 0;
+        try {
+          const snapshot = await this.request('open', {
+            root: folder.uri.fsPath, include: s.include, ...(s.exclude !== undefined ? { exclude: s.exclude } : {}),
+            ruleFiles: s.ruleFiles.map((f) => (f.startsWith('/') ? f : join(folder.uri.fsPath, f))),
+            ...(this.cacheDir !== undefined ? { cacheDir: this.cacheDir } : {}),
+            jobs: s.workerCount > 0 ? s.workerCount : availableParallelism(), pointers: s.pointers,
+          }, signal, (phase, done, total) => {
+            const message = total > 0 ? `${phase} ${done}/${total} files` : phase;
+            // Only the parse phase has a measurable total; it is most of the time.
+            const pct = phase === 'parse' && total > 0 ? Math.floor((done / total) * 90) : reported;
+            progress.report({ message, increment: Math.max(0, pct - reported) });
+            reported = Math.max(reported, pct);
+            this.setState({ kind: 'indexing', message: total > 0 ? `${Math.floor((done / total) * 100)}%` : phase });
+          });
+          this.log.info(`scan done in ${Math.round(performance.now() - started)} ms: ${snapshot.chains.length} chains, `
+            + `${snapshot.stats.files} files (${snapshot.stats.cachedFiles} from cache), ${snapshot.skippedFiles} skipped`);
+          for (const n of snapshot.notAnalysed) this.log.info(`not analysed: ${n.what} (${n.count}): ${n.reason}`);
+          this.publish(snapshot);
+        } catch (e) {
+          if (e instanceof IndexRequestError && e.cancelled) {
+            this.log.info('scan cancelled');
+            this.setState(this.lastSnapshot !== undefined ? { kind: 'ready', snapshot: this.lastSnapshot } : { kind: 'idle', message: 'scan cancelled' });
+          } else {
+            const message = (e as Error).message;
+            this.log.error(`scan failed: ${message}`);
+            this.setState({ kind: 'error', message });
+            void vscode.window.showErrorMessage(`Lockpath: the scan failed: ${message}`, 'Show Output').then((pick) => {
+              if (pick !== undefined) this.log.show();
+            });
+          }
+        } finally {
+          dispose();
+          cancel.dispose();
+          if (this.scanning === source) this.scanning = undefined;
+          source.dispose();
+        }
+      },
+    );
+  }
+
+  /** Files changed on disk (saved, created, deleted, checked out): one update for all of them. */
+  async update(files: readonly string[]): Promise<void> {
+    if (files.length === 0 || this.lastSnapshot === undefined || this.scanning !== undefined) return;
+    try {
+      const result = await this.request('update', { files: [...files] });
+      const changes = result.files.filter((f) => f.kind !== 'unchanged');
+      this.log.info(`update of ${files.length} file(s) in ${Math.round(result.durationMs)} ms: `
+        + `+${result.delta.added.length} -${result.delta.removed.length} chains`
+        + `${changes.length > 0 ? ` (${changes.map((f) => `${f.file}: ${f.kind}${f.reason ? `, ${f.reason}` : ''}`).join('; ')})` : ''}`);
+      this.publish(result.snapshot);
+    } catch (e) {
+      this.log.error(`update failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** A question for the index; undefined until a tree is open or when it fails (logged). */
+  async ask<M extends Exclude<IndexMethod, 'open' | 'update'>>(method: M, params: IndexMethods[M]['params'], token?: vscode.CancellationToken): Promise<IndexMethods[M]['result'] | undefined> {
+    if (this.lastSnapshot === undefined) return undefined;
+    const cancel = token === undefined ? undefined : signalOf(token);
+    try {
+      return await this.request(method, params, cancel?.signal);
+    } catch (e) {
+      if (!(e instanceof IndexRequestError && e.cancelled)) this.log.error(`${method} failed: ${(e as Error).message}`);
+      return undefined;
+    } finally {
+      cancel?.dispose();
+    }
+  }
+
+  private async request<M extends IndexMethod>(
+    method: M, params: IndexMethods[M]['params'], signal?: AbortSignal, onProgress?: RequestOptions['onProgress'],
+  ): Promise<IndexMethods[M]['result']> {
+    const client = await this.started();
+    return client.request(method, params, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
+  }
+
+  private async started(): Promise<IndexClient> {
+    if (this.client === undefined) {
+      const client = IndexClient.start({ script: this.serverScript, maxOldSpaceMb: this.settings().serverMemoryMb }, (level, m) => this.log[level](m));
+      this.client = client;
+      this.log.info(`index server started (pid ${client.pid})`);
+      client.ready.catch((e: Error) => {
+        // A server that died is started again on the next request; its chains are kept until then.
+        if (this.client === client) this.client = undefined;
+        this.log.error(e.message);
+      });
+    }
+    await this.client.ready;
+    return this.client;
+  }
+
+  private noteChanged(uri: vscode.Uri): void {
+    const rel = this.relativePath(uri);
+    if (rel === undefined || !/\.[ch]$/.test(rel)) return;
+    this.changed.add(rel);
+    if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
+    this.batchTimer = setTimeout(() => {
+      this.batchTimer = undefined;
+      const files = [...this.changed];
+      this.changed.clear();
+      void this.update(files);
+    }, BATCH_MS);
+  }
+
+  private publish(snapshot: ChainsSnapshot): void {
+    this.lastSnapshot = snapshot;
+    this.setState({ kind: 'ready', snapshot });
+  }
+
+  private setState(state: IndexState): void {
+    this.current = state;
+    this.stateEmitter.fire(state);
+  }
+
+  dispose(): void {
+    this.scanning?.cancel();
+    if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
+    this.client?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

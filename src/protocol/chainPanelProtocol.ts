@@ -1,0 +1,83 @@
+// Messages between the chain panel's host (src/extension/chainPanel.ts) and its webview
+// (webview/). Types, constants and validation only, compiled for both sides: no imports. The
+// webview is an untrusted display, so both directions are validated where they arrive.
+export const CHAIN_PANEL_PROTOCOL = 1;
+
+export type HopKind = 'acquire' | 'call' | 'pointer' | 'sink';
+
+/** One step of a chain as the panel draws it; file is relative to the tree's root. */
+export interface HopDto {
+  kind: HopKind;
+  file: string;
+  line: number;
+  column: number;
+  /** `do_sendfile -> do_splice_direct` */
+  label: string;
+  /** Extra words: the primitive's condition, the pointer's field and candidates. */
+  detail: string;
+}
+
+export interface ChainDto {
+  id: string;
+  rule: string;
+  confidence: 'likely' | 'possible';
+  /** `do_sendfile: file_start_write -> security_file_permission` */
+  title: string;
+  /** `fs/read_write.c:20` */
+  site: string;
+  hops: HopDto[];
+}
+
+export type ToPanel =
+  | { type: 'chains/set'; generation: number; chains: ChainDto[] }
+  | { type: 'chains/reveal'; chainId: string };
+
+export type FromPanel =
+  | { type: 'ready'; protocol: number }
+  | { type: 'hop/open'; file: string; line: number; column: number }
+  | { type: 'chain/select'; chainId: string };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+const isLine = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < 1e8;
+const isText = (x: unknown, max = 4096): x is string => typeof x === 'string' && x.length <= max;
+
+export function parseFromPanel(x: unknown): FromPanel | undefined {
+  if (!isRecord(x)) return undefined;
+  switch (x.type) {
+    case 'ready': return typeof x.protocol === 'number' ? { type: 'ready', protocol: x.protocol } : undefined;
+    case 'hop/open':
+      return isText(x.file) && isLine(x.line) && isLine(x.column) ? { type: 'hop/open', file: x.file, line: x.line, column: x.column } : undefined;
+    case 'chain/select': return isText(x.chainId) ? { type: 'chain/select', chainId: x.chainId } : undefined;
+    default: return undefined;
+  }
+}
+
+const HOP_KINDS: ReadonlySet<unknown> = new Set<HopKind>(['acquire', 'call', 'pointer', 'sink']);
+
+function parseHop(x: unknown): HopDto | undefined {
+  if (!isRecord(x) || !HOP_KINDS.has(x.kind) || !isText(x.file) || !isLine(x.line) || !isLine(x.column) || !isText(x.label) || !isText(x.detail)) return undefined;
+  return { kind: x.kind as HopKind, file: x.file, line: x.line, column: x.column, label: x.label, detail: x.detail };
+}
+
+function parseChain(x: unknown): ChainDto | undefined {
+  if (!isRecord(x) || !isText(x.id) || !isText(x.rule) || (x.confidence !== 'likely' && x.confidence !== 'possible')) return undefined;
+  if (!isText(x.title) || !isText(x.site) || !Array.isArray(x.hops)) return undefined;
+  const hops = x.hops.map(parseHop);
+  if (hops.some((h) => h === undefined)) return undefined;
+  return { id: x.id, rule: x.rule, confidence: x.confidence, title: x.title, site: x.site, hops: hops as HopDto[] };
+}
+
+export function parseToPanel(x: unknown): ToPanel | undefined {
+  if (!isRecord(x)) return undefined;
+  switch (x.type) {
+    case 'chains/set': {
+      if (!isLine(x.generation) || !Array.isArray(x.chains)) return undefined;
+      const chains = x.chains.map(parseChain);
+      return chains.some((c) => c === undefined) ? undefined : { type: 'chains/set', generation: x.generation, chains: chains as ChainDto[] };
+    }
+    case 'chains/reveal': return isText(x.chainId) ? { type: 'chains/reveal', chainId: x.chainId } : undefined;
+    default: return undefined;
+  }
+}

@@ -1,0 +1,111 @@
+// Messages between the extension host and the index server (a child process that holds the
+// live analysis, 1.3-1.5 GB on a whole kernel). Types, method table and envelope validation
+// only: both sides import this one file. Bump INDEX_PROTOCOL_VERSION on any incompatible
+// change; the server refuses a client of another version in its first answer.
+import type { CallEdge, ChainDelta, FunctionLocation, RatedChain } from '../core/editor/editorModel';
+import type { ProgressPhase } from '../core/analyze';
+import type { ScanResult, ScanStats } from '../core/model/chain';
+
+export type { ProgressPhase } from '../core/analyze';
+
+export const INDEX_PROTOCOL_VERSION = 1;
+
+/** What the server needs to open a tree; paths are absolute. */
+export interface OpenParams {
+  root: string;
+  /** Sub-paths to scan (all when empty) and never to scan (the core's defaults when absent). */
+  include: string[];
+  exclude?: string[];
+  /** JSON rule files (README "Rule files") that tweak or add rules. */
+  ruleFiles: string[];
+  /** Where the fact cache lives; absent: no cache. */
+  cacheDir?: string;
+  /** Parser threads; 0 parses in the server's main thread. */
+  jobs: number;
+  pointers: 'typed' | 'all';
+}
+
+/** The chains of the tree as they are now. `generation` grows with every change. */
+export interface ChainsSnapshot {
+  generation: number;
+  root: string;
+  chains: RatedChain[];
+  stats: ScanStats;
+  notAnalysed: ScanResult['notAnalysed'];
+  skippedFiles: number;
+}
+
+export interface UpdateResult {
+  snapshot: ChainsSnapshot;
+  delta: ChainDelta;
+  /** Per file: how the update went ('unchanged', 'local', 'rebuilt'). */
+  files: { file: string; kind: string; reason?: string }[];
+  durationMs: number;
+}
+
+/** Every request: its parameters and its result. */
+export interface IndexMethods {
+  open: { params: OpenParams; result: ChainsSnapshot };
+  /** Files (relative to the root) changed on disk: saved, created, deleted, checked out. */
+  update: { params: { files: string[] }; result: UpdateResult };
+  functionAt: { params: { file: string; line: number }; result: FunctionLocation | null };
+  callers: { params: { key: string }; result: CallEdge[] };
+  callees: { params: { key: string }; result: CallEdge[] };
+  /** The current result in one of the CLI's machine formats, as text. */
+  export: { params: { format: 'sarif' | 'json' }; result: string };
+}
+export type IndexMethod = keyof IndexMethods;
+export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'update', 'functionAt', 'callers', 'callees', 'export'];
+
+export type ToServer =
+  | { kind: 'hello'; protocol: number }
+  | { [M in IndexMethod]: { kind: 'request'; id: number; method: M; params: IndexMethods[M]['params'] } }[IndexMethod]
+  /** Stop request `id`; it then fails with `cancelled: true` unless it already finished. */
+  | { kind: 'cancel'; id: number };
+
+export type FromServer =
+  | { kind: 'hello'; protocol: number; version: string; ok: boolean; message?: string }
+  | { kind: 'response'; id: number; result: unknown }
+  | { kind: 'error'; id: number; message: string; cancelled: boolean }
+  | { kind: 'progress'; id: number; phase: ProgressPhase; done: number; total: number }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const PHASES: ReadonlySet<unknown> = new Set<ProgressPhase>(['walk', 'parse', 'graph', 'rules', 'chains']);
+const LEVELS: ReadonlySet<unknown> = new Set(['info', 'warn', 'error']);
+
+/** A message from the host, or undefined when it is not one this protocol knows. */
+export function parseToServer(x: unknown): ToServer | undefined {
+  if (!isRecord(x)) return undefined;
+  switch (x.kind) {
+    case 'hello': return typeof x.protocol === 'number' ? { kind: 'hello', protocol: x.protocol } : undefined;
+    case 'cancel': return isId(x.id) ? { kind: 'cancel', id: x.id } : undefined;
+    case 'request':
+      // Parameters are checked by the method that reads them; the envelope is checked here.
+      if (!isId(x.id) || !INDEX_METHODS.includes(x.method as IndexMethod) || !isRecord(x.params)) return undefined;
+      return x as ToServer;
+    default: return undefined;
+  }
+}
+
+/** A message from the server, or undefined when it is not one this protocol knows. */
+export function parseFromServer(x: unknown): FromServer | undefined {
+  if (!isRecord(x)) return undefined;
+  switch (x.kind) {
+    case 'hello':
+      return typeof x.protocol === 'number' && typeof x.version === 'string' && typeof x.ok === 'boolean' ? x as FromServer : undefined;
+    case 'response': return isId(x.id) && 'result' in x ? { kind: 'response', id: x.id, result: x.result } : undefined;
+    case 'error':
+      return isId(x.id) && typeof x.message === 'string' ? { kind: 'error', id: x.id, message: x.message, cancelled: x.cancelled === true } : undefined;
+    case 'progress':
+      return isId(x.id) && PHASES.has(x.phase) && typeof x.done === 'number' && typeof x.total === 'number'
+        ? { kind: 'progress', id: x.id, phase: x.phase as ProgressPhase, done: x.done, total: x.total } : undefined;
+    case 'log':
+      return LEVELS.has(x.level) && typeof x.message === 'string' ? { kind: 'log', level: x.level as 'info', message: x.message } : undefined;
+    default: return undefined;
+  }
+}
