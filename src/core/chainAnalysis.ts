@@ -57,18 +57,32 @@ export interface ResultInputs {
   callSites?: CallSiteReader;
 }
 
+/** The reader, told by the graph where called functions are defined (to read predicates in guards). */
+function withDefinitions(reader: CallSiteReader, graph: CallGraph): CallSiteReader {
+  return {
+    arguments: (file, line, column) => reader.arguments(file, line, column),
+    guards: (file, line, column) => reader.guards(file, line, column),
+    predicate: (file, line, name) => reader.predicate?.(file, line, name),
+    definitionOf: (file, name) => {
+      const body = graph.resolveName(file, name)[0]?.bodies[0];
+      return body === undefined ? undefined : { file: body.file, line: body.fn.startLine };
+    },
+  };
+}
+
 export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): ScanResult {
   const { graph, models } = analysis;
   const assessed: Chain[] = [];
   let unresolvedPointerCalls = 0;
   let untypedFieldCalls = 0;
   const facts = dispatchFacts(graph);
+  const reader = inputs.callSites === undefined ? undefined : withDefinitions(inputs.callSites, graph);
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const assess = (chain: FoundChain): Assessment => {
       const assessment = assessChain(chain, rule, facts);
       // Parsing is dear: only chains that would be shown by default are read again.
-      const guarded = assessment.confidence === 'likely' && inputs.callSites !== undefined ? constantGuardReason(chain, inputs.callSites) : undefined;
+      const guarded = assessment.confidence === 'likely' && reader !== undefined ? constantGuardReason(chain, reader) : undefined;
       return guarded === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, guarded] };
     };
     const found = search.chains((chain) => assess(chain).reasons.find((r) => r.lowers)?.hop);

@@ -3,7 +3,8 @@
 // demand from a parsed file, for the few calls a reported chain passes through; the facts of a
 // whole scan do not carry conditions for files read from tokens.
 import type { Node, Tree } from 'web-tree-sitter';
-import { constantText, type CallGuards, type ParamTest, type Requirement } from '../model/callSites';
+import { constantText, type CallGuards, type NeededCondition, type ParamTest, type PredicateBody, type Requirement } from '../model/callSites';
+import { conditionOf } from './constantConditions';
 import { isConditionWrapper } from './kernelMacros';
 import { declaredName, field, named } from './syntax';
 
@@ -34,6 +35,7 @@ export function callGuards(tree: Tree, line: number, column: number): CallGuards
   const params = parameterNames(declarator);
   if (name === undefined || params === undefined) return undefined;
   const tests: ParamTest[] = [];
+  const conditions: NeededCondition[] = [];
   // A parameter the function assigns or takes the address of may hold another value by then.
   const body = field(fn, 'body')?.text ?? '';
   const reassigned = (p: string): boolean => new RegExp(`(^|[^\\w.>])${p}\\s*([-+*/|&^]|<<|>>)?=(?!=)|(^|[^&])&\\s*${p}\\b`).test(body);
@@ -48,6 +50,7 @@ export function callGuards(tree: Tree, line: number, column: number): CallGuards
           const param = params.indexOf(t.subject);
           if (param >= 0 && !reassigned(t.subject)) tests.push({ param, needs: t.needs });
         }
+        conditions.push({ condition: conditionOf(condition), truth: false });
       }
       continue;
     }
@@ -61,8 +64,38 @@ export function callGuards(tree: Tree, line: number, column: number): CallGuards
       const param = params.indexOf(t.subject);
       if (param >= 0 && !reassigned(t.subject)) tests.push({ param, needs: t.needs });
     }
+    conditions.push({ condition: conditionOf(condition), truth: inThen });
   }
-  return { function: name, params, tests };
+  return { function: name, params, reassigned: params.filter((p) => p !== '' && reassigned(p)), tests, conditions };
+}
+
+/**
+ * The function `name` whose definition spans `line`, read as a predicate: the early returns
+ * that open its body (declarations may come between) and the plain `return` that ends them.
+ * Undefined when it is not there; steps stop at the first statement of any other kind.
+ */
+export function predicateBody(tree: Tree, line: number, name: string): PredicateBody | undefined {
+  const fn = tree.rootNode.descendantsOfType('function_definition', { row: line - 1, column: 0 }, { row: line, column: 0 })
+    .find((d) => d !== null && declaredName(field(d, 'declarator'))?.name === name);
+  const params = fn == null ? undefined : parameterNames(field(fn, 'declarator'));
+  const body = fn == null ? null : field(fn, 'body');
+  if (params === undefined || body === null) return undefined;
+  const steps: PredicateBody['steps'] = [];
+  for (const statement of named(body)) {
+    if (statement.type === 'declaration' || statement.type === 'comment') continue;
+    if (statement.type === 'return_statement') {
+      const value = statement.namedChild(0);
+      if (value !== null) steps.push({ returns: conditionOf(value) });
+      break;
+    }
+    const condition = statement.type === 'if_statement' && field(statement, 'alternative') === null ? field(statement, 'condition') : null;
+    let then = condition === null ? null : field(statement, 'consequence');
+    while (then !== null && then.type === 'compound_statement' && then.namedChildCount === 1) then = then.namedChild(0);
+    const value = then?.type === 'return_statement' ? then.namedChild(0) : null;
+    if (condition === null || value === null) break;
+    steps.push({ when: conditionOf(condition), returns: conditionOf(value) });
+  }
+  return { params, steps };
 }
 
 /**

@@ -3,8 +3,8 @@
 // that lines and columns agree with the facts.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
-import { callArguments, callGuards } from '../facts/callGuards';
-import type { CallGuards, CallSiteReader } from '../model/callSites';
+import { callArguments, callGuards, predicateBody } from '../facts/callGuards';
+import type { CallGuards, CallSiteReader, PredicateBody } from '../model/callSites';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
 export type TextSource = (file: string) => string | undefined;
@@ -16,6 +16,11 @@ export class ParsedCallSites implements CallSiteReader {
   private readonly trees = new Map<string, Tree | null>();
 
   constructor(private readonly parser: Parser, private readonly read: TextSource) {}
+
+  predicate(file: string, line: number, name: string): PredicateBody | undefined {
+    const tree = this.tree(file);
+    return tree === undefined ? undefined : predicateBody(tree, line, name);
+  }
 
   arguments(file: string, line: number, column: number): string[] | undefined {
     const tree = this.tree(file);

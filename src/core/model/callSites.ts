@@ -15,12 +15,50 @@ export interface ParamTest {
   needs: Requirement;
 }
 
+/**
+ * A condition as far as constants decide it: plain names, literals, tests against a constant,
+ * masks, calls, and the logic joining them. What else a condition says is `unknown`.
+ */
+export type Condition =
+  | { kind: 'name'; name: string }
+  | { kind: 'literal'; value: string }
+  | { kind: 'not'; of: Condition }
+  | { kind: 'and' | 'or'; left: Condition; right: Condition }
+  | { kind: 'compare'; subject: string; equal: boolean; value: string }
+  /** `subject & mask`: zero when the subject is. */
+  | { kind: 'mask'; subject: string }
+  | { kind: 'call'; callee: string; args: string[] }
+  | { kind: 'unknown' };
+
+/** A condition the call needs to have the value `truth`. */
+export interface NeededCondition {
+  condition: Condition;
+  truth: boolean;
+}
+
 export interface CallGuards {
   /** The function the call is in. */
   function: string;
   params: string[];
+  /** Parameters the function assigns or takes the address of: their value at the call is not the one passed. */
+  reassigned: string[];
   /** Every test the call needs to hold, on some parameter. */
   tests: ParamTest[];
+  /** The conditions around the call, whole, for reasoning through the calls they make. */
+  conditions: NeededCondition[];
+}
+
+/** A function that decides a value from its parameters: its leading early returns and its last. */
+export interface PredicateBody {
+  params: string[];
+  /** `if (when) return returns;` in order; a step without `when` is the final `return`. */
+  steps: { when?: Condition; returns: Condition }[];
+}
+
+/** Where a function is defined, for reading its body. */
+export interface Definition {
+  file: string;
+  line: number;
 }
 
 /** The call sites a chain's hops name, read from the source on demand. */
@@ -29,6 +67,10 @@ export interface CallSiteReader {
   arguments(file: string, line: number, column: number): string[] | undefined;
   /** What the call at (line, column) needs of its function's parameters. */
   guards(file: string, line: number, column: number): CallGuards | undefined;
+  /** The definition of `name` as a call in `file` reaches it; undefined when not known. */
+  definitionOf?(file: string, name: string): Definition | undefined;
+  /** The leading returns of the function `name` defined at `line`, when it has only those before its last. */
+  predicate?(file: string, line: number, name: string): PredicateBody | undefined;
 }
 
 /**

@@ -91,3 +91,15 @@ test('confidence: scan --confidence likely leaves the possible chains out and co
   assert.equal(shown.stats.hiddenChains, result.chains.length - shown.chains.length);
   assert.ok(shown.chains.length >= 2 && shown.stats.hiddenChains! >= 5);
 });
+
+test('confidence: a zero passed on by name two levels down fails the predicate that guards the next call', async () => {
+  const by = await chainsFrom();
+  const lowered = only(by, 'case_stack_setattr_copy_up');
+  assert.deepEqual(lowered.hops.map((h) => h.callee).slice(0, 5), ['stack_copy_up', 'stack_copy_up_flags', 'stack_copy_up_one', 'stack_copy_data', 'vfs_open']);
+  assert.equal(lowered.confidence, 'possible');
+  assert.deepEqual(lowering(lowered), ['constant-guard']);
+  assert.match(lowered.reasons.at(-1)!.text,
+    /stack_copy_up passes 0 as flags, stack_copy_up_flags passes it on as flags, and stack_copy_up_one calls stack_copy_data only when stack_needs_data_copy_up\(dentry, flags\) holds, false when flags is zero/);
+  const kept = only(by, 'case_stack_open_copy_up');
+  assert.equal(kept.confidence, 'likely', JSON.stringify(kept.reasons));
+});
