@@ -79,6 +79,11 @@ export interface RuleSpec {
   exempt?: ExemptCall[];
   /** Functions a path never continues through (crash and debug reports). */
   stopAt?: NamedReason[];
+  /**
+   * Calls that say the hold taken before them is handed to someone else (an AIO request): a
+   * function making one is no wrapper, whatever it acquires.
+   */
+  handoffMarkers?: NamedReason[];
   /** Calls the held context never reaches, by what the code guarantees first. */
   guards?: GuardedCall[];
   /** How calls through ops tables are judged (absent: every typed candidate is likely). */
@@ -152,6 +157,9 @@ export const FREEZE_RULE: RuleSpec = {
     { name: '__warn', why: 'WARN() report' },
     { name: 'dump_stack', why: 'debug output' },
     { name: 'audit_panic', why: 'crash path (audit failure mode panic)' },
+  ],
+  handoffMarkers: [
+    { name: '__sb_writers_release', why: 'tells lockdep the hold now belongs to the AIO request (aio_write() before kiocb_start_write() existed)' },
   ],
   guards: [
     {

@@ -1,7 +1,7 @@
 // Wrapper inference: a function that can return with the context held is itself an acquirer
 // (mnt_want_write, ovl_want_write), one that drops what its caller holds is a releaser
 // (mnt_drop_write). Summaries flow up the direct call graph until nothing changes.
-import { functionLabel, type CallGraph, type FunctionBody, type FunctionNode } from '../graph/callGraph';
+import { functionLabel, someCall, type CallGraph, type FunctionBody, type FunctionNode } from '../graph/callGraph';
 import { analyzeFlow, type CallEffect, type ExitState } from './heldState';
 import { directCallee } from '../model/packedCalls';
 import { splitArguments } from './callArguments';
@@ -55,6 +55,7 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
   const sinks = new Set(rule.sinks);
   // A handed-off hold is its caller's until the call returns, never its caller's callers'.
   const handoff = new Set(rule.acquire.filter((a) => a.handoff !== undefined).map((a) => a.name));
+  const handoffMarkers = new Set((rule.handoffMarkers ?? []).map((m) => m.name));
   const opaque = new Set([...(rule.opaque ?? []), ...primitiveAcquire.keys(), ...primitiveRelease, ...sinks]);
   const summaries = new Map<number, Summary>();
   const truncated = new Set<string>();
@@ -90,6 +91,7 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
         if (e !== undefined) depth = Math.max(depth, 1 + (e.depth ?? 0));
         if (e?.acquire !== undefined && !handoff.has(directCallee(body.facts, body.fn, i) ?? '')) ownAcquires = true;
       }
+      if (someCall(body, (i) => handoffMarkers.has(directCallee(body.facts, body.fn, i) ?? ''))) ownAcquires = false;
       if (depth === 0 || depth > MAX_WRAPPER_DEPTH) continue;
       const fact = graph.detail(body);
       if (fact === undefined) continue;
