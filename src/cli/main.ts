@@ -10,19 +10,27 @@ import { renderSarif } from '../core/report/sarif';
 import { renderText, summaryLine } from '../core/report/text';
 import { RuleFileError } from '../core/rules/ruleFile';
 import type { RuleSpec } from '../core/rules/ruleSpec';
+import type { ScanResult } from '../core/model/chain';
 import { WalkError } from '../core/sources/workspaceWalk';
 import { parseArgs, USAGE, type ScanArgs } from './args';
 import { EXIT } from './exitCodes';
 import { analysisOptions, parseOrExplain, selectRules } from './treeOptions';
 import { runTrace } from './traceCommand';
+import { applyBaseline, BASELINE_USAGE, loadBaseline, takeBaselineArgs, type BaselineArgs } from './baselineOption';
+import { DIFF_USAGE } from './diffArgs';
+import { runDiff } from './diffCommand';
+import { ResultFileError } from '../core/report/jsonInput';
 
 
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseOrExplain(() => parseArgs(argv), USAGE);
+  if (argv[0] === 'diff') return runDiff(argv.slice(1));
+  const split = parseOrExplain(() => (argv[0] === 'scan' ? takeBaselineArgs(argv) : { argv: [...argv], baseline: { failOnNew: false } }), USAGE);
+  if (split === undefined) return EXIT.usage;
+  const args = parseOrExplain(() => parseArgs(split.argv), USAGE);
   if (args === undefined) return EXIT.usage;
   switch (args.command) {
     case 'help':
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${USAGE}\n${BASELINE_USAGE}\n\n${DIFF_USAGE}\n`);
       return EXIT.ok;
     case 'version':
       process.stdout.write(`lockpath ${LOCKPATH_VERSION}\n`);
@@ -30,16 +38,18 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'trace':
       return runTrace(args.argv);
     case 'scan':
-      return scan(args);
+      return scan(args, split.baseline);
   }
 }
 
-async function scan(args: ScanArgs): Promise<number> {
+async function scan(args: ScanArgs, baselineArgs: BaselineArgs): Promise<number> {
   let rules: RuleSpec[];
+  let baseline: ScanResult | undefined;
   try {
     rules = selectRules(args);
+    if (baselineArgs.baseline !== undefined) baseline = loadBaseline(baselineArgs.baseline);
   } catch (e) {
-    if (e instanceof RuleFileError) {
+    if (e instanceof RuleFileError || e instanceof ResultFileError) {
       process.stderr.write(`lockpath: ${e.message}\n`);
       return EXIT.usage;
     }
@@ -54,10 +64,12 @@ async function scan(args: ScanArgs): Promise<number> {
   try {
     const analysis = await analyzeTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true }, abort.signal, progress);
     const result = analysis.result;
-    const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? renderSarif(result) : renderText(result);
+    const compared = baseline === undefined ? undefined : applyBaseline(result, baseline);
+    const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? compared?.sarif() ?? renderSarif(result) : renderText(result);
     if (args.out !== undefined) writeFileSync(args.out, report);
     else process.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
-    if (!args.quiet) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summaryLine(result)}\n`);
+    if (!args.quiet) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summaryLine(result)}\n${compared !== undefined ? `${compared.summary}\n` : ''}`);
+    if (baselineArgs.failOnNew) return compared?.hasNew === true ? EXIT.findings : EXIT.ok;
     return args.failOnFindings && result.chains.length > 0 ? EXIT.findings : EXIT.ok;
   } catch (e) {
     if (abort.signal.aborted) {

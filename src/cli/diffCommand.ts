@@ -1,0 +1,196 @@
+// `lockpath diff OLD NEW`: scans (or reads) both sides, classifies their chains, and explains
+// each removed chain on the new side's analysis. Analyses are asked for only when a removed
+// chain needs one, and only one is held at a time (a kernel's is over a gigabyte).
+import { statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { analyzeTree, type Analysis } from '../core/analyze';
+import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
+import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
+import { graphSideView } from '../core/diff/graphSideView';
+import { matchChains } from '../core/diff/matchChains';
+import { describeRemoval, type RemovalReason } from '../core/diff/removalReason';
+import { resultSideView, type SideView } from '../core/diff/sideView';
+import type { Chain, ScanResult } from '../core/model/chain';
+import { renderJsonDiff } from '../core/report/diffJson';
+import { diffSummaryLine, renderDiffText } from '../core/report/diffText';
+import { parseJsonReport, ResultFileError } from '../core/report/jsonInput';
+import { renderSarifWithBaseline } from '../core/report/sarifBaseline';
+import { summaryLine } from '../core/report/text';
+import { RuleFileError } from '../core/rules/ruleFile';
+import type { RuleSpec } from '../core/rules/ruleSpec';
+import { WalkError } from '../core/sources/workspaceWalk';
+import { DIFF_USAGE, parseDiffArgs, type DiffArgs, type DiffSideArg } from './diffArgs';
+import { EXIT } from './exitCodes';
+import { findRepo, GitError, resolveRevision, RevisionCheckout } from './gitCheckout';
+import { analysisOptions, parseOrExplain, selectRules } from './treeOptions';
+
+class InputError extends Error {}
+
+/** A side, resolved: read from a report, or scanned from a tree or a checked-out revision. */
+type Side =
+  | { kind: 'json'; label: string; result: ScanResult }
+  | { kind: 'tree'; label: string; root: string }
+  | { kind: 'git'; label: string; commit: string; shownRoot: string };
+
+export async function runDiff(argv: readonly string[]): Promise<number> {
+  const args = parseOrExplain(() => parseDiffArgs(argv), DIFF_USAGE);
+  if (args === undefined) return EXIT.usage;
+  if (args.help) {
+    process.stdout.write(`${DIFF_USAGE}\n`);
+    return EXIT.ok;
+  }
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort(new Error('cancelled'));
+  process.once('SIGINT', onSigint);
+  let checkout: RevisionCheckout | undefined;
+  try {
+    const rules = selectRules(args);
+    const needsGit = args.sides.some((s) => s.kind === 'git');
+    const repo = needsGit ? await findRepo(resolve(args.tree ?? '.')) : undefined;
+    const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo)));
+    if (repo !== undefined) checkout = RevisionCheckout.open(repo, args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'worktrees'));
+    const scanner = new SideScanner(args, rules, checkout, abort.signal);
+    const diff = await diffSides(scanner, oldSide!, newSide!);
+    const report = args.format === 'json' ? renderJsonDiff(diff) : args.format === 'sarif' ? sarifOf(diff, scanner.lastResult!) : renderDiffText(diff);
+    if (args.out !== undefined) writeFileSync(args.out, report);
+    else process.stdout.write(report);
+    if (!args.quiet) process.stderr.write(`lockpath: ${diffSummaryLine(diff)}\n`);
+    return args.failOnNew && diff.added.length > 0 ? EXIT.findings : EXIT.ok;
+  } catch (e) {
+    if (abort.signal.aborted) {
+      process.stderr.write('\nlockpath: diff cancelled; nothing was written\n');
+      return EXIT.cancelled;
+    }
+    if (e instanceof InputError || e instanceof GitError || e instanceof ResultFileError || e instanceof WalkError || e instanceof RuleFileError) {
+      process.stderr.write(`lockpath: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await checkout?.close();
+  }
+}
+
+async function resolveSide(arg: DiffSideArg, repo: { top: string; prefix: string } | undefined): Promise<Side> {
+  if (arg.kind === 'git') {
+    const commit = await resolveRevision(repo!, arg.rev);
+    return { kind: 'git', label: `git:${arg.rev}`, commit, shownRoot: join(repo!.top, repo!.prefix) };
+  }
+  let isDir: boolean;
+  try {
+    isDir = statSync(arg.path).isDirectory();
+  } catch (e) {
+    throw new InputError(`cannot read ${arg.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (isDir) return { kind: 'tree', label: `tree:${resolve(arg.path)}`, root: resolve(arg.path) };
+  let text: string;
+  try {
+    text = await readFile(arg.path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${arg.path}: ${(e as Error).message}`);
+  }
+  return { kind: 'json', label: `json:${arg.path}`, result: parseJsonReport(text, arg.path) };
+}
+
+/** Scans sides one at a time; keeps the last full analysis, for the explanations that may follow. */
+class SideScanner {
+  lastResult: ScanResult | undefined;
+  private kept: { side: Side; analysis: Analysis } | undefined;
+
+  constructor(
+    private readonly args: DiffArgs, private readonly rules: readonly RuleSpec[],
+    private readonly checkout: RevisionCheckout | undefined, private readonly signal: AbortSignal,
+  ) {}
+
+  /** The side's result: a replay from the result cache when its tree is unchanged. */
+  async result(side: Side): Promise<ScanResult> {
+    if (side.kind === 'json') return (this.lastResult = side.result);
+    const analysis = await this.analyze(side, true);
+    // A replayed result comes without the graph: nothing to keep.
+    this.kept = analysis.files.length > 0 ? { side, analysis } : undefined;
+    return (this.lastResult = analysis.result);
+  }
+
+  /** The side's whole analysis (graph and rule models), or undefined for a report. */
+  async analysis(side: Side): Promise<Analysis | undefined> {
+    if (side.kind === 'json') return undefined;
+    if (this.kept?.side === side) return this.kept.analysis;
+    this.kept = undefined;
+    const analysis = await this.analyze(side, false);
+    this.kept = { side, analysis };
+    return analysis;
+  }
+
+  /** Lets go of the kept analysis (before another side's is built). */
+  drop(): void {
+    this.kept = undefined;
+  }
+
+  private async analyze(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean): Promise<Analysis> {
+    this.kept = undefined;
+    let root: string;
+    if (side.kind === 'git') {
+      await this.checkout!.checkout(side.commit);
+      root = this.checkout!.root;
+    } else {
+      root = side.root;
+    }
+    if (!this.args.quiet) process.stderr.write(`lockpath: scanning ${side.label}${resultOnly ? '' : ' (call graph, to explain removed chains)'}\n`);
+    const analysis = await analyzeTree({ ...analysisOptions(root, this.args, this.rules, __dirname), resultOnly }, this.signal);
+    if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)}\n`);
+    // A checkout's path is ours and temporary: reports name the tree the user runs in.
+    if (side.kind === 'git') analysis.result = { ...analysis.result, root: side.shownRoot };
+    return analysis;
+  }
+}
+
+async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Promise<ChainDiff> {
+  const oldResult = await scanner.result(oldSide);
+  scanner.drop();
+  const newResult = await scanner.result(newSide);
+  const match = matchChains(oldResult.chains, newResult.chains);
+  const reasons = new Map<Chain, RemovalReason>();
+  if (match.removed.length > 0) {
+    const analysis = await scanner.analysis(newSide);
+    const views = new Map<string, SideView>();
+    const viewFor = (rule: string): SideView => {
+      let v = views.get(rule);
+      if (v === undefined) {
+        const model = analysis?.models.find((m) => m.rule.id === rule);
+        v = model !== undefined ? graphSideView(model) : resultSideView(newResult, rule);
+        views.set(rule, v);
+      }
+      return v;
+    };
+    for (const c of match.removed) reasons.set(c, explainRemoval(c, viewFor(c.rule)));
+    scanner.drop();
+    await confirmMoves(scanner, oldSide, reasons);
+  }
+  scanner.lastResult = newResult;
+  return diffResults(oldResult, newResult, { old: oldSide.label, new: newSide.label }, (c) => reasons.get(c)!, match);
+}
+
+/** A move needs the old side to show that its new acquirers did not acquire already. */
+async function confirmMoves(scanner: SideScanner, oldSide: Side, reasons: Map<Chain, RemovalReason>): Promise<void> {
+  const moved = [...reasons].filter(([, r]) => r.kind === 'acquisition-moved');
+  if (moved.length === 0) return;
+  const analysis = await scanner.analysis(oldSide);
+  if (analysis === undefined) return;
+  for (const [chain, reason] of moved) {
+    const model = analysis.models.find((m) => m.rule.id === chain.rule);
+    if (model === undefined) continue;
+    const before = new Set(graphSideView(model).acquirers(chain.acquire.call) ?? []);
+    reasons.set(chain, confirmMove(reason, before));
+  }
+  scanner.drop();
+}
+
+function sarifOf(diff: ChainDiff, newResult: ScanResult): string {
+  const states = new Map<Chain, 'new' | 'unchanged' | 'updated'>();
+  for (const c of diff.added) states.set(c, 'new');
+  for (const p of diff.unchanged) states.set(p.new, 'unchanged');
+  for (const p of diff.changed) states.set(p.new, 'updated');
+  return renderSarifWithBaseline(newResult, states, diff.removed.map((r) => ({ chain: r.chain, fixedBecause: describeRemoval(r.reason) })));
+}
