@@ -123,6 +123,11 @@ class SideScanner {
     return analysis;
   }
 
+  /** acquirersOf() the kept analysis, if the last side scanned left one. */
+  acquirersAtHand(chains: readonly Chain[]): Acquirers | undefined {
+    return this.kept === undefined ? undefined : acquirersOf(this.kept.analysis, chains);
+  }
+
   /** Lets go of the kept analysis (before another side's is built). */
   drop(): void {
     this.kept = undefined;
@@ -148,43 +153,66 @@ class SideScanner {
 
 async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Promise<ChainDiff> {
   const oldResult = await scanner.result(oldSide);
+  // What confirming a move needs of the old side, taken while its analysis is at hand: a cold
+  // old side is then not analysed twice.
+  const oldAcquirers = scanner.acquirersAtHand(oldResult.chains);
   scanner.drop();
   const newResult = await scanner.result(newSide);
   const match = matchChains(oldResult.chains, newResult.chains);
   const reasons = new Map<Chain, RemovalReason>();
   if (match.removed.length > 0) {
-    const analysis = await scanner.analysis(newSide);
-    const views = new Map<string, SideView>();
-    const viewFor = (rule: string): SideView => {
-      let v = views.get(rule);
-      if (v === undefined) {
-        const model = analysis?.models.find((m) => m.rule.id === rule);
-        v = model !== undefined ? graphSideView(model) : resultSideView(newResult, rule);
-        views.set(rule, v);
-      }
-      return v;
-    };
-    for (const c of match.removed) reasons.set(c, explainRemoval(c, viewFor(c.rule)));
-    scanner.drop();
-    await confirmMoves(scanner, oldSide, reasons);
+    await explainAll(scanner, newSide, newResult, match.removed, reasons);
+    await confirmMoves(scanner, oldSide, reasons, oldAcquirers);
   }
   scanner.lastResult = newResult;
   return diffResults(oldResult, newResult, { old: oldSide.label, new: newSide.label }, (c) => reasons.get(c)!, match);
 }
 
-/** A move needs the old side to show that its new acquirers did not acquire already. */
-async function confirmMoves(scanner: SideScanner, oldSide: Side, reasons: Map<Chain, RemovalReason>): Promise<void> {
-  const moved = [...reasons].filter(([, r]) => r.kind === 'acquisition-moved');
-  if (moved.length === 0) return;
-  const analysis = await scanner.analysis(oldSide);
-  if (analysis === undefined) return;
-  for (const [chain, reason] of moved) {
-    const model = analysis.models.find((m) => m.rule.id === chain.rule);
-    if (model === undefined) continue;
-    const before = new Set(graphSideView(model).acquirers(chain.acquire.call) ?? []);
-    reasons.set(chain, confirmMove(reason, before));
+/** Explains each removed chain on the new side (its analysis is let go of on return). */
+async function explainAll(scanner: SideScanner, newSide: Side, newResult: ScanResult, removed: readonly Chain[], reasons: Map<Chain, RemovalReason>): Promise<void> {
+  const analysis = await scanner.analysis(newSide);
+  const views = new Map<string, SideView>();
+  for (const c of removed) {
+    let view = views.get(c.rule);
+    if (view === undefined) {
+      const model = analysis?.models.find((m) => m.rule.id === c.rule);
+      view = model !== undefined ? graphSideView(model) : resultSideView(newResult, c.rule);
+      views.set(c.rule, view);
+    }
+    reasons.set(c, explainRemoval(c, view));
   }
   scanner.drop();
+}
+
+/** Functions calling each chain's acquisition call, by rule and call (`rule\0call`). */
+type Acquirers = Map<string, ReadonlySet<string>>;
+
+function acquirersOf(analysis: Analysis, chains: readonly Chain[]): Acquirers {
+  const out: Acquirers = new Map();
+  for (const c of chains) {
+    const key = `${c.rule}\0${c.acquire.call}`;
+    const model = analysis.models.find((m) => m.rule.id === c.rule);
+    if (out.has(key) || model === undefined) continue;
+    out.set(key, new Set(graphSideView(model).acquirers(c.acquire.call) ?? []));
+  }
+  return out;
+}
+
+/** A move needs the old side to show that its new acquirers did not acquire already. */
+async function confirmMoves(scanner: SideScanner, oldSide: Side, reasons: Map<Chain, RemovalReason>, known: Acquirers | undefined): Promise<void> {
+  const moved = [...reasons].filter(([, r]) => r.kind === 'acquisition-moved').map(([c]) => c);
+  if (moved.length === 0) return;
+  let acquirers = known;
+  if (acquirers === undefined) {
+    const analysis = await scanner.analysis(oldSide);
+    if (analysis === undefined) return;
+    acquirers = acquirersOf(analysis, moved);
+    scanner.drop();
+  }
+  for (const chain of moved) {
+    const before = acquirers.get(`${chain.rule}\0${chain.acquire.call}`);
+    if (before !== undefined) reasons.set(chain, confirmMove(reasons.get(chain)!, before));
+  }
 }
 
 function sarifOf(diff: ChainDiff, newResult: ScanResult): string {
