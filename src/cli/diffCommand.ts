@@ -123,6 +123,11 @@ class SideScanner {
     return analysis;
   }
 
+  /** The commit the git sides' worktree was last scanned at, if any. */
+  get lastCommit(): string | undefined {
+    return this.checkout?.lastCommit;
+  }
+
   /** acquirersOf() the kept analysis, if the last side scanned left one. */
   acquirersAtHand(chains: readonly Chain[]): Acquirers | undefined {
     return this.kept === undefined ? undefined : acquirersOf(this.kept.analysis, chains);
@@ -152,12 +157,16 @@ class SideScanner {
 }
 
 async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Promise<ChainDiff> {
+  // The side the worktree's cache saw last is answered from it: scanned first, the other side
+  // then costs a warm scan plus the files that differ. The order changes no result.
+  const newFirst = newSide.kind === 'git' && newSide.commit === scanner.lastCommit && !(oldSide.kind === 'git' && oldSide.commit === newSide.commit);
+  let newResult = newFirst ? await scanner.result(newSide) : undefined;
+  if (newFirst) scanner.drop();
   const oldResult = await scanner.result(oldSide);
   // What confirming a move needs of the old side, taken while its analysis is at hand: a cold
   // old side is then not analysed twice.
   const oldAcquirers = scanner.acquirersAtHand(oldResult.chains);
-  scanner.drop();
-  const newResult = await scanner.result(newSide);
+  newResult ??= await scanner.result(newSide);
   const match = matchChains(oldResult.chains, newResult.chains);
   const reasons = new Map<Chain, RemovalReason>();
   if (match.removed.length > 0) {

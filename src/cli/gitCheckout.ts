@@ -51,8 +51,16 @@ export async function resolveRevision(repo: GitRepo, rev: string): Promise<strin
 /** A worktree of `repo` that checks out one revision after another; close() removes it. */
 export class RevisionCheckout {
   private checkedOut = false;
+  /** The commit this worktree's cache saw last (its manifest vouches for that content). */
+  readonly lastCommit: string | undefined;
 
-  private constructor(readonly repo: GitRepo, readonly path: string, private readonly lock: string | undefined) {}
+  private constructor(readonly repo: GitRepo, readonly path: string, private readonly lock: string | undefined) {
+    try {
+      this.lastCommit = readFileSync(`${path}.last`, 'utf8').trim();
+    } catch {
+      this.lastCommit = undefined;
+    }
+  }
 
   /** The stable worktree of `repo` under `baseDir`, or a fresh one when another run holds it. */
   static open(repo: GitRepo, baseDir = defaultWorktreeBase()): RevisionCheckout {
@@ -79,6 +87,7 @@ export class RevisionCheckout {
       await git(this.path, ['checkout', '--detach', '--quiet', commit]);
     }
     await this.stampMtimes();
+    writeFileSync(`${this.path}.last`, `${commit}\n`);
   }
 
   async close(): Promise<void> {
@@ -86,6 +95,7 @@ export class RevisionCheckout {
       await this.removeWorktree();
     } finally {
       if (this.lock !== undefined) rmSync(this.lock, { recursive: true, force: true });
+      // A fresh path's cache is its own: nothing to remember for the next run.
       else rmSync(dirname(this.path), { recursive: true, force: true });
     }
   }
