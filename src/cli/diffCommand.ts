@@ -51,8 +51,8 @@ export async function runDiff(argv: readonly string[]): Promise<number> {
     const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo)));
     if (repo !== undefined) checkout = RevisionCheckout.open(repo, args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'worktrees'));
     const scanner = new SideScanner(args, rules, checkout, abort.signal);
-    const diff = await diffSides(scanner, oldSide!, newSide!);
-    const report = args.format === 'json' ? renderJsonDiff(diff) : args.format === 'sarif' ? sarifOf(diff, scanner.lastResult!) : renderDiffText(diff);
+    const { diff, newResult } = await diffSides(scanner, oldSide!, newSide!);
+    const report = args.format === 'json' ? renderJsonDiff(diff) : args.format === 'sarif' ? sarifOf(diff, newResult) : renderDiffText(diff);
     if (args.out !== undefined) writeFileSync(args.out, report);
     else process.stdout.write(report);
     if (!args.quiet) process.stderr.write(`lockpath: ${diffSummaryLine(diff)}\n`);
@@ -96,7 +96,6 @@ async function resolveSide(arg: DiffSideArg, repo: { top: string; prefix: string
 
 /** Scans sides one at a time; keeps the last full analysis, for the explanations that may follow. */
 class SideScanner {
-  lastResult: ScanResult | undefined;
   private kept: { side: Side; analysis: Analysis } | undefined;
 
   constructor(
@@ -106,11 +105,11 @@ class SideScanner {
 
   /** The side's result: a replay from the result cache when its tree is unchanged. */
   async result(side: Side): Promise<ScanResult> {
-    if (side.kind === 'json') return (this.lastResult = side.result);
+    if (side.kind === 'json') return side.result;
     const analysis = await this.analyze(side, true);
     // A replayed result comes without the graph: nothing to keep.
     this.kept = analysis.files.length > 0 ? { side, analysis } : undefined;
-    return (this.lastResult = analysis.result);
+    return analysis.result;
   }
 
   /** The side's whole analysis (graph and rule models), or undefined for a report. */
@@ -156,7 +155,7 @@ class SideScanner {
   }
 }
 
-async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Promise<ChainDiff> {
+async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Promise<{ diff: ChainDiff; newResult: ScanResult }> {
   // The side the worktree's cache saw last is answered from it: scanned first, the other side
   // then costs a warm scan plus the files that differ. The order changes no result.
   const newFirst = newSide.kind === 'git' && newSide.commit === scanner.lastCommit && !(oldSide.kind === 'git' && oldSide.commit === newSide.commit);
@@ -173,8 +172,7 @@ async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Pr
     await explainAll(scanner, newSide, newResult, match.removed, reasons);
     await confirmMoves(scanner, oldSide, reasons, oldAcquirers);
   }
-  scanner.lastResult = newResult;
-  return diffResults(oldResult, newResult, { old: oldSide.label, new: newSide.label }, (c) => reasons.get(c)!, match);
+  return { diff: diffResults(oldResult, newResult, { old: oldSide.label, new: newSide.label }, (c) => reasons.get(c)!, match), newResult };
 }
 
 /** Explains each removed chain on the new side (its analysis is let go of on return). */
@@ -198,11 +196,16 @@ type Acquirers = Map<string, ReadonlySet<string>>;
 
 function acquirersOf(analysis: Analysis, chains: readonly Chain[]): Acquirers {
   const out: Acquirers = new Map();
+  const views = new Map<string, SideView | undefined>();
   for (const c of chains) {
     const key = `${c.rule}\0${c.acquire.call}`;
-    const model = analysis.models.find((m) => m.rule.id === c.rule);
-    if (out.has(key) || model === undefined) continue;
-    out.set(key, new Set(graphSideView(model).acquirers(c.acquire.call) ?? []));
+    if (out.has(key)) continue;
+    if (!views.has(c.rule)) {
+      const model = analysis.models.find((m) => m.rule.id === c.rule);
+      views.set(c.rule, model === undefined ? undefined : graphSideView(model));
+    }
+    const view = views.get(c.rule);
+    if (view !== undefined) out.set(key, new Set(view.acquirers(c.acquire.call) ?? []));
   }
   return out;
 }

@@ -19,9 +19,10 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 export function graphSideView(model: RuleModel): SideView {
   const { graph } = model;
-  const byName = nodesByName(graph);
-  const heldThrough = new HeldThrough(model);
-  const nodesNamed = (fn: string): readonly FunctionNode[] => byName.get(fn) ?? [];
+  // Built on first use: listing acquirers needs neither.
+  let byName: Map<string, FunctionNode[]> | undefined;
+  let heldThrough: HeldThrough | undefined;
+  const nodesNamed = (fn: string): readonly FunctionNode[] => (byName ??= nodesByName(graph)).get(fn) ?? [];
 
   /** Calls of `caller` that may go to `callee`. */
   const callsTo = (caller: string, callee: string): CallIn[] => {
@@ -60,7 +61,7 @@ export function graphSideView(model: RuleModel): SideView {
       const holders = analyzeFlow(fact, (i) => model.effect(c.body, i), false).heldBy[c.call];
       return [...(holders ?? [])].some((a) => a >= 0 && graph.call(c.body, a).callee === acquireCall);
     }),
-    keepsHold: (caller, callee) => someOf(callsTo(caller, callee), (c) => heldThrough.has(c.node, c.bodyIndex, c.call)),
+    keepsHold: (caller, callee) => someOf(callsTo(caller, callee), (c) => (heldThrough ??= new HeldThrough(model)).has(c.node, c.bodyIndex, c.call)),
     exempt: (caller, callee) => {
       const calls = callsTo(caller, callee);
       return calls.length > 0 && calls.every((c) => model.exempt(c.body, c.call));
