@@ -73,7 +73,7 @@ function scripted(facts: { calls?: string[]; acquires?: string[]; notHeldAt?: st
     defines: () => true,
     calls: (a, b) => has(facts.calls, `${a}>${b}`),
     acquires: (fn, call) => has(facts.acquires, `${fn}:${call}`),
-    heldAt: (fn, call, callee) => !has(facts.notHeldAt, `${fn}:${callee}`),
+    heldAt: (fn, _call, callee) => !has(facts.notHeldAt, `${fn}:${callee}`),
     keepsHold: (a, b) => !has(facts.dropsHold, `${a}>${b}`),
     exempt: () => false,
     isSink: () => true,
