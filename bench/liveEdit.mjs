@@ -108,7 +108,7 @@ await esbuild.build({
     contents: [
       "export { LiveAnalysis } from './src/core/live/liveAnalysis';",
       "export { FREEZE_RULE } from './src/core/rules/ruleSpec';",
-      "export { locateWasm } from './src/core/sources/wasmLocation';",
+      "export { locateWasm } from './src/core/parse/wasmLocation';",
     ].join('\n'),
     resolveDir: root, loader: 'ts',
   },

@@ -8,17 +8,20 @@ import { EXIT } from './exitCodes';
 import { USAGE } from './scanArgs';
 import { runScan } from './scanCommand';
 import { runTrace } from './traceCommand';
+import { DIFF_USAGE } from './diffArgs';
+import { runDiff } from './diffCommand';
 
 /** Every command by the name it is run with; each parses its own options (commandLine.ts). */
 const COMMANDS: ReadonlyMap<string, (argv: readonly string[]) => Promise<number>> = new Map([
   ['scan', runScan],
   ['trace', runTrace],
+  ['diff', runDiff],
 ]);
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${USAGE}\n\n${DIFF_USAGE}\n`);
     return EXIT.ok;
   }
   if (command === '--version' || command === '-V') {

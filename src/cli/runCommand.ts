@@ -1,6 +1,7 @@
 // How every command runs, the same for each: its command line parsed (a usage error said with
 // the usage, --help answered), Ctrl-C turned into a cancel of the work, and each kind of
 // failure into its exit code (exitCodes.ts).
+import { ResultFileError } from '../core/report/jsonInput';
 import { RuleFileError } from '../core/rules/ruleFile';
 import { WalkError } from '../core/sources/workspaceWalk';
 import { parseCommandLine, UsageError, type CommandSpec } from './commandLine';
@@ -11,7 +12,7 @@ export class InputError extends Error {}
 
 /** Failures that are the input's fault, not ours: exit 2 with their message. */
 function isInputError(e: unknown): e is Error {
-  return e instanceof InputError || e instanceof WalkError || e instanceof RuleFileError;
+  return e instanceof InputError || e instanceof WalkError || e instanceof RuleFileError || e instanceof ResultFileError;
 }
 
 /**

@@ -13,6 +13,10 @@ export interface ScanArgs extends TreeOptions {
   failOnFindings: boolean;
   /** The least confidence a reported chain has. */
   confidence: Confidence;
+  /** An earlier JSON report to compare with (SARIF baselineState). */
+  baseline?: string;
+  /** Exit 1 only on chains the baseline does not have. */
+  failOnNew: boolean;
 }
 
 const SCAN_OPTIONS: readonly OptionSpec<ScanArgs>[] = [
@@ -35,6 +39,18 @@ const SCAN_OPTIONS: readonly OptionSpec<ScanArgs>[] = [
     },
   },
   { names: ['--fail-on-findings'], help: 'exit 1 when any chain is reported', apply: (a) => { a.failOnFindings = true; } },
+  {
+    names: ['--baseline'], value: 'FILE',
+    help: 'compare with an earlier JSON report: SARIF results get baselineState (new, unchanged, updated; absent for chains only in FILE)',
+    apply: (a, v) => { a.baseline = v; },
+  },
+  {
+    names: ['--fail-on'], value: 'new', help: 'exit 1 only when there are chains the --baseline report does not have',
+    apply: (a, v) => {
+      if (v !== 'new') throw new UsageError(`--fail-on takes new, not "${v}"`);
+      a.failOnNew = true;
+    },
+  },
   HELP_OPTION,
 ];
 
@@ -54,12 +70,13 @@ exit codes: 0 done (findings or not, unless --fail-on-findings), 1 findings with
 export const SCAN_COMMAND: CommandSpec<ScanArgs> = {
   usage: USAGE,
   options: SCAN_OPTIONS,
-  defaults: () => ({ ...defaultTreeOptions(), tree: '', format: 'text', failOnFindings: false, confidence: 'likely' }),
+  defaults: () => ({ ...defaultTreeOptions(), tree: '', format: 'text', failOnFindings: false, confidence: 'likely', failOnNew: false }),
   operand: (args, value) => {
     if (args.tree !== '') throw new UsageError(`one tree at a time (got "${args.tree}" and "${value}")`);
     args.tree = value;
   },
   check: (args) => {
     if (args.tree === '') throw new UsageError('scan needs a tree: lockpath scan <tree>');
+    if (args.failOnNew && args.baseline === undefined) throw new UsageError('--fail-on new needs --baseline FILE');
   },
 };

@@ -6,6 +6,7 @@ import { atConfidence } from '../core/report/confidence';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
 import { renderText, summaryLine } from '../core/report/text';
+import { applyBaseline, loadBaseline } from './baselineOption';
 import { EXIT } from './exitCodes';
 import { runCommand } from './runCommand';
 import { SCAN_COMMAND, type ScanArgs } from './scanArgs';
@@ -17,15 +18,19 @@ export function runScan(argv: readonly string[]): Promise<number> {
 
 async function scan(args: ScanArgs, signal: AbortSignal): Promise<number> {
   const rules = selectRules(args);
+  // Read before the scan, so that a bad file fails fast (exit 2).
+  const baseline = args.baseline === undefined ? undefined : loadBaseline(args.baseline);
   const root = resolve(args.tree);
   const tty = !args.quiet && process.stderr.isTTY;
   const progress = tty ? ttyProgress() : quietProgress(args.quiet);
   const analysis = await analyzeTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true }, signal, progress);
   const result = atConfidence(analysis.result, args.confidence);
-  const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? renderSarif(result) : renderText(result);
+  const compared = baseline === undefined ? undefined : applyBaseline(result, baseline);
+  const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? compared?.sarif() ?? renderSarif(result) : renderText(result);
   if (args.out !== undefined) writeFileSync(args.out, report);
   else process.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
-  if (!args.quiet) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summaryLine(result)}\n`);
+  if (!args.quiet) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summaryLine(result)}\n${compared !== undefined ? `${compared.summary}\n` : ''}`);
+  if (args.failOnNew) return compared?.hasNew === true ? EXIT.findings : EXIT.ok;
   return args.failOnFindings && result.chains.length > 0 ? EXIT.findings : EXIT.ok;
 }
 

@@ -58,6 +58,12 @@ export type ReasonKind =
   /** A constant argument of the hop before rules the call out (a NULL file never reaches finish_open). */
   | 'constant-guard';
 
+/** Every ReasonKind, for readers of reports written elsewhere. */
+export const REASON_KINDS: readonly ReasonKind[] = [
+  'owner-dispatch', 'entry-dispatch', 'crossing-dispatch', 'generic-dispatch', 'foreign-dispatch', 'self-stacking',
+  'not-exportable', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable', 'constant-guard',
+];
+
 export interface ChainReason {
   /** Index into hops; -1 for the acquisition. */
   hop: number;

@@ -78,7 +78,7 @@ function toJsonHop(hop: ChainHop): JsonHop {
   return out;
 }
 
-function toJsonChain(chain: Chain): JsonChain {
+export function toJsonChain(chain: Chain): JsonChain {
   const a = chain.acquire;
   const acquire: JsonAcquire = { function: a.function, call: a.call, file: a.file, line: a.line, column: a.column };
   if (a.condition !== undefined) acquire.condition = a.condition;

@@ -55,7 +55,7 @@ function ruleText(rule: string): RuleText {
   );
 }
 
-function ruleDescriptor(rule: string): ReportingDescriptor {
+export function ruleDescriptor(rule: string): ReportingDescriptor {
   const t = ruleText(rule);
   return {
     id: rule,
@@ -152,7 +152,7 @@ function resultMessage(chain: Chain): string {
   );
 }
 
-function toResult(chain: Chain, ruleIndex: number): Result {
+export function toResult(chain: Chain, ruleIndex: number): Result {
   return {
     ruleId: chain.rule,
     ruleIndex,

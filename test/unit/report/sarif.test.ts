@@ -1,32 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
-import type { ValidateFunction } from 'ajv';
 import type { Log, Result } from 'sarif';
 import { FINGERPRINT_KEY, renderSarif, rootUri, toSarif } from '../../../src/core/report/sarif';
 import { assertGolden } from '../../support/golden';
+import { validateSarif as validate } from '../../support/sarifSchema';
 import { emptyResult, sampleResult } from './sampleResult';
-
-// The official SARIF 2.1.0 schema (rtm.5, the final 2.1.0 text, JSON Schema draft-04) as
-// shipped in Microsoft's @microsoft/jest-sarif package: no network at test time.
-const SCHEMA_PATH = join(process.cwd(), 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-
-let validator: ValidateFunction | undefined;
-function validate(doc: unknown): string[] {
-  if (validator === undefined) {
-    // strict: false because the schema uses draft-04 idioms Ajv's strict mode flags;
-    // unicodeRegExp: false because the schema's `language` pattern has a stray `]` that is
-    // only legal in non-unicode regular expressions.
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-    addFormats(ajv);
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
-  }
-  if (validator(doc)) return [];
-  return (validator.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
-}
 
 function sample(): Log {
   return JSON.parse(renderSarif(sampleResult(), { informationUri: 'https://example.org/lockpath' })) as Log;

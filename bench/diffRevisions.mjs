@@ -1,0 +1,99 @@
+// Bench: `lockpath diff --git` of two revisions that differ in a few files, against a warm scan
+// of the same tree. Optional and standalone (not part of `npm run bench`): it copies a subset of
+// a kernel tree into a scratch git repository (never into this one), commits it, edits a few
+// files in a second commit, and times:
+//
+//   scan, cold                       fills the tree's cache (reported, not the point)
+//   scan, warm                       unchanged tree: the result cache (the baseline)
+//   scan after the edit              snapshot + the changed files
+//   diff --git A --git B, first run  the worktree's own cache is empty: two cold-ish scans
+//   diff --git A --git B, again      both revisions answered from the worktree's cache
+//   diff --git B --git C             one more commit: the old side replays, the new side is a
+//                                    warm scan plus its changed files (the patch-review case)
+//
+//   node esbuild.mjs && node bench/diffRevisions.mjs [--tree DIR | --version 6.1|6.12]
+//        [--subdirs fs,include,mm,security,kernel] [--keep]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const cli = join(root, 'dist', 'cli.js');
+const GNU_TIME = '/usr/bin/time';
+const { values: opts } = parseArgs({
+  options: {
+    tree: { type: 'string' },
+    version: { type: 'string', default: '6.12' },
+    subdirs: { type: 'string', default: 'fs,include,mm,security,kernel' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const subdirs = opts.subdirs.split(',').map((s) => s.trim()).filter(Boolean);
+if (!existsSync(cli)) throw new Error(`${cli} missing: run node esbuild.mjs first`);
+if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} not found: apt-get install -y time`);
+
+const tmp = mkdtempSync(join(tmpdir(), 'lockpath-diffbench-'));
+const env = { ...process.env, XDG_CACHE_HOME: join(tmp, 'xdg') };
+try {
+  const tree = await resolveTree();
+  console.log(`tree ${tree} (${subdirs.join(' ')}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const repo = join(tmp, 'repo');
+  mkdirSync(repo);
+  for (const s of subdirs) cpSync(join(tree, s), join(repo, s), { recursive: true });
+  const git = (...args) => execFileSync('git', ['-C', repo, '-c', 'user.name=bench', '-c', 'user.email=bench@lockpath', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'A');
+  const runs = [];
+  const scan = (label) => runs.push(measure(label, ['scan', repo, '--format', 'json', '--out', join(tmp, 'scan.json'), '--quiet', ...subdirs.flatMap((s) => ['--include', s])]));
+  const diff = (label, a, b) => runs.push(measure(label, ['diff', '--git', a, '--git', b, '--tree', repo, '--format', 'json', '--out', join(tmp, 'diff.json'), '--quiet',
+    ...subdirs.flatMap((s) => ['--include', s])]));
+  scan('scan, cold');
+  scan('scan, warm');
+  // B: a few files edited the way a patch does (a call moved, a comment, a new helper).
+  const edits = ['fs/read_write.c', 'fs/splice.c', 'fs/namei.c'].filter((f) => existsSync(join(repo, f)));
+  for (const f of edits) appendFileSync(join(repo, f), '\nstatic int __maybe_unused lockpath_bench_helper(struct file *f)\n{\n\treturn rw_verify_area(READ, f, NULL, 1);\n}\n');
+  git('commit', '-q', '-a', '-m', 'B');
+  scan('scan after the edit (B)');
+  diff('diff --git A --git B, first run', 'HEAD~1', 'HEAD');
+  diff('diff --git A --git B, again', 'HEAD~1', 'HEAD');
+  appendFileSync(join(repo, edits[0]), '\n/* C */\n');
+  git('commit', '-q', '-a', '-m', 'C');
+  scan('scan after the edit (C)');
+  diff('diff --git B --git C (warm + changed files)', 'HEAD~1', 'HEAD');
+  const warm = runs.find((r) => r.label === 'scan, warm').wall_s;
+  const edited = runs.find((r) => r.label === 'scan after the edit (C)').wall_s;
+  console.log(`\n${edits.length} files edited in B (${edits.join(', ')}), 1 in C\n`);
+  console.log('| run | wall s | peak RSS MiB | ÷ warm scan | ÷ scan after edit |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of runs) console.log(`| ${r.label} | ${r.wall_s} | ${Math.round(r.rss_kib / 1024)} | ${(r.wall_s / warm).toFixed(2)} | ${(r.wall_s / edited).toFixed(2)} |`);
+  const d = JSON.parse(readFileSync(join(tmp, 'diff.json'), 'utf8'));
+  console.log(`\nlast diff: ${JSON.stringify(d.counts)}`);
+} finally {
+  if (opts.keep) console.log(`kept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
+}
+
+function measure(label, args) {
+  const timeFile = join(tmp, 'time.txt');
+  const r = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, process.execPath, cli, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${label} failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+  const [wall, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  console.log(`${label}: ${wall} s, ${Math.round(rss / 1024)} MiB`);
+  return { label, wall_s: wall, rss_kib: rss };
+}
+
+async function resolveTree() {
+  if (opts.tree) return resolve(opts.tree);
+  const esbuild = await import('esbuild');
+  const out = join(tmp, 'kernelTrees.cjs');
+  await esbuild.build({ entryPoints: [join(root, 'test/support/kernelTrees.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'warning' });
+  const { ensureKernelTree, kernelSkipMessage } = createRequire(import.meta.url)(out);
+  const tree = await ensureKernelTree(opts.version, subdirs);
+  if (tree === undefined) throw new Error(kernelSkipMessage(opts.version));
+  return tree;
+}

@@ -1,0 +1,228 @@
+// `lockpath diff OLD NEW`: scans (or reads) both sides, classifies their chains, and explains
+// each removed chain on the new side's analysis. Analyses are asked for only when a removed
+// chain needs one, and only one is held at a time (a kernel's is over a gigabyte).
+import { statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { analyzeTree, type Analysis } from '../core/analyze';
+import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
+import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
+import { graphSideView } from '../core/diff/graphSideView';
+import { matchChains } from '../core/diff/matchChains';
+import { describeRemoval, type RemovalReason } from '../core/diff/removalReason';
+import { resultSideView, type SideView } from '../core/diff/sideView';
+import type { Chain, ScanResult } from '../core/model/chain';
+import { renderJsonDiff } from '../core/diff/diffJson';
+import { diffSummaryLine, renderDiffText } from '../core/diff/diffText';
+import { parseJsonReport, ResultFileError } from '../core/report/jsonInput';
+import { renderSarifWithBaseline } from '../core/diff/sarifBaseline';
+import { summaryLine } from '../core/report/text';
+import type { RuleSpec } from '../core/rules/ruleSpec';
+import { DIFF_COMMAND, type DiffArgs, type DiffSideArg } from './diffArgs';
+import { EXIT } from './exitCodes';
+import { findRepo, GitError, resolveRevision, RevisionCheckout } from './gitCheckout';
+import { InputError, runCommand } from './runCommand';
+import { analysisOptions, selectRules } from './treeOptions';
+
+/** A side that cannot be read. */
+class DiffInputError extends Error {}
+
+/** A side, resolved: read from a report, or scanned from a tree or a checked-out revision. */
+type Side =
+  | { kind: 'json'; label: string; result: ScanResult }
+  | { kind: 'tree'; label: string; root: string }
+  | { kind: 'git'; label: string; commit: string; shownRoot: string };
+
+export function runDiff(argv: readonly string[]): Promise<number> {
+  return runCommand('diff', DIFF_COMMAND, argv, async (args, signal) => {
+    try {
+      return await diff(args, signal);
+    } catch (e) {
+      // What the user gave that cannot be used: said in one line, exit 2 (runCommand).
+      if (e instanceof DiffInputError || e instanceof GitError || e instanceof ResultFileError) throw new InputError(e.message);
+      throw e;
+    }
+  });
+}
+
+async function diff(args: DiffArgs, signal: AbortSignal): Promise<number> {
+  let checkout: RevisionCheckout | undefined;
+  try {
+    const rules = selectRules(args);
+    const needsGit = args.sides.some((s) => s.kind === 'git');
+    const repo = needsGit ? await findRepo(resolve(args.tree ?? '.')) : undefined;
+    const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo)));
+    if (repo !== undefined) checkout = RevisionCheckout.open(repo, args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'worktrees'));
+    const scanner = new SideScanner(args, rules, checkout, signal);
+    const { diff: result, newResult } = await diffSides(scanner, oldSide!, newSide!);
+    const report = args.format === 'json' ? renderJsonDiff(result) : args.format === 'sarif' ? sarifOf(result, newResult) : renderDiffText(result);
+    if (args.out !== undefined) writeFileSync(args.out, report);
+    else process.stdout.write(report);
+    if (!args.quiet) process.stderr.write(`lockpath: ${diffSummaryLine(result)}\n`);
+    return args.failOnNew && result.added.length > 0 ? EXIT.findings : EXIT.ok;
+  } finally {
+    await checkout?.close();
+  }
+}
+
+async function resolveSide(arg: DiffSideArg, repo: { top: string; prefix: string } | undefined): Promise<Side> {
+  if (arg.kind === 'git') {
+    const commit = await resolveRevision(repo!, arg.rev);
+    return { kind: 'git', label: `git:${arg.rev}`, commit, shownRoot: join(repo!.top, repo!.prefix) };
+  }
+  let isDir: boolean;
+  try {
+    isDir = statSync(arg.path).isDirectory();
+  } catch (e) {
+    throw new DiffInputError(`cannot read ${arg.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (isDir) return { kind: 'tree', label: `tree:${resolve(arg.path)}`, root: resolve(arg.path) };
+  let text: string;
+  try {
+    text = await readFile(arg.path, 'utf8');
+  } catch (e) {
+    throw new DiffInputError(`cannot read ${arg.path}: ${(e as Error).message}`);
+  }
+  return { kind: 'json', label: `json:${arg.path}`, result: parseJsonReport(text, arg.path) };
+}
+
+/** Scans sides one at a time; keeps the last full analysis, for the explanations that may follow. */
+class SideScanner {
+  private kept: { side: Side; analysis: Analysis } | undefined;
+
+  constructor(
+    private readonly args: DiffArgs, private readonly rules: readonly RuleSpec[],
+    private readonly checkout: RevisionCheckout | undefined, private readonly signal: AbortSignal,
+  ) {}
+
+  /** The side's result: a replay from the result cache when its tree is unchanged. */
+  async result(side: Side): Promise<ScanResult> {
+    if (side.kind === 'json') return side.result;
+    const analysis = await this.analyze(side, true);
+    // A replayed result comes without the graph: nothing to keep.
+    this.kept = analysis.files.length > 0 ? { side, analysis } : undefined;
+    return analysis.result;
+  }
+
+  /** The side's whole analysis (graph and rule models), or undefined for a report. */
+  async analysis(side: Side): Promise<Analysis | undefined> {
+    if (side.kind === 'json') return undefined;
+    if (this.kept?.side === side) return this.kept.analysis;
+    this.kept = undefined;
+    const analysis = await this.analyze(side, false);
+    this.kept = { side, analysis };
+    return analysis;
+  }
+
+  /** The commit the git sides' worktree was last scanned at, if any. */
+  get lastCommit(): string | undefined {
+    return this.checkout?.lastCommit;
+  }
+
+  /** acquirersOf() the kept analysis, if the last side scanned left one. */
+  acquirersAtHand(chains: readonly Chain[]): Acquirers | undefined {
+    return this.kept === undefined ? undefined : acquirersOf(this.kept.analysis, chains);
+  }
+
+  /** Lets go of the kept analysis (before another side's is built). */
+  drop(): void {
+    this.kept = undefined;
+  }
+
+  private async analyze(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean): Promise<Analysis> {
+    this.kept = undefined;
+    let root: string;
+    if (side.kind === 'git') {
+      await this.checkout!.checkout(side.commit);
+      root = this.checkout!.root;
+    } else {
+      root = side.root;
+    }
+    if (!this.args.quiet) process.stderr.write(`lockpath: scanning ${side.label}${resultOnly ? '' : ' (call graph, to explain removed chains)'}\n`);
+    const analysis = await analyzeTree({ ...analysisOptions(root, this.args, this.rules, __dirname), resultOnly }, this.signal);
+    if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)}\n`);
+    // A checkout's path is ours and temporary: reports name the tree the user runs in.
+    if (side.kind === 'git') analysis.result = { ...analysis.result, root: side.shownRoot };
+    return analysis;
+  }
+}
+
+async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Promise<{ diff: ChainDiff; newResult: ScanResult }> {
+  // The side the worktree's cache saw last is answered from it: scanned first, the other side
+  // then costs a warm scan plus the files that differ. The order changes no result.
+  const newFirst = newSide.kind === 'git' && newSide.commit === scanner.lastCommit && !(oldSide.kind === 'git' && oldSide.commit === newSide.commit);
+  let newResult = newFirst ? await scanner.result(newSide) : undefined;
+  if (newFirst) scanner.drop();
+  const oldResult = await scanner.result(oldSide);
+  // What confirming a move needs of the old side, taken while its analysis is at hand: a cold
+  // old side is then not analysed twice.
+  const oldAcquirers = scanner.acquirersAtHand(oldResult.chains);
+  newResult ??= await scanner.result(newSide);
+  const match = matchChains(oldResult.chains, newResult.chains);
+  const reasons = new Map<Chain, RemovalReason>();
+  if (match.removed.length > 0) {
+    await explainAll(scanner, newSide, newResult, match.removed, reasons);
+    await confirmMoves(scanner, oldSide, reasons, oldAcquirers);
+  }
+  return { diff: diffResults(oldResult, newResult, { old: oldSide.label, new: newSide.label }, (c) => reasons.get(c)!, match), newResult };
+}
+
+/** Explains each removed chain on the new side (its analysis is let go of on return). */
+async function explainAll(scanner: SideScanner, newSide: Side, newResult: ScanResult, removed: readonly Chain[], reasons: Map<Chain, RemovalReason>): Promise<void> {
+  const analysis = await scanner.analysis(newSide);
+  const views = new Map<string, SideView>();
+  for (const c of removed) {
+    let view = views.get(c.rule);
+    if (view === undefined) {
+      const model = analysis?.models.find((m) => m.rule.id === c.rule);
+      view = model !== undefined ? graphSideView(model) : resultSideView(newResult, c.rule);
+      views.set(c.rule, view);
+    }
+    reasons.set(c, explainRemoval(c, view));
+  }
+  scanner.drop();
+}
+
+/** Functions calling each chain's acquisition call, by rule and call (`rule\0call`). */
+type Acquirers = Map<string, ReadonlySet<string>>;
+
+function acquirersOf(analysis: Analysis, chains: readonly Chain[]): Acquirers {
+  const out: Acquirers = new Map();
+  const views = new Map<string, SideView | undefined>();
+  for (const c of chains) {
+    const key = `${c.rule}\0${c.acquire.call}`;
+    if (out.has(key)) continue;
+    if (!views.has(c.rule)) {
+      const model = analysis.models.find((m) => m.rule.id === c.rule);
+      views.set(c.rule, model === undefined ? undefined : graphSideView(model));
+    }
+    const view = views.get(c.rule);
+    if (view !== undefined) out.set(key, new Set(view.acquirers(c.acquire.call) ?? []));
+  }
+  return out;
+}
+
+/** A move needs the old side to show that its new acquirers did not acquire already. */
+async function confirmMoves(scanner: SideScanner, oldSide: Side, reasons: Map<Chain, RemovalReason>, known: Acquirers | undefined): Promise<void> {
+  const moved = [...reasons].filter(([, r]) => r.kind === 'acquisition-moved').map(([c]) => c);
+  if (moved.length === 0) return;
+  let acquirers = known;
+  if (acquirers === undefined) {
+    const analysis = await scanner.analysis(oldSide);
+    if (analysis === undefined) return;
+    acquirers = acquirersOf(analysis, moved);
+    scanner.drop();
+  }
+  for (const chain of moved) {
+    const before = acquirers.get(`${chain.rule}\0${chain.acquire.call}`);
+    if (before !== undefined) reasons.set(chain, confirmMove(reasons.get(chain)!, before));
+  }
+}
+
+function sarifOf(diff: ChainDiff, newResult: ScanResult): string {
+  const states = new Map<Chain, 'new' | 'unchanged' | 'updated'>();
+  for (const c of diff.added) states.set(c, 'new');
+  for (const p of diff.unchanged) states.set(p.new, 'unchanged');
+  for (const p of diff.changed) states.set(p.new, 'updated');
+  return renderSarifWithBaseline(newResult, states, diff.removed.map((r) => ({ chain: r.chain, fixedBecause: describeRemoval(r.reason) })));
+}

@@ -1,0 +1,163 @@
+// Revisions of the git repository a tree lives in, checked out with git itself for `lockpath
+// diff --git REV`. One worktree per repository, at a stable path under the cache: the tree's
+// root (and so its fact cache) is the same from run to run and for both sides of a diff.
+// The second side is a `git checkout` in the same worktree, which rewrites only the files that
+// differ, and every file's mtime is set from its blob id, so the cache manifest vouches for
+// every file whose content it has seen: the second side costs a warm scan plus changed files.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export class GitError extends Error {}
+
+export interface GitRepo {
+  /** The work tree's top directory. */
+  top: string;
+  /** Where the scanned tree sits in it: `` or `sub/dir/`. */
+  prefix: string;
+}
+
+async function git(cwd: string, args: readonly string[]): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('git', ['-C', cwd, ...args], { maxBuffer: 256 * 1024 * 1024 });
+    return stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; code?: string | number };
+    if (err.code === 'ENOENT') throw new GitError('git is not installed (--git needs it)');
+    throw new GitError(`git ${args.join(' ')}: ${(err.stderr ?? String(e)).trim()}`);
+  }
+}
+
+/** The repository `dir` is in, and where `dir` sits in it. */
+export async function findRepo(dir: string): Promise<GitRepo> {
+  const [top, prefix] = (await git(dir, ['rev-parse', '--show-toplevel', '--show-prefix'])).split('\n');
+  if (top === undefined || top === '') throw new GitError(`${dir} is not in a git work tree`);
+  return { top, prefix: prefix ?? '' };
+}
+
+/** The commit a revision names (`HEAD~1`, a tag, a hash). */
+export async function resolveRevision(repo: GitRepo, rev: string): Promise<string> {
+  if (rev.startsWith('-')) throw new GitError(`not a revision: ${rev}`);
+  return (await git(repo.top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).catch(() => {
+    throw new GitError(`unknown revision ${rev} in ${repo.top}`);
+  })).trim();
+}
+
+/** A worktree of `repo` that checks out one revision after another; close() removes it. */
+export class RevisionCheckout {
+  private checkedOut = false;
+  /** The commit this worktree's cache saw last (its manifest vouches for that content). */
+  readonly lastCommit: string | undefined;
+
+  private constructor(readonly repo: GitRepo, readonly path: string, private readonly lock: string | undefined) {
+    try {
+      this.lastCommit = readFileSync(`${path}.last`, 'utf8').trim();
+    } catch {
+      this.lastCommit = undefined;
+    }
+  }
+
+  /** The stable worktree of `repo` under `baseDir`, or a fresh one when another run holds it. */
+  static open(repo: GitRepo, baseDir = defaultWorktreeBase()): RevisionCheckout {
+    const path = join(baseDir, createHash('sha1').update(repo.top).digest('hex').slice(0, 16));
+    mkdirSync(baseDir, { recursive: true });
+    const lock = `${path}.lock`;
+    if (takeLock(lock)) return new RevisionCheckout(repo, path, lock);
+    // Busy: a unique path, correct but with a cache of its own.
+    return new RevisionCheckout(repo, join(mkdtempSync(`${path}-`), 'tree'), undefined);
+  }
+
+  /** Where the scanned tree is in the checkout. */
+  get root(): string {
+    return join(this.path, this.repo.prefix);
+  }
+
+  async checkout(commit: string): Promise<void> {
+    if (!this.checkedOut) {
+      await this.removeWorktree();
+      await git(this.repo.top, ['worktree', 'add', '--detach', '--quiet', this.path, commit]);
+      this.checkedOut = true;
+    } else {
+      // Not --force: that would rewrite every file whose mtime we set, and lose the cache's vouching.
+      await git(this.path, ['checkout', '--detach', '--quiet', commit]);
+    }
+    await this.stampMtimes();
+    writeFileSync(`${this.path}.last`, `${commit}\n`);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.removeWorktree();
+    } finally {
+      if (this.lock !== undefined) rmSync(this.lock, { recursive: true, force: true });
+      // A fresh path's cache is its own: nothing to remember for the next run.
+      else rmSync(dirname(this.path), { recursive: true, force: true });
+    }
+  }
+
+  private async removeWorktree(): Promise<void> {
+    if (existsSync(this.path)) await git(this.repo.top, ['worktree', 'remove', '--force', this.path]).catch(() => undefined);
+    rmSync(this.path, { recursive: true, force: true });
+    await git(this.repo.top, ['worktree', 'prune']);
+  }
+
+  /** Each file's mtime from its blob id: the same content at the same path looks unchanged to the cache. */
+  private async stampMtimes(): Promise<void> {
+    const listing = await git(this.path, ['ls-tree', '-r', '-z', '--full-tree', 'HEAD']);
+    for (const entry of listing.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const [mode, type, blob] = entry.slice(0, tab).split(' ');
+      const path = entry.slice(tab + 1);
+      if (type !== 'blob' || mode === '120000' || blob === undefined || !path.startsWith(this.repo.prefix)) continue;
+      // 2001 to 2009: a valid time on every file system, and never "now".
+      const seconds = 1_000_000_000 + Number.parseInt(blob.slice(0, 7), 16);
+      try {
+        utimesSync(join(this.path, path), seconds, seconds);
+      } catch {
+        // a file git did not write (sparse checkout): it is not scanned either
+      }
+    }
+  }
+}
+
+function defaultWorktreeBase(): string {
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lockpath', 'worktrees');
+}
+
+/** A directory lock holding the owner's pid; a lock whose owner is gone is taken over. */
+function takeLock(lock: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (!lockIsStale(lock)) return false;
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return false;
+}
+
+function lockIsStale(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

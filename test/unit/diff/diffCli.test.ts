@@ -1,0 +1,151 @@
+// `lockpath diff` and `scan --baseline` end to end, as CI bots run them: the bundled CLI in a
+// child process, on a git repository the test builds from the fixture tree (support/fixtureRepo).
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Log } from 'sarif';
+import type { JsonDiffReport } from '../../../src/core/diff/diffJson';
+import { buildFixtureRepo, type FixtureRepo } from '../../support/fixtureRepo';
+import { validateSarif } from '../../support/sarifSchema';
+
+const CLI = join(process.cwd(), 'dist', 'cli.js');
+const SENDFILE = 'freeze/do_sendfile/file_start_write/do_splice_direct/security_file_permission';
+
+let repo: FixtureRepo;
+let scratch: string;
+
+before(() => {
+  repo = buildFixtureRepo();
+  scratch = mkdtempSync(join(tmpdir(), 'lockpath-diff-'));
+});
+
+after(() => {
+  rmSync(repo.dir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function run(args: string[], cwd = repo.dir) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd, env: { ...process.env, XDG_CACHE_HOME: join(scratch, 'cache') } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function diffJson(args: string[]): JsonDiffReport {
+  const r = run(['diff', ...args, '--format', 'json', '--quiet', '--jobs', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as JsonDiffReport;
+}
+
+/** The tree at `commit`, scanned to a JSON report. */
+function reportAt(commit: string, name: string): string {
+  execFileSync('git', ['-C', repo.dir, 'checkout', '-q', commit]);
+  const out = join(scratch, name);
+  const r = run(['scan', repo.dir, '--format', 'json', '--out', out, '--quiet', '--jobs', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  return out;
+}
+
+test('diff --git: moving the acquisition into the actor removes the sendfile chain, and says so', () => {
+  const [c1, c2] = repo.commits;
+  const d = diffJson(['--git', c1, '--git', c2]);
+  assert.deepEqual(d.counts, { added: 0, removed: 1, changed: 0, unchanged: 7 });
+  const removed = d.removed[0]!;
+  assert.equal(removed.chain.id, SENDFILE);
+  assert.deepEqual(removed.reason, {
+    kind: 'acquisition-moved', step: 0, fn: 'do_sendfile', call: 'file_start_write', into: ['direct_splice_actor'],
+    text: 'file_start_write() moved from do_sendfile() into direct_splice_actor()',
+  });
+  assert.equal(d.old.source, `git:${c1}`);
+  assert.equal(d.new.root, repo.dir, 'reports name the tree, not the temporary checkout');
+  // The temporary worktree is gone again.
+  assert.equal(execFileSync('git', ['-C', repo.dir, 'worktree', 'list'], { encoding: 'utf8' }).trim().split('\n').length, 1);
+});
+
+test('diff --git: shifted lines and a renamed local change nothing', () => {
+  const [c1, c2, c3] = repo.commits;
+  const d = diffJson(['--git', c2, '--git', c3, '--tree', repo.dir]);
+  assert.deepEqual(d.counts, { added: 0, removed: 0, changed: 0, unchanged: 7 });
+  const moved = diffJson(['--git', c1, '--git', c3]);
+  assert.deepEqual(moved.removed.map((r) => r.reason.text), ['file_start_write() moved from do_sendfile() into direct_splice_actor()']);
+  // The other way round, the chain is added.
+  assert.deepEqual(diffJson(['--git', c3, '--git', c1]).added.map((c) => c.id), [SENDFILE]);
+});
+
+test('diff text: groups and the reason, with the old chain hop by hop', () => {
+  const [c1, c2] = repo.commits;
+  const r = run(['diff', '--git', c1, '--git', c2, '--jobs', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^removed \(fixed\) \(1\):\n {2}freeze\/do_sendfile\/.*\n {4}fixed because file_start_write\(\) moved from do_sendfile\(\) into direct_splice_actor\(\)\n {4}fs\/read_write\.c:20:2 {2}do_sendfile holds freeze via file_start_write\n/m);
+  assert.match(r.stdout, /^unchanged: 7 chains$/m);
+  assert.match(r.stderr, /diff: 0 added, 1 removed, 0 changed, 7 unchanged/);
+});
+
+test('diff of reports: from result files alone the step cannot be named, with a tree it can', () => {
+  const [c1, , c3] = repo.commits;
+  const oldReport = reportAt(c1, 'c1.json');
+  const newReport = reportAt(c3, 'c3.json');
+  const fromReports = diffJson([oldReport, newReport]);
+  assert.deepEqual(fromReports.counts, { added: 0, removed: 1, changed: 0, unchanged: 7 });
+  assert.equal(fromReports.removed[0]!.reason.kind, 'not-seen');
+  assert.match(fromReports.removed[0]!.reason.text, /no chain of the new side takes file_start_write\(\) in do_sendfile\(\) \(from result files alone/);
+  const againstTree = diffJson([oldReport, repo.dir]);
+  assert.equal(againstTree.removed[0]!.reason.text, 'file_start_write() moved from do_sendfile() into direct_splice_actor()');
+});
+
+test('diff --format sarif: the new side with baselineState, the fixed chain absent; valid SARIF 2.1.0', () => {
+  const [c1, c2] = repo.commits;
+  const r = run(['diff', '--git', c1, '--git', c2, '--format', 'sarif', '--quiet', '--jobs', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  const log = JSON.parse(r.stdout) as Log;
+  assert.deepEqual(validateSarif(log), []);
+  const results = log.runs[0]!.results!;
+  assert.deepEqual(results.map((x) => x.baselineState), [...Array(7).fill('unchanged'), 'absent']);
+  const absent = results[7]!;
+  assert.equal(absent.properties?.['chainId'], SENDFILE);
+  assert.equal(absent.properties?.['fixedBecause'], 'file_start_write() moved from do_sendfile() into direct_splice_actor()');
+  assert.match(absent.message.text ?? '', /Fixed: file_start_write\(\) moved from do_sendfile\(\) into direct_splice_actor\(\)\.$/);
+});
+
+test('scan --baseline: SARIF baselineState, and --fail-on new fails only on new chains', () => {
+  const [c1, , c3] = repo.commits;
+  const oldReport = reportAt(c1, 'base-c1.json');
+  const newReport = reportAt(c3, 'base-c3.json');
+  // At c3, against c1: nothing new, the sendfile chain absent.
+  const fixed = run(['scan', repo.dir, '--baseline', oldReport, '--format', 'sarif', '--fail-on', 'new', '--jobs', '0']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.match(fixed.stderr, /baseline: 0 new, 7 unchanged, 0 updated, 1 absent/);
+  const log = JSON.parse(fixed.stdout) as Log;
+  assert.deepEqual(validateSarif(log), []);
+  assert.deepEqual(log.runs[0]!.results!.map((x) => x.baselineState), [...Array(7).fill('unchanged'), 'absent']);
+  // At c1, against c3: the sendfile chain is new, and only that fails the run.
+  execFileSync('git', ['-C', repo.dir, 'checkout', '-q', c1]);
+  const regressed = run(['scan', repo.dir, '--baseline', newReport, '--format', 'sarif', '--fail-on', 'new', '--quiet', '--jobs', '0']);
+  assert.equal(regressed.code, 1, regressed.stderr);
+  const states = (JSON.parse(regressed.stdout) as Log).runs[0]!.results!.map((x) => [x.properties?.['chainId'], x.baselineState]);
+  assert.deepEqual(states.filter(([, s]) => s === 'new'), [[SENDFILE, 'new']]);
+  // Without --fail-on new, findings alone do not fail.
+  assert.equal(run(['scan', repo.dir, '--baseline', newReport, '--quiet', '--jobs', '0']).code, 0);
+  execFileSync('git', ['-C', repo.dir, 'checkout', '-q', c3]);
+});
+
+test('diff and --baseline: bad input is a clear error, exit 2', () => {
+  const bad = join(scratch, 'bad.json');
+  writeFileSync(bad, '{"tool": "lockpath", "chains": 3}');
+  const cases: [string[], RegExp][] = [
+    [['diff', repo.dir], /diff compares two sides \(old and new\), got 1/],
+    [['diff', '--git', 'no-such-rev', repo.dir], /unknown revision no-such-rev/],
+    [['diff', bad, repo.dir], /bad\.json: stats: expected an object/],
+    [['diff', join(scratch, 'missing.json'), repo.dir], /cannot read .*missing\.json: ENOENT/],
+    [['diff', '--git', 'HEAD', repo.dir, '--tree', scratch], /not a git repository|not in a git work tree/],
+    [['scan', repo.dir, '--baseline', bad], /bad\.json: stats: expected an object/],
+    [['scan', repo.dir, '--fail-on', 'new'], /--fail-on new needs --baseline FILE/],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  assert.equal(readFileSync(bad, 'utf8').length > 0, true);
+});
