@@ -63,6 +63,7 @@ function withDefinitions(reader: CallSiteReader, graph: CallGraph): CallSiteRead
     arguments: (file, line, column) => reader.arguments(file, line, column),
     guards: (file, line, column) => reader.guards(file, line, column),
     predicate: (file, line, name) => reader.predicate?.(file, line, name),
+    callText: (file, line, column) => reader.callText?.(file, line, column),
     definitionOf: (file, name) => {
       const body = graph.resolveName(file, name)[0]?.bodies[0];
       return body === undefined ? undefined : { file: body.file, line: body.fn.startLine };
@@ -85,8 +86,8 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       const guarded = assessment.confidence === 'likely' && reader !== undefined ? constantGuardReason(chain, reader) : undefined;
       return guarded === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, guarded] };
     };
-    const found = search.chains((chain) => assess(chain).reasons.find((r) => r.lowers)?.hop);
-    for (const chain of found.chains) assessed.push({ ...chain, ...assess(chain) });
+    const found = search.chains(assess);
+    assessed.push(...found.chains);
     unresolvedPointerCalls += found.stats.pointerCallsUnresolved;
     untypedFieldCalls += found.stats.untypedFieldCalls;
   }

@@ -2,10 +2,18 @@
 // and resolves its pointer hops), with how many of them pass through each function: the
 // functions on some chain's path are what the "not analysed" counts look at.
 import type { FunctionNode } from '../graph/callGraph';
-import type { FoundChain } from '../model/chain';
+import type { ChainReason, Confidence, FoundChain } from '../model/chain';
+
+/** What a judge says of a chain (see ChainJudge). */
+export interface Verdict {
+  confidence: Confidence;
+  reasons: ChainReason[];
+}
 
 export interface BuiltChain {
   chain: FoundChain;
+  /** The judge's word on it, kept with it: a live update asks again only for chains it rebuilds. */
+  verdict: Verdict;
   /** Functions the chain passes through, its acquiring function aside. */
   path: readonly FunctionNode[];
   /** The call site of each hop (packed refs), to read their lines again after code moved. */

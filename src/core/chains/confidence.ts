@@ -24,6 +24,8 @@ export interface DispatchFacts {
   freezable: ReadonlySet<string>;
   /** How the tree's files map to places (see placeOf). */
   layout: PlaceLayout;
+  /** placeOf(file, layout), read once per file. */
+  placeOfFile(file: string): string | undefined;
   /** Files with a direct call of `fn`. */
   callerFiles(fn: string): readonly string[];
   /** Places with export_operations: the filesystems nfsd can serve. */
@@ -61,8 +63,31 @@ export function dispatchFacts(graph: CallGraph): DispatchFacts {
     ...BLOCK_DEVICE_MOUNTS.flatMap((name) => [...graph.directCallsTo(name)].map((ref) => graph.callAt(ref).body.file)),
   ]);
   const exportable = placesOf(EXPORT_FIELDS.flatMap((field) => graph.storeFilesOfField(field)));
-  const callerFiles = (fn: string): string[] => [...new Set([...graph.directCallsTo(fn)].map((ref) => graph.callAt(ref).body.file))];
-  return { storeFiles: (field, fn) => graph.storeFiles(field, fn), callerFiles, filesystems, freezable, layout, exportable };
+  // Asked again for every hop of every chain and of every alternative tried: read each once.
+  const memo = <T>(compute: (key: string) => T): ((key: string) => T) => {
+    const seen = new Map<string, T>();
+    return (key) => {
+      let value = seen.get(key);
+      if (value === undefined) {
+        value = compute(key);
+        seen.set(key, value);
+      }
+      return value;
+    };
+  };
+  const stores = memo((key) => {
+    const at = key.indexOf('\0');
+    return graph.storeFiles(key.slice(0, at), key.slice(at + 1));
+  });
+  const callerFiles = memo((fn) => [...new Set([...graph.directCallsTo(fn)].map((ref) => graph.callAt(ref).body.file))]);
+  const places = new Map<string, string | undefined>();
+  const placeOfFile = (file: string): string | undefined => {
+    if (places.has(file)) return places.get(file);
+    const place = placeOf(file, layout);
+    places.set(file, place);
+    return place;
+  };
+  return { storeFiles: (field, fn) => stores(`${field}\0${fn}`), callerFiles, filesystems, freezable, layout, placeOfFile, exportable };
 }
 
 /** What placeOf needs to know of the tree besides a file's path. */
@@ -121,7 +146,7 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
   if (dispatch === undefined) return { confidence: 'likely', reasons };
   const objectOps = new Set(dispatch.objectOps);
   const crosserOf = (file: string): Crosser | undefined => dispatch.crossers.find((c) => file === c.dir || file.startsWith(`${c.dir}/`));
-  const place = (file: string): string | undefined => placeOf(file, facts.layout);
+  const place = facts.placeOfFile;
   /** Code in a place that defines a filesystem works on that filesystem's objects. */
   const fsCode = (file: string): string | undefined => {
     const p = place(file);

@@ -126,6 +126,21 @@ function falseWhenZero(reader: CallSiteReader, file: string, callee: string, j: 
   return false;
 }
 
+/** A token that may be a literal argument (see constantText): NULL, false, true, a number, a CONSTANT. */
+const LITERAL = /\b(?:NULL|false|true|\d+|[A-Z][A-Z0-9_]*)\b/;
+
+/** The text of a call's argument list: from its first `(` to the `)` that closes it, or all of it. */
+function argumentText(text: string): string {
+  const open = text.indexOf('(');
+  if (open < 0) return text;
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(open + 1, i);
+  }
+  return text.slice(open + 1);
+}
+
 /** The first hop that constant arguments of the hops before it rule out, if any. */
 export function constantGuardReason(chain: FoundChain, reader: CallSiteReader): ChainReason | undefined {
   const { hops } = chain;
@@ -134,6 +149,12 @@ export function constantGuardReason(chain: FoundChain, reader: CallSiteReader): 
   for (let i = 0; i + 1 < hops.length; i++) {
     const into = hops[i]!;
     const next = hops[i + 1]!;
+    // Parsing is dear: a call that passes no literal, with no constant held, passes none on.
+    const text = held.size === 0 ? reader.callText?.(into.file, into.line, into.column) : undefined;
+    if (text !== undefined && !LITERAL.test(argumentText(text))) {
+      held = new Map();
+      continue;
+    }
     const args = into.via === 'direct' ? reader.arguments(into.file, into.line, into.column) : undefined;
     const passed = args?.map((arg) => passedValue(arg, held, into.caller));
     held = new Map();

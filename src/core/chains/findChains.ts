@@ -5,12 +5,12 @@
 import type { CallGraph, CallRef, FilePatch, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { BODY_SLOTS, bodyKeyOf, functionLabel, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
-import type { ChainHop, FoundChain } from '../model/chain';
+import type { Chain, ChainHop, FoundChain } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../model/packedCalls';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
-import { BuiltChains, type BuiltChain } from './builtChains';
+import { BuiltChains, type BuiltChain, type Verdict } from './builtChains';
 import { HeldThrough } from './heldThrough';
 import type { RuleModel } from '../rules/summaries';
 
@@ -151,7 +151,7 @@ export class ChainSearch {
    * a judge, a winner whose path it rejects is tried again through the other functions its
    * pointer hop can reach (see buildJudged).
    */
-  chains(judge?: ChainJudge): { chains: FoundChain[]; stats: ChainSearchStats } {
+  chains(judge: ChainJudge): { chains: Chain[]; stats: ChainSearchStats } {
     // Direct chains are kept per first callee; chains that need a pointer hop fan out through
     // ops tables to hundreds of first callees, so only the cheapest per acquisition site and sink.
     const best = new Map<string, Candidate>();
@@ -177,9 +177,11 @@ export class ChainSearch {
         this.built.set(cand, built);
       } else if (this.relined.has(cand)) {
         reline(this.model.graph, cand, built);
+        // Reasons quote the lines of the guards they read.
+        built.verdict = judge(built.chain);
       }
       // A copy: ids are assigned below, and an earlier result may still hold the kept chain.
-      return { ...built.chain };
+      return { ...built.chain, ...built.verdict };
     });
     this.relined.clear();
     // Calls through local function pointers (splice actors) in functions the chains pass through.
@@ -267,10 +269,15 @@ function firstStep(
 }
 
 /**
- * Where a judge finds a chain does not hold: the index of the first hop it rejects (-1 for the
- * acquisition), or undefined when it accepts the chain.
+ * How sure a chain is, and why (chains/confidence.ts and the checks composeResult adds). A
+ * reason that lowers it names the first hop that does not hold (-1: the acquisition).
  */
-export type ChainJudge = (chain: FoundChain) => number | undefined;
+export type ChainJudge = (chain: FoundChain) => Verdict;
+
+/** The first hop a verdict rejects, or undefined when it accepts the chain. */
+function rejectedHop(verdict: Verdict): number | undefined {
+  return verdict.reasons.find((r) => r.lowers)?.hop;
+}
 
 /** Other functions a rejected pointer hop is tried with, cheapest first. */
 const ALTERNATIVES_PER_HOP = 32;
@@ -281,15 +288,16 @@ const ALTERNATIVES_PER_HOP = 32;
  * call leads on to the sink as well. When the judge rejects the chain, the last pointer hop at
  * or before the rejected one is tried with each other candidate that reaches the sink.
  */
-function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge | undefined): BuiltChain {
+function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge): BuiltChain {
   const make = (override?: HopOverride): BuiltChain => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
-    return { chain: buildChain(model, cand, steps, path, refs, override), path: [...path], refs };
+    const chain = buildChain(model, cand, steps, path, refs, override);
+    return { chain, verdict: judge(chain), path: [...path], refs };
   };
   const built = make();
-  const rejected = judge?.(built.chain);
-  if (judge === undefined || rejected === undefined || rejected < 0) return built;
+  const rejected = built.verdict.confidence === 'likely' ? undefined : rejectedHop(built.verdict);
+  if (rejected === undefined || rejected < 0) return built;
   let at = Math.min(rejected, built.chain.hops.length - 1);
   while (at >= 0 && built.chain.hops[at]!.via === 'direct') at--;
   if (at < 0) return built;
@@ -304,7 +312,7 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     const variant = make({ at, target: t.node });
     // The candidate's own path may lead back through the hop (evict -> iput -> evict): no chain.
     if (variant.chain.hops.at(-1)?.callee !== cand.sink || new Set(variant.chain.hops.map((h) => h.caller)).size !== variant.chain.hops.length) continue;
-    if (judge(variant.chain) === undefined) return variant;
+    if (variant.verdict.confidence === 'likely') return variant;
   }
   return built;
 }
@@ -401,7 +409,7 @@ function isGuarded(model: RuleModel, node: FunctionNode, body: FunctionBody, cal
 }
 
 /** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */
-function assignIds(chains: FoundChain[]): FoundChain[] {
+function assignIds<C extends FoundChain>(chains: C[]): C[] {
   chains.sort((a, b) => compareText(a.acquire.file, b.acquire.file) || a.acquire.line - b.acquire.line || compareText(a.sink, b.sink) || compareText(a.hops[0]!.callee, b.hops[0]!.callee));
   const used = new Map<string, number>();
   for (const c of chains) {

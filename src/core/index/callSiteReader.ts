@@ -11,9 +11,14 @@ export type TextSource = (file: string) => string | undefined;
 
 /** Parsed files kept at once: a result's chains pass through a few hundred. */
 const KEPT_FILES = 256;
+/** Files kept as text for callText: cheap, and asked for every hop of every chain judged. */
+const KEPT_TEXTS = 4096;
+/** Lines of a call's text that callText gives: arguments rarely run longer. */
+const CALL_TEXT_LINES = 4;
 
 export class ParsedCallSites implements CallSiteReader {
   private readonly trees = new Map<string, Tree | null>();
+  private readonly texts = new Map<string, string[] | null>();
 
   constructor(private readonly parser: Parser, private readonly read: TextSource) {}
 
@@ -32,8 +37,23 @@ export class ParsedCallSites implements CallSiteReader {
     return tree === undefined ? undefined : callGuards(tree, line, column);
   }
 
+  callText(file: string, line: number, column: number): string | undefined {
+    let lines = this.texts.get(file);
+    if (lines === undefined) {
+      if (this.texts.size >= KEPT_TEXTS) {
+        const oldest = this.texts.keys().next().value;
+        if (oldest !== undefined) this.texts.delete(oldest);
+      }
+      lines = this.read(file)?.split('\n') ?? null;
+      this.texts.set(file, lines);
+    }
+    if (lines === null) return undefined;
+    return lines.slice(line - 1, line + CALL_TEXT_LINES - 1).join('\n').slice(column - 1);
+  }
+
   /** The file changed: parse it again when next asked. */
   forget(file: string): void {
+    this.texts.delete(file);
     this.trees.get(file)?.delete();
     this.trees.delete(file);
   }

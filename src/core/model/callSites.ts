@@ -63,6 +63,11 @@ export interface Definition {
 
 /** The call sites a chain's hops name, read from the source on demand. */
 export interface CallSiteReader {
+  /**
+   * The source text from the call at (line, column) on, a few lines of it, without parsing:
+   * enough to see whether its arguments can hold a literal.
+   */
+  callText?(file: string, line: number, column: number): string | undefined;
   /** Argument texts of the call whose callee name starts at (line, column). */
   arguments(file: string, line: number, column: number): string[] | undefined;
   /** What the call at (line, column) needs of its function's parameters. */
