@@ -115,7 +115,13 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   // Facts read back during the analysis may have needed repairs.
   addNotes(notes, detail.notes);
   const callSites = new ParsedCallSites(parserFor(await loadCLanguage(options.wasm)), treeText(root));
-  const result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started, callSites });
+  let result: ScanResult;
+  try {
+    result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started, callSites });
+  } finally {
+    // Parsed trees live in wasm memory: a process that analyses twice (diff) must give them back.
+    callSites.dispose();
+  }
   if (options.cacheDir !== undefined && gathered.resultKey !== undefined) {
     try {
       // Cache trouble belongs to this run, not to the result a later run replays.
