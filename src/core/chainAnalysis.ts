@@ -3,7 +3,7 @@
 import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
 import { ChainSearch } from './chains/findChains';
 import { constantGuardReason } from './chains/constantArgs';
-import type { CallSiteReader } from './model/callSites';
+import type { CallSiteReader, DefinitionLookup } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
@@ -57,17 +57,11 @@ export interface ResultInputs {
   callSites?: CallSiteReader;
 }
 
-/** The reader, told by the graph where called functions are defined (to read predicates in guards). */
-function withDefinitions(reader: CallSiteReader, graph: CallGraph): CallSiteReader {
-  return {
-    arguments: (file, line, column) => reader.arguments(file, line, column),
-    guards: (file, line, column) => reader.guards(file, line, column),
-    predicate: (file, line, name) => reader.predicate?.(file, line, name),
-    callText: (file, line, column) => reader.callText?.(file, line, column),
-    definitionOf: (file, name) => {
-      const body = graph.resolveName(file, name)[0]?.bodies[0];
-      return body === undefined ? undefined : { file: body.file, line: body.fn.startLine };
-    },
+/** Where a called function is defined, as the graph resolves the name from the calling file. */
+function definitions(graph: CallGraph): DefinitionLookup {
+  return (file, name) => {
+    const body = graph.resolveName(file, name)[0]?.bodies[0];
+    return body === undefined ? undefined : { file: body.file, line: body.fn.startLine };
   };
 }
 
@@ -77,13 +71,14 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   let unresolvedPointerCalls = 0;
   let untypedFieldCalls = 0;
   const facts = dispatchFacts(graph);
-  const reader = inputs.callSites === undefined ? undefined : withDefinitions(inputs.callSites, graph);
+  const reader = inputs.callSites;
+  const definitionOf = definitions(graph);
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const assess = (chain: FoundChain): Assessment => {
       const assessment = assessChain(chain, rule, facts);
       // Parsing is dear: only chains that would be shown by default are read again.
-      const guarded = assessment.confidence === 'likely' && reader !== undefined ? constantGuardReason(chain, reader) : undefined;
+      const guarded = assessment.confidence === 'likely' && reader !== undefined ? constantGuardReason(chain, reader, definitionOf) : undefined;
       return guarded === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, guarded] };
     };
     const found = search.chains(assess);

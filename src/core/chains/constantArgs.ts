@@ -5,7 +5,7 @@
 // holding one passed on by name (ovl_copy_up passes 0 as flags, ovl_copy_up_flags passes
 // flags on). Tests read are plain tests of the parameter and calls of predicates that return
 // false when that parameter is zero; two different constant names are taken to be different values.
-import type { CallSiteReader, Condition, Requirement } from '../model/callSites';
+import type { CallSiteReader, Condition, DefinitionLookup, Requirement } from '../model/callSites';
 import { constantText } from '../model/callSites';
 import type { ChainReason, FoundChain } from '../model/chain';
 
@@ -44,6 +44,7 @@ class Evaluation {
 
   constructor(
     private readonly reader: CallSiteReader,
+    private readonly definitionOf: DefinitionLookup,
     /** The file the condition is in: where its calls resolve. */
     private readonly file: string,
     private readonly known: (name: string) => string | undefined,
@@ -91,7 +92,7 @@ class Evaluation {
     for (const [j, arg] of args.entries()) {
       const literal = constantText(arg);
       if ((literal ?? this.known(arg)) !== '0') continue;
-      if (!falseWhenZero(this.reader, this.file, callee, j, this.depth + 1)) continue;
+      if (!falseWhenZero(this.reader, this.definitionOf, this.file, callee, j, this.depth + 1)) continue;
       if (literal === undefined) this.used.add(arg);
       this.predicates.push(`${callee}(${args.join(', ')}) is false when ${arg} is zero`);
       return false;
@@ -108,14 +109,14 @@ function truthOf(value: string | undefined): boolean | undefined {
  * Does `callee`, as called from `file`, return false (or 0) whenever its parameter `j` is zero?
  * Read from its opening early returns and the return that ends them.
  */
-function falseWhenZero(reader: CallSiteReader, file: string, callee: string, j: number, depth: number): boolean {
-  const def = reader.definitionOf?.(file, callee);
+function falseWhenZero(reader: CallSiteReader, definitionOf: DefinitionLookup, file: string, callee: string, j: number, depth: number): boolean {
+  const def = definitionOf(file, callee);
   const body = def === undefined ? undefined : reader.predicate?.(def.file, def.line, callee);
   const param = body?.params[j];
   if (def === undefined || body === undefined || param === undefined || param === '') return false;
   const known = (name: string): string | undefined => (name === param ? '0' : undefined);
   for (const step of body.steps) {
-    const at = new Evaluation(reader, def.file, known, depth);
+    const at = new Evaluation(reader, definitionOf, def.file, known, depth);
     const when = step.when === undefined ? true : at.value(step.when);
     if (when === false) continue;
     const returns = at.value(step.returns);
@@ -142,7 +143,7 @@ function argumentText(text: string): string {
 }
 
 /** The first hop that constant arguments of the hops before it rule out, if any. */
-export function constantGuardReason(chain: FoundChain, reader: CallSiteReader): ChainReason | undefined {
+export function constantGuardReason(chain: FoundChain, reader: CallSiteReader, definitionOf: DefinitionLookup): ChainReason | undefined {
   const { hops } = chain;
   // Constants held by the parameters of hops[i].caller, by name.
   let held = new Map<string, Known>();
@@ -178,7 +179,7 @@ export function constantGuardReason(chain: FoundChain, reader: CallSiteReader): 
     });
     if (held.size === 0) continue;
     for (const { condition, truth } of guards.conditions) {
-      const at = new Evaluation(reader, next.file, (n) => held.get(n)?.value, 0);
+      const at = new Evaluation(reader, definitionOf, next.file, (n) => held.get(n)?.value, 0);
       if (at.value(condition) !== !truth || at.used.size === 0 || at.predicates.length === 0) continue;
       const origins = [...at.used].map((n) => held.get(n)!.origin).join('; ');
       return {

@@ -62,6 +62,12 @@ export interface Definition {
 }
 
 /** The call sites a chain's hops name, read from the source on demand. */
+/**
+ * Where `name`, called from `file`, is defined; undefined when not known. The call graph answers
+ * it (composeResult), not the reader: resolving a name needs the whole tree.
+ */
+export type DefinitionLookup = (file: string, name: string) => Definition | undefined;
+
 export interface CallSiteReader {
   /**
    * The source text from the call at (line, column) on, a few lines of it, without parsing:
@@ -72,8 +78,6 @@ export interface CallSiteReader {
   arguments(file: string, line: number, column: number): string[] | undefined;
   /** What the call at (line, column) needs of its function's parameters. */
   guards(file: string, line: number, column: number): CallGuards | undefined;
-  /** The definition of `name` as a call in `file` reaches it; undefined when not known. */
-  definitionOf?(file: string, name: string): Definition | undefined;
   /** The leading returns of the function `name` defined at `line`, when it has only those before its last. */
   predicate?(file: string, line: number, name: string): PredicateBody | undefined;
 }
