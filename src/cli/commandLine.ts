@@ -30,6 +30,26 @@ export interface CommandSpec<A> {
 
 export type ParsedCommand<A> = { help: true } | { help: false; args: A };
 
+/**
+ * An option whose value is one of `choices` (`--format`, `--confidence`); any other value is a
+ * usage error that names them.
+ */
+export function choiceOption<A, C extends string>(
+  name: string, value: string, choices: readonly C[], help: string, set: (args: A, choice: C) => void,
+): OptionSpec<A> {
+  return {
+    names: [name], value, help,
+    apply: (args, v) => {
+      const choice = choices.find((c) => c === v);
+      if (choice === undefined) {
+        const listed = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}` : choices.join('');
+        throw new UsageError(`${name} must be ${listed}, not "${v}"`);
+      }
+      set(args, choice);
+    },
+  };
+}
+
 /** Answered by every command, before any check of the rest: the usage, exit 0. */
 export const HELP_OPTION: OptionSpec<unknown> = { names: ['--help', '-h'], help: 'this text', apply: () => undefined };
 

@@ -1,6 +1,6 @@
 // The command line of `lockpath diff`: its options as a table for the shared parser
 // (commandLine.ts), and its usage text.
-import { HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
+import { choiceOption, HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
 import { defaultTreeOptions, TREE_OPTIONS, type TreeOptions } from './treeOptions';
 
 /** One side as given: a path (a JSON report or a tree, told apart when read) or a git revision. */
@@ -24,13 +24,7 @@ const DIFF_OPTIONS: readonly OptionSpec<DiffArgs>[] = [
       a.tree = v;
     },
   },
-  {
-    names: ['--format'], value: 'FMT', help: 'text (default), json, or sarif (the new side, with baselineState)',
-    apply: (a, v) => {
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
-      a.format = v;
-    },
-  },
+  choiceOption('--format', 'FMT', ['text', 'json', 'sarif'], 'text (default), json, or sarif (the new side, with baselineState)', (a, f) => { a.format = f; }),
   { names: ['--out'], value: 'FILE', help: 'write the report to FILE instead of stdout', apply: (a, v) => { a.out = v; } },
   {
     names: ['--fail-on'], value: 'new', help: 'exit 1 when the new side has chains the old one does not',

@@ -1,6 +1,6 @@
 // The command line of `lockpath scan`: its options as a table for the shared parser
 // (commandLine.ts), and the usage text, which is also what `lockpath --help` prints.
-import { HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
+import { choiceOption, HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
 import type { Confidence } from '../core/model/chain';
 import { defaultTreeOptions, TREE_OPTIONS, type TreeOptions } from './treeOptions';
 
@@ -22,22 +22,11 @@ export interface ScanArgs extends TreeOptions {
 const SCAN_OPTIONS: readonly OptionSpec<ScanArgs>[] = [
   ...TREE_OPTIONS,
   { names: ['--rules'], value: 'FILE', help: 'JSON rule file: tweak built-in rules or add new ones', apply: (a, v) => { a.ruleFile = v; } },
-  {
-    names: ['--format'], value: 'FMT', help: 'text (default), json or sarif (SARIF 2.1.0 with codeFlows)',
-    apply: (a, v) => {
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
-      a.format = v;
-    },
-  },
+  choiceOption('--format', 'FMT', ['text', 'json', 'sarif'], 'text (default), json or sarif (SARIF 2.1.0 with codeFlows)', (a, f) => { a.format = f; }),
   { names: ['--out'], value: 'FILE', help: 'write the report to FILE instead of stdout', apply: (a, v) => { a.out = v; } },
-  {
-    names: ['--confidence'], value: 'LEVEL',
-    help: 'likely (default): chains whose every hop the source shows on the object at hand; possible: also chains that rest on a type alone, an unusual stacking or a hold on a superblock that cannot be frozen, marked as such',
-    apply: (a, v) => {
-      if (v !== 'likely' && v !== 'possible') throw new UsageError(`--confidence must be likely or possible, not "${v}"`);
-      a.confidence = v;
-    },
-  },
+  choiceOption('--confidence', 'LEVEL', ['likely', 'possible'],
+    'likely (default): chains whose every hop the source shows on the object at hand; possible: also chains that rest on a type alone, an unusual stacking or a hold on a superblock that cannot be frozen, marked as such',
+    (a, c) => { a.confidence = c; }),
   { names: ['--fail-on-findings'], help: 'exit 1 when any chain is reported', apply: (a) => { a.failOnFindings = true; } },
   {
     names: ['--baseline'], value: 'FILE',

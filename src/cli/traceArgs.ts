@@ -1,6 +1,6 @@
 // The command line of `lockpath trace`: its options as a table for the shared parser
 // (commandLine.ts), and its usage text.
-import { HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
+import { choiceOption, HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
 import { defaultTreeOptions, TREE_OPTIONS, type TreeOptions } from './treeOptions';
 
 export interface TraceArgs extends TreeOptions {
@@ -17,13 +17,7 @@ const TRACE_OPTIONS: readonly OptionSpec<TraceArgs>[] = [
       a.tree = v;
     },
   },
-  {
-    names: ['--format'], value: 'FMT', help: 'text (default) or json',
-    apply: (a, v) => {
-      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
-      a.format = v;
-    },
-  },
+  choiceOption('--format', 'FMT', ['text', 'json'], 'text (default) or json', (a, f) => { a.format = f; }),
   HELP_OPTION,
 ];
 
