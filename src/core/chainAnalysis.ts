@@ -3,6 +3,8 @@
 import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
 import { ChainSearch } from './chains/findChains';
 import { constantGuardReason } from './chains/constantArgs';
+import { exportFlagReason } from './chains/exportFlags';
+import { objectKindReason } from './chains/objectKinds';
 import type { CallSiteReader, DefinitionLookup } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
@@ -78,8 +80,11 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     const assess = (chain: FoundChain): Assessment => {
       const assessment = assessChain(chain, rule, facts);
       // Parsing is dear: only chains that would be shown by default are read again.
-      const guarded = assessment.confidence === 'likely' && reader !== undefined ? constantGuardReason(chain, reader, definitionOf) : undefined;
-      return guarded === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, guarded] };
+      if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
+      const ruledOut = constantGuardReason(chain, reader, definitionOf)
+        ?? objectKindReason(chain, reader, rule.objectScopes ?? [])
+        ?? (rule.perSuperblock === true ? exportFlagReason(chain, reader, facts) : undefined);
+      return ruledOut === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, ruledOut] };
     };
     const found = search.chains(assess);
     assessed.push(...found.chains);

@@ -24,11 +24,8 @@ export interface Verdict {
  * this list only shrinks.
  */
 export const KNOWN_FALSE_LIKELY: readonly { version: KernelVersion; acquire: string; failsAt: string; why: string }[] = [
-  { version: '6.1', acquire: 'ovl_create_object', failsAt: 'ovl_copy_up_tmpfile', why: 'the parent directory is copied up; the tmpfile path is for regular files only (S_ISREG of the object is not modelled)' },
   { version: '6.1', acquire: 'ovl_encode_maybe_copy_up', failsAt: 'ovl_copy_up_tmpfile', why: 'only directories are connected; the tmpfile path is for regular files only' },
-  { version: '6.1', acquire: 'ovl_do_remove', failsAt: 'ovl_copy_up_tmpfile', why: 'the parent directory is copied up; the tmpfile path is for regular files only' },
   { version: '6.1', acquire: 'ovl_link', failsAt: 'ovl_copy_up_one', why: 'ovl_link() copied up the object before: the copy-up loop stops at the already-copied-up check (state, not modelled)' },
-  { version: '6.1', acquire: 'nfsd_unlink', failsAt: 'nfsd_close_cached_files', why: 'only exports flagged EXPORT_OP_CLOSE_BEFORE_UNLINK (the NFS client, which cannot be frozen) close cached files' },
 ];
 
 export function verdicts(version: KernelVersion): Verdict[] {

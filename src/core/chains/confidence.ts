@@ -30,6 +30,8 @@ export interface DispatchFacts {
   callerFiles(fn: string): readonly string[];
   /** Places with export_operations: the filesystems nfsd can serve. */
   exportable: ReadonlySet<string>;
+  /** The files that store export_operations: where an exportable filesystem says what it is. */
+  exportFiles: readonly string[];
 }
 
 /** Calls that make a filesystem's superblocks live on a block device (freeze_bdev() reaches them). */
@@ -62,7 +64,8 @@ export function dispatchFacts(graph: CallGraph): DispatchFacts {
     ...FREEZE_FIELDS.flatMap((field) => graph.storeFilesOfField(field)),
     ...BLOCK_DEVICE_MOUNTS.flatMap((name) => [...graph.directCallsTo(name)].map((ref) => graph.callAt(ref).body.file)),
   ]);
-  const exportable = placesOf(EXPORT_FIELDS.flatMap((field) => graph.storeFilesOfField(field)));
+  const exportFiles = [...new Set(EXPORT_FIELDS.flatMap((field) => graph.storeFilesOfField(field)))];
+  const exportable = placesOf(exportFiles);
   // Asked again for every hop of every chain and of every alternative tried: read each once.
   const memo = <T>(compute: (key: string) => T): ((key: string) => T) => {
     const seen = new Map<string, T>();
@@ -87,7 +90,7 @@ export function dispatchFacts(graph: CallGraph): DispatchFacts {
     places.set(file, place);
     return place;
   };
-  return { storeFiles: (field, fn) => stores(`${field}\0${fn}`), callerFiles, filesystems, freezable, layout, placeOfFile, exportable };
+  return { storeFiles: (field, fn) => stores(`${field}\0${fn}`), callerFiles, filesystems, freezable, layout, placeOfFile, exportable, exportFiles };
 }
 
 /** What placeOf needs to know of the tree besides a file's path. */

@@ -45,8 +45,12 @@ function readBinary(n: Node): Condition {
   if (left === null || right === null) return UNKNOWN;
   if (op === '&&' || op === '||') return { kind: op === '&&' ? 'and' : 'or', left: conditionOf(left), right: conditionOf(right) };
   if (op === '&') {
-    const subject = [left, right].find((s) => s.type === 'identifier' && constantText(s.text) === undefined);
-    return subject === undefined ? UNKNOWN : { kind: 'mask', subject: subject.text };
+    // The subject is what a known value decides (a parameter); the other side, when constant, says which bits.
+    const bits = [right, left].find((s) => constantText(s.text) !== undefined);
+    const subject = bits === undefined ? [left, right].find((s) => s.type === 'identifier') ?? left : bits.id === right.id ? left : right;
+    if (constantText(subject.text) !== undefined) return UNKNOWN;
+    const constant = bits === undefined ? undefined : constantText(bits.text);
+    return { kind: 'mask', subject: subject.text.replace(/\s+/g, ' '), ...(constant === undefined ? {} : { bits: constant }) };
   }
   if (op !== '==' && op !== '!=' || left.type !== 'identifier') return UNKNOWN;
   const value = constantText(right.text);

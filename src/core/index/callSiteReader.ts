@@ -4,6 +4,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
 import { callArguments, callGuards, predicateBody } from '../facts/callGuards';
+import { localValues } from '../facts/localValues';
 import type { CallGuards, CallSiteReader, PredicateBody } from '../model/callSites';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
@@ -37,7 +38,21 @@ export class ParsedCallSites implements CallSiteReader {
     return tree === undefined ? undefined : callGuards(tree, line, column);
   }
 
+  localValues(file: string, line: number, column: number, name: string): string[] | undefined {
+    const tree = this.tree(file);
+    return tree === undefined ? undefined : localValues(tree, line, column, name);
+  }
+
   callText(file: string, line: number, column: number): string | undefined {
+    const lines = this.lines(file);
+    return lines?.slice(line - 1, line + CALL_TEXT_LINES - 1).join('\n').slice(column - 1);
+  }
+
+  mentions(file: string, word: string): boolean {
+    return this.lines(file)?.some((l) => l.includes(word) && new RegExp(`\\b${word}\\b`).test(l)) ?? false;
+  }
+
+  private lines(file: string): string[] | undefined {
     let lines = this.texts.get(file);
     if (lines === undefined) {
       if (this.texts.size >= KEPT_TEXTS) {
@@ -47,8 +62,7 @@ export class ParsedCallSites implements CallSiteReader {
       lines = this.read(file)?.split('\n') ?? null;
       this.texts.set(file, lines);
     }
-    if (lines === null) return undefined;
-    return lines.slice(line - 1, line + CALL_TEXT_LINES - 1).join('\n').slice(column - 1);
+    return lines ?? undefined;
   }
 
   /** The file changed: parse it again when next asked. */

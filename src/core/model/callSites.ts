@@ -25,8 +25,8 @@ export type Condition =
   | { kind: 'not'; of: Condition }
   | { kind: 'and' | 'or'; left: Condition; right: Condition }
   | { kind: 'compare'; subject: string; equal: boolean; value: string }
-  /** `subject & mask`: zero when the subject is. */
-  | { kind: 'mask'; subject: string }
+  /** `subject & bits`: zero when the subject is; `bits` when it is one constant. */
+  | { kind: 'mask'; subject: string; bits?: string }
   | { kind: 'call'; callee: string; args: string[] }
   | { kind: 'unknown' };
 
@@ -80,6 +80,10 @@ export interface CallSiteReader {
   guards(file: string, line: number, column: number): CallGuards | undefined;
   /** The leading returns of the function `name` defined at `line`, when it has only those before its last. */
   predicate?(file: string, line: number, name: string): PredicateBody | undefined;
+  /** The values the function of the call at (line, column) gives its local `name` before the call. */
+  localValues?(file: string, line: number, column: number, name: string): string[] | undefined;
+  /** Does the file's text hold `word` as a whole word? */
+  mentions?(file: string, word: string): boolean;
 }
 
 /**

@@ -56,12 +56,14 @@ export type ReasonKind =
   /** The hold is taken on a superblock that cannot be frozen. */
   | 'not-freezable'
   /** A constant argument of the hop before rules the call out (a NULL file never reaches finish_open). */
-  | 'constant-guard';
+  | 'constant-guard'
+  /** The object is a directory and the call is made only for another kind of file (S_ISREG). */
+  | 'object-kind';
 
 /** Every ReasonKind, for readers of reports written elsewhere. */
 export const REASON_KINDS: readonly ReasonKind[] = [
   'owner-dispatch', 'entry-dispatch', 'crossing-dispatch', 'generic-dispatch', 'foreign-dispatch', 'self-stacking',
-  'not-exportable', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable', 'constant-guard',
+  'not-exportable', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable', 'constant-guard', 'object-kind',
 ];
 
 export interface ChainReason {

@@ -65,6 +65,19 @@ export interface ExemptCall {
   why: string;
 }
 
+/**
+ * A function whose file-type tests are about the object passed to it: overlayfs copy-up works
+ * on one dentry (and its ancestors), so its `S_ISREG()` tests say what that dentry must be.
+ */
+export interface ObjectScope {
+  function: string;
+  /** 0-based position of the object argument. */
+  arg: number;
+  /** The file (tree-relative) whose tests are about that object. */
+  file: string;
+  why: string;
+}
+
 export interface RuleSpec {
   id: string;
   title: string;
@@ -86,6 +99,8 @@ export interface RuleSpec {
   handoffMarkers?: NamedReason[];
   /** Calls the held context never reaches, by what the code guarantees first. */
   guards?: GuardedCall[];
+  /** Functions whose file-type tests are about one object: a directory passed in never passes them. */
+  objectScopes?: ObjectScope[];
   /** How calls through ops tables are judged (absent: every typed candidate is likely). */
   dispatch?: DispatchKnowledge;
   /**
@@ -169,6 +184,12 @@ export const FREEZE_RULE: RuleSpec = {
     {
       caller: '__fh_verify', callee: 'nfsd_set_fh_dentry',
       why: 'the same test as fh_verify() in kernels where it moved into __fh_verify()',
+    },
+  ],
+  objectScopes: [
+    {
+      function: 'ovl_copy_up_flags', arg: 0, file: 'fs/overlayfs/copy_up.c',
+      why: 'copies up the dentry and those of its ancestors not yet copied up; a directory\'s ancestors are directories too',
     },
   ],
   dispatch: {

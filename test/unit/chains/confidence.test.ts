@@ -9,9 +9,10 @@ import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
 
 const ROOT = join(FIXTURES, 'precision');
 
-/** The built-in rule, with the fixture's stacking filesystem among the crossers. */
+/** The built-in rule, with the fixture's stacking filesystem among the crossers and its copy-up scoped. */
 const RULE: RuleSpec = {
   ...FREEZE_RULE,
+  objectScopes: [{ function: 'stack_copy_object', arg: 0, file: 'fs/stack/object_copy.c', why: 'copies up that one dentry' }],
   dispatch: { ...FREEZE_RULE.dispatch!, crossers: [...FREEZE_RULE.dispatch!.crossers, { dir: 'fs/stack', why: 'the fixture\'s stacking filesystem' }] },
 };
 
@@ -101,5 +102,26 @@ test('confidence: a zero passed on by name two levels down fails the predicate t
   assert.match(lowered.reasons.at(-1)!.text,
     /stack_copy_up passes 0 as flags, stack_copy_up_flags passes it on as flags, and stack_copy_up_one calls stack_copy_data only when stack_needs_data_copy_up\(dentry, flags\) holds, false when flags is zero/);
   const kept = only(by, 'case_stack_open_copy_up');
+  assert.equal(kept.confidence, 'likely', JSON.stringify(kept.reasons));
+});
+
+test('confidence: a directory passed to a copy-up never takes the path its file-type test keeps for regular files', async () => {
+  const by = await chainsFrom();
+  const lowered = only(by, 'case_stack_create_copies_parent');
+  assert.equal(lowered.confidence, 'possible');
+  assert.deepEqual(lowering(lowered), ['object-kind']);
+  assert.match(lowered.reasons.at(-1)!.text,
+    /stack_copy_parent passes parent = dentry->d_parent \(fs\/stack\/object_copy.c:\d+\), a directory, to stack_copy_object, .* stack_do_copy_object calls stack_copy_by_tmpfile only when S_ISREG\(c->mode\)/);
+  const kept = only(by, 'case_stack_write_copies_object');
+  assert.equal(kept.confidence, 'likely', JSON.stringify(kept.reasons));
+});
+
+test('confidence: a call made only for exports whose filesystems set a flag, and none of those can be frozen', async () => {
+  const by = await chainsFrom();
+  const lowered = only(by, 'case_export_close_first');
+  assert.equal(lowered.confidence, 'possible');
+  assert.deepEqual(lowering(lowered), ['not-freezable']);
+  assert.match(lowered.reasons.at(-1)!.text, /only when the exported filesystem sets EXPORT_OP_CLOSE_FIRST \(fs\/open.c:\d+\); only fs\/beta sets it, and none can be frozen/);
+  const kept = only(by, 'case_export_sync_first');
   assert.equal(kept.confidence, 'likely', JSON.stringify(kept.reasons));
 });
