@@ -1,11 +1,11 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
 import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
-import { ChainSearch } from './chains/findChains';
+import { ChainSearch, type ChainJudge } from './chains/findChains';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
 import { objectKindReason } from './chains/objectKinds';
-import type { CallSiteReader, DefinitionLookup } from './model/callSites';
+import type { CallSiteReader, DefinitionLookup, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
@@ -56,7 +56,7 @@ export interface ResultInputs {
   /** performance.now() when the work began. */
   started: number;
   /** The source's call sites, to check constant arguments against guards; unchecked without. */
-  callSites?: CallSiteReader;
+  callSites?: CallSiteReader & ReadTracking;
 }
 
 /** Where a called function is defined, as the graph resolves the name from the calling file. */
@@ -86,7 +86,17 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
         ?? (rule.perSuperblock === true ? exportFlagReason(chain, reader, facts) : undefined);
       return ruledOut === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, ruledOut] };
     };
-    const found = search.chains(assess);
+    // Besides its path and the source it read, a verdict rests on the tree-wide sets and on
+    // who calls the acquiring function (library code called only from filesystems).
+    const factsKey = (chain: FoundChain): string => `${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}`;
+    const judge: ChainJudge = {
+      judge: (chain) => {
+        const { value, reads } = reader === undefined ? { value: assess(chain), reads: new Map<string, number>() } : reader.recording(() => assess(chain));
+        return { verdict: value, basis: { facts: factsKey(chain), reads } };
+      },
+      holds: (chain, basis) => basis.facts === factsKey(chain) && (reader?.unchanged(basis.reads) ?? true),
+    };
+    const found = search.chains(judge);
     assessed.push(...found.chains);
     unresolvedPointerCalls += found.stats.pointerCallsUnresolved;
     untypedFieldCalls += found.stats.untypedFieldCalls;

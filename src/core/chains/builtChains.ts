@@ -10,10 +10,23 @@ export interface Verdict {
   reasons: ChainReason[];
 }
 
+/**
+ * What a verdict rested on besides the chain's own path, so that a live update can tell whether
+ * it still holds: an edit elsewhere (a new freeze_fs, a predicate's body, an export flag) can
+ * change it without touching the chain.
+ */
+export interface VerdictBasis {
+  /** The tree-wide facts the judge read, as one key. */
+  facts: string;
+  /** Files the judge read the source of, with the version it read. */
+  reads: ReadonlyMap<string, number>;
+}
+
 export interface BuiltChain {
   chain: FoundChain;
-  /** The judge's word on it, kept with it: a live update asks again only for chains it rebuilds. */
+  /** The judge's word on it, kept with it: a live update asks again only when its basis changed. */
   verdict: Verdict;
+  basis: VerdictBasis;
   /** Functions the chain passes through, its acquiring function aside. */
   path: readonly FunctionNode[];
   /** The call site of each hop (packed refs), to read their lines again after code moved. */

@@ -6,6 +6,7 @@
 // the tree stores each function (its ops tables) and from the rule's dispatch knowledge
 // (which struct types are per-object ops, which directories handle other filesystems'
 // objects on purpose); nothing names a chain.
+import { createHash } from 'node:crypto';
 import type { CallGraph } from '../graph/callGraph';
 import type { ChainReason, Confidence, FoundChain } from '../model/chain';
 import type { Crosser, RuleSpec } from '../rules/ruleSpec';
@@ -32,6 +33,8 @@ export interface DispatchFacts {
   exportable: ReadonlySet<string>;
   /** The files that store export_operations: where an exportable filesystem says what it is. */
   exportFiles: readonly string[];
+  /** A digest of the tree-wide sets above: a verdict that read them holds while it is the same. */
+  key: string;
 }
 
 /** Calls that make a filesystem's superblocks live on a block device (freeze_bdev() reaches them). */
@@ -90,7 +93,10 @@ export function dispatchFacts(graph: CallGraph): DispatchFacts {
     places.set(file, place);
     return place;
   };
-  return { storeFiles: (field, fn) => stores(`${field}\0${fn}`), callerFiles, filesystems, freezable, layout, placeOfFile, exportable, exportFiles };
+  const key = createHash('sha1')
+    .update([filesystemFiles, filesystemDirs, filesystems, freezable, exportable, exportFiles].map((set) => [...set].sort().join(',')).join('\n'))
+    .digest('base64');
+  return { storeFiles: (field, fn) => stores(`${field}\0${fn}`), callerFiles, filesystems, freezable, layout, placeOfFile, exportable, exportFiles, key };
 }
 
 /** What placeOf needs to know of the tree besides a file's path. */

@@ -10,7 +10,7 @@ import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../model/packedCalls';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
-import { BuiltChains, type BuiltChain, type Verdict } from './builtChains';
+import { BuiltChains, type BuiltChain, type Verdict, type VerdictBasis } from './builtChains';
 import { HeldThrough } from './heldThrough';
 import type { RuleModel } from '../rules/summaries';
 
@@ -172,16 +172,19 @@ export class ChainSearch {
     this.built.prune((cand) => !winners.has(cand));
     const chains = [...winners].map((cand) => {
       let built = this.built.get(cand);
+      if (built !== undefined && !judge.holds(built.chain, built.basis)) built = undefined;
       if (built === undefined) {
         built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge);
         this.built.set(cand, built);
       } else if (this.relined.has(cand)) {
         reline(this.model.graph, cand, built);
         // Reasons quote the lines of the guards they read.
-        built.verdict = judge(built.chain);
+        const judged = judge.judge(built.chain);
+        built.verdict = judged.verdict;
+        built.basis = judged.basis;
       }
       // A copy: ids are assigned below, and an earlier result may still hold the kept chain.
-      return { ...built.chain, ...built.verdict };
+      return { ...built.chain, confidence: built.verdict.confidence, reasons: built.verdict.reasons };
     });
     this.relined.clear();
     // Calls through local function pointers (splice actors) in functions the chains pass through.
@@ -272,7 +275,11 @@ function firstStep(
  * How sure a chain is, and why (chains/confidence.ts and the checks composeResult adds). A
  * reason that lowers it names the first hop that does not hold (-1: the acquisition).
  */
-export type ChainJudge = (chain: FoundChain) => Verdict;
+export interface ChainJudge {
+  judge(chain: FoundChain): { verdict: Verdict; basis: VerdictBasis };
+  /** Does a verdict given on this chain before still hold: is what it rested on unchanged? */
+  holds(chain: FoundChain, basis: VerdictBasis): boolean;
+}
 
 /** The first hop a verdict rejects, or undefined when it accepts the chain. */
 function rejectedHop(verdict: Verdict): number | undefined {
@@ -289,11 +296,15 @@ const ALTERNATIVES_PER_HOP = 32;
  * or before the rejected one is tried with each other candidate that reaches the sink.
  */
 function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge): BuiltChain {
+  // The choice rests on the verdicts of every variant tried, so the kept one's basis holds them all.
+  const reads = new Map<string, number>();
   const make = (override?: HopOverride): BuiltChain => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
     const chain = buildChain(model, cand, steps, path, refs, override);
-    return { chain, verdict: judge(chain), path: [...path], refs };
+    const { verdict, basis } = judge.judge(chain);
+    for (const [file, version] of basis.reads) reads.set(file, version);
+    return { chain, verdict, basis: { facts: basis.facts, reads }, path: [...path], refs };
   };
   const built = make();
   const rejected = built.verdict.confidence === 'likely' ? undefined : rejectedHop(built.verdict);

@@ -5,7 +5,7 @@ import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
 import { callArguments, callGuards, predicateBody } from '../facts/callGuards';
 import { localValues } from '../facts/localValues';
-import type { CallGuards, CallSiteReader, PredicateBody } from '../model/callSites';
+import type { CallGuards, CallSiteReader, PredicateBody, ReadTracking } from '../model/callSites';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
 export type TextSource = (file: string) => string | undefined;
@@ -17,9 +17,13 @@ const KEPT_TEXTS = 4096;
 /** Lines of a call's text that callText gives: arguments rarely run longer. */
 const CALL_TEXT_LINES = 4;
 
-export class ParsedCallSites implements CallSiteReader {
+export class ParsedCallSites implements CallSiteReader, ReadTracking {
   private readonly trees = new Map<string, Tree | null>();
   private readonly texts = new Map<string, string[] | null>();
+  /** Per file, how often it changed (forget): what a recorded read is compared against. */
+  private readonly versions = new Map<string, number>();
+  /** The files read since recording began, when it did. */
+  private log: Map<string, number> | undefined;
 
   constructor(private readonly parser: Parser, private readonly read: TextSource) {}
 
@@ -53,6 +57,7 @@ export class ParsedCallSites implements CallSiteReader {
   }
 
   private lines(file: string): string[] | undefined {
+    this.noteRead(file);
     let lines = this.texts.get(file);
     if (lines === undefined) {
       if (this.texts.size >= KEPT_TEXTS) {
@@ -65,25 +70,53 @@ export class ParsedCallSites implements CallSiteReader {
     return lines ?? undefined;
   }
 
-  /** The file changed: parse it again when next asked. */
+  recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, number> } {
+    const outer = this.log;
+    const log = new Map<string, number>();
+    this.log = log;
+    try {
+      const value = read();
+      return { value, reads: log };
+    } finally {
+      this.log = outer;
+      if (outer !== undefined) for (const [file, version] of log) outer.set(file, version);
+    }
+  }
+
+  unchanged(reads: ReadonlyMap<string, number>): boolean {
+    for (const [file, version] of reads) if ((this.versions.get(file) ?? 0) !== version) return false;
+    return true;
+  }
+
+  /** The file changed: parse it again when next asked, and verdicts that read it no longer hold. */
   forget(file: string): void {
+    this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
+    this.drop(file);
+  }
+
+  /** Frees the parsed trees and the parser. */
+  dispose(): void {
+    for (const file of [...this.trees.keys()]) this.drop(file);
+    this.parser.delete();
+  }
+
+  private drop(file: string): void {
     this.texts.delete(file);
     this.trees.get(file)?.delete();
     this.trees.delete(file);
   }
 
-  /** Frees the parsed trees and the parser. */
-  dispose(): void {
-    for (const file of [...this.trees.keys()]) this.forget(file);
-    this.parser.delete();
+  private noteRead(file: string): void {
+    this.log?.set(file, this.versions.get(file) ?? 0);
   }
 
   private tree(file: string): Tree | undefined {
+    this.noteRead(file);
     const kept = this.trees.get(file);
     if (kept !== undefined) return kept ?? undefined;
     if (this.trees.size >= KEPT_FILES) {
       const oldest = this.trees.keys().next().value;
-      if (oldest !== undefined) this.forget(oldest);
+      if (oldest !== undefined) this.drop(oldest);
     }
     const text = this.read(file);
     const tree = text === undefined ? null : this.parser.parse(maskAnnotations(text));

@@ -97,3 +97,12 @@ export function constantText(text: string): string | undefined {
   if (/^[A-Z][A-Z0-9_]*$/.test(t)) return t;
   return undefined;
 }
+
+/**
+ * A reader that tells which files some reading went through, and whether they changed since:
+ * a verdict kept across live updates holds only while the source it read is the same.
+ */
+export interface ReadTracking {
+  recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, number> };
+  unchanged(reads: ReadonlyMap<string, number>): boolean;
+}

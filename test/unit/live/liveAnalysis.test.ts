@@ -269,3 +269,36 @@ test('live analysis: random edits to calls, functions, stores and field types, e
   assert.ok((kinds.get('local') ?? 0) >= 30, `most random edits are patched in: ${JSON.stringify([...kinds])}`);
   t.diagnostic(`update kinds: ${JSON.stringify([...kinds])}`);
 });
+
+test('live analysis: a verdict that rested on code elsewhere is given again when that code changes', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'lockpath-live-'));
+  cpSync(join(FIXTURES, 'precision'), root, { recursive: true });
+  const live = await LiveAnalysis.open({
+    root, rules: [FREEZE_RULE], include: [], wasm: locateWasm(__dirname), cacheDir: undefined, jobs: 0, maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+  });
+  t.after(() => {
+    live.dispose();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const confidence = (fn: string): string | undefined => live.result.chains.find((c) => c.acquire.function === fn)?.confidence;
+  const edit = async (rel: string, change: (text: string) => string): Promise<void> => {
+    const file = join(root, rel);
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, change(before));
+    assert.notEqual(readFileSync(file, 'utf8'), before);
+    assert.equal(live.update(rel).kind, 'local');
+    const fresh = await analyzeFixture(root, { rules: [FREEZE_RULE] });
+    assert.equal(stable(live.result), stable(fresh.result));
+  };
+  assert.equal(confidence('case_export_close_first'), 'possible');
+  assert.equal(confidence('case_beta_own_hold'), 'possible');
+  // Only an initializer's flags change, in a file no chain passes through and with no function
+  // store changed: the flag the verdict looked for now has a setter that can be frozen.
+  await edit('fs/alpha/export.c', (s) => s.replace('.flags = EXPORT_OP_SYNC_FIRST,', '.flags = EXPORT_OP_SYNC_FIRST | EXPORT_OP_CLOSE_FIRST,'));
+  assert.equal(confidence('case_export_close_first'), 'likely');
+  // beta learns to freeze, in a new file: a tree-wide fact the verdict on its hold read.
+  writeFileSync(join(root, 'fs/beta/super.c'), 'static int beta_freeze(struct super_block *sb)\n{\n\treturn 0;\n}\n\nconst struct super_operations beta_freeze_ops = {\n\t.freeze_fs = beta_freeze,\n};\n');
+  assert.equal(live.update('fs/beta/super.c').kind, 'local');
+  assert.equal(stable(live.result), stable((await analyzeFixture(root, { rules: [FREEZE_RULE] })).result));
+  assert.equal(confidence('case_beta_own_hold'), 'likely');
+});
