@@ -5,7 +5,7 @@ import { ChainSearch, type ChainJudge } from './chains/findChains';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
 import { objectKindReason } from './chains/objectKinds';
-import type { CallSiteReader, DefinitionLookup, ReadTracking } from './model/callSites';
+import type { CallSiteReader, DefinitionLookup, FunctionSpans, LineSpan, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
@@ -57,6 +57,20 @@ export interface ResultInputs {
   started: number;
   /** The source's call sites, to check constant arguments against guards; unchecked without. */
   callSites?: CallSiteReader & ReadTracking;
+}
+
+/** The function whose body spans a line, as the graph's facts place it: what the call-site reader parses. */
+export function functionSpans(graph: () => CallGraph): FunctionSpans {
+  return (file, line) => {
+    let best: LineSpan | undefined;
+    for (const node of graph().nodesOf(file)) {
+      for (const { file: f, fn } of node.bodies) {
+        if (f !== file || line < fn.startLine || line > fn.endLine) continue;
+        if (best === undefined || fn.endLine - fn.startLine < best.endLine - best.startLine) best = { startLine: fn.startLine, endLine: fn.endLine };
+      }
+    }
+    return best;
+  };
 }
 
 /** Where a called function is defined, as the graph resolves the name from the calling file. */

@@ -5,7 +5,7 @@
 import type { CallGraph, CallRef, FilePatch, FunctionBody, FunctionNode } from '../graph/callGraph';
 import { BODY_SLOTS, bodyKeyOf, functionLabel, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
-import type { Chain, ChainHop, FoundChain } from '../model/chain';
+import { CALL_SITE_REASONS, type Chain, type ChainHop, type ChainReason, type FoundChain } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../model/packedCalls';
@@ -281,9 +281,9 @@ export interface ChainJudge {
   holds(chain: FoundChain, basis: VerdictBasis): boolean;
 }
 
-/** The first hop a verdict rejects, or undefined when it accepts the chain. */
-function rejectedHop(verdict: Verdict): number | undefined {
-  return verdict.reasons.find((r) => r.lowers)?.hop;
+/** The first reason a verdict rejects the chain for, if it does. */
+function rejection(verdict: Verdict): ChainReason | undefined {
+  return verdict.reasons.find((r) => r.lowers);
 }
 
 /** Other functions a rejected pointer hop is tried with, cheapest first. */
@@ -307,11 +307,12 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     return { chain, verdict, basis: { facts: basis.facts, reads }, path: [...path], refs };
   };
   const built = make();
-  const rejected = built.verdict.confidence === 'likely' ? undefined : rejectedHop(built.verdict);
-  if (rejected === undefined || rejected < 0) return built;
-  let at = Math.min(rejected, built.chain.hops.length - 1);
+  const reason = built.verdict.confidence === 'likely' ? undefined : rejection(built.verdict);
+  if (reason === undefined || reason.hop < 0) return built;
+  let at = Math.min(reason.hop, built.chain.hops.length - 1);
   while (at >= 0 && built.chain.hops[at]!.via === 'direct') at--;
-  if (at < 0) return built;
+  // A call whose struct type rules it out rules out every other target too.
+  if (at < 0 || (at === reason.hop && CALL_SITE_REASONS.has(reason.kind))) return built;
   const { graph } = model;
   const { body, call } = graph.callAt(built.refs[at]!);
   const taken = built.chain.hops[at]!.callee;

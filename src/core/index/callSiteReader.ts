@@ -1,49 +1,55 @@
 // Reads the call sites a chain names, from the source as it is now: files are parsed on first
 // use and kept until told they changed (forget). The same masking as the scan's full parse, so
-// that lines and columns agree with the facts.
+// that lines and columns agree with the facts. Where the facts say which function spans a
+// line, only that function is parsed, the lines around it left empty so that rows stay the
+// file's: a chain's hops pass through a few functions of files of thousands of lines.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
 import { callArguments, callGuards, predicateBody } from '../facts/callGuards';
 import { localValues } from '../facts/localValues';
-import type { CallGuards, CallSiteReader, PredicateBody, ReadTracking } from '../model/callSites';
+import type { CallGuards, CallSiteReader, FunctionSpans, PredicateBody, ReadTracking } from '../model/callSites';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
 export type TextSource = (file: string) => string | undefined;
 
-/** Parsed files kept at once: a result's chains pass through a few hundred. */
-const KEPT_FILES = 256;
+/** Parsed functions (or whole files) kept at once: a result's chains pass through a few thousand. */
+const KEPT_TREES = 4096;
 /** Files kept as text for callText: cheap, and asked for every hop of every chain judged. */
 const KEPT_TEXTS = 4096;
 /** Lines of a call's text that callText gives: arguments rarely run longer. */
 const CALL_TEXT_LINES = 4;
 
 export class ParsedCallSites implements CallSiteReader, ReadTracking {
-  private readonly trees = new Map<string, Tree | null>();
+  /** Per file, by the first line of the function parsed (0: the whole file). */
+  private readonly trees = new Map<string, Map<number, Tree | null>>();
+  private keptTrees = 0;
   private readonly texts = new Map<string, string[] | null>();
   /** Per file, how often it changed (forget): what a recorded read is compared against. */
   private readonly versions = new Map<string, number>();
   /** The files read since recording began, when it did. */
   private log: Map<string, number> | undefined;
+  /** Per file, the words asked of it (mentions): asked for every hop of every chain judged. */
+  private readonly mentioned = new Map<string, Map<string, boolean>>();
 
-  constructor(private readonly parser: Parser, private readonly read: TextSource) {}
+  constructor(private readonly parser: Parser, private readonly read: TextSource, private readonly spans?: FunctionSpans) {}
 
   predicate(file: string, line: number, name: string): PredicateBody | undefined {
-    const tree = this.tree(file);
+    const tree = this.tree(file, line);
     return tree === undefined ? undefined : predicateBody(tree, line, name);
   }
 
   arguments(file: string, line: number, column: number): string[] | undefined {
-    const tree = this.tree(file);
+    const tree = this.tree(file, line);
     return tree === undefined ? undefined : callArguments(tree, line, column);
   }
 
   guards(file: string, line: number, column: number): CallGuards | undefined {
-    const tree = this.tree(file);
+    const tree = this.tree(file, line);
     return tree === undefined ? undefined : callGuards(tree, line, column);
   }
 
   localValues(file: string, line: number, column: number, name: string): string[] | undefined {
-    const tree = this.tree(file);
+    const tree = this.tree(file, line);
     return tree === undefined ? undefined : localValues(tree, line, column, name);
   }
 
@@ -53,7 +59,17 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   mentions(file: string, word: string): boolean {
-    return this.lines(file)?.some((l) => l.includes(word) && new RegExp(`\\b${word}\\b`).test(l)) ?? false;
+    let words = this.mentioned.get(file);
+    const known = words?.get(word);
+    if (known !== undefined) {
+      this.noteRead(file);
+      return known;
+    }
+    const whole = new RegExp(`(?<![\\w])${word.replace(/[^\w]/g, '\\$&')}(?![\\w])`);
+    const found = this.lines(file)?.some((l) => l.includes(word) && whole.test(l)) ?? false;
+    if (words === undefined) this.mentioned.set(file, words = new Map());
+    words.set(word, found);
+    return found;
   }
 
   private lines(file: string): string[] | undefined {
@@ -101,8 +117,12 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   private drop(file: string): void {
+    this.mentioned.delete(file);
     this.texts.delete(file);
-    this.trees.get(file)?.delete();
+    const trees = this.trees.get(file);
+    if (trees === undefined) return;
+    for (const tree of trees.values()) tree?.delete();
+    this.keptTrees -= trees.size;
     this.trees.delete(file);
   }
 
@@ -110,17 +130,29 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     this.log?.set(file, this.versions.get(file) ?? 0);
   }
 
-  private tree(file: string): Tree | undefined {
+  /** The parsed function of `file` that spans `line`, or the whole file when no span is known. */
+  private tree(file: string, line: number): Tree | undefined {
     this.noteRead(file);
-    const kept = this.trees.get(file);
+    const span = this.spans?.(file, line);
+    const key = span?.startLine ?? 0;
+    let perFile = this.trees.get(file);
+    const kept = perFile?.get(key);
     if (kept !== undefined) return kept ?? undefined;
-    if (this.trees.size >= KEPT_FILES) {
-      const oldest = this.trees.keys().next().value;
-      if (oldest !== undefined) this.drop(oldest);
+    // Whole files go first, oldest first: a file's functions are asked for together.
+    for (const oldest of this.trees.keys()) {
+      if (this.keptTrees < KEPT_TREES || oldest === file) break;
+      this.drop(oldest);
     }
-    const text = this.read(file);
+    const lines = this.lines(file);
+    const text = lines === undefined ? undefined
+      : span === undefined ? lines.join('\n')
+      : '\n'.repeat(span.startLine - 1) + lines.slice(span.startLine - 1, span.endLine).join('\n');
     const tree = text === undefined ? null : this.parser.parse(maskAnnotations(text));
-    this.trees.set(file, tree);
+    perFile = this.trees.get(file);
+    if (perFile === undefined) this.trees.set(file, perFile = new Map());
+    perFile.set(key, tree);
+    this.keptTrees++;
     return tree ?? undefined;
   }
+
 }

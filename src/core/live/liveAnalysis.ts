@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, treeText, type AnalysisOptions } from '../analyze';
 import { ParsedCallSites } from '../index/callSiteReader';
-import { analyzeFacts, composeResult, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
+import { analyzeFacts, composeResult, functionSpans, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { collectFacts } from '../index/collectFacts';
 import { CallGraph, functionLabel, type FunctionNode } from '../graph/callGraph';
 import { effectfulNow, parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
@@ -235,7 +235,7 @@ export class LiveAnalysis {
   private compose(started: number): ScanResult {
     const notes = new Map(this.notes);
     addNotes(notes, this.detail.notes);
-    this.callSites ??= new ParsedCallSites(parserFor(this.language), treeText(this.root));
+    this.callSites ??= new ParsedCallSites(parserFor(this.language), treeText(this.root), functionSpans(() => this.analysis.graph));
     return composeResult(this.analysis, {
       root: this.root, rules: this.options.rules, files: this.files, skipped: this.skipped, notes, cachedFiles: this.cachedFiles, started,
       callSites: this.callSites,

@@ -55,6 +55,15 @@ export interface PredicateBody {
   steps: { when?: Condition; returns: Condition }[];
 }
 
+/** Where a function begins and ends: 1-based lines, inclusive. */
+export interface LineSpan {
+  startLine: number;
+  endLine: number;
+}
+
+/** The span of the function that spans a line of a file, if the facts know one. */
+export type FunctionSpans = (file: string, line: number) => LineSpan | undefined;
+
 /** Where a function is defined, for reading its body. */
 export interface Definition {
   file: string;

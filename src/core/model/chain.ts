@@ -66,6 +66,9 @@ export const REASON_KINDS: readonly ReasonKind[] = [
   'not-exportable', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable', 'constant-guard', 'object-kind',
 ];
 
+/** Reasons that hold for whichever function a pointer call reaches: trying another target cannot help. */
+export const CALL_SITE_REASONS: ReadonlySet<ReasonKind> = new Set(['type-only-dispatch', 'untyped-dispatch']);
+
 export interface ChainReason {
   /** Index into hops; -1 for the acquisition. */
   hop: number;
