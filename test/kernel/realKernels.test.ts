@@ -97,6 +97,7 @@ test('linux 6.1 and 6.12: the default report is short, and still has the well-kn
     const has = (fn: string, through?: string): boolean => likely.some((c) => c.acquire.function === fn && (through === undefined || c.hops.some((h) => h.callee === through)));
     assert.ok(has('do_open', 'vfs_open'), `${version}: open with O_TRUNC`);
     assert.ok(has('do_tmpfile'), `${version}: O_TMPFILE`);
+    assert.ok(has('open_last_lookups', 'atomic_open'), `${version}: open with O_CREAT through ->atomic_open`);
     assert.ok(has('smb2_open', 'dentry_open'), `${version}: ksmbd open`);
     assert.ok(has('nfsd4_create_file', 'dentry_create'), `${version}: nfsd create`);
     assert.ok(has('ovl_make_workdir', 'ovl_dir_read'), `${version}: overlayfs mount`);

@@ -52,6 +52,8 @@ export class ChainSearch {
   private readonly isSink: Uint8Array;
   /** 1 for nodes a path never passes through (the rule's stopAt: crash and debug reports). */
   private readonly stops: Uint8Array;
+  /** Can a path take this call (the searches' test, shared by the other routes a chain tries)? */
+  private readonly usable: (ref: CallRef) => boolean;
 
   constructor(readonly model: RuleModel, signal?: AbortSignal) {
     const { graph, sinks } = model;
@@ -79,6 +81,7 @@ export class ChainSearch {
       if (sinks.has(n.name)) isSink[n.index] = 1;
     });
     this.isSink = isSink;
+    this.usable = usable;
     this.specs = [...sinks].map((sink) => ({ graph, sink, isSink, usable }));
     // One heap for all searches: each grows to millions of entries.
     const heap = new MinHeap();
@@ -174,7 +177,7 @@ export class ChainSearch {
       let built = this.built.get(cand);
       if (built !== undefined && !judge.holds(built.chain, built.basis)) built = undefined;
       if (built === undefined) {
-        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge);
+        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge, this.usable);
         this.built.set(cand, built);
       } else if (this.relined.has(cand)) {
         reline(this.model.graph, cand, built);
@@ -288,31 +291,83 @@ function rejection(verdict: Verdict): ChainReason | undefined {
 
 /** Other functions a rejected pointer hop is tried with, cheapest first. */
 const ALTERNATIVES_PER_HOP = 32;
+/** Other calls tried per function, and in all, when a guard rules out the way a function takes. */
+const ROUTES_PER_HOP = 4;
+const ROUTES_PER_CHAIN = 16;
+/** Reasons that rule out the call a function makes, not the function: another of its calls may lead on. */
+const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard', 'object-kind']);
 
 /**
  * The cheapest path is found per function, whatever object the code works on, so its pointer
  * hop may land in a filesystem the object cannot belong to while another candidate of the same
  * call leads on to the sink as well. When the judge rejects the chain, the last pointer hop at
- * or before the rejected one is tried with each other candidate that reaches the sink.
+ * or before the rejected one is tried with each other candidate that reaches the sink. When a
+ * guard rules out the call a function makes (gfs2_create() passes a NULL file), the functions
+ * before it are tried with their other calls that lead to the sink (lookup_open() also calls
+ * atomic_open()), each with its own pointer alternatives.
  */
-function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge): BuiltChain {
+function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge, usable: (ref: CallRef) => boolean): BuiltChain {
   // The choice rests on the verdicts of every variant tried, so the kept one's basis holds them all.
   const reads = new Map<string, number>();
-  const make = (override?: HopOverride): BuiltChain => {
+  const make = (overrides: readonly HopOverride[]): BuiltChain | undefined => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
-    const chain = buildChain(model, cand, steps, path, refs, override);
+    const chain = buildChain(model, cand, steps, path, refs, overrides);
+    // An alternative's own path may lead back through the hop (evict -> iput -> evict): no chain.
+    if (overrides.length > 0 && (chain.hops.at(-1)?.callee !== cand.sink || new Set(chain.hops.map((h) => h.caller)).size !== chain.hops.length)) return undefined;
     const { verdict, basis } = judge.judge(chain);
     for (const [file, version] of basis.reads) reads.set(file, version);
     return { chain, verdict, basis: { facts: basis.facts, reads }, path: [...path], refs };
   };
-  const built = make();
-  const reason = built.verdict.confidence === 'likely' ? undefined : rejection(built.verdict);
+  const built = make([])!;
+  const reason = rejection(built.verdict);
   if (reason === undefined || reason.hop < 0) return built;
+  const retargeted = otherTargets(model, steps, built, reason, [], make);
+  if (retargeted !== undefined) return retargeted;
+  if (!ROUTE_REASONS.has(reason.kind)) return built;
+  const { graph } = model;
+  let budget = ROUTES_PER_CHAIN;
+  // The acquiring function's other calls are candidates of their own.
+  for (let at = Math.min(reason.hop, built.chain.hops.length - 1); at >= 1 && budget > 0; at--) {
+    const taken = unpackRef(built.refs[at]!);
+    const { node, body } = graph.callAt(built.refs[at]!);
+    const routes: { ref: CallRef; target: FunctionNode | undefined; cost: number }[] = [];
+    for (let c = 0; c < body.fn.callCount; c++) {
+      const ref = packRef(taken.node, taken.body, c);
+      if (c === taken.call || !usable(ref)) continue;
+      for (const t of graph.resolveCall(body.file, graph.call(body, c))) {
+        if (t.node.name === cand.sink) routes.push({ ref, target: undefined, cost: 0 });
+        else if (steps.targetOf(t.node.index) !== undefined && t.node !== node) routes.push({ ref, target: t.node, cost: steps.costOf(t.node.index) });
+      }
+    }
+    routes.sort((a, b) => a.cost - b.cost || a.ref - b.ref);
+    for (const route of routes.slice(0, Math.min(budget, ROUTES_PER_HOP))) {
+      budget--;
+      const overrides = [{ at, ref: route.ref, target: route.target }];
+      const variant = make(overrides);
+      if (variant === undefined) continue;
+      const why = rejection(variant.verdict);
+      if (why === undefined) return variant;
+      const further = why.hop > at ? otherTargets(model, steps, variant, why, overrides, make) : undefined;
+      if (further !== undefined) return further;
+    }
+  }
+  return built;
+}
+
+/**
+ * The first variant the judge accepts of `built`, rejected for `reason`, with the last pointer
+ * hop at or before the rejected one (and after the overridden ones) going to another target.
+ */
+function otherTargets(
+  model: RuleModel, steps: SinkPaths, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
+  make: (overrides: readonly HopOverride[]) => BuiltChain | undefined,
+): BuiltChain | undefined {
+  const floor = overrides.reduce((m, o) => Math.max(m, o.at), -1);
   let at = Math.min(reason.hop, built.chain.hops.length - 1);
-  while (at >= 0 && built.chain.hops[at]!.via === 'direct') at--;
+  while (at > floor && built.chain.hops[at]!.via === 'direct') at--;
   // A call whose struct type rules it out rules out every other target too.
-  if (at < 0 || (at === reason.hop && CALL_SITE_REASONS.has(reason.kind))) return built;
+  if (at <= floor || (at === reason.hop && CALL_SITE_REASONS.has(reason.kind))) return undefined;
   const { graph } = model;
   const { body, call } = graph.callAt(built.refs[at]!);
   const taken = built.chain.hops[at]!.callee;
@@ -321,22 +376,21 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || graph.ranks[a.node.index]! - graph.ranks[b.node.index]!)
     .slice(0, ALTERNATIVES_PER_HOP);
   for (const t of others) {
-    const variant = make({ at, target: t.node });
-    // The candidate's own path may lead back through the hop (evict -> iput -> evict): no chain.
-    if (variant.chain.hops.at(-1)?.callee !== cand.sink || new Set(variant.chain.hops.map((h) => h.caller)).size !== variant.chain.hops.length) continue;
-    if (variant.verdict.confidence === 'likely') return variant;
+    const variant = make([...overrides, { at, target: t.node }]);
+    if (variant?.verdict.confidence === 'likely') return variant;
   }
-  return built;
+  return undefined;
 }
 
-/** Hop `at` goes to `target` instead of the step's own target. */
+/** Hop `at` goes to `target` instead of the step's own target, through call `ref` when given. */
 interface HopOverride {
   at: number;
-  target: FunctionNode;
+  ref?: CallRef;
+  target: FunctionNode | undefined;
 }
 
 /** `onPaths` and `refs` get the functions the chain passes through and its hops' call sites. */
-function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths: Set<FunctionNode>, refs: number[], override?: HopOverride): FoundChain {
+function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths: Set<FunctionNode>, refs: number[], overrides: readonly HopOverride[] = []): FoundChain {
   const { graph } = model;
   const { node, body, acq, sink } = cand;
   const acqCall = graph.call(body, acq);
@@ -344,7 +398,8 @@ function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths
   let step: Step | undefined = cand.first;
   const visited = new Set<number>();
   while (step !== undefined) {
-    if (override !== undefined && hops.length === override.at) step = { ...step, target: override.target };
+    const override = overrides.find((o) => o.at === hops.length);
+    if (override !== undefined) step = { ...step, ref: override.ref ?? step.ref, target: override.target };
     const at = graph.callAt(step.ref);
     if (at.node !== node) onPaths.add(at.node);
     refs.push(step.ref);

@@ -125,3 +125,9 @@ test('confidence: a call made only for exports whose filesystems set a flag, and
   const kept = only(by, 'case_export_sync_first');
   assert.equal(kept.confidence, 'likely', JSON.stringify(kept.reasons));
 });
+
+test('confidence: when a guard rules out the way a function takes, its other calls are tried', async () => {
+  const c = only(await chainsFrom(), 'case_open_creat');
+  assert.equal(c.confidence, 'likely', JSON.stringify(c.reasons));
+  assert.deepEqual(c.hops.map((h) => h.callee), ['lookup_open', 'atomic_open', 'alpha_atomic_open', 'alpha_create_common', 'finish_open', 'security_file_open']);
+});
