@@ -15,9 +15,9 @@ function stable(r: ScanResult): string {
   return JSON.stringify({ ...r, stats: { ...r.stats, durationMs: 0, cachedFiles: 0 } });
 }
 
-async function openCopy(t: { after(fn: () => void): void }): Promise<{ root: string; live: LiveAnalysis }> {
+async function openCopy(t: { after(fn: () => void): void }, fixture = 'kernel-like'): Promise<{ root: string; live: LiveAnalysis }> {
   const root = mkdtempSync(join(tmpdir(), 'lockpath-live-'));
-  cpSync(join(FIXTURES, 'kernel-like'), root, { recursive: true });
+  cpSync(join(FIXTURES, fixture), root, { recursive: true });
   const live = await LiveAnalysis.open({
     root, rules: [FREEZE_RULE], include: [], wasm: locateWasm(__dirname), cacheDir: undefined, jobs: 0, maxFileBytes: DEFAULT_MAX_FILE_BYTES,
   });
@@ -271,15 +271,7 @@ test('live analysis: random edits to calls, functions, stores and field types, e
 });
 
 test('live analysis: a verdict that rested on code elsewhere is given again when that code changes', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'lockpath-live-'));
-  cpSync(join(FIXTURES, 'precision'), root, { recursive: true });
-  const live = await LiveAnalysis.open({
-    root, rules: [FREEZE_RULE], include: [], wasm: locateWasm(__dirname), cacheDir: undefined, jobs: 0, maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-  });
-  t.after(() => {
-    live.dispose();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const { root, live } = await openCopy(t, 'precision');
   const confidence = (fn: string): string | undefined => live.result.chains.find((c) => c.acquire.function === fn)?.confidence;
   const edit = async (rel: string, change: (text: string) => string): Promise<void> => {
     const file = join(root, rel);
