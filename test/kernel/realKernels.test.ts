@@ -104,6 +104,9 @@ test('linux 6.1 and 6.12: the default report is short, and still has the well-kn
     if (version === '6.12') {
       assert.ok(has('ovl_tmpfile', 'finish_open'), 'ovl_tmpfile');
       assert.ok(has('ovl_copy_up_workdir', 'kernel_file_open'), 'overlayfs copy-up with verity');
+      // IMA is an LSM in 6.9+: reached only through call_int_hook(file_post_open, ...)
+      const ima = likely.find((c) => c.acquire.function === 'do_open' && c.hops.some((h) => h.callee === 'ima_file_check' && h.via === '->file_post_open'));
+      assert.ok(ima?.hops.some((h) => h.callee === 'dentry_open'), 'open with O_TRUNC through the IMA post-open hook');
     }
     t.diagnostic(`${version}: ${likely.length} likely of ${analysis.result.chains.length} chains`);
   }

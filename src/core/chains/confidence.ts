@@ -154,6 +154,7 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
   const reasons: ChainReason[] = [];
   if (dispatch === undefined) return { confidence: 'likely', reasons };
   const objectOps = new Set(dispatch.objectOps);
+  const hooks = new Set(dispatch.hooks);
   const crosserOf = (file: string): Crosser | undefined => dispatch.crossers.find((c) => file === c.dir || file.startsWith(`${c.dir}/`));
   const place = facts.placeOfFile;
   /** Code in a place that defines a filesystem works on that filesystem's objects. */
@@ -199,6 +200,11 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
     const op = `${hop.structType ?? '?'}.${field}`;
     if (hop.structType === undefined) {
       reasons.push({ hop: i, kind: 'untyped-dispatch', lowers: true, text: `->${field}: the struct type at the call is not known; every function stored in a field of that name is a candidate` });
+      return;
+    }
+    if (hooks.has(hop.structType)) {
+      // Every enabled module's function runs, on the object the caller passed: the owner stays.
+      reasons.push({ hop: i, kind: 'hook-dispatch', lowers: false, text: `${op} is a hook that calls every function registered for it: ${hop.callee} is one of ${hop.candidates ?? '?'}` });
       return;
     }
     if (!objectOps.has(hop.structType)) {

@@ -10,7 +10,7 @@ const BARE = [
   '__maybe_unused', '__always_unused', '__used', '__weak', '__sched', '__kprobes',
   '__cpuidle', 'asmlinkage', '__visible', '__latent_entropy', '__noreturn', '__pure',
   '__attribute_const__', '__init_or_module', '__ref', '__meminit', '__meminitdata',
-  '__read_mostly', '__ro_after_init', '__nocfi', '__no_kcsan', '__no_sanitize_address',
+  '__read_mostly', '__ro_after_init', '__lsm_ro_after_init', '__nocfi', '__no_kcsan', '__no_sanitize_address',
   '__flatten', '__packed', '__randomize_layout', '__no_randomize_layout', '__nonstring',
   '__user', '__iomem', '__rcu', '__percpu', '__force', '__kernel', '__safe', '__private',
   '__bitwise', '__must_hold_rcu', '__net_init', '__net_exit', '__head', '__lockfunc',

@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CallSite, FieldAssignment, ReturnValue } from '../model/facts';
 import { cond, negatedCall, readCondition, type Test } from './conditions';
 import { FlowBuilder } from './flowBuilder';
-import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, POINTER_CALLEE_MAX } from './kernelMacros';
+import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, isLsmHookCall, LSM_HOOK_UNION, POINTER_CALLEE_MAX } from './kernelMacros';
 import { collectInitializers } from './initializers';
 import {
   compactText, declaredName, field, inertText, isTrueLiteral, isZeroLiteral, literalValue, named,
@@ -490,7 +490,7 @@ export class BodyWalker {
   /** `fnText` is the text of `fn` when it is an identifier. */
   private callSite(fn: Node, fnType: string, fnText: string | undefined, args: Node | null): CallSite | undefined {
     const argText = args === null ? '' : compactText(args.text.slice(1, -1), ARG_TEXT_MAX);
-    if (fnText !== undefined) return this.identifierCall(fn, fnText, argText);
+    if (fnText !== undefined) return (isLsmHookCall(fnText) ? lsmHookCall(args, argText) : undefined) ?? this.identifierCall(fn, fnText, argText);
     const target = unwrapTyped(fn, fnType);
     let callee = target;
     if (target.type === 'pointer_expression') {
@@ -657,4 +657,14 @@ const CHAR_EQUALS = 61;
 
 function isStatement(type: string): boolean {
   return type.endsWith('_statement') || type === 'declaration';
+}
+
+/** `call_int_hook(HOOK, ...)`: a call through field HOOK of the LSM hook union (kernelMacros), placed at HOOK. */
+function lsmHookCall(args: Node | null, argText: string): CallSite | undefined {
+  const hook = args?.namedChild(0);
+  if (hook?.type !== 'identifier') return undefined;
+  return {
+    kind: 'field', callee: hook.text, receiverType: LSM_HOOK_UNION,
+    line: hook.startPosition.row + 1, column: hook.startPosition.column + 1, args: argText,
+  };
 }

@@ -3,6 +3,7 @@
 // mirrors what tree-sitter's readers (syntax.ts typeName/declaredName, initializers.ts) take
 // from the same text.
 import type { FieldAssignment } from '../model/facts';
+import { isLsmHookRegistration, LSM_HOOK_UNION } from './kernelMacros';
 import {
   isLiteralName, isPrimitive, isQualifier, KW_ENUM, KW_STATIC, KW_STRUCT, KW_TYPEDEF, KW_TYPEOF, KW_TYPEOF2, KW_TYPEOF3,
   isKeyword, T_IDENT, T_PP, T_PUNCT, type Tokens,
@@ -223,6 +224,10 @@ export function eachItem(t: Tokens, open: number, separator: number, visit: (sta
 }
 
 function pair(t: Tokens, i: number, itemEnd: number, structType: string | undefined, out: FieldAssignment[]): void {
+  if (t.kind[i] === T_IDENT) {
+    lsmHookRegistration(t, i, itemEnd, out);
+    return;
+  }
   if (isPunct(t, i, 123)) {
     if (t.match[i] === itemEnd - 1) tokenInitializers(t, i, structType, out);
     return;
@@ -257,4 +262,11 @@ function pair(t: Tokens, i: number, itemEnd: number, structType: string | undefi
   const fa: FieldAssignment = { field, fn: t.names[t.id[x]!]!, line: t.line[i]! };
   if (structType !== undefined) fa.structType = structType;
   out.push(fa);
+}
+
+/** `LSM_HOOK_INIT(hook, fn)` as the item [i, itemEnd): fn stored in field `hook` of the LSM hook union (kernelMacros). */
+function lsmHookRegistration(t: Tokens, i: number, itemEnd: number, out: FieldAssignment[]): void {
+  if (itemEnd !== i + 6 || t.match[i + 1] !== i + 5 || !isPunct(t, i + 3, 44)) return;
+  if (!isName(t, i + 2) || !isName(t, i + 4) || !isLsmHookRegistration(t.names[t.id[i]!]!)) return;
+  out.push({ field: t.names[t.id[i + 2]!]!, fn: t.names[t.id[i + 4]!]!, structType: LSM_HOOK_UNION, line: t.line[i]! });
 }

@@ -1,6 +1,7 @@
 // Ops tables: `.splice_read = generic_file_splice_read` in struct initializers.
 import type { Node } from 'web-tree-sitter';
 import type { FieldAssignment } from '../model/facts';
+import { isLsmHookRegistration, LSM_HOOK_UNION, mayRegisterLsmHooks } from './kernelMacros';
 import { field, named, unwrapTyped } from './syntax';
 
 /**
@@ -18,7 +19,10 @@ const PAIR_TOKEN = /[.[:]/;
  */
 export function collectInitializers(list: Node, structType: string | undefined, out: FieldAssignment[], source: string): void {
   // Tables of numbers or names hold no pairs: not reading their items saves a Node per item.
-  if (!list.hasError && !PAIR_TOKEN.test(source.slice(list.startIndex, list.endIndex))) return;
+  if (!list.hasError) {
+    const text = source.slice(list.startIndex, list.endIndex);
+    if (!PAIR_TOKEN.test(text) && !mayRegisterLsmHooks(text)) return;
+  }
   collect(list, structType, out, source);
 }
 
@@ -28,6 +32,10 @@ function collect(list: Node, structType: string | undefined, out: FieldAssignmen
     const itemType = item.type;
     if (itemType === 'initializer_list') {
       collect(item, structType, out, source);
+      continue;
+    }
+    if (itemType === 'call_expression') {
+      lsmHookRegistration(item, out);
       continue;
     }
     if (itemType !== 'initializer_pair') continue;
@@ -54,4 +62,15 @@ function collect(list: Node, structType: string | undefined, out: FieldAssignmen
     if (structType !== undefined) a.structType = structType;
     out.push(a);
   }
+}
+
+/** `LSM_HOOK_INIT(hook, fn)`: fn stored in field `hook` of the LSM hook union (kernelMacros). */
+function lsmHookRegistration(call: Node, out: FieldAssignment[]): void {
+  const macro = field(call, 'function');
+  if (macro?.type !== 'identifier' || !isLsmHookRegistration(macro.text)) return;
+  const args = field(call, 'arguments');
+  const hook = args?.namedChild(0);
+  const fn = args?.namedChild(1);
+  if (args?.namedChildCount !== 2 || hook?.type !== 'identifier' || fn?.type !== 'identifier') return;
+  out.push({ field: hook.text, fn: fn.text, structType: LSM_HOOK_UNION, line: call.startPosition.row + 1 });
 }

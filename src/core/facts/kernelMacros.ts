@@ -32,3 +32,32 @@ export function syscallFunctionName(macro: string, name: string): string | undef
   if (!SYSCALL_MACRO.test(macro)) return undefined;
   return `${macro.startsWith('COMPAT_') ? 'compat_sys_' : 'sys_'}${name}`;
 }
+
+/**
+ * LSM hooks. `LSM_HOOK_INIT(HOOK, fn)` in a module's `security_hook_list` array expands to
+ * `.hook = { .HOOK = fn }`, a store into field HOOK of `union security_list_options`, and
+ * `call_int_hook(HOOK, ...)`/`call_void_hook(HOOK, ...)` in security/security.c call that field
+ * of every registered entry (an hlist walk in 6.1, static calls in 6.9+). Both readers see the
+ * macros as calls, not as what they expand to: they record the store and the field call the
+ * expansion makes, so that the hook dispatches like any other function-pointer field.
+ */
+export const LSM_HOOK_UNION = 'security_list_options';
+
+const LSM_HOOK_REGISTRATION = 'LSM_HOOK_INIT';
+
+const LSM_HOOK_CALLS: ReadonlySet<string> = new Set(['call_int_hook', 'call_void_hook']);
+
+/** Whether an initializer item `name(...)` registers an LSM hook: its two arguments are the hook and the function. */
+export function isLsmHookRegistration(name: string): boolean {
+  return name === LSM_HOOK_REGISTRATION;
+}
+
+/** Whether `name(HOOK, ...)` calls every function registered for HOOK. */
+export function isLsmHookCall(name: string): boolean {
+  return LSM_HOOK_CALLS.has(name);
+}
+
+/** Whether an initializer list's text may hold an LSM hook registration (its items have no designators). */
+export function mayRegisterLsmHooks(text: string): boolean {
+  return text.includes(LSM_HOOK_REGISTRATION);
+}

@@ -10,7 +10,7 @@ import {
   columnOf, isKeyword, isLiteralName, isQualifier, isTypeKeyword, isUnevaluated, KW_CASE, KW_DEFAULT, KW_DO, KW_ELSE,
   KW_FOR, KW_IF, KW_RETURN, KW_SWITCH, KW_TYPEOF, KW_TYPEOF2, KW_TYPEOF3, KW_WHILE, P_ARROW, P_ASSIGN_OP, P_INCDEC, T_IDENT, T_PP, T_PUNCT, type Tokens,
 } from './cTokens';
-import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, POINTER_CALLEE_MAX } from './kernelMacros';
+import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, isLsmHookCall, LSM_HOOK_UNION, POINTER_CALLEE_MAX } from './kernelMacros';
 import { compactText } from './syntax';
 
 /** What an open `(` is. */
@@ -312,7 +312,8 @@ export class TokenBody {
       if (this.isForeachHeader(v, i)) {
         return { kind: G_WALK, site: this.identifierSite(prev, name, i), start };
       }
-      return { kind: G_CALL, site: this.identifierSite(prev, name, i), start };
+      const site = (isLsmHookCall(name) ? this.lsmHookSite(i) : undefined) ?? this.identifierSite(prev, name, i);
+      return { kind: G_CALL, site, start };
     }
     if (k === T_PUNCT) {
       const p = t.id[prev]!;
@@ -366,6 +367,17 @@ export class TokenBody {
     return {
       kind: this.scope.has(name) ? 'pointer' : 'direct', callee: name,
       line: t.line[tok]!, column: columnOf(t, tok), args: this.argText(open),
+    };
+  }
+
+  /** `call_int_hook(HOOK, ...)`, `(` at `open`: a call through field HOOK of the LSM hook union (kernelMacros), placed at HOOK. */
+  private lsmHookSite(open: number): CallSite | undefined {
+    const t = this.t;
+    const hook = open + 1;
+    if (!isName(t, hook) || !(isPunct(t, hook + 1, 44) || isPunct(t, hook + 1, 41))) return undefined;
+    return {
+      kind: 'field', callee: t.names[t.id[hook]!]!, receiverType: LSM_HOOK_UNION,
+      line: t.line[hook]!, column: columnOf(t, hook), args: this.argText(open),
     };
   }
 

@@ -49,6 +49,8 @@ export type ReasonKind =
   | 'self-stacking'
   /** A server of exported filesystems (nfsd) would dispatch to one that cannot be exported. */
   | 'not-exportable'
+  /** A hook (an LSM hook) calls every function registered for it, whatever the object. */
+  | 'hook-dispatch'
   /** A call through a struct that is not a filesystem object's ops: every stored function is a candidate. */
   | 'type-only-dispatch'
   /** The struct type at the call is not known. */
@@ -63,7 +65,7 @@ export type ReasonKind =
 /** Every ReasonKind, for readers of reports written elsewhere. */
 export const REASON_KINDS: readonly ReasonKind[] = [
   'owner-dispatch', 'entry-dispatch', 'crossing-dispatch', 'generic-dispatch', 'foreign-dispatch', 'self-stacking',
-  'not-exportable', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable', 'constant-guard', 'object-kind',
+  'not-exportable', 'hook-dispatch', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable', 'constant-guard', 'object-kind',
 ];
 
 /** Reasons that hold for whichever function a pointer call reaches: trying another target cannot help. */

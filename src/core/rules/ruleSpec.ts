@@ -46,6 +46,11 @@ export interface DispatchKnowledge {
   objectOps: string[];
   /** Directories (tree-relative) whose code works on other filesystems' objects. */
   crossers: Crosser[];
+  /**
+   * Struct types whose function pointers are hooks: a call runs every function registered
+   * there in turn (each enabled module's), not the one an object holds.
+   */
+  hooks?: string[];
 }
 
 export interface Crosser {
@@ -198,6 +203,8 @@ export const FREEZE_RULE: RuleSpec = {
       'dentry_operations', 'xattr_handler', 'export_operations', 'dquot_operations', 'quotactl_ops',
       'fs_context_operations', 'file_lock_operations', 'lock_manager_operations',
     ],
+    // LSM_HOOK_INIT stores and call_int_hook()/call_void_hook() calls (facts/kernelMacros.ts)
+    hooks: ['security_list_options'],
     crossers: [
       { dir: 'fs/overlayfs', why: 'overlayfs works on the upper and lower filesystems\' objects' },
       { dir: 'fs/ecryptfs', why: 'ecryptfs works on the lower filesystem\'s objects' },

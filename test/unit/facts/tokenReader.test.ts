@@ -235,10 +235,10 @@ test('tokenReader: return f(x) is an exit through call f (a tail call)', () => {
   assert.deepEqual(flow.blocks[0]!.succ.map((e) => e.to), [1, 2, 3, 4]);
 });
 
-/** The kernel-like fixture tree read both ways gives the same facts. */
-test('tokenReader: agrees with tree-sitter on the kernel-like fixture', async () => {
+/** A fixture tree read both ways gives the same facts; returns the tree-sitter facts of each file. */
+async function readersAgreeOn(fixture: string, minFiles: number): Promise<FileFacts[]> {
   const parser = await createCParser(locateWasm(__dirname));
-  const root = join(process.cwd(), 'test', 'fixtures', 'c', 'kernel-like');
+  const root = join(process.cwd(), 'test', 'fixtures', 'c', fixture);
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
@@ -248,7 +248,8 @@ test('tokenReader: agrees with tree-sitter on the kernel-like fixture', async ()
     }
   };
   walk(root);
-  assert.ok(files.length >= 6);
+  assert.ok(files.length >= minFiles);
+  const all: FileFacts[] = [];
   const callKey = (c: CallSite): string => `${c.kind} ${c.callee} ${c.line}:${c.column} ${c.receiverType ?? '-'}`;
   const view = (f: FileFacts): unknown => ({
     functions: f.functions.map((x) => ({
@@ -267,7 +268,25 @@ test('tokenReader: agrees with tree-sitter on the kernel-like fixture', async ()
     const facts = readTokenFacts(file, text);
     assert.ok(facts, `${file}: brackets balance`);
     assert.deepEqual(view(facts), view(expected), file);
+    all.push(expected);
   }
+  return all;
+}
+
+test('tokenReader: agrees with tree-sitter on the kernel-like fixture', async () => {
+  await readersAgreeOn('kernel-like', 6);
+});
+
+test('tokenReader: agrees with tree-sitter on LSM hook registrations and hook calls', async () => {
+  const all = await readersAgreeOn('lsm-hooks', 7);
+  const stores = all.flatMap((f) => f.fieldAssignments.filter((a) => a.structType === 'security_list_options').map((a) => `${a.field}=${a.fn}`));
+  assert.deepEqual(stores.sort(), [
+    'file_post_open=guard_file_post_open', 'file_post_open=measure_file_check', 'inode_post_setattr=measure_post_setattr',
+    'inode_setattr=guard_inode_setattr',
+  ]);
+  const hookCalls = all.flatMap((f) => f.functions.flatMap((x) => x.calls.filter((c) => c.receiverType === 'security_list_options')))
+    .map((c) => `${c.callee} ${c.line}:${c.column}`);
+  assert.deepEqual(hookCalls, ['file_post_open 22:23', 'inode_post_setattr 41:17']);
 });
 
 test('tokenReader: declines text whose brackets do not balance, where only a full parse can recover the rest', () => {
