@@ -3,8 +3,10 @@
 // that lines and columns agree with the facts.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
-import { callArguments, callGuards, predicateBody } from '../facts/callGuards';
-import type { CallGuards, CallSiteReader, PredicateBody } from '../model/callSites';
+import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callGuards';
+import { parsedExpression } from '../facts/constantConditions';
+import type { BodyOutline, CallGuards, CallSiteReader, Expr, MacroDefinition, PredicateBody } from '../model/callSites';
+import { MacroDefinitions } from './macroDefinitions';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
 export type TextSource = (file: string) => string | undefined;
@@ -19,8 +21,24 @@ const CALL_TEXT_LINES = 4;
 export class ParsedCallSites implements CallSiteReader {
   private readonly trees = new Map<string, Tree | null>();
   private readonly texts = new Map<string, string[] | null>();
+  private readonly macros: MacroDefinitions;
 
-  constructor(private readonly parser: Parser, private readonly read: TextSource) {}
+  constructor(private readonly parser: Parser, private readonly read: TextSource) {
+    this.macros = new MacroDefinitions(read, (text) => this.expression(text));
+  }
+
+  outline(file: string, line: number, name: string): BodyOutline | undefined {
+    const tree = this.tree(file);
+    return tree === undefined ? undefined : bodyOutline(tree, file, line, name);
+  }
+
+  macro(file: string, name: string): MacroDefinition | undefined {
+    return this.macros.find(file, name);
+  }
+
+  expression(text: string): Expr {
+    return parsedExpression(this.parser, text);
+  }
 
   predicate(file: string, line: number, name: string): PredicateBody | undefined {
     const tree = this.tree(file);
@@ -53,6 +71,7 @@ export class ParsedCallSites implements CallSiteReader {
 
   /** The file changed: parse it again when next asked. */
   forget(file: string): void {
+    this.macros.forget(file);
     this.texts.delete(file);
     this.trees.get(file)?.delete();
     this.trees.delete(file);

@@ -80,6 +80,12 @@ export interface CallSiteReader {
   guards(file: string, line: number, column: number): CallGuards | undefined;
   /** The leading returns of the function `name` defined at `line`, when it has only those before its last. */
   predicate?(file: string, line: number, name: string): PredicateBody | undefined;
+  /** The body of the function `name` defined at `line`, outlined. */
+  outline?(file: string, line: number, name: string): BodyOutline | undefined;
+  /** The object-like macro `name` as `file` sees it through its includes; undefined when not found. */
+  macro?(file: string, name: string): MacroDefinition | undefined;
+  /** A C expression given as text (rule data such as `MAY_WRITE | MAY_APPEND`), read as code is. */
+  expression?(text: string): Expr;
 }
 
 /**
@@ -92,4 +98,51 @@ export function constantText(text: string): string | undefined {
   if (t === 'true' || /^(0[xX][0-9a-fA-F]+|[1-9][0-9]*)[uUlL]*$/.test(t)) return '1';
   if (/^[A-Z][A-Z0-9_]*$/.test(t)) return t;
   return undefined;
+}
+
+/**
+ * An integer expression as far as constants can decide it: names (parameters, locals, macros),
+ * numbers, C's operators on them, and calls (whose value is not known). What else the source
+ * says (fields, pointers, sizeof) is `unknown`.
+ */
+export type Expr =
+  | { kind: 'name'; name: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'unary'; op: string; of: Expr }
+  | { kind: 'binary'; op: string; left: Expr; right: Expr }
+  | { kind: 'choose'; test: Expr; then: Expr; otherwise: Expr }
+  | { kind: 'call'; callee: string; args: Expr[] }
+  | { kind: 'unknown' };
+
+/** The `if` conditions a statement sits under, each with the branch taken. */
+export interface Under {
+  test: Expr;
+  truth: boolean;
+}
+
+/**
+ * One thing a function body does on the way to its end, in source order: sets a local, calls a
+ * function, returns, or is a label. Statements inside loops and switches give their calls only: a return
+ * there is not certain to end the body.
+ */
+export type OutlineStep =
+  | { kind: 'set'; name: string; value: Expr; under: Under[] }
+  | { kind: 'call'; callee: string; args: Expr[]; line: number; under: Under[] }
+  | { kind: 'return'; line: number; under: Under[] }
+  /** A label: a goto may reach what follows, whatever returned before. */
+  | { kind: 'label' };
+
+/** A function body as its calls and the returns that may end it first, for following constants into it. */
+export interface BodyOutline {
+  name: string;
+  file: string;
+  params: string[];
+  steps: OutlineStep[];
+}
+
+/** An object-like macro's definition, where the includes of a file find it. */
+export interface MacroDefinition {
+  value: Expr;
+  file: string;
+  line: number;
 }
