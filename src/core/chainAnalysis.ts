@@ -8,6 +8,7 @@ import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
+import { deriveExemptions, type ExemptionSources, type ExemptionVerdict } from './rules/derivedExemptions';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
 import { LOCKPATH_VERSION } from './version';
@@ -20,26 +21,49 @@ export interface ChainAnalysis {
   models: RuleModel[];
   /** One per rule, in rule order. */
   searches: ChainSearch[];
+  /** Per rule, what the tree says of each candidate exemption (the models hold those that hold). */
+  exemptions: ExemptionVerdict[][];
 }
 
+/**
+ * The graph, and per rule its model and search. Exemptions are read from the source through
+ * `callSites`; without it they are taken on the rules' word.
+ */
 export function analyzeFacts(
   files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[], pointers: PointerPolicy,
-  signal?: AbortSignal, onProgress?: ProgressListener,
+  signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader,
 ): ChainAnalysis {
   signal?.throwIfAborted();
   onProgress?.('graph', 0, 0);
   const graph = new CallGraph(files, pointers, detail);
   const models: RuleModel[] = [];
   const searches: ChainSearch[] = [];
+  const exemptions: ExemptionVerdict[][] = [];
   rules.forEach((rule, i) => {
     signal?.throwIfAborted();
     onProgress?.('rules', i, rules.length);
-    const model = buildRuleModel(graph, rule);
+    const derived = deriveExemptions(rule, exemptionSources(graph, callSites));
+    exemptions.push(derived.verdicts);
+    const model = buildRuleModel(graph, derived.rule);
     models.push(model);
     onProgress?.('chains', i, rules.length);
     searches.push(new ChainSearch(model, signal));
   });
-  return { graph, models, searches };
+  return { graph, models, searches, exemptions };
+}
+
+/**
+ * Where exemptions are read from: the source, and every body a name may be (each `#ifdef` arm is
+ * one). Called from nowhere in particular (a candidate of the rule), a name is every function so named.
+ */
+export function exemptionSources(graph: CallGraph, callSites: CallSiteReader | undefined): ExemptionSources | undefined {
+  if (callSites === undefined) return undefined;
+  return {
+    reader: callSites,
+    definitions: (file, name) => (file === '' ? graph.nodes.filter((n) => n.name === name) : graph.resolveName(file, name))
+      .flatMap((node) => node.bodies.map((b) => ({ file: b.file, line: b.fn.startLine }))),
+    called: (name) => graph.directCallsTo(name).length > 0,
+  };
 }
 
 /** What a result says besides the chains: where the facts came from and what went wrong. */
@@ -96,6 +120,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       count: unresolvedPointerCalls,
     });
   }
+  notAnalysed.push(...assumedExemptions(analysis.exemptions.flat(), graph));
   const truncated = [...new Set(models.flatMap((m) => [...m.truncated]))].sort();
   if (truncated.length > 0) {
     notAnalysed.push({
@@ -144,6 +169,23 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     skipped: inputs.skipped,
     notAnalysed,
   };
+}
+
+/** Exemptions the tree could not decide, for calls it makes: one note per callee, argument and cause. */
+function assumedExemptions(verdicts: readonly ExemptionVerdict[], graph: CallGraph): ScanResult['notAnalysed'] {
+  const values = new Map<string, { callee: string; arg: number; why: string; values: string[] }>();
+  for (const v of verdicts) {
+    if (v.verdict !== 'assumed' || graph.directCallsTo(v.callee).length === 0) continue;
+    const key = `${v.callee}\0${v.arg}\0${v.why}`;
+    const entry = values.get(key) ?? { callee: v.callee, arg: v.arg, why: v.why, values: [] };
+    entry.values.push(v.value);
+    values.set(key, entry);
+  }
+  return [...values.values()].map((e) => ({
+    what: `whether ${e.callee}(…) with ${e.values.join(' or ')} as argument ${e.arg + 1} reaches the rule's event calls`,
+    reason: `${e.why}: the rule's exemption is kept, chains through such calls are not reported`,
+    count: e.values.length,
+  }));
 }
 
 function listed(items: readonly string[]): string {
