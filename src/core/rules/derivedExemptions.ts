@@ -133,7 +133,7 @@ const CONSTANT_NAME = /^[A-Z_][A-Z0-9_]*$/;
 /** One candidate value followed through the bodies, with what it read and what it could not. */
 class Walk {
   readonly files = new Set<string>();
-  /** Constants a test needed that no header defines. */
+  /** Constants that left a test undecided because no header defines them. */
   readonly missing = new Set<string>();
   /** Functions on the way whose bodies are not in the scan. */
   readonly unread = new Set<string>();
@@ -197,14 +197,10 @@ class Walk {
   private enter(callee: string, args: Expr[], env: ReadonlyMap<string, Binding>, file: string, depth: number, path: string[]): Hit | undefined {
     if (path.includes(callee)) return undefined;
     const defs = this.sources.definitions(file, callee);
-    if (defs.length === 0) {
-      // A sink outside the scan may hold the event; any other call without a body (a macro, a
-      // function elsewhere) is taken to emit none.
-      if (this.sinks.has(callee)) this.unread.add(callee);
-      return undefined;
-    }
-    if (depth + 1 >= MAX_DEPTH) {
-      this.unread.add(`${callee} (deeper than ${MAX_DEPTH} calls)`);
+    // A sink not read may hold the event; any other call not read (a macro, a function outside
+    // the scan, a helper deeper than MAX_DEPTH such as lockdep's) is taken to emit none.
+    if (defs.length === 0 || depth + 1 >= MAX_DEPTH) {
+      if (this.sinks.has(callee)) this.unread.add(defs.length === 0 ? callee : `${callee} (deeper than ${MAX_DEPTH} calls)`);
       return undefined;
     }
     const bindings = args.map((a) => lazy(() => this.value(a, env, file)));
@@ -224,9 +220,15 @@ class Walk {
   private runs(under: readonly Under[], env: ReadonlyMap<string, Binding>, file: string): boolean | undefined {
     let certain = true;
     for (const u of under) {
+      const known = this.missing.size;
       const v = this.value(u.test, env, file);
-      if (v === RUNTIME) certain = false;
-      else if ((v !== 0) !== u.truth) return false;
+      if (v === RUNTIME) {
+        certain = false;
+        continue;
+      }
+      // A test that came out decided (`0 && UNDEFINED`) owes nothing to the names it could not find.
+      for (const name of [...this.missing].slice(known)) this.missing.delete(name);
+      if ((v !== 0) !== u.truth) return false;
     }
     return certain ? true : undefined;
   }
