@@ -73,7 +73,7 @@ export class MacroDefinitions {
   private scan(file: string, text: string): FileMacros {
     const defines = new Map<string, { text: string; line: number }>();
     for (const m of text.matchAll(DEFINE)) {
-      const value = m[2]!.replace(/\\\n/g, ' ').replace(/\/\*.*?\*\//g, ' ').replace(/\/\/.*$/, '').trim();
+      const value = m[2]!.replace(/\\\n/g, ' ').replace(/\/\*.*?\*\//g, ' ').replace(/\/[/*].*$/, '').replace(/\s+/g, ' ').trim();
       if (value !== '' && !defines.has(m[1]!)) defines.set(m[1]!, { text: value, line: lineAt(text, m.index) });
     }
     const includes: string[][] = [];
