@@ -171,20 +171,20 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   };
 }
 
-/** Exemptions the tree could not decide, for calls it makes: one note per callee, argument and cause. */
+/** Exemptions the tree could not decide, for calls it makes: one note per cause. */
 function assumedExemptions(verdicts: readonly ExemptionVerdict[], graph: CallGraph): ScanResult['notAnalysed'] {
-  const values = new Map<string, { callee: string; arg: number; why: string; values: string[] }>();
+  const byCause = new Map<string, Map<string, string[]>>();
   for (const v of verdicts) {
     if (v.verdict !== 'assumed' || graph.directCallsTo(v.callee).length === 0) continue;
-    const key = `${v.callee}\0${v.arg}\0${v.why}`;
-    const entry = values.get(key) ?? { callee: v.callee, arg: v.arg, why: v.why, values: [] };
-    entry.values.push(v.value);
-    values.set(key, entry);
+    const calls = byCause.get(v.why) ?? new Map<string, string[]>();
+    const call = `${v.callee}() with argument ${v.arg + 1}`;
+    calls.set(call, [...(calls.get(call) ?? []), v.value]);
+    byCause.set(v.why, calls);
   }
-  return [...values.values()].map((e) => ({
-    what: `whether ${e.callee}(…) with ${e.values.join(' or ')} as argument ${e.arg + 1} reaches the rule's event calls`,
-    reason: `${e.why}: the rule's exemption is kept, chains through such calls are not reported`,
-    count: e.values.length,
+  return [...byCause].map(([why, calls]) => ({
+    what: `whether ${[...calls].map(([call, values]) => `${call} ${values.join(' or ')}`).join(', ')} reaches the rule's event calls`,
+    reason: `${why}: the rule's exemption is kept, chains through such calls are not reported`,
+    count: [...calls.values()].reduce((n, values) => n + values.length, 0),
   }));
 }
 
