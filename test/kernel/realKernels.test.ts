@@ -102,7 +102,7 @@ for (const version of ['6.1', '6.12'] as const) {
     const called = again.verdicts.filter((v) => analysis.graph.directCallsTo(v.callee).length > 0);
     assert.ok(called.length >= 4 && called.every((v) => v.verdict === 'derived'), JSON.stringify(called));
     t.diagnostic(`${version}: derived in ${ms.toFixed(0)} ms from ${new Set(again.verdicts.flatMap((v) => v.files)).size} files; `
-      + exempt.map((e) => `${e.callee}(${e.equals.join(' | ')}): ${e.why}`).join('; '));
+      + exempt.map((e) => `${e.callee}(${e.equals.join(', ')}): ${e.why}`).join('; '));
   });
 
   test(`linux ${version}: judged chains: the real ones are likely, the false ones are not`, { timeout: 20 * 60_000 }, async (t) => {

@@ -72,9 +72,14 @@ export class MacroDefinitions {
 
   private scan(file: string, text: string): FileMacros {
     const defines = new Map<string, { text: string; line: number }>();
+    // Lines counted on from the previous define: matches come in order.
+    let line = 1;
+    let counted = 0;
     for (const m of text.matchAll(DEFINE)) {
+      line += newlines(text, counted, m.index);
+      counted = m.index;
       const value = m[2]!.replace(/\\\n/g, ' ').replace(/\/\*.*?\*\//g, ' ').replace(/\/[/*].*$/, '').replace(/\s+/g, ' ').trim();
-      if (value !== '' && !defines.has(m[1]!)) defines.set(m[1]!, { text: value, line: lineAt(text, m.index) });
+      if (value !== '' && !defines.has(m[1]!)) defines.set(m[1]!, { text: value, line });
     }
     const includes: string[][] = [];
     for (const m of text.matchAll(INCLUDE)) {
@@ -87,8 +92,8 @@ export class MacroDefinitions {
   }
 }
 
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+function newlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
