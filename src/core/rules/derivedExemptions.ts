@@ -74,14 +74,17 @@ function judge(rule: RuleSpec, candidate: ExemptCall, value: string, sources: Ex
   if (defs.length === 0) return verdict('assumed', `the body of ${candidate.callee} is not in the scanned tree`);
   const given = reader.expression(value);
   let hit: Hit | undefined;
+  let read = 0;
   for (const def of defs) {
     const body = walk.outline(def, candidate.callee);
     if (body === undefined) continue;
+    read++;
     const args = body.params.map((_, j) => j === candidate.arg ? lazy(() => walk.value(given, new Map(), body.file)) : RUNTIME_BINDING);
     hit = walk.reach(body, args, 0, [candidate.callee]);
     if (hit !== undefined) break;
   }
   const files = [...walk.files].sort();
+  if (read === 0) return verdict('assumed', `the body of ${candidate.callee} could not be read again`, files);
   const call = `${candidate.callee}(${value})`;
   if (hit !== undefined) {
     if (walk.missing.size > 0) return verdict('assumed', `${listed(walk.missing)} not defined in the headers the bodies include`, files);
@@ -207,7 +210,7 @@ class Walk {
     for (const def of defs) {
       const body = this.outline(def, callee);
       if (body === undefined) {
-        this.unread.add(callee);
+        if (this.sinks.has(callee)) this.unread.add(callee);
         continue;
       }
       const hit = this.reach(body, bindings, depth + 1, [...path, callee]);
