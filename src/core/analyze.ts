@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { analyzeFacts, composeResult, functionSpans, type ProgressListener } from './chainAnalysis';
+import { analyzeFacts, composeResult, functionSpans, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
 import { CallGraph, type PointerPolicy } from './graph/callGraph';
 import { readManifest, unchangedHashes, type Manifest } from './index/factCache';
 import { collectFacts, type CollectOptions } from './index/collectFacts';
@@ -111,12 +111,13 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   const gathered = await gatherFacts(options, started, signal, onProgress);
   if ('replayed' in gathered) return gathered.replayed;
   const { root, files, detail, notes } = gathered;
-  const analysis = analyzeFacts(files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress);
-  // Facts read back during the analysis may have needed repairs.
-  addNotes(notes, detail.notes);
-  const callSites = new ParsedCallSites(parserFor(await loadCLanguage(options.wasm)), treeText(root), functionSpans(() => analysis.graph));
+  let analysis: ChainAnalysis | undefined;
+  const callSites = new ParsedCallSites(parserFor(await loadCLanguage(options.wasm)), treeText(root), functionSpans(() => analysis?.graph));
   let result: ScanResult;
   try {
+    analysis = analyzeFacts(files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress, callSites);
+    // Facts read back during the analysis may have needed repairs.
+    addNotes(notes, detail.notes);
     result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started, callSites });
   } finally {
     // Parsed trees live in wasm memory: a process that analyses twice (diff) must give them back.

@@ -10,6 +10,7 @@ import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
+import { deriveExemptions, type ExemptionSources, type ExemptionVerdict } from './rules/derivedExemptions';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
 import { LOCKPATH_VERSION } from './version';
@@ -22,26 +23,49 @@ export interface ChainAnalysis {
   models: RuleModel[];
   /** One per rule, in rule order. */
   searches: ChainSearch[];
+  /** Per rule, what the tree says of each candidate exemption (the models hold those that hold). */
+  exemptions: ExemptionVerdict[][];
 }
 
+/**
+ * The graph, and per rule its model and search. Exemptions are read from the source through
+ * `callSites`; without it they are taken on the rules' word.
+ */
 export function analyzeFacts(
   files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[], pointers: PointerPolicy,
-  signal?: AbortSignal, onProgress?: ProgressListener,
+  signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader,
 ): ChainAnalysis {
   signal?.throwIfAborted();
   onProgress?.('graph', 0, 0);
   const graph = new CallGraph(files, pointers, detail);
   const models: RuleModel[] = [];
   const searches: ChainSearch[] = [];
+  const exemptions: ExemptionVerdict[][] = [];
   rules.forEach((rule, i) => {
     signal?.throwIfAborted();
     onProgress?.('rules', i, rules.length);
-    const model = buildRuleModel(graph, rule);
+    const derived = deriveExemptions(rule, exemptionSources(graph, callSites));
+    exemptions.push(derived.verdicts);
+    const model = buildRuleModel(graph, derived.rule);
     models.push(model);
     onProgress?.('chains', i, rules.length);
     searches.push(new ChainSearch(model, signal));
   });
-  return { graph, models, searches };
+  return { graph, models, searches, exemptions };
+}
+
+/**
+ * Where exemptions are read from: the source, and every body a name may be (each `#ifdef` arm is
+ * one). Called from nowhere in particular (a candidate of the rule), a name is every function so named.
+ */
+export function exemptionSources(graph: CallGraph, callSites: CallSiteReader | undefined): ExemptionSources | undefined {
+  if (callSites === undefined) return undefined;
+  return {
+    reader: callSites,
+    definitions: (file, name) => (file === '' ? graph.nodes.filter((n) => n.name === name) : graph.resolveName(file, name))
+      .flatMap((node) => node.bodies.map((b) => ({ file: b.file, line: b.fn.startLine }))),
+    called: (name) => graph.directCallsTo(name).length > 0,
+  };
 }
 
 /** What a result says besides the chains: where the facts came from and what went wrong. */
@@ -59,11 +83,14 @@ export interface ResultInputs {
   callSites?: CallSiteReader & ReadTracking;
 }
 
-/** The function whose body spans a line, as the graph's facts place it: what the call-site reader parses. */
-export function functionSpans(graph: () => CallGraph): FunctionSpans {
+/**
+ * The function whose body spans a line, as the graph's facts place it: what the call-site reader
+ * parses. None before the graph is built (the reader then parses whole files).
+ */
+export function functionSpans(graph: () => CallGraph | undefined): FunctionSpans {
   return (file, line) => {
     let best: LineSpan | undefined;
-    for (const node of graph().nodesOf(file)) {
+    for (const node of graph()?.nodesOf(file) ?? []) {
       for (const { file: f, fn } of node.bodies) {
         if (f !== file || line < fn.startLine || line > fn.endLine) continue;
         if (best === undefined || fn.endLine - fn.startLine < best.endLine - best.startLine) best = { startLine: fn.startLine, endLine: fn.endLine };
@@ -125,6 +152,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       count: unresolvedPointerCalls,
     });
   }
+  notAnalysed.push(...assumedExemptions(analysis.exemptions.flat(), graph));
   const truncated = [...new Set(models.flatMap((m) => [...m.truncated]))].sort();
   if (truncated.length > 0) {
     notAnalysed.push({
@@ -173,6 +201,23 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     skipped: inputs.skipped,
     notAnalysed,
   };
+}
+
+/** Exemptions the tree could not decide, for calls it makes: one note per cause. */
+function assumedExemptions(verdicts: readonly ExemptionVerdict[], graph: CallGraph): ScanResult['notAnalysed'] {
+  const byCause = new Map<string, Map<string, string[]>>();
+  for (const v of verdicts) {
+    if (v.verdict !== 'assumed' || graph.directCallsTo(v.callee).length === 0) continue;
+    const calls = byCause.get(v.why) ?? new Map<string, string[]>();
+    const call = `${v.callee}() with argument ${v.arg + 1}`;
+    calls.set(call, [...(calls.get(call) ?? []), v.value]);
+    byCause.set(v.why, calls);
+  }
+  return [...byCause].map(([why, calls]) => ({
+    what: `whether ${[...calls].map(([call, values]) => `${call} ${values.join(' or ')}`).join(', ')} reaches the rule's event calls`,
+    reason: `${why}: the rule's exemption is kept, chains through such calls are not reported`,
+    count: [...calls.values()].reduce((n, values) => n + values.length, 0),
+  }));
 }
 
 function listed(items: readonly string[]): string {

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Analysis } from '../../src/core/analyze';
+import { treeText, type Analysis } from '../../src/core/analyze';
+import { exemptionSources } from '../../src/core/chainAnalysis';
+import { ParsedCallSites } from '../../src/core/index/callSiteReader';
+import { loadCLanguage, parserFor } from '../../src/core/parse/treeSitter';
+import { locateWasm } from '../../src/core/parse/wasmLocation';
+import { deriveExemptions } from '../../src/core/rules/derivedExemptions';
+import { FREEZE_RULE } from '../../src/core/rules/ruleSpec';
 import type { Chain } from '../../src/core/model/chain';
 import { analyzeFixture } from '../support/analyzeFixture';
 import { judgeResult } from '../support/judgedCorpus';
@@ -77,6 +83,28 @@ test('linux 6.12: after start-write-safe, neither chain is reported', { timeout:
 });
 
 for (const version of ['6.1', '6.12'] as const) {
+  test(`linux ${version}: the write-side exemptions are read from the tree, not assumed`, { timeout: 20 * 60_000 }, async (t) => {
+    const analysis = await scanKernel(version);
+    if (analysis === undefined) return t.skip(kernelSkipMessage(version));
+    const exempt = analysis.models[0]!.rule.exempt ?? [];
+    const hook = version === '6.1' ? 'fsnotify_perm' : 'fsnotify_file_area_perm';
+    const rw = exempt.find((e) => e.callee === 'rw_verify_area');
+    assert.deepEqual(rw?.equals, ['WRITE']);
+    assert.match(rw!.why, new RegExp(`^rw_verify_area\\(WRITE\\) returns before any event: .*${hook}\\(\\) returns at include/linux/fsnotify\\.h:\\d+ before fsnotify_`));
+    assert.deepEqual(analysis.result.notAnalysed.filter((n) => n.what.startsWith('whether ')), [], 'no exemption taken on the rule\'s word');
+    // What deriving them costs from cold: the few bodies and headers on the way, parsed or read.
+    const reader = new ParsedCallSites(parserFor(await loadCLanguage(locateWasm(__dirname))), treeText(analysis.result.root));
+    const started = performance.now();
+    const again = deriveExemptions(FREEZE_RULE, exemptionSources(analysis.graph, reader));
+    const ms = performance.now() - started;
+    reader.dispose();
+    // Candidates the tree never calls (6.12 has no fsnotify_perm()) are moot.
+    const called = again.verdicts.filter((v) => analysis.graph.directCallsTo(v.callee).length > 0);
+    assert.ok(called.length >= 4 && called.every((v) => v.verdict === 'derived'), JSON.stringify(called));
+    t.diagnostic(`${version}: derived in ${ms.toFixed(0)} ms from ${new Set(again.verdicts.flatMap((v) => v.files)).size} files; `
+      + exempt.map((e) => `${e.callee}(${e.equals.join(', ')}): ${e.why}`).join('; '));
+  });
+
   test(`linux ${version}: judged chains: the real ones are likely, the false ones are not`, { timeout: 20 * 60_000 }, async (t) => {
     const analysis = await scanKernel(version);
     if (analysis === undefined) return t.skip(kernelSkipMessage(version));

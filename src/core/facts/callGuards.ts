@@ -3,8 +3,11 @@
 // demand from a parsed file, for the few calls a reported chain passes through; the facts of a
 // whole scan do not carry conditions for files read from tokens.
 import type { Node, Tree } from 'web-tree-sitter';
-import { constantText, type CallGuards, type NeededCondition, type ParamTest, type PredicateBody, type Requirement } from '../model/callSites';
-import { conditionOf } from './constantConditions';
+import {
+  constantText, type BodyOutline, type CallGuards, type Expr, type NeededCondition, type OutlineStep, type ParamTest, type PredicateBody,
+  type Requirement, type Under,
+} from '../model/callSites';
+import { conditionOf, expressionOf } from './constantConditions';
 import { isConditionWrapper } from './kernelMacros';
 import { declaredName, field, named } from './syntax';
 
@@ -75,8 +78,7 @@ export function callGuards(tree: Tree, line: number, column: number): CallGuards
  * Undefined when it is not there; steps stop at the first statement of any other kind.
  */
 export function predicateBody(tree: Tree, line: number, name: string): PredicateBody | undefined {
-  const fn = tree.rootNode.descendantsOfType('function_definition', { row: line - 1, column: 0 }, { row: line, column: 0 })
-    .find((d) => d !== null && declaredName(field(d, 'declarator'))?.name === name);
+  const fn = functionAt(tree, line, name);
   const params = fn == null ? undefined : parameterNames(field(fn, 'declarator'));
   const body = fn == null ? null : field(fn, 'body');
   if (params === undefined || body === null) return undefined;
@@ -96,6 +98,104 @@ export function predicateBody(tree: Tree, line: number, name: string): Predicate
     steps.push({ when: conditionOf(condition), returns: conditionOf(value) });
   }
   return { params, steps };
+}
+
+/** The definition of the function `name` that starts on `line`. */
+function functionAt(tree: Tree, line: number, name: string): Node | undefined {
+  return tree.rootNode.descendantsOfType('function_definition', { row: line - 1, column: 0 }, { row: line, column: 0 })
+    .find((d): d is Node => d !== null && declaredName(field(d, 'declarator'))?.name === name);
+}
+
+/**
+ * The function `name` defined at `line` of `file`, as the calls it makes, the locals it sets
+ * and the returns that may end it, in source order (see OutlineStep).
+ */
+export function bodyOutline(tree: Tree, file: string, line: number, name: string): BodyOutline | undefined {
+  const fn = functionAt(tree, line, name);
+  const params = fn === undefined ? undefined : parameterNames(field(fn, 'declarator'));
+  const body = fn === undefined ? null : field(fn, 'body');
+  if (params === undefined || body === null) return undefined;
+  const steps: OutlineStep[] = [];
+  outlineStatement(body, [], steps);
+  return { name, file, params, steps };
+}
+
+/** What a statement inside a loop, a switch or an `#if` arm runs under: nothing certain. */
+const MAYBE: Under = { test: { kind: 'unknown' }, truth: true };
+
+function outlineStatement(node: Node, under: Under[], steps: OutlineStep[]): void {
+  switch (node.type) {
+    case 'compound_statement':
+      for (const c of named(node)) outlineStatement(c, under, steps);
+      return;
+    case 'declaration':
+      for (const d of named(node)) {
+        const value = d.type === 'init_declarator' ? field(d, 'value') : null;
+        const local = value === null ? undefined : declaredName(field(d, 'declarator'))?.name;
+        if (value === null || local === undefined) continue;
+        outlineCalls(value, under, steps);
+        steps.push({ kind: 'set', name: local, value: expressionOf(value), under });
+      }
+      return;
+    case 'expression_statement': {
+      const e = node.namedChild(0);
+      if (e === null) return;
+      outlineCalls(e, under, steps);
+      const left = e.type === 'assignment_expression' ? field(e, 'left') : null;
+      if (left?.type !== 'identifier') return;
+      const right = field(e, 'right');
+      const value: Expr = field(e, 'operator')?.text === '=' && right !== null ? expressionOf(right) : { kind: 'unknown' };
+      steps.push({ kind: 'set', name: left.text, value, under });
+      return;
+    }
+    case 'if_statement': {
+      const condition = field(node, 'condition');
+      if (condition !== null) outlineCalls(condition, under, steps);
+      const test: Expr = condition === null ? { kind: 'unknown' } : expressionOf(condition);
+      const then = field(node, 'consequence');
+      if (then !== null) outlineStatement(then, [...under, { test, truth: true }], steps);
+      const otherwise = field(node, 'alternative');
+      for (const c of otherwise === null ? [] : otherwise.type === 'else_clause' ? named(otherwise) : [otherwise]) {
+        outlineStatement(c, [...under, { test, truth: false }], steps);
+      }
+      return;
+    }
+    case 'return_statement': {
+      const value = node.namedChild(0);
+      if (value !== null) outlineCalls(value, under, steps);
+      steps.push({ kind: 'return', line: node.startPosition.row + 1, under });
+      return;
+    }
+    case 'labeled_statement':
+      // A goto may land here: what follows runs whatever returned before it.
+      steps.push({ kind: 'label' });
+      for (const c of named(node)) if (c.type !== 'statement_identifier') outlineStatement(c, under, steps);
+      return;
+    case 'goto_statement': case 'break_statement': case 'continue_statement': case 'comment':
+      return;
+    default:
+      if (!isStatementLike(node.type)) {
+        outlineCalls(node, under, steps);
+        return;
+      }
+      // Loops, switches and #if arms: their calls may run, their returns may not.
+      for (const c of named(node)) outlineStatement(c, [...under, MAYBE], steps);
+  }
+}
+
+function isStatementLike(type: string): boolean {
+  return type.endsWith('_statement') || type === 'case_statement' || type.startsWith('preproc_') || type === 'else_clause';
+}
+
+/** Calls by name anywhere in an expression, in source order. */
+function outlineCalls(node: Node, under: Under[], steps: OutlineStep[]): void {
+  for (const call of node.descendantsOfType('call_expression')) {
+    const fn = call === null ? null : field(call, 'function');
+    const args = call === null ? null : field(call, 'arguments');
+    if (fn?.type !== 'identifier' || args === null) continue;
+    const list = named(args).filter((a) => a.type !== 'comment').map(expressionOf);
+    steps.push({ kind: 'call', callee: fn.text, args: list, line: fn.startPosition.row + 1, under });
+  }
 }
 
 /**

@@ -5,9 +5,11 @@
 // file's: a chain's hops pass through a few functions of files of thousands of lines.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
-import { callArguments, callGuards, predicateBody } from '../facts/callGuards';
+import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callGuards';
+import { parsedExpression } from '../facts/constantConditions';
 import { localValues } from '../facts/localValues';
-import type { CallGuards, CallSiteReader, FunctionSpans, PredicateBody, ReadTracking } from '../model/callSites';
+import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, PredicateBody, ReadTracking } from '../model/callSites';
+import { MacroDefinitions } from './macroDefinitions';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
 export type TextSource = (file: string) => string | undefined;
@@ -30,8 +32,24 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   private log: Map<string, number> | undefined;
   /** Per file, the words asked of it (mentions): asked for every hop of every chain judged. */
   private readonly mentioned = new Map<string, Map<string, boolean>>();
+  private readonly macros: MacroDefinitions;
 
-  constructor(private readonly parser: Parser, private readonly read: TextSource, private readonly spans?: FunctionSpans) {}
+  constructor(private readonly parser: Parser, private readonly read: TextSource, private readonly spans?: FunctionSpans) {
+    this.macros = new MacroDefinitions(read, (text) => this.expression(text));
+  }
+
+  outline(file: string, line: number, name: string): BodyOutline | undefined {
+    const tree = this.tree(file, line);
+    return tree === undefined ? undefined : bodyOutline(tree, file, line, name);
+  }
+
+  macro(file: string, name: string): MacroDefinition | undefined {
+    return this.macros.find(file, name);
+  }
+
+  expression(text: string): Expr {
+    return parsedExpression(this.parser, text);
+  }
 
   predicate(file: string, line: number, name: string): PredicateBody | undefined {
     const tree = this.tree(file, line);
@@ -107,6 +125,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   /** The file changed: parse it again when next asked, and verdicts that read it no longer hold. */
   forget(file: string): void {
     this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
+    this.macros.forget(file);
     this.drop(file);
   }
 

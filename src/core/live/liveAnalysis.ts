@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, treeText, type AnalysisOptions } from '../analyze';
 import { ParsedCallSites } from '../index/callSiteReader';
-import { analyzeFacts, composeResult, functionSpans, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
+import { analyzeFacts, composeResult, exemptionSources, functionSpans, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
+import { deriveExemptions, sameExemptions } from '../rules/derivedExemptions';
 import { collectFacts } from '../index/collectFacts';
 import { CallGraph, functionLabel, type FunctionNode } from '../graph/callGraph';
 import { effectfulNow, parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
@@ -39,7 +40,7 @@ export interface UpdateOutcome {
   durationMs: number;
 }
 
-const EMPTY_ANALYSIS: ChainAnalysis = { graph: new CallGraph([]), models: [], searches: [] };
+const EMPTY_ANALYSIS: ChainAnalysis = { graph: new CallGraph([]), models: [], searches: [], exemptions: [] };
 
 /** A file that defines, calls and stores nothing: what a new file was, what a deleted one is. */
 function noFacts(file: string): PackedFileFacts {
@@ -127,7 +128,7 @@ export class LiveAnalysis {
       ? processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir)
       : processFile({ ...job, reader: 'tokens' }, this.parser, this.options.cacheDir, effectfulNow(this.analysis.models));
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
-      const why = this.patch(old, next, nextFull);
+      const why = this.patch(old, next, nextFull) ?? this.exemptionsAfterEdit(rel, [old, next]);
       if (why === undefined) return {};
       this.rebuild();
       return { rebuilt: why };
@@ -216,6 +217,28 @@ export class LiveAnalysis {
     return undefined;
   }
 
+  /**
+   * Exemptions read from `rel`, or that a function it defined or defines may decide (a sink, a
+   * candidate), are derived again; says why the analysis must be rebuilt when one of them now
+   * says otherwise (which calls are exempt changes every search).
+   */
+  private exemptionsAfterEdit(rel: string, versions: readonly PackedFileFacts[]): string | undefined {
+    const { graph, models, exemptions } = this.analysis;
+    const deciding = new Set(this.options.rules.flatMap((r) => [...r.sinks, ...(r.exempt ?? []).map((e) => e.callee)]));
+    const read = exemptions.some((vs) => vs.some((v) => v.files.includes(rel)));
+    if (!read && !versions.some((f) => f.functions.some((fn) => deciding.has(fn.name)))) return undefined;
+    const sources = exemptionSources(graph, this.callSites);
+    const again = this.options.rules.map((rule) => deriveExemptions(rule, sources));
+    if (again.some((d, i) => !sameExemptions(d.verdicts, exemptions[i] ?? []))) return `an exemption derived from ${rel} changed`;
+    // The same calls are exempt: the searches stand, only what is said of them changes.
+    again.forEach((d, i) => {
+      const model = models[i];
+      if (model !== undefined) model.rule = d.rule;
+    });
+    this.analysis.exemptions = again.map((d) => d.verdicts);
+    return undefined;
+  }
+
   private rebuild(): void {
     // Let the old graph and searches go before the new ones are built: both at once would
     // double the peak memory of a whole-kernel analysis.
@@ -226,7 +249,7 @@ export class LiveAnalysis {
   }
 
   private analyze(): ChainAnalysis {
-    const analysis = analyzeFacts(this.files, (f) => this.detail.read(f), this.options.rules, this.options.pointers ?? 'typed');
+    const analysis = analyzeFacts(this.files, (f) => this.detail.read(f), this.options.rules, this.options.pointers ?? 'typed', undefined, undefined, this.reader());
     // The indexes an edit needs, built now rather than on the first save.
     analysis.graph.prepareEdits();
     return analysis;
@@ -235,15 +258,20 @@ export class LiveAnalysis {
   private compose(started: number): ScanResult {
     const notes = new Map(this.notes);
     addNotes(notes, this.detail.notes);
-    this.callSites ??= new ParsedCallSites(parserFor(this.language), treeText(this.root), functionSpans(() => this.analysis.graph));
     return composeResult(this.analysis, {
       root: this.root, rules: this.options.rules, files: this.files, skipped: this.skipped, notes, cachedFiles: this.cachedFiles, started,
-      callSites: this.callSites,
+      callSites: this.reader(),
     });
   }
 
   /** Call sites read again for chains, kept across updates; an updated file is read again. */
   private callSites: ParsedCallSites | undefined;
+
+  private reader(): ParsedCallSites {
+    // Built before the first analysis: until a graph exists it parses whole files.
+    this.callSites ??= new ParsedCallSites(parserFor(this.language), treeText(this.root), functionSpans(() => (this.analysis as ChainAnalysis | undefined)?.graph));
+    return this.callSites;
+  }
 
   dispose(): void {
     this.callSites?.dispose();

@@ -93,6 +93,12 @@ export interface CallSiteReader {
   localValues?(file: string, line: number, column: number, name: string): string[] | undefined;
   /** Does the file's text hold `word` as a whole word? */
   mentions?(file: string, word: string): boolean;
+  /** The body of the function `name` defined at `line`, outlined. */
+  outline?(file: string, line: number, name: string): BodyOutline | undefined;
+  /** The object-like macro `name` as `file` sees it through its includes; undefined when not found. */
+  macro?(file: string, name: string): MacroDefinition | undefined;
+  /** A C expression given as text (rule data such as `MAY_WRITE | MAY_APPEND`), read as code is. */
+  expression?(text: string): Expr;
 }
 
 /**
@@ -114,4 +120,51 @@ export function constantText(text: string): string | undefined {
 export interface ReadTracking {
   recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, number> };
   unchanged(reads: ReadonlyMap<string, number>): boolean;
+}
+
+/**
+ * An integer expression as far as constants can decide it: names (parameters, locals, macros),
+ * numbers, C's operators on them, and calls (whose value is not known). What else the source
+ * says (fields, pointers, sizeof) is `unknown`.
+ */
+export type Expr =
+  | { kind: 'name'; name: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'unary'; op: string; of: Expr }
+  | { kind: 'binary'; op: string; left: Expr; right: Expr }
+  | { kind: 'choose'; test: Expr; then: Expr; otherwise: Expr }
+  | { kind: 'call'; callee: string; args: Expr[] }
+  | { kind: 'unknown' };
+
+/** The `if` conditions a statement sits under, each with the branch taken. */
+export interface Under {
+  test: Expr;
+  truth: boolean;
+}
+
+/**
+ * One thing a function body does on the way to its end, in source order: sets a local, calls a
+ * function, returns, or is a label. Statements inside loops and switches give their calls only: a return
+ * there is not certain to end the body.
+ */
+export type OutlineStep =
+  | { kind: 'set'; name: string; value: Expr; under: Under[] }
+  | { kind: 'call'; callee: string; args: Expr[]; line: number; under: Under[] }
+  | { kind: 'return'; line: number; under: Under[] }
+  /** A label: a goto may reach what follows, whatever returned before. */
+  | { kind: 'label' };
+
+/** A function body as its calls and the returns that may end it first, for following constants into it. */
+export interface BodyOutline {
+  name: string;
+  file: string;
+  params: string[];
+  steps: OutlineStep[];
+}
+
+/** An object-like macro's definition, where the includes of a file find it. */
+export interface MacroDefinition {
+  value: Expr;
+  file: string;
+  line: number;
 }

@@ -60,13 +60,18 @@ export interface Crosser {
   reaches?: 'exportable';
 }
 
-/** A call that cannot lead to the forbidden effect because of an argument it passes. */
+/**
+ * A call that may not lead to the forbidden effect because of an argument it passes: a candidate.
+ * Whether it holds is read from the tree scanned (rules/derivedExemptions.ts): the value is
+ * followed into the callee's body to the rule's `events`.
+ */
 export interface ExemptCall {
   callee: string;
   /** 0-based argument position. */
   arg: number;
-  /** Argument texts (whitespace folded) that make the call harmless. */
+  /** Argument texts (whitespace folded) that may make the call harmless. */
   equals: string[];
+  /** Why it may: said when the tree cannot tell and the exemption is taken on the rule's word. */
   why: string;
 }
 
@@ -93,8 +98,17 @@ export interface RuleSpec {
   sinks: string[];
   /** Functions whose bodies must not be used to infer wrapper behaviour (listed primitives win anyway). */
   opaque?: string[];
-  /** Calls that never reach a sink's effect, by argument: paths through them are not chains. */
+  /**
+   * Calls that may never reach a sink's effect, by argument. Each holds only where the tree's
+   * bodies show it (derivedExemptions.ts); paths through one that holds are not chains.
+   */
   exempt?: ExemptCall[];
+  /**
+   * The calls inside the sinks that are the effect itself (the fanotify event): an exemption
+   * holds when its value returns before every one of them. Without events, exemptions are
+   * taken on the rule's word.
+   */
+  events?: string[];
   /** Functions a path never continues through (crash and debug reports). */
   stopAt?: NamedReason[];
   /**
@@ -153,8 +167,9 @@ export const FREEZE_RULE: RuleSpec = {
     'security_file_open', 'fsnotify_open_perm',
   ],
   opaque: [],
-  // fsnotify_perm() and fsnotify_file_area_perm() return before emitting any event unless the
-  // mask has MAY_READ (or MAY_OPEN): a write-side permission check cannot block on fanotify.
+  // Candidates: write-side checks. In 6.1 and 6.12, fsnotify_perm() and fsnotify_file_area_perm()
+  // return before emitting any event unless the mask has MAY_READ (or MAY_OPEN); kernels with
+  // pre-content events emit for writes too. Each tree's bodies decide (derivedExemptions.ts).
   exempt: [
     { callee: 'rw_verify_area', arg: 0, equals: ['WRITE'], why: 'write-side check: fanotify permission events are read/open only' },
     { callee: 'security_file_permission', arg: 1, equals: ['MAY_WRITE', 'MAY_APPEND', 'MAY_WRITE | MAY_APPEND'], why: 'fsnotify_perm() ignores MAY_WRITE' },
@@ -162,6 +177,9 @@ export const FREEZE_RULE: RuleSpec = {
     { callee: 'fsnotify_file_perm', arg: 1, equals: ['MAY_WRITE'], why: 'no event for MAY_WRITE' },
     { callee: 'fsnotify_file_area_perm', arg: 1, equals: ['MAY_WRITE'], why: 'no event for MAY_WRITE' },
   ],
+  // Where fsnotify hands a permission event to fanotify's listeners (fsnotify_pre_content() is
+  // the pre-content event of newer kernels).
+  events: ['fsnotify', 'fsnotify_parent', '__fsnotify_parent', 'fsnotify_path', 'fsnotify_file', 'fsnotify_pre_content'],
   stopAt: [
     { name: 'panic', why: 'crash path: the system stops, nothing waits on the freeze' },
     { name: 'vpanic', why: 'crash path' },
