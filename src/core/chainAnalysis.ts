@@ -1,7 +1,7 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
 import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
-import { ChainSearch } from './chains/findChains';
+import { ChainSearch } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import type { CallSiteReader, DefinitionLookup } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
