@@ -4,8 +4,8 @@
 import type { CallGraph, FunctionNode } from '../../graph/callGraph';
 import type { Chain } from '../../model/chain';
 import type { FreezeHeld } from '../../model/trace';
-import { normalizeFunction } from '../symbols';
-import type { Symbolizer } from '../symbolize';
+import { normalizeFunction } from '../parse/symbols';
+import type { Symbolizer } from './symbolize';
 import type { DurationStats, EdgeEvidence, EvidenceSource } from './edgeEvidence';
 import { hiddenLabel, type HiddenCalls } from './hiddenCalls';
 

@@ -2,7 +2,7 @@
 // have a call that resolves to the callee, directly or through calls the compiler hides?
 
 import type { CallGraph, FunctionNode } from '../../graph/callGraph';
-import type { Symbolizer } from '../symbolize';
+import type { Symbolizer } from './symbolize';
 import { hiddenLabel, type HiddenCalls } from './hiddenCalls';
 
 export type EdgeMatch =
