@@ -2,8 +2,12 @@
 // callees to a sink with the hold still in place. Paths are found by one reverse search per
 // sink over "held-through" call sites (calls a function makes before any release of what its
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
-import type { CallGraph, CallRef, FilePatch, FunctionBody, FunctionNode } from '../graph/callGraph';
-import { BODY_SLOTS, bodyKeyOf, functionLabel, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import type { CallRef } from '../graph/callRefs';
+import type { FilePatch } from '../graph/filePatch';
+import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
+import { BODY_SLOTS, bodyKeyOf, packRef, refNode, unpackRef } from '../graph/callRefs';
+import { functionLabel, someCall } from '../graph/functionNodes';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
 import type { Chain, ChainHop, FoundChain } from '../model/chain';
 import { compareText } from '../model/compareText';

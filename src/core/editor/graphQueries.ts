@@ -1,6 +1,8 @@
 // Questions about the call graph an editor asks at a position: which function is here, who
 // calls it, what it calls. Answers are plain locations (editorModel.ts), never graph nodes.
-import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import type { CallRef } from '../graph/callRefs';
+import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
 import type { CallEdge, FunctionLocation } from './editorModel';
 
 function locationOf(node: FunctionNode, body: FunctionBody): FunctionLocation {

@@ -11,7 +11,8 @@ import { collectOptions, prepareScan, treeText, type AnalysisOptions } from '../
 import { ParsedCallSites } from '../index/callSiteReader';
 import { analyzeFacts, composeResult, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { collectFacts } from '../index/collectFacts';
-import { CallGraph, functionLabel, type FunctionNode } from '../graph/callGraph';
+import { CallGraph } from '../graph/callGraph';
+import { functionLabel, type FunctionNode } from '../graph/functionNodes';
 import { effectfulNow, parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';

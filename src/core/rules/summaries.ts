@@ -1,7 +1,8 @@
 // Wrapper inference: a function that can return with the context held is itself an acquirer
 // (mnt_want_write, ovl_want_write), one that drops what its caller holds is a releaser
 // (mnt_drop_write). Summaries flow up the direct call graph until nothing changes.
-import { functionLabel, someCall, type CallGraph, type FunctionBody, type FunctionNode } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import { functionLabel, someCall, type FunctionBody, type FunctionNode } from '../graph/functionNodes';
 import { analyzeFlow, type CallEffect, type ExitState } from './heldState';
 import { directCallee } from '../model/packedCalls';
 import { splitArguments } from './callArguments';
