@@ -9,7 +9,7 @@ import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
 import { BODY_SLOTS, bodyKeyOf, packRef, refNode, unpackRef } from '../graph/callRefs';
 import { functionLabel, someCall } from '../graph/functionNodes';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
-import type { Chain, ChainHop, FoundChain } from '../model/chain';
+import { fieldOfVia, type Chain, type ChainHop, type FoundChain } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../model/packedCalls';
@@ -128,7 +128,10 @@ export class ChainSearch {
     // and a hop through a field whose stores changed has another candidate count. Chains through
     // functions that only moved keep their hops, whose lines are read again.
     const changedNodes = new Set([...refreshed, ...patch.removed]);
-    const throughField = (via: string): boolean => via.startsWith('->') && patch.fields.has(via.slice(2));
+    const throughField = (via: string): boolean => {
+      const field = fieldOfVia(via);
+      return field !== undefined && patch.fields.has(field);
+    };
     this.built.prune((cand, { chain, path }) => {
       const stale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
         || chain.hops.some((h) => throughField(h.via));

@@ -1,6 +1,7 @@
 // The function-pointer field index: which functions are stored in which struct fields (by
 // initializer or assignment), the struct field types that resolve a receiver such as
 // `file.f_op`, and the field calls that can reach a function, grouped by (field, struct type).
+import { viaField } from '../model/chain';
 import type { CallHead, PackedFileFacts } from '../model/packedFacts';
 import { addRef, mergeRefs, NO_REFS, refNode, type CallRef } from './callRefs';
 import type { Callers } from './callerIndex';
@@ -96,7 +97,7 @@ export class FieldIndex {
     if (!narrowed) chosen = this.pointers === 'all' ? stores : [];
     const seen = new Set<FunctionNode>();
     for (const s of chosen) for (const n of this.nodes.resolveName(s.file, s.fn)) seen.add(n);
-    const via = `->${field}`;
+    const via = viaField(field);
     const targets = [...seen].map((node): CallTarget => (narrowed ? { node, via, candidates: seen.size, structType: type! } : { node, via, candidates: seen.size }));
     memo.set(type ?? '', targets);
     return targets;

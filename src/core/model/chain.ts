@@ -26,6 +26,16 @@ export interface ChainHop extends ChainLocation {
   structType?: string;
 }
 
+/** The `via` of a call through a function pointer stored in `field`. */
+export function viaField(field: string): string {
+  return `->${field}`;
+}
+
+/** The field a hop's `via` calls through, or undefined for a direct call: the one reader of the `->` form. */
+export function fieldOfVia(via: string): string | undefined {
+  return via.startsWith('->') ? via.slice(2) : undefined;
+}
+
 /**
  * How far a reader can trust a chain: `likely` when every hop is a call the source shows on
  * the object at hand; `possible` when some hop rests on the type alone (any function stored in
