@@ -7,6 +7,7 @@
 import type { FileFacts, FunctionFact } from '../model/facts';
 import type { CallHead, PackedFileFacts, PackedFunction } from '../model/packedFacts';
 import { callHead } from '../model/packedCalls';
+import type { Patched } from '../model/patched';
 import type { CallRef } from './callRefs';
 import { Callers, type CallerIndex } from './callerIndex';
 import { FieldIndex, type PointerPolicy } from './fieldIndex';
@@ -150,7 +151,7 @@ export class CallGraph {
   }
 
   /** See filePatch.ts. */
-  replaceFile(old: PackedFileFacts, next: PackedFileFacts): FilePatch | string {
+  replaceFile(old: PackedFileFacts, next: PackedFileFacts): Patched<FilePatch> {
     const parts = { files: this.files, nodes: this.functions, callers: this.callers, fields: this.fields, capacity: this.capacity, forgetFile: (file: string) => this.forgetFile(file) };
     return replaceFile(parts, old, next);
   }

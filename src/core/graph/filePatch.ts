@@ -3,6 +3,7 @@
 // said (the caller then rebuilds).
 import type { PackedFileFacts, PackedFunction } from '../model/packedFacts';
 import { KIND_DIRECT, KIND_FIELD } from '../model/packedFacts';
+import { cannotPatch, patched, type Patched } from '../model/patched';
 import { addRef, BODY_SLOTS, bodyKeyOf, mergeRefs, packRef, refNode, type CallRef } from './callRefs';
 import type { Callers } from './callerIndex';
 import { typeKey, type FieldIndex } from './fieldIndex';
@@ -43,7 +44,7 @@ export interface GraphParts {
  * rebuilds) when the edit reaches further: alternatives of a function changing count, an
  * added function also defined elsewhere, no room left for new nodes.
  */
-export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFileFacts): FilePatch | string {
+export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFileFacts): Patched<FilePatch> {
   const { nodes: fns, callers: sites } = g;
   const file = old.file;
   const nodes = fns.nodesOf(file);
@@ -65,15 +66,15 @@ export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFil
   const removed = [...oldBodies.keys()].filter((k) => !nextFns.has(k));
   for (const [key, bodies] of oldBodies) {
     const now = nextFns.get(key);
-    if (now !== undefined && now.length !== bodies.length) return `the alternatives of ${bodies[0]!.node.name} changed`;
-    if (now === undefined && bodies[0]!.node.bodies.length !== bodies.length) return `${bodies[0]!.node.name} is also defined elsewhere`;
+    if (now !== undefined && now.length !== bodies.length) return cannotPatch(`the alternatives of ${bodies[0]!.node.name} changed`);
+    if (now === undefined && bodies[0]!.node.bodies.length !== bodies.length) return cannotPatch(`${bodies[0]!.node.name} is also defined elsewhere`);
   }
   for (const key of added) {
     const name = nextFns.get(key)![0]!.name;
-    if (fns.get(key) !== undefined) return `${name} is also defined elsewhere`;
-    if (nextFns.get(key)!.length > BODY_SLOTS) return `${name} has too many alternatives`;
+    if (fns.get(key) !== undefined) return cannotPatch(`${name} is also defined elsewhere`);
+    if (nextFns.get(key)!.length > BODY_SLOTS) return cannotPatch(`${name} has too many alternatives`);
   }
-  if (fns.list.length + added.length > g.capacity) return 'too many functions were added since the analysis was built';
+  if (fns.list.length + added.length > g.capacity) return cannotPatch('too many functions were added since the analysis was built');
   // A function that came or went changes what its name resolves to in every file calling it.
   const renamed = new Set([...added, ...removed].map((k) => nextFns.get(k)?.[0]?.name ?? oldBodies.get(k)![0]!.node.name));
   const stores = storePatch(g, old, next, renamed);
@@ -143,7 +144,7 @@ export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFil
   g.forgetFile(file);
   const callers = stores.finish();
   for (const name of renamed) for (const ref of sites.directCallsTo(name)) callers.add(fns.list[refNode(ref)]!);
-  return { nodes: current, removed: gone, callers: [...callers].filter((n) => !gone.includes(n)), fields: stores.fields, typesChanged: stores.typesChanged };
+  return patched({ nodes: current, removed: gone, callers: [...callers].filter((n) => !gone.includes(n)), fields: stores.fields, typesChanged: stores.typesChanged });
 }
 
 /** The file's call sites by callee name, by field name and by field group. */

@@ -21,6 +21,7 @@ import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import { readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
+import { patched, type Patched } from '../model/patched';
 import { movedOnly, samePositions, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
 import { addNotes } from '../model/noteCounts';
@@ -128,10 +129,10 @@ export class LiveAnalysis {
       ? processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir)
       : processFile({ ...job, reader: 'tokens' }, this.parser, this.options.cacheDir, effectfulNow(this.analysis.models));
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
-      const why = this.patch(old, next, nextFull);
-      if (why === undefined) return {};
+      const outcome = this.patch(old, next, nextFull);
+      if (outcome.ok) return {};
       this.rebuild();
-      return { rebuilt: why };
+      return { rebuilt: outcome.why };
     };
     if (outcome.facts === undefined || outcome.hash === undefined) {
       if (old === undefined) return 'unchanged';
@@ -182,13 +183,14 @@ export class LiveAnalysis {
    * not (the caller then rebuilds) when the edit reaches further than the graph can patch
    * (CallGraph.replaceFile).
    */
-  private patch(old: PackedFileFacts, next: PackedFileFacts, nextFull: FileFacts | undefined): string | undefined {
+  private patch(old: PackedFileFacts, next: PackedFileFacts, nextFull: FileFacts | undefined): Patched<void> {
     const { graph, models, searches } = this.analysis;
     // Functions that only moved need no new analysis (unknown without the old full facts: all did not).
     const oldFull = nextFull === undefined || old.functions.length === 0 ? undefined : this.detail.read(old);
     const moved = oldFull === undefined || nextFull === undefined ? [] : movedOnly(oldFull, nextFull, this.contents);
-    const patch = graph.replaceFile(old, next);
-    if (typeof patch === 'string') return patch;
+    const replaced = graph.replaceFile(old, next);
+    if (!replaced.ok) return replaced;
+    const patch = replaced.value;
     const unchanged = new Set(moved.map(([, j]) => j));
     // Of those, the ones whose lines or columns changed: chains through them are given new lines.
     const shiftedFns = new Set(moved.filter(([i, j]) => !samePositions(oldFull!.functions[i]!, nextFull!.functions[j]!)).map(([, j]) => j));
@@ -210,11 +212,11 @@ export class LiveAnalysis {
       // The file's changed functions, and callers whose calls now resolve elsewhere, may
       // summarize differently; so may their callers in turn.
       const resummarized = m.resummarize([...touched, ...patch.removed]);
-      if (typeof resummarized === 'string') return resummarized;
-      this.noteReadersToCheck(graph, resummarized);
-      searches[i]!.update(patch, [...touched], resummarized, shifted);
+      if (!resummarized.ok) return resummarized;
+      this.noteReadersToCheck(graph, resummarized.value);
+      searches[i]!.update(patch, [...touched], resummarized.value, shifted);
     }
-    return undefined;
+    return patched(undefined);
   }
 
   private rebuild(): void {
