@@ -8,6 +8,7 @@ import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
+import type { NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
@@ -50,7 +51,7 @@ export interface ResultInputs {
   files: readonly PackedFileFacts[];
   skipped: SkippedFile[];
   /** Messages for the user, with how often each came up. */
-  notes: ReadonlyMap<string, number>;
+  notes: NoteCounts;
   cachedFiles: number;
   /** performance.now() when the work began. */
   started: number;
@@ -89,7 +90,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   }
   const sinkRank = (rule: string, sink: string): number => inputs.rules.find((r) => r.id === rule)?.sinks.indexOf(sink) ?? 0;
   const chains = mergeHookPoints(assessed, sinkRank);
-  const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, count]) => ({ what, reason: 'see message', count }));
+  const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: 'see message', count, kind }));
   if (unresolvedPointerCalls > 0) {
     notAnalysed.push({
       what: 'calls through function-pointer variables made while held',

@@ -24,7 +24,7 @@ import type { PackedFileFacts } from '../model/packedFacts';
 import { patched, type Patched } from '../model/patched';
 import { movedOnly, samePositions, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
-import { addNotes } from '../model/noteCounts';
+import { addNotes, type NoteCounts } from '../model/noteCounts';
 
 export type UpdateKind =
   /** Same content as analysed: nothing to do. */
@@ -60,7 +60,7 @@ export class LiveAnalysis {
     private readonly files: PackedFileFacts[],
     private readonly detail: FactDetail,
     private readonly skipped: SkippedFile[],
-    private readonly notes: Map<string, number>,
+    private readonly notes: NoteCounts,
     private readonly language: Language,
     private readonly cachedFiles: number,
     started: number,

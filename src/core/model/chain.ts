@@ -1,4 +1,5 @@
 // A finding: an acquisition site and a call path, each hop a real call site.
+import type { NoteKind } from './noteCounts';
 
 export interface ChainLocation {
   file: string;
@@ -140,5 +141,6 @@ export interface ScanResult {
   chains: Chain[];
   skipped: SkippedFile[];
   /** Things the analysis could not do, said plainly (unresolved pointer calls, etc.). */
-  notAnalysed: { what: string; reason: string; count: number }[];
+  /** `kind` for the notes of reading the tree (not the analysis' own limits). */
+  notAnalysed: { what: string; reason: string; count: number; kind?: NoteKind }[];
 }
