@@ -7,6 +7,8 @@ import type { CallSiteReader, DefinitionLookup } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
+import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
+import { FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import type { NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
@@ -114,6 +116,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       count: missing.length,
     });
   }
+  notAnalysed.push(...leftOutNotes(graph.leftOut));
   if (untypedFieldCalls > 0) {
     notAnalysed.push({
       what: 'calls through struct fields of unknown type made while held',
@@ -146,6 +149,32 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     skipped: inputs.skipped,
     notAnalysed,
   };
+}
+
+/** What each limit of the packed graph leaves out, for the user. */
+const LIMIT_NOTES: Record<GraphLimit, { what: string; reason: string }> = {
+  alternatives: {
+    what: `definitions of one function past the ${BODY_SLOTS}th (#ifdef alternatives, per-architecture copies)`,
+    reason: `a function keeps ${BODY_SLOTS} bodies; calls made only in the others are not followed`,
+  },
+  calls: {
+    what: `functions with more than ${CALL_BITS} calls`,
+    reason: `a call site is numbered within its function up to ${CALL_BITS}; the function is left out of the call graph`,
+  },
+  functions: {
+    what: `functions past the ${FUNCTIONS_PER_FILE}th of a file`,
+    reason: `functions are numbered within their file up to ${FUNCTIONS_PER_FILE}; the rest of the file is left out of the call graph`,
+  },
+};
+
+/** One not-analysed entry per limit that left something out, naming the first few bodies. */
+function leftOutNotes(leftOut: readonly LeftOut[]): ScanResult['notAnalysed'] {
+  return (Object.keys(LIMIT_NOTES) as GraphLimit[]).flatMap((limit) => {
+    const labels = leftOut.filter((l) => l.limit === limit).map((l) => l.label).sort();
+    if (labels.length === 0) return [];
+    const { what, reason } = LIMIT_NOTES[limit];
+    return [{ what: `${what}: ${listed(labels)}`, reason, count: labels.length }];
+  });
 }
 
 function listed(items: readonly string[]): string {

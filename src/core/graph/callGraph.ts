@@ -12,7 +12,7 @@ import type { CallRef } from './callRefs';
 import { Callers, type CallerIndex } from './callerIndex';
 import { FieldIndex, type PointerPolicy } from './fieldIndex';
 import { replaceFile, type FilePatch } from './filePatch';
-import { functionLabel, FunctionNodes, type CallTarget, type FunctionBody, type FunctionNode } from './functionNodes';
+import { functionLabel, FunctionNodes, type CallTarget, type FunctionBody, type FunctionNode, type LeftOut } from './functionNodes';
 
 /** Full facts of a file, read again from where they are kept (cache shard, memory). */
 export type DetailSource = (file: PackedFileFacts) => FileFacts | undefined;
@@ -36,6 +36,10 @@ export class CallGraph {
   private readonly callers: Callers;
   private readonly fields: FieldIndex;
   private readonly details = new WeakMap<PackedFunction, FunctionFact | null>();
+  /** Function bodies past a limit of the packed layout: not in the graph, reported as not analysed. */
+  get leftOut(): readonly LeftOut[] {
+    return this.functions.leftOut;
+  }
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
   constructor(

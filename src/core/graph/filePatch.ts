@@ -47,6 +47,8 @@ export interface GraphParts {
 export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFileFacts): Patched<FilePatch> {
   const { nodes: fns, callers: sites } = g;
   const file = old.file;
+  // Which bodies are left out depends on the order of the whole walk: a rebuild decides it.
+  if (!fns.passesLimits(file, next)) return cannotPatch(`${file} has functions past a limit of the graph`);
   const nodes = fns.nodesOf(file);
   const oldBodies = new Map<string, { node: FunctionNode; b: number }[]>();
   for (const node of nodes) node.bodies.forEach((body, b) => {

@@ -3,7 +3,7 @@
 // node a name called from a file means.
 import { CALL_CALLEE, CALL_KIND, CALL_RECEIVER, CALL_STRIDE, type CallHead, type PackedFileFacts, type PackedFunction } from '../model/packedFacts';
 import { callHead } from '../model/packedCalls';
-import { BODY_SLOTS, unpackRef, type CallRef } from './callRefs';
+import { BODY_SLOTS, CALL_BITS, unpackRef, type CallRef } from './callRefs';
 
 export interface FunctionBody {
   file: string;
@@ -50,7 +50,24 @@ export function someCall(body: FunctionBody, test: (call: number) => boolean): b
 export type CallVisitor = (node: FunctionNode, body: number, call: number, kind: number, callee: string, file: string) => void;
 
 /** A rank's factor for the file's position: more functions than this in one file are not seen. */
-const FUNCTIONS_PER_FILE = 65536;
+export const FUNCTIONS_PER_FILE = 65536;
+
+/** Which limit of the packed layout a function passed. */
+export type GraphLimit =
+  /** More bodies of one node (#ifdef alternatives, per-architecture copies) than BODY_SLOTS: the later ones are left out. */
+  | 'alternatives'
+  /** More calls in one body than a CallRef can number (CALL_BITS). */
+  | 'calls'
+  /** Past the FUNCTIONS_PER_FILE-th function of a file, which a rank cannot place. */
+  | 'functions';
+
+/** A function body the graph leaves out, and why: reported as not analysed, never dropped silently. */
+export interface LeftOut {
+  limit: GraphLimit;
+  file: string;
+  /** functionLabel of the body. */
+  label: string;
+}
 
 export class FunctionNodes {
   readonly list: FunctionNode[] = [];
@@ -64,6 +81,8 @@ export class FunctionNodes {
   private readonly staticsByFile = new Map<string, Map<string, FunctionNode>>();
   private readonly headerStatics = new Map<string, FunctionNode[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
+  /** Bodies past a limit of the packed layout, in the order they were met. */
+  readonly leftOut: LeftOut[] = [];
 
   constructor(
     /** In walk order; a live analysis edits it in place. */
@@ -77,6 +96,11 @@ export class FunctionNodes {
 
   add(facts: PackedFileFacts, fact: PackedFunction): void {
     const file = facts.file;
+    const limit = fact.callCount > CALL_BITS ? 'calls' : fact.index >= FUNCTIONS_PER_FILE ? 'functions' : undefined;
+    if (limit !== undefined) {
+      this.leftOut.push({ limit, file, label: functionLabel(file, fact) });
+      return;
+    }
     const key = nodeKey(file, fact);
     const body: FunctionBody = { file, facts, fn: fact };
     let node = this.byKey.get(key);
@@ -98,6 +122,8 @@ export class FunctionNodes {
       }
     } else if (node.bodies.length < BODY_SLOTS) {
       node.bodies.push(body);
+    } else {
+      this.leftOut.push({ limit: 'alternatives', file, label: functionLabel(file, fact) });
     }
   }
 
@@ -129,6 +155,11 @@ export class FunctionNodes {
     const global = this.byKey.get(name);
     if (global !== undefined) return [global];
     return this.headerStatics.get(name) ?? [];
+  }
+
+  /** Does the file have bodies the graph left out, or would its facts `next` have some (other than alternatives)? */
+  passesLimits(file: string, next: PackedFileFacts): boolean {
+    return !this.leftOut.some((l) => l.file === file) && !next.functions.some((fn) => fn.callCount > CALL_BITS || fn.index >= FUNCTIONS_PER_FILE);
   }
 
   /** Nodes with a body in `file`, indexed once. */
