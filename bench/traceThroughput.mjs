@@ -43,7 +43,7 @@ if (args[0] === '--run') {
 const sizeArg = args.indexOf('--sizes');
 const sizesMb = sizeArg >= 0 ? args[sizeArg + 1].split(',').map(Number) : [100, 1000];
 await esbuild.build({
-  entryPoints: [join(root, 'src/core/traces/parseLog.ts')], bundle: true, platform: 'node', format: 'cjs',
+  entryPoints: [join(root, 'src/core/traces/parse/parseLog.ts')], bundle: true, platform: 'node', format: 'cjs',
   target: 'node20', outfile: bundle, logLevel: 'warning',
 });
 

@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { analyzeFacts, composeResult, functionSpans, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
-import { CallGraph, type PointerPolicy } from './graph/callGraph';
+import { CallGraph } from './graph/callGraph';
+import type { PointerPolicy } from './graph/fieldIndex';
 import { readManifest, unchangedHashes, type Manifest } from './index/factCache';
 import { collectFacts, type CollectOptions } from './index/collectFacts';
 import { readResult, resultKey, writeResult } from './index/resultCache';
@@ -16,7 +17,7 @@ import type { RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
 import { DEFAULT_EXCLUDES, walkSources, type WalkResult } from './sources/workspaceWalk';
 import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
-import { addNotes, type NoteCounts } from './model/noteCounts';
+import { addNotes, isCacheNote, type NoteCounts } from './model/noteCounts';
 import { ParsedCallSites, type TextSource } from './index/callSiteReader';
 import { loadCLanguage, parserFor } from './parse/treeSitter';
 import { decodeSource } from './sources/textDecode';
@@ -91,7 +92,7 @@ export async function prepareScan(options: AnalysisOptions, signal?: AbortSignal
   if (options.cacheDir !== undefined) {
     const read = readManifest(options.cacheDir, root);
     manifest = read.manifest;
-    if (read.problem !== undefined) notes.set(read.problem, 1);
+    if (read.problem !== undefined) notes.set(read.problem, { kind: 'cache-index', count: 1 });
   }
   return { root, exclude, walk, manifest, notes };
 }
@@ -126,7 +127,7 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   if (options.cacheDir !== undefined && gathered.resultKey !== undefined) {
     try {
       // Cache trouble belongs to this run, not to the result a later run replays.
-      const replayable = { ...result, notAnalysed: result.notAnalysed.filter((n) => !n.what.startsWith('cache ')) };
+      const replayable = { ...result, notAnalysed: result.notAnalysed.filter((n) => !isCacheNote(n.kind)) };
       writeResult(options.cacheDir, gathered.resultKey, replayable);
     } catch {
       // a result cache that cannot be written only costs time next run

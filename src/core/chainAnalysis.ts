@@ -1,14 +1,18 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
 import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
-import { ChainSearch, type ChainJudge } from './chains/findChains';
+import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
 import { objectKindReason } from './chains/objectKinds';
 import type { CallSiteReader, DefinitionLookup, FunctionSpans, LineSpan, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
-import { CallGraph, type DetailSource, type PointerPolicy } from './graph/callGraph';
+import { CallGraph, type DetailSource } from './graph/callGraph';
+import type { PointerPolicy } from './graph/fieldIndex';
+import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
+import { FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
+import type { NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
 import { deriveExemptions, type ExemptionSources, type ExemptionVerdict } from './rules/derivedExemptions';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
@@ -75,7 +79,7 @@ export interface ResultInputs {
   files: readonly PackedFileFacts[];
   skipped: SkippedFile[];
   /** Messages for the user, with how often each came up. */
-  notes: ReadonlyMap<string, number>;
+  notes: NoteCounts;
   cachedFiles: number;
   /** performance.now() when the work began. */
   started: number;
@@ -144,7 +148,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   }
   const sinkRank = (rule: string, sink: string): number => inputs.rules.find((r) => r.id === rule)?.sinks.indexOf(sink) ?? 0;
   const chains = mergeHookPoints(assessed, sinkRank);
-  const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, count]) => ({ what, reason: 'see message', count }));
+  const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: 'see message', count, kind }));
   if (unresolvedPointerCalls > 0) {
     notAnalysed.push({
       what: 'calls through function-pointer variables made while held',
@@ -169,6 +173,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       count: missing.length,
     });
   }
+  notAnalysed.push(...leftOutNotes(graph.leftOut));
   if (untypedFieldCalls > 0) {
     notAnalysed.push({
       what: 'calls through struct fields of unknown type made while held',
@@ -218,6 +223,32 @@ function assumedExemptions(verdicts: readonly ExemptionVerdict[], graph: CallGra
     reason: `${why}: the rule's exemption is kept, chains through such calls are not reported`,
     count: [...calls.values()].reduce((n, values) => n + values.length, 0),
   }));
+}
+
+/** What each limit of the packed graph leaves out, for the user. */
+const LIMIT_NOTES: Record<GraphLimit, { what: string; reason: string }> = {
+  alternatives: {
+    what: `definitions of one function past the ${BODY_SLOTS}th (#ifdef alternatives, per-architecture copies)`,
+    reason: `a function keeps ${BODY_SLOTS} bodies; calls made only in the others are not followed`,
+  },
+  calls: {
+    what: `functions with more than ${CALL_BITS} calls`,
+    reason: `a call site is numbered within its function up to ${CALL_BITS}; the function is left out of the call graph`,
+  },
+  functions: {
+    what: `functions past the ${FUNCTIONS_PER_FILE}th of a file`,
+    reason: `functions are numbered within their file up to ${FUNCTIONS_PER_FILE}; the rest of the file is left out of the call graph`,
+  },
+};
+
+/** One not-analysed entry per limit that left something out, naming the first few bodies. */
+function leftOutNotes(leftOut: readonly LeftOut[]): ScanResult['notAnalysed'] {
+  return (Object.keys(LIMIT_NOTES) as GraphLimit[]).flatMap((limit) => {
+    const labels = leftOut.filter((l) => l.limit === limit).map((l) => l.label).sort();
+    if (labels.length === 0) return [];
+    const { what, reason } = LIMIT_NOTES[limit];
+    return [{ what: `${what}: ${listed(labels)}`, reason, count: labels.length }];
+  });
 }
 
 function listed(items: readonly string[]): string {

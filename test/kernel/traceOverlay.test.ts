@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Analysis } from '../../src/core/analyze';
 import type { ParsedLog } from '../../src/core/model/trace';
-import { overlayTraces, type TraceOverlay } from '../../src/core/traces/overlay';
-import { parseLogFile } from '../../src/core/traces/parseLog';
-import { toTraceJson } from '../../src/core/traces/traceJson';
+import { overlayTraces, type TraceOverlay } from '../../src/core/traces/overlay/traceOverlay';
+import { parseLogFile } from '../../src/core/traces/parse/parseLog';
+import { toTraceJson } from '../../src/core/traces/parse/traceJson';
 import { analyzeFixture } from '../support/analyzeFixture';
 import { ensureKernelTree, kernelSkipMessage } from '../support/kernelTrees';
 

@@ -1,7 +1,7 @@
 // Chains built for winning candidates, kept across live updates (building one walks its path
 // and resolves its pointer hops), with how many of them pass through each function: the
 // functions on some chain's path are what the "not analysed" counts look at.
-import type { FunctionNode } from '../graph/callGraph';
+import type { FunctionNode } from '../graph/functionNodes';
 import type { ChainReason, Confidence, FoundChain } from '../model/chain';
 
 /** What a judge says of a chain (see ChainJudge). */

@@ -8,7 +8,7 @@
 // objects on purpose); nothing names a chain.
 import { createHash } from 'node:crypto';
 import type { CallGraph } from '../graph/callGraph';
-import type { ChainReason, Confidence, FoundChain } from '../model/chain';
+import { fieldOfVia, type ChainReason, type Confidence, type FoundChain } from '../model/chain';
 import type { Crosser, RuleSpec } from '../rules/ruleSpec';
 
 /** What the assessment reads of the tree, computed once per result. */
@@ -195,8 +195,8 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
       owner = new Set([fs]);
       crossing = undefined;
     }
-    if (hop.via === 'direct') return;
-    const field = hop.via.slice(2);
+    const field = fieldOfVia(hop.via);
+    if (field === undefined) return;
     const op = `${hop.structType ?? '?'}.${field}`;
     if (hop.structType === undefined) {
       reasons.push({ hop: i, kind: 'untyped-dispatch', lowers: true, text: `->${field}: the struct type at the call is not known; every function stored in a field of that name is a candidate` });

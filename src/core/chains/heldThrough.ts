@@ -1,7 +1,7 @@
 // Which calls of a function still run under the hold its caller had: all of them, unless the
 // function may release it (mnt_drop_write), in which case its flow decides call by call.
 // Asked for every call a reverse search offers, so the common answer costs one byte.
-import { functionLabel, someCall, type FunctionNode } from '../graph/callGraph';
+import { functionLabel, someCall, type FunctionNode } from '../graph/functionNodes';
 import { analyzeFlow, ENTRY } from '../rules/heldState';
 import type { RuleModel } from '../rules/summaries';
 

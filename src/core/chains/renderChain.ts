@@ -1,7 +1,7 @@
 // Stable, diff-friendly text form of one chain, for goldens and the CLI. One line per event,
 // location first, so a golden diff points at the hop that changed and `file:line:col` is
 // clickable in terminals and editors.
-import type { Chain, ChainAcquire, ChainHop, ChainLocation } from '../model/chain';
+import { fieldOfVia, type Chain, type ChainAcquire, type ChainHop, type ChainLocation } from '../model/chain';
 
 /** `file:line:col`; unknown parts (0) are dropped rather than printed as fake positions. */
 export function formatLocation(loc: ChainLocation): string {
@@ -24,7 +24,7 @@ export function isPointerHop(hop: ChainHop): boolean {
 
 /** The pointer's field without the `->` the model stores in `via`. */
 export function pointerField(hop: ChainHop): string {
-  return hop.via.startsWith('->') ? hop.via.slice(2) : hop.via;
+  return fieldOfVia(hop.via) ?? hop.via;
 }
 
 /** `12 candidates`, `1 candidate`, or undefined when the resolver did not count them. */

@@ -8,7 +8,9 @@
 // the sink, then the target ranked first (CallGraph.ranks), then the lowest call site. The step therefore depends
 // on the graph alone, not on the order work was done in, which is what lets an edit update the
 // search in place (updateSearch) and still agree with a search from scratch.
-import { packRef, refNode, type CallGraph, type CallRef, type FunctionNode } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import { packRef, refNode, type CallRef } from '../graph/callRefs';
+import type { FunctionNode } from '../graph/functionNodes';
 
 export const DIRECT_COST = 1;
 export const POINTER_COST = 1000;

@@ -1,6 +1,8 @@
 // A side of a diff backed by its analysis: the call graph and the rule model say for certain
 // whether a function is defined, what it calls, and whether a call runs under the hold.
-import { refNode, type CallGraph, type FunctionBody, type FunctionNode } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import { refNode } from '../graph/callRefs';
+import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
 import { compareText } from '../model/compareText';
 import { HeldThrough } from '../chains/heldThrough';
 import { analyzeFlow } from '../rules/heldState';

@@ -1,6 +1,9 @@
 // Questions about the call graph an editor asks at a position: which function is here, who
 // calls it, what it calls. Answers are plain locations (editorModel.ts), never graph nodes.
-import type { CallGraph, CallRef, FunctionBody, FunctionNode } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import type { CallRef } from '../graph/callRefs';
+import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
+import { viaField } from '../model/chain';
 import type { CallEdge, FunctionLocation } from './editorModel';
 
 function locationOf(node: FunctionNode, body: FunctionBody): FunctionLocation {
@@ -64,7 +67,7 @@ export function callersOf(graph: CallGraph, key: string): CallEdge[] {
   };
   for (const ref of graph.directCallersOf(node)) add(ref, 'direct');
   for (const group of graph.fieldCallerKeys(node.index)) {
-    for (const ref of graph.fieldCallersIn(group)) add(ref, `->${graph.callAt(ref).call.callee}`);
+    for (const ref of graph.fieldCallersIn(group)) add(ref, viaField(graph.callAt(ref).call.callee));
   }
   return edges;
 }

@@ -40,11 +40,10 @@ export interface CollectedFacts {
 
 export async function collectFacts(sources: readonly SourceFile[], options: CollectOptions): Promise<CollectedFacts> {
   const notes: NoteCounts = new Map();
-  const note = (n: string): void => addNote(notes, n);
   // Only while collecting: once every file is in, the pool itself would be a large Map.
   const strings = new StringPool();
   const { byPath, toScan, previous } = reuseSnapshot(sources, options, strings);
-  if (previous.problem !== undefined) note(previous.problem);
+  if (previous.problem !== undefined) addNote(notes, { kind: 'cache-index', message: previous.problem });
   const reader = options.rules === undefined ? 'tree' : 'tokens';
   const scanOptions: ScanFilesOptions = { ...options, onFacts: (f: PackedFileFacts) => strings.internFile(f) };
   /** Outcomes of this scan's reads, by path: what the snapshot lacks. */
@@ -66,7 +65,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const out: CollectedFacts = { files: [], detail, skipped: [], notes, cachedFiles: 0, manifest: new Map() };
   for (const src of sources) {
     const o = byPath.get(src.rel)!;
-    for (const n of o.notes) note(n);
+    for (const n of o.notes) addNote(notes, n);
     if (o.cached) out.cachedFiles++;
     if (o.hash !== undefined) out.manifest.set(o.rel, [src.size, src.mtimeMs, o.hash]);
     if (o.skipped !== undefined) out.skipped.push({ file: o.rel, reason: o.skipped });
@@ -77,7 +76,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
       writeManifest(options.cacheDir, options.root, out.manifest);
       updateSnapshot(options.cacheDir, options.root, previous.layout, out.files, snapshotChanges(previous.superseded, [...fresh.values()]));
     } catch (e) {
-      note(`cache not written: ${(e as Error).message}`);
+      addNote(notes, { kind: 'cache-write', message: `cache not written: ${(e as Error).message}` });
     }
   }
   return out;
@@ -128,7 +127,7 @@ async function parseWhereFlowMatters(
         continue;
       }
       unparsable.add(o.rel);
-      byPath.get(o.rel)!.notes.push(`control flow not read (${o.skipped ?? 'no facts'}): calls taken as made in source order`);
+      byPath.get(o.rel)!.notes.push({ kind: 'reader', message: `control flow not read (${o.skipped ?? 'no facts'}): calls taken as made in source order` });
     }
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Language } from 'web-tree-sitter';
 import { readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
+import type { Note } from '../model/noteCounts';
 import { parserFor } from '../parse/treeSitter';
 import { decompressFacts } from './compressedFacts';
 import { readShard } from './factCache';
@@ -18,7 +19,7 @@ export class FactDetail {
   private readonly kept = new Map<string, Uint8Array>();
 
   /** Things that went wrong while reading facts again, for the user. */
-  readonly notes: string[] = [];
+  readonly notes: Note[] = [];
 
   /** `rebuild` is given when there is a cache: the root and grammar to re-extract a file with. */
   constructor(private readonly cacheDir: string | undefined, private readonly rebuild?: { root: string; language: Language }) {}
@@ -60,12 +61,12 @@ export class FactDetail {
     const reader = readerOf(file);
     const shard = readShard(this.cacheDir, file.hash, file.file, reader);
     if (shard.status === 'hit') return shard.facts;
-    if (shard.status === 'corrupt') this.notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
+    if (shard.status === 'corrupt') this.notes.push({ kind: 'cache-shard', message: `cache shard corrupt (${shard.reason}): rebuilt` });
     if (this.rebuild === undefined) return undefined;
     const parser = parserFor(this.rebuild.language);
     try {
       const o = processFile({ rel: file.file, abs: join(this.rebuild.root, file.file), reader }, parser, this.cacheDir);
-      this.notes.push(...o.notes.filter((n) => !n.startsWith('cache shard corrupt')));
+      this.notes.push(...o.notes.filter((n) => n.kind !== 'cache-shard'));
       return o.hash === file.hash ? o.facts : undefined;
     } finally {
       parser.delete();

@@ -12,6 +12,7 @@ import { contentHash, readShard, writeShard } from './factCache';
 import { compressFacts } from './compressedFacts';
 import { packFacts } from './packFacts';
 import type { PackedFileFacts } from '../model/packedFacts';
+import type { Note } from '../model/noteCounts';
 
 export interface FileJob {
   rel: string;
@@ -30,7 +31,7 @@ export interface FileOutcome {
   /** Why the file was not analysed. */
   skipped?: string;
   /** Things worth telling the user even though the file was analysed. */
-  notes: string[];
+  notes: Note[];
   /** The facts are in a cache shard (read from one or written to one). */
   stored?: boolean;
 }
@@ -58,14 +59,14 @@ const PARSE_TIMEOUT_MS = 20_000;
  * once, rather than in a later round of the flow-needs check (index/flowNeeds.ts).
  */
 export function processFile(job: FileJob, parser: Parser, cacheDir: string | undefined, parseCalling?: ReadonlySet<string>): FileOutcome {
-  const notes: string[] = [];
+  const notes: Note[] = [];
   const reader = job.reader ?? 'tree';
   // Token facts that call one of `parseCalling`, cached or not, are not the answer.
   const enough = (facts: FileFacts): boolean => facts.reader !== 'tokens' || parseCalling === undefined || !callsAny(facts, parseCalling);
   if (cacheDir !== undefined && job.knownHash !== undefined) {
     const shard = readShard(cacheDir, job.knownHash, job.rel, reader);
     if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, stored: true, notes };
-    if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
+    if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cache shard corrupt (${shard.reason}): rebuilt` });
   }
   let bytes: Buffer;
   try {
@@ -77,11 +78,11 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   if (cacheDir !== undefined && hash !== job.knownHash) {
     const shard = readShard(cacheDir, hash, job.rel, reader);
     if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash, facts: shard.facts, cached: true, stored: true, notes };
-    if (shard.status === 'corrupt') notes.push(`cache shard corrupt (${shard.reason}): rebuilt`);
+    if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cache shard corrupt (${shard.reason}): rebuilt` });
   }
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { rel: job.rel, hash, cached: false, skipped: decoded.reason, notes };
-  if (decoded.replaced) notes.push('non-UTF-8 bytes replaced with U+FFFD');
+  if (decoded.replaced) notes.push({ kind: 'encoding', message: 'non-UTF-8 bytes replaced with U+FFFD' });
   if (isBraceless(decoded.text)) {
     const facts: FileFacts = { file: job.rel, functions: [], fieldAssignments: [], structFields: [], errorNodes: 0, braceless: true };
     // Either reader gives these facts; the job's keeps the shard where the next lookup looks.
@@ -107,23 +108,23 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
 }
 
 /** Token facts, or undefined when the reader declines the text or fails (a bug: said, and the file is parsed instead). */
-function tokenRead(rel: string, text: string, notes: string[]): FileFacts | undefined {
+function tokenRead(rel: string, text: string, notes: Note[]): FileFacts | undefined {
   try {
     return readTokenFacts(rel, text);
   } catch (e) {
-    notes.push(`token reader failed (${(e as Error).message}): parsed instead`);
+    notes.push({ kind: 'reader', message: `token reader failed (${(e as Error).message}): parsed instead` });
     return undefined;
   }
 }
 
 /** Writes the shard when there is a cache; true when the facts are now in one. */
-function store(cacheDir: string | undefined, hash: string, facts: FileFacts, notes: string[]): boolean {
+function store(cacheDir: string | undefined, hash: string, facts: FileFacts, notes: Note[]): boolean {
   if (cacheDir === undefined) return false;
   try {
     writeShard(cacheDir, hash, facts);
     return true;
   } catch (e) {
-    notes.push(`cache not written: ${(e as Error).message}`);
+    notes.push({ kind: 'cache-write', message: `cache not written: ${(e as Error).message}` });
     return false;
   }
 }

@@ -12,7 +12,8 @@ import { ParsedCallSites } from '../index/callSiteReader';
 import { analyzeFacts, composeResult, exemptionSources, functionSpans, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { deriveExemptions, sameExemptions } from '../rules/derivedExemptions';
 import { collectFacts } from '../index/collectFacts';
-import { CallGraph, functionLabel, type FunctionNode } from '../graph/callGraph';
+import { CallGraph } from '../graph/callGraph';
+import { functionLabel, type FunctionNode } from '../graph/functionNodes';
 import { effectfulNow, parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
@@ -21,9 +22,10 @@ import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import { readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
+import { patched, type Patched } from '../model/patched';
 import { movedOnly, samePositions, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
-import { addNotes } from '../model/noteCounts';
+import { addNotes, type NoteCounts } from '../model/noteCounts';
 
 export type UpdateKind =
   /** Same content as analysed: nothing to do. */
@@ -59,7 +61,7 @@ export class LiveAnalysis {
     private readonly files: PackedFileFacts[],
     private readonly detail: FactDetail,
     private readonly skipped: SkippedFile[],
-    private readonly notes: Map<string, number>,
+    private readonly notes: NoteCounts,
     private readonly language: Language,
     private readonly cachedFiles: number,
     started: number,
@@ -128,7 +130,8 @@ export class LiveAnalysis {
       ? processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir)
       : processFile({ ...job, reader: 'tokens' }, this.parser, this.options.cacheDir, effectfulNow(this.analysis.models));
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
-      const why = this.patch(old, next, nextFull) ?? this.exemptionsAfterEdit(rel, [old, next]);
+      const outcome = this.patch(old, next, nextFull);
+      const why = outcome.ok ? this.exemptionsAfterEdit(rel, [old, next]) : outcome.why;
       if (why === undefined) return {};
       this.rebuild();
       return { rebuilt: why };
@@ -182,13 +185,14 @@ export class LiveAnalysis {
    * not (the caller then rebuilds) when the edit reaches further than the graph can patch
    * (CallGraph.replaceFile).
    */
-  private patch(old: PackedFileFacts, next: PackedFileFacts, nextFull: FileFacts | undefined): string | undefined {
+  private patch(old: PackedFileFacts, next: PackedFileFacts, nextFull: FileFacts | undefined): Patched<void> {
     const { graph, models, searches } = this.analysis;
     // Functions that only moved need no new analysis (unknown without the old full facts: all did not).
     const oldFull = nextFull === undefined || old.functions.length === 0 ? undefined : this.detail.read(old);
     const moved = oldFull === undefined || nextFull === undefined ? [] : movedOnly(oldFull, nextFull, this.contents);
-    const patch = graph.replaceFile(old, next);
-    if (typeof patch === 'string') return patch;
+    const replaced = graph.replaceFile(old, next);
+    if (!replaced.ok) return replaced;
+    const patch = replaced.value;
     const unchanged = new Set(moved.map(([, j]) => j));
     // Of those, the ones whose lines or columns changed: chains through them are given new lines.
     const shiftedFns = new Set(moved.filter(([i, j]) => !samePositions(oldFull!.functions[i]!, nextFull!.functions[j]!)).map(([, j]) => j));
@@ -210,11 +214,11 @@ export class LiveAnalysis {
       // The file's changed functions, and callers whose calls now resolve elsewhere, may
       // summarize differently; so may their callers in turn.
       const resummarized = m.resummarize([...touched, ...patch.removed]);
-      if (typeof resummarized === 'string') return resummarized;
-      this.noteReadersToCheck(graph, resummarized);
-      searches[i]!.update(patch, [...touched], resummarized, shifted);
+      if (!resummarized.ok) return resummarized;
+      this.noteReadersToCheck(graph, resummarized.value);
+      searches[i]!.update(patch, [...touched], resummarized.value, shifted);
     }
-    return undefined;
+    return patched(undefined);
   }
 
   /**

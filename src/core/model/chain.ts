@@ -1,4 +1,5 @@
 // A finding: an acquisition site and a call path, each hop a real call site.
+import type { NoteKind } from './noteCounts';
 
 export interface ChainLocation {
   file: string;
@@ -24,6 +25,16 @@ export interface ChainHop extends ChainLocation {
   candidates?: number;
   /** For pointer hops: the struct type used to narrow candidates, when known. */
   structType?: string;
+}
+
+/** The `via` of a call through a function pointer stored in `field`. */
+export function viaField(field: string): string {
+  return `->${field}`;
+}
+
+/** The field a hop's `via` calls through, or undefined for a direct call: the one reader of the `->` form. */
+export function fieldOfVia(via: string): string | undefined {
+  return via.startsWith('->') ? via.slice(2) : undefined;
 }
 
 /**
@@ -137,5 +148,6 @@ export interface ScanResult {
   chains: Chain[];
   skipped: SkippedFile[];
   /** Things the analysis could not do, said plainly (unresolved pointer calls, etc.). */
-  notAnalysed: { what: string; reason: string; count: number }[];
+  /** `kind` for the notes of reading the tree (not the analysis' own limits). */
+  notAnalysed: { what: string; reason: string; count: number; kind?: NoteKind }[];
 }

@@ -1,14 +1,41 @@
 // Messages for the user, each with how often it came up: many files can hit the same problem.
-export type NoteCounts = Map<string, number>;
+// Each note has a kind, so that code decides what to do with a note by what it is about, never
+// by the wording of its message.
 
-export function addNote(notes: NoteCounts, note: string, times = 1): void {
-  notes.set(note, (notes.get(note) ?? 0) + times);
+/** What a note is about. */
+export type NoteKind =
+  /** A fact cache shard could not be read: the file was read again. */
+  | 'cache-shard'
+  /** The fact cache's manifest or snapshot could not be used: rebuilt. */
+  | 'cache-index'
+  /** The fact cache could not be written: the next scan costs time, nothing is lost. */
+  | 'cache-write'
+  /** A file's bytes were not all UTF-8. */
+  | 'encoding'
+  /** A file's reader fell back to a weaker one (token reader failed, control flow not read). */
+  | 'reader';
+
+export interface Note {
+  readonly kind: NoteKind;
+  readonly message: string;
 }
 
-/** Adds counted notes, or plain messages once each. */
-export function addNotes(notes: NoteCounts, more: Iterable<readonly [string, number]> | Iterable<string>): void {
-  for (const m of more) {
-    if (typeof m === 'string') addNote(notes, m);
-    else addNote(notes, m[0], m[1]);
-  }
+/** Notes by message, with their kind and how often they came up. Entries are replaced, never changed. */
+export type NoteCounts = Map<string, { readonly kind: NoteKind; readonly count: number }>;
+
+const CACHE_KINDS: ReadonlySet<NoteKind> = new Set<NoteKind>(['cache-shard', 'cache-index', 'cache-write']);
+
+/** Trouble with the cache belongs to one run: a result replayed from the cache leaves it out. */
+export function isCacheNote(kind: NoteKind | undefined): boolean {
+  return kind !== undefined && CACHE_KINDS.has(kind);
+}
+
+export function addNote(notes: NoteCounts, note: Note, times = 1): void {
+  notes.set(note.message, { kind: note.kind, count: (notes.get(note.message)?.count ?? 0) + times });
+}
+
+/** Adds counted notes, or single notes once each. */
+export function addNotes(notes: NoteCounts, more: NoteCounts | Iterable<Note>): void {
+  if (more instanceof Map) for (const [message, { kind, count }] of more) addNote(notes, { kind, message }, count);
+  else for (const n of more) addNote(notes, n);
 }

@@ -1,9 +1,11 @@
 // Wrapper inference: a function that can return with the context held is itself an acquirer
 // (mnt_want_write, ovl_want_write), one that drops what its caller holds is a releaser
 // (mnt_drop_write). Summaries flow up the direct call graph until nothing changes.
-import { functionLabel, someCall, type CallGraph, type FunctionBody, type FunctionNode } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import { functionLabel, someCall, type FunctionBody, type FunctionNode } from '../graph/functionNodes';
 import { analyzeFlow, type CallEffect, type ExitState } from './heldState';
 import { directCallee } from '../model/packedCalls';
+import { cannotPatch, patched, type Patched } from '../model/patched';
 import { splitArguments } from './callArguments';
 import type { AcquireWhen, RuleSpec } from './ruleSpec';
 
@@ -43,7 +45,7 @@ export interface RuleModel {
    * whose summary changed: calls to them now have another effect. Says why instead when a
    * summary kept changing (the model must then be built again).
    */
-  resummarize(nodes: readonly FunctionNode[]): FunctionNode[] | string;
+  resummarize(nodes: readonly FunctionNode[]): Patched<FunctionNode[]>;
 }
 
 /** Re-analysing a function more often than this means its summary oscillates: keep the last. */
@@ -162,13 +164,13 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
     const args = splitArguments(text);
     return list.some((e) => { const a = args[e.arg]; return a !== undefined && e.equals.has(a); });
   };
-  const resummarize = (nodes: readonly FunctionNode[]): FunctionNode[] | string => {
+  const resummarize = (nodes: readonly FunctionNode[]): Patched<FunctionNode[]> => {
     for (const n of nodes) push(n);
     const changed = new Set<FunctionNode>();
     // Where summaries oscillate, the last one depends on the order of visits: only a model
     // built from scratch has the order a fresh scan has.
     const unsettled = settle(changed);
-    return unsettled === undefined ? [...changed] : `the summary of ${unsettled.name} does not settle`;
+    return unsettled === undefined ? patched([...changed]) : cannotPatch(`the summary of ${unsettled.name} does not settle`);
   };
   return { rule, graph, summaries, primitiveAcquire, primitiveRelease, sinks, effect, exempt, truncated, effectful, resummarize };
 }

@@ -134,3 +134,10 @@ test('boundaries: every listed exception is still a back-edge (remove it from th
   const stale = EXCEPTIONS.filter((x) => !edges.some((e) => e.from === x.from && e.to === x.to && violation(e) !== undefined));
   assert.deepEqual(stale.map((x) => `${x.from} -> ${x.to}`), []);
 });
+
+test('boundaries: traces/parse reads logs alone: it imports only itself and the shared model, never the overlay or a scan', () => {
+  // The overlay joins parsed logs to a static graph; parsing a log must stay possible without one.
+  const broken = edges.filter((e) => e.from.startsWith('src/core/traces/parse/'))
+    .filter((e) => !e.to.startsWith('src/core/traces/parse/') && !e.to.startsWith('src/core/model/') && !e.to.startsWith('node:'));
+  assert.deepEqual(broken.map(show), []);
+});

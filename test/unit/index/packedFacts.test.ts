@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CallGraph, unpackRef } from '../../../src/core/graph/callGraph';
+import { CallGraph } from '../../../src/core/graph/callGraph';
+import { unpackRef } from '../../../src/core/graph/callRefs';
 import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
 
 const ROOT = join(FIXTURES, 'kernel-like');

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParsedLog } from '../../../src/core/model/trace';
-import { LineSplitter } from '../../../src/core/traces/lineReader';
-import { LogParser } from '../../../src/core/traces/parseLog';
+import { LineSplitter } from '../../../src/core/traces/parse/lineReader';
+import { LogParser } from '../../../src/core/traces/parse/parseLog';
 
 function parseInChunks(bytes: Uint8Array, size: number): ParsedLog {
   const parser = new LogParser('x');

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseLogFile } from '../../../src/core/traces/parseLog';
-import { renderParsedLog } from '../../../src/core/traces/renderParsedLog';
+import { parseLogFile } from '../../../src/core/traces/parse/parseLog';
+import { renderParsedLog } from '../../../src/core/traces/parse/renderParsedLog';
 import { assertGolden } from '../../support/golden';
 
 const ROOT = join('test', 'fixtures', 'logs');

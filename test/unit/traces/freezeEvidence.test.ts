@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseLockClass, freezeLevel, HeldLocks } from '../../../src/core/traces/freezeEvidence';
-import { parseLogLines } from '../../../src/core/traces/parseLog';
+import { baseLockClass, freezeLevel, HeldLocks } from '../../../src/core/traces/parse/freezeEvidence';
+import { parseLogLines } from '../../../src/core/traces/parse/parseLog';
 
 test('freeze levels from lock classes', () => {
   assert.equal(freezeLevel('sb_writers#4'), 'write');

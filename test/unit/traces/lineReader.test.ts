@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import type { LineNote } from '../../../src/core/traces/lineReader';
-import { LineSplitter, pumpLines } from '../../../src/core/traces/lineReader';
+import type { LineNote } from '../../../src/core/traces/parse/lineReader';
+import { LineSplitter, pumpLines } from '../../../src/core/traces/parse/lineReader';
 
 function split(chunks: (string | number[])[], max?: number): [string, LineNote | undefined][] {
   const got: [string, LineNote | undefined][] = [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { charCodes } from '../../../src/core/traces/lineReader';
-import { NameTable } from '../../../src/core/traces/nameTable';
+import { charCodes } from '../../../src/core/traces/parse/lineReader';
+import { NameTable } from '../../../src/core/traces/parse/nameTable';
 
 function lookUp(names: NameTable, line: string, name: string): string {
   const at = line.indexOf(name);

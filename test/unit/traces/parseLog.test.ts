@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallNode } from '../../../src/core/model/trace';
-import { detectFormat } from '../../../src/core/traces/detectFormat';
-import { parseLogFile, parseLogLines } from '../../../src/core/traces/parseLog';
+import { detectFormat } from '../../../src/core/traces/parse/detectFormat';
+import { parseLogFile, parseLogLines } from '../../../src/core/traces/parse/parseLog';
 
 const capture = join('test', 'fixtures', 'traces', 'fgraph_do_sendfile_tmpfs.txt');
 

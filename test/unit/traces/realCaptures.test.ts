@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CallNode, ParsedLog } from '../../../src/core/model/trace';
-import { parseLogFile } from '../../../src/core/traces/parseLog';
-import { renderParsedLog } from '../../../src/core/traces/renderParsedLog';
+import { parseLogFile } from '../../../src/core/traces/parse/parseLog';
+import { renderParsedLog } from '../../../src/core/traces/parse/renderParsedLog';
 import { assertGolden } from '../../support/golden';
 
 const DIR = join('test', 'fixtures', 'traces');

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ParsedLog, Report } from '../../../src/core/model/trace';
-import { parseLogFile } from '../../../src/core/traces/parseLog';
-import { renderParsedLog } from '../../../src/core/traces/renderParsedLog';
+import { parseLogFile } from '../../../src/core/traces/parse/parseLog';
+import { renderParsedLog } from '../../../src/core/traces/parse/renderParsedLog';
 import { assertGolden } from '../../support/golden';
 
 const DIR = resolve(process.cwd(), '../shared/logs');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAddressOnly, normalizeFunction, stripCloneSuffix, syscallName } from '../../../src/core/traces/symbols';
+import { isAddressOnly, normalizeFunction, stripCloneSuffix, syscallName } from '../../../src/core/traces/parse/symbols';
 
 test('clone suffixes are stripped, repeated ones too', () => {
   assert.equal(stripCloneSuffix('finish_task_switch.isra.0'), 'finish_task_switch');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseLogLines } from '../../../src/core/traces/parseLog';
+import { parseLogLines } from '../../../src/core/traces/parse/parseLog';
 
 const DIR = resolve(process.cwd(), '../shared/logs/syzkaller');
 const present = existsSync(DIR);

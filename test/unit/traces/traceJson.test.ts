@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { parseLogFile } from '../../../src/core/traces/parseLog';
-import { toTraceJson } from '../../../src/core/traces/traceJson';
+import { parseLogFile } from '../../../src/core/traces/parse/parseLog';
+import { toTraceJson } from '../../../src/core/traces/parse/traceJson';
 
 test('one JSON document for several inputs: contract keys, summed edges, evidence with its file', async () => {
   const a = await parseLogFile(join('test', 'fixtures', 'logs', 'ok', 'ftrace', 'graph-lock-events-sb_writers.txt'));

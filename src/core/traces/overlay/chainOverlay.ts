@@ -1,11 +1,12 @@
 // Static chains against run-time evidence: which hops of a chain were seen running, and which
 // static chain a run-time "permission hook under freeze protection" path corresponds to.
 
-import type { CallGraph, FunctionNode } from '../../graph/callGraph';
+import type { CallGraph } from '../../graph/callGraph';
+import type { FunctionNode } from '../../graph/functionNodes';
 import type { Chain } from '../../model/chain';
 import type { FreezeHeld } from '../../model/trace';
-import { normalizeFunction } from '../symbols';
-import type { Symbolizer } from '../symbolize';
+import { normalizeFunction } from '../parse/symbols';
+import type { Symbolizer } from './symbolize';
 import type { DurationStats, EdgeEvidence, EvidenceSource } from './edgeEvidence';
 import { hiddenLabel, type HiddenCalls } from './hiddenCalls';
 

@@ -3,7 +3,7 @@
 // function_graph durations, which only the call trees and stack traces carry.
 
 import type { CallNode, Frame, ParsedLog } from '../../model/trace';
-import { isAddressOnly, normalizeFunction } from '../symbols';
+import { isAddressOnly, normalizeFunction } from '../parse/symbols';
 
 export type EvidenceSource =
   /** Nesting in a function_graph call tree. */

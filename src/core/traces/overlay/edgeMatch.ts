@@ -1,8 +1,9 @@
 // An observed caller -> callee edge against the static call graph: does some body of the caller
 // have a call that resolves to the callee, directly or through calls the compiler hides?
 
-import type { CallGraph, FunctionNode } from '../../graph/callGraph';
-import type { Symbolizer } from '../symbolize';
+import type { CallGraph } from '../../graph/callGraph';
+import type { FunctionNode } from '../../graph/functionNodes';
+import type { Symbolizer } from './symbolize';
 import { hiddenLabel, type HiddenCalls } from './hiddenCalls';
 
 export type EdgeMatch =

@@ -3,7 +3,8 @@
 // `return C(...)` compiled as a jump (C's return address is A's, so the function tracer prints
 // `C <-A` and stack traces have no B frame). This module answers "may B vanish that way?".
 
-import type { CallGraph, FunctionNode } from '../../graph/callGraph';
+import type { CallGraph } from '../../graph/callGraph';
+import type { FunctionNode } from '../../graph/functionNodes';
 
 /**
  * Functions known to be inlined on the kernels we read (6.1 x86_64, Debian config), whatever

@@ -3,7 +3,7 @@
 // JSON output has everything.
 
 import { formatLocation } from '../../chains/renderChain';
-import type { TraceOverlay } from '../overlay';
+import type { TraceOverlay } from './traceOverlay';
 import type { ChainOverlay, HopOverlay } from './chainOverlay';
 
 export interface OverlayRenderOptions {

@@ -4,9 +4,9 @@
 // overlay fields are null or empty, never missing.
 
 import type { ParsedLog } from '../../model/trace';
-import { toTraceJson, type TraceJson } from '../traceJson';
-import type { EdgeSummary, ExtraEdge, FreezeHeldOverlay, ObservedEdgeMatch, TraceOverlay } from '../overlay';
-import type { MappingStats, UnmappedName } from '../symbolize';
+import { toTraceJson, type TraceJson } from '../parse/traceJson';
+import type { EdgeSummary, ExtraEdge, FreezeHeldOverlay, ObservedEdgeMatch, TraceOverlay } from './traceOverlay';
+import type { MappingStats, UnmappedName } from './symbolize';
 import type { ChainOverlay } from './chainOverlay';
 
 export interface TraceTreeJson {

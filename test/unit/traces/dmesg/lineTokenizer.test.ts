@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFrame, tokenizeDmesgLine } from '../../../../src/core/traces/dmesg/lineTokenizer';
+import { parseFrame, tokenizeDmesgLine } from '../../../../src/core/traces/parse/dmesg/lineTokenizer';
 
 test('printk prefixes: timestamp, caller id, syslog level', () => {
   assert.deepEqual(tokenizeDmesgLine('[ 1431.920513][ T1054] INFO: task jbd2/sda-8:3563 blocked for more than 140 seconds.'), {

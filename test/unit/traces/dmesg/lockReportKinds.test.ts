@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Report } from '../../../../src/core/model/trace';
-import { parseLogFile } from '../../../../src/core/traces/parseLog';
+import { parseLogFile } from '../../../../src/core/traces/parse/parseLog';
 
 const DIR = join('test', 'fixtures', 'logs', 'ok', 'dmesg');
 

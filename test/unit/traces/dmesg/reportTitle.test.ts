@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demangle } from '../../../../src/core/traces/dmesg/demangle';
-import { FRAME_SKIPS, HUNG_TASK_ANCHORS, HUNG_TASK_SKIPS, KIND_SKIPS } from '../../../../src/core/traces/dmesg/frameSkips';
-import { parseLogLines } from '../../../../src/core/traces/parseLog';
+import { demangle } from '../../../../src/core/traces/parse/dmesg/demangle';
+import { FRAME_SKIPS, HUNG_TASK_ANCHORS, HUNG_TASK_SKIPS, KIND_SKIPS } from '../../../../src/core/traces/parse/dmesg/frameSkips';
+import { parseLogLines } from '../../../../src/core/traces/parse/parseLog';
 
 test('demangle: Itanium function names without parameters; anything else as printed', () => {
   assert.equal(demangle('_Z8fakeNameiii'), 'fakeName');

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLockEvent, tokenizeFtraceLine } from '../../../../src/core/traces/ftrace/lineTokenizer';
+import { parseLockEvent, tokenizeFtraceLine } from '../../../../src/core/traces/parse/ftrace/lineTokenizer';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tokenizeGraphLine, tokenizeGraphRange } from '../../../../src/core/traces/ftrace/graphLineTokenizer';
-import { charCodes } from '../../../../src/core/traces/lineReader';
-import { NameTable } from '../../../../src/core/traces/nameTable';
+import { tokenizeGraphLine, tokenizeGraphRange } from '../../../../src/core/traces/parse/ftrace/graphLineTokenizer';
+import { charCodes } from '../../../../src/core/traces/parse/lineReader';
+import { NameTable } from '../../../../src/core/traces/parse/nameTable';
 
 test('function tracer lines: 4 and 5 flag columns, no irq-info, tgid, task names with spaces', () => {
   assert.deepEqual(tokenizeFtraceLine('            bash-1994  [002] ....  3082.063030: mutex_unlock <-rb_simple_write'), {

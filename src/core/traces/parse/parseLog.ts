@@ -3,7 +3,7 @@
 // that streaming a gigabyte costs no per-line promise, and the same code serves in-memory lines.
 
 import { open } from 'node:fs/promises';
-import type { LogFormat, ParsedLog } from '../model/trace';
+import type { LogFormat, ParsedLog } from '../../model/trace';
 import type { CharCodes, LineNote, LineSink } from './lineReader';
 import { DEFAULT_MAX_LINE_BYTES, binaryNote, pumpLines } from './lineReader';
 import { DETECT_LINES, decisiveFormat, detectFormat } from './detectFormat';

@@ -4,7 +4,7 @@
 // `record-tgid`. BODY is `func <-parent`, `<stack trace>`, or `event: args`. trace-cmd prints
 // `function: func` (and `<-- parent`) and 0x-prefixed lock addresses.
 
-import type { Frame, LockEvent } from '../../model/trace';
+import type { Frame, LockEvent } from '../../../model/trace';
 
 export interface LineContext {
   task: string;

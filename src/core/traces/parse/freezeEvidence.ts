@@ -3,7 +3,7 @@
 // lockdep held-lock lists printed with a task's stack. The collector dedupes and counts, so a
 // gigabyte trace that hits the same path a million times yields one record.
 
-import type { FreezeEvidenceSource, FreezeHeld, FreezeLevel, LockEvent, Report } from '../model/trace';
+import type { FreezeEvidenceSource, FreezeHeld, FreezeLevel, LockEvent, Report } from '../../model/trace';
 import { isAddressOnly, normalizeFunction } from './symbols';
 import { ownString } from './ownString';
 

@@ -1,7 +1,7 @@
 // Lockdep dependency chains: where each `-> #N` lock was taken, read from the stack printed under
 // it (the title of the whole report is reportTitle.ts's business).
 
-import type { Frame } from '../../model/trace';
+import type { Frame } from '../../../model/trace';
 import { stripCloneSuffix } from '../symbols';
 
 /** Lockdep's own frames at the top of a backtrace: never the place to blame. */

@@ -4,14 +4,14 @@
 // the static chain it follows. Pure: it reads the graph and the chains, and fills `mapped` on
 // the logs' frames.
 
-import type { CallGraph } from '../graph/callGraph';
-import type { Chain } from '../model/chain';
-import type { FreezeHeld, ParsedLog } from '../model/trace';
+import type { CallGraph } from '../../graph/callGraph';
+import type { Chain } from '../../model/chain';
+import type { FreezeHeld, ParsedLog } from '../../model/trace';
 import { Symbolizer, type MappingStats, type UnmappedName } from './symbolize';
-import { ChainOverlayBuilder, type ChainOverlay, type FreezeHeldMatch } from './overlay/chainOverlay';
-import { EdgeEvidence } from './overlay/edgeEvidence';
-import { EdgeMatcher, type EdgeMatch } from './overlay/edgeMatch';
-import { HiddenCalls } from './overlay/hiddenCalls';
+import { ChainOverlayBuilder, type ChainOverlay, type FreezeHeldMatch } from './chainOverlay';
+import { EdgeEvidence } from './edgeEvidence';
+import { EdgeMatcher, type EdgeMatch } from './edgeMatch';
+import { HiddenCalls } from './hiddenCalls';
 
 export interface ObservedEdgeMatch {
   caller: string;

@@ -1,7 +1,7 @@
 // A stable, diff-friendly text form of a ParsedLog: one line per record, for golden files and
 // for `lockpath trace --format text`.
 
-import type { CallNode, Frame, ParsedLog, Report } from '../model/trace';
+import type { CallNode, Frame, ParsedLog, Report } from '../../model/trace';
 
 export interface RenderOptions {
   /** Call-tree lines printed per input (the rest is counted). */

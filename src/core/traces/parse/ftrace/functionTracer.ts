@@ -4,7 +4,7 @@
 // while the task holds freeze protection becomes FreezeHeld evidence; its path is the stack trace
 // printed right after it when there is one, else `[parent, hook]`.
 
-import type { Frame, StackTrace, TraceEvent } from '../../model/trace';
+import type { Frame, StackTrace, TraceEvent } from '../../../model/trace';
 import type { LineContext } from './lineTokenizer';
 import { parseLockEvent, tokenizeFtraceLine } from './lineTokenizer';
 import { tokenizeGraphRange } from './graphLineTokenizer';

@@ -3,9 +3,10 @@
 // normalized here the same way the parsers normalize edges, so that a frame, a graph node and
 // an observed edge all speak of the same source function.
 
-import type { CallGraph, FunctionNode } from '../graph/callGraph';
-import type { CallNode, Frame, ParsedLog } from '../model/trace';
-import { isAddressOnly, normalizeFunction } from './symbols';
+import type { CallGraph } from '../../graph/callGraph';
+import type { FunctionNode } from '../../graph/functionNodes';
+import type { CallNode, Frame, ParsedLog } from '../../model/trace';
+import { isAddressOnly, normalizeFunction } from '../parse/symbols';
 
 export interface Definition {
   /** Graph key: `name` for globals, `file::name` for statics. */

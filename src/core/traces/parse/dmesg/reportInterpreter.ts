@@ -4,7 +4,7 @@
 // record saying what the report expected there; the report goes on. Console lines outside any
 // report are other kernel messages and are skipped (they are not ours to interpret).
 
-import type { Frame, LockRef, Report, Stack } from '../../model/trace';
+import type { Frame, LockRef, Report, Stack } from '../../../model/trace';
 import type { DmesgBody, LockLine, ReportHeader } from './lineTokenizer';
 import { classifyHeader, classifyMessage, hungTaskContinuation, splitPrefix } from './lineTokenizer';
 import type { TraceCollector } from '../traceCollector';

@@ -4,7 +4,7 @@
 // (`/* lock_acquire: ... sb_writers */`) are tracked per task so that a permission hook entered
 // while freeze protection is held yields FreezeHeld evidence with the open call path.
 
-import type { CallNode, CallTree, TraceEvent } from '../../model/trace';
+import type { CallNode, CallTree, TraceEvent } from '../../../model/trace';
 import type { GraphBody, GraphColumns, GraphNames } from './graphLineTokenizer';
 import { tokenizeGraphRange } from './graphLineTokenizer';
 import { parseLockEvent } from './lineTokenizer';

@@ -2,7 +2,7 @@
 // a contract (see the README of the trace command); trees, events and stack traces stay out of it
 // because they can be large, and the overlay reads them from ParsedLog directly.
 
-import type { FreezeHeld, LogFormat, ObservedEdge, ParseLimit, ParsedLog, Report, Unparsed } from '../model/trace';
+import type { FreezeHeld, LogFormat, ObservedEdge, ParseLimit, ParsedLog, Report, Unparsed } from '../../model/trace';
 
 export interface TraceInputJson {
   file: string;

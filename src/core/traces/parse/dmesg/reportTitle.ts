@@ -4,7 +4,7 @@
 // the first frame left. Matching syzbot's title lets a user find the bug, its history on lore and
 // the commit that fixed it.
 
-import type { Frame, GuiltyFrame, LockRole, Report, Stack } from '../../model/trace';
+import type { Frame, GuiltyFrame, LockRole, Report, Stack } from '../../../model/trace';
 import { demangle } from './demangle';
 import { ownString } from '../ownString';
 import { FRAME_SKIPS, HUNG_TASK_ANCHORS, HUNG_TASK_SKIPS, KIND_SKIPS, SYSCALL_PREFIXES, skipMatcher } from './frameSkips';

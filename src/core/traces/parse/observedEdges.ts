@@ -1,7 +1,7 @@
 // Caller -> callee pairs seen at run time, counted. The set of distinct edges is bounded by the
 // number of kernel functions, so counting them keeps memory bounded whatever the input size.
 
-import type { Frame, ObservedEdge } from '../model/trace';
+import type { Frame, ObservedEdge } from '../../model/trace';
 import { isAddressOnly, normalizeFunction } from './symbols';
 import { ownString } from './ownString';
 

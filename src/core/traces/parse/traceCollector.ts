@@ -1,7 +1,7 @@
 // Everything a parse accumulates, with the caps that keep memory bounded. Whatever is not kept is
 // counted and reported as a ParseLimit: the parser never drops a record silently.
 
-import type { Frame, ParseLimit, StackTrace, TraceEvent, Unparsed } from '../model/trace';
+import type { Frame, ParseLimit, StackTrace, TraceEvent, Unparsed } from '../../model/trace';
 import { EdgeCounter } from './observedEdges';
 import { FreezeEvidence, HeldLocks } from './freezeEvidence';
 import { ownString } from './ownString';

@@ -2,7 +2,7 @@
 // trace-cmd preamble (`cpus=N`) decides at once; otherwise each line votes for the format whose
 // tokenizer accepts it, and console logs (the most free-form) win ties.
 
-import type { LogFormat } from '../model/trace';
+import type { LogFormat } from '../../model/trace';
 import { tokenizeGraphLine } from './ftrace/graphLineTokenizer';
 import { tokenizeFtraceLine } from './ftrace/lineTokenizer';
 import { tokenizeDmesgLine } from './dmesg/lineTokenizer';

@@ -3,7 +3,7 @@
 // lockdep and the hung-task detector print are recognized; everything else is `text`, and the
 // report interpreter decides whether that is a foreign console line or a garbled report line.
 
-import type { Frame, ReportKind } from '../../model/trace';
+import type { Frame, ReportKind } from '../../../model/trace';
 import type { TitleRule } from './reportTitle';
 
 export interface DmesgPrefix {

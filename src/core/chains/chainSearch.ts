@@ -2,10 +2,14 @@
 // callees to a sink with the hold still in place. Paths are found by one reverse search per
 // sink over "held-through" call sites (calls a function makes before any release of what its
 // caller holds), preferring direct calls: a pointer hop costs as much as many direct hops.
-import type { CallGraph, CallRef, FilePatch, FunctionBody, FunctionNode } from '../graph/callGraph';
-import { BODY_SLOTS, bodyKeyOf, functionLabel, packRef, refNode, someCall, unpackRef } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import type { CallRef } from '../graph/callRefs';
+import type { FilePatch } from '../graph/filePatch';
+import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
+import { BODY_SLOTS, bodyKeyOf, packRef, refNode, unpackRef } from '../graph/callRefs';
+import { functionLabel, someCall } from '../graph/functionNodes';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
-import { CALL_SITE_REASONS, type Chain, type ChainHop, type ChainReason, type FoundChain } from '../model/chain';
+import { CALL_SITE_REASONS, fieldOfVia, type Chain, type ChainHop, type ChainReason, type FoundChain } from '../model/chain';
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../model/packedCalls';
@@ -127,7 +131,10 @@ export class ChainSearch {
     // and a hop through a field whose stores changed has another candidate count. Chains through
     // functions that only moved keep their hops, whose lines are read again.
     const changedNodes = new Set([...refreshed, ...patch.removed]);
-    const throughField = (via: string): boolean => via.startsWith('->') && patch.fields.has(via.slice(2));
+    const throughField = (via: string): boolean => {
+      const field = fieldOfVia(via);
+      return field !== undefined && patch.fields.has(field);
+    };
     this.built.prune((cand, { chain, path }) => {
       const stale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
         || chain.hops.some((h) => throughField(h.via));
