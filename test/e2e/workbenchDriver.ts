@@ -96,6 +96,30 @@ export class Workbench {
     await this.page.locator('#status\\.editor\\.selection', { hasText: `Ln ${line}, Col ${visual + 1}` }).waitFor();
   }
 
+  /** Quick open (Ctrl+P) to `name:line:column` of the workspace. */
+  async goTo(name: string, line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput().fill(`${name}:${line}:${column}`);
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+    await this.quickInput().press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Texts decorations put after the visible editor lines (`after.contentText`), as a JavaScript
+   * expression run in the page: VS Code renders them as CSS `::after` content, not as DOM text.
+   */
+  static readonly EDITOR_NOTES = "[...document.querySelectorAll('.view-lines .view-line span')].map((s) => getComputedStyle(s, '::after').content).filter((c) => c !== 'none' && c !== '')";
+
+  async editorNotes(): Promise<string[]> {
+    return this.page.evaluate(Workbench.EDITOR_NOTES) as Promise<string[]>;
+  }
+
+  /** The editor's hover widget, once shown. */
+  hover(): ReturnType<Page['locator']> {
+    return this.page.locator('.monaco-hover:not(.hidden)').first();
+  }
+
   /** The status bar item of the extension, e.g. `Lockpath: 8 chains`. */
   statusItem(text: string | RegExp): ReturnType<Page['locator']> {
     return this.page.locator('.statusbar-item', { hasText: text });
