@@ -4,7 +4,7 @@
 // lines printed by another kernel version.
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { locateWasm } from '../../../src/core/parse/wasmLocation';
 import type { FromServer, IndexMethods } from '../../../src/protocol/indexProtocol';
 import { IndexServer } from '../../../src/server/indexServer';
@@ -21,12 +21,18 @@ async function ask<M extends keyof IndexMethods>(server: IndexServer, sent: From
   return (m as { result: IndexMethods[M]['result'] }).result;
 }
 
-test('traceView: the index already open answers a loaded log, no rescan', async (t) => {
+/** An in-process server with a copy of the kernel-like tree open (request id 1). */
+async function openFixture(t: TestContext): Promise<{ server: IndexServer; sent: FromServer[] }> {
   const root = copyFixture(t);
   const sent: FromServer[] = [];
   const server = new IndexServer((m) => sent.push(m), { wasm: locateWasm(__dirname) });
   t.after(() => server.dispose());
   await ask(server, sent, 1, 'open', { root, include: [], ruleFiles: [], jobs: 0, pointers: 'typed' });
+  return { server, sent };
+}
+
+test('traceView: the index already open answers a loaded log, no rescan', async (t) => {
+  const { server, sent } = await openFixture(t);
   const progressBefore = sent.filter((m) => m.kind === 'progress').length;
   const view = await ask(server, sent, 2, 'traceView', { files: [join(LOGS, 'fgraph-kernel-like-sendfile.txt'), join(LOGS, 'hung-task-kernel-like-syzbot-lines.txt')] });
   assert.equal(sent.filter((m) => m.kind === 'progress').length, progressBefore, 'no scan progress: the tree was not read again');
@@ -61,11 +67,7 @@ test('traceView: the index already open answers a loaded log, no rescan', async 
 });
 
 test('traceView: bad input is a clear error; links resolve printed names', async (t) => {
-  const root = copyFixture(t);
-  const sent: FromServer[] = [];
-  const server = new IndexServer((m) => sent.push(m), { wasm: locateWasm(__dirname) });
-  t.after(() => server.dispose());
-  await ask(server, sent, 1, 'open', { root, include: [], ruleFiles: [], jobs: 0, pointers: 'typed' });
+  const { server, sent } = await openFixture(t);
   await assert.rejects(ask(server, sent, 2, 'traceView', { files: [join(LOGS, 'no-such.txt')] }), /cannot read .*no-such\.txt/);
   await assert.rejects(ask(server, sent, 3, 'traceView', { files: 'x' as unknown as string[] }), /files must be a non-empty list/);
   const defs = await ask(server, sent, 4, 'definitions', { name: 'do_splice_to.isra.0' });
