@@ -52,8 +52,9 @@ export function overlayLinesByFile(view: TraceView): Map<string, OverlayLine[]> 
     at.otherVersion ||= flags.otherVersion === true;
   };
   for (const c of view.chains) {
-    c.hopDetails.forEach((h, i) => {
-      if (!h.observed) return;
+    c.observed.forEach((at, i) => {
+      const h = view.hops[at];
+      if (h === undefined) return;
       const via = h.via !== undefined ? ` (through ${h.via})` : '';
       add(h.file, h.line, 0, `chain hop ran ${evidenceText(h.count, h.tasks, h.duration)}`,
         `hop ${i + 1}/${c.hops} of chain ${c.chain}: ${h.caller} -> ${h.callee} observed ${evidenceText(h.count, h.tasks, h.duration)}${via}`, { hop: true });
@@ -90,10 +91,11 @@ function splitAt(at: string): { file: string; line: number } {
 export function toOverlayDto(view: TraceView, source: readonly string[]): OverlayDto {
   const chains = view.chains.map((c): ChainEvidenceDto => ({
     chainId: c.chain, observedHops: c.observedHops,
-    hops: c.hopDetails.map((h) => ({
-      observed: h.observed, count: h.count,
-      text: h.observed ? `observed ${evidenceText(h.count, h.tasks, h.duration)}${h.via !== undefined ? ` (through ${h.via})` : ''}` : 'not observed',
-    })),
+    hops: c.observed.map((at) => {
+      const h = view.hops[at];
+      return h === undefined ? { observed: false, count: 0, text: 'not observed' }
+        : { observed: true, count: h.count, text: `observed ${evidenceText(h.count, h.tasks, h.duration)}${h.via !== undefined ? ` (through ${h.via})` : ''}` };
+    }),
   }));
   const extraEdges = view.extraEdges.map((e): ExtraEdgeDto => ({ label: `${e.caller} -> ${e.callee}`, count: e.count, ...splitAt(e.callerAt) }));
   const { mapping, edges } = view;

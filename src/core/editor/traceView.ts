@@ -6,7 +6,7 @@ import type { CallGraph, FunctionNode } from '../graph/callGraph';
 import type { Chain } from '../model/chain';
 import type { CallNode, Frame, LogFormat, ParsedLog } from '../model/trace';
 import { overlayTraces, type EdgeSummary, type ExtraEdge, type FreezeHeldOverlay } from '../traces/overlay';
-import type { ChainOverlay } from '../traces/overlay/chainOverlay';
+import type { ChainOverlay, HopOverlay } from '../traces/overlay/chainOverlay';
 import { EdgeEvidence, type DurationStats } from '../traces/overlay/edgeEvidence';
 import { isAddressOnly, normalizeFunction } from '../traces/symbols';
 import { sameSourceFile, Symbolizer, type MappingStats } from '../traces/symbolize';
@@ -14,7 +14,6 @@ import type { CallEdge, FunctionLocation } from './editorModel';
 import { calleesOf, functionByKey } from './graphQueries';
 
 export type { DurationStats } from '../traces/overlay/edgeEvidence';
-export type { ChainOverlay, HopOverlay } from '../traces/overlay/chainOverlay';
 export type { ExtraEdge, EdgeSummary } from '../traces/overlay';
 
 /** A call site of the tree whose caller -> callee edge the logs show. */
@@ -57,6 +56,18 @@ export interface ObservedFrame {
   count: number;
 }
 
+/** What the editor shows of a hop: the overlay's HopOverlay without the match list (megabytes on a whole tree). */
+export type HopEvidence = Pick<HopOverlay, 'caller' | 'callee' | 'file' | 'line' | 'column' | 'observed' | 'count' | 'tasks' | 'duration' | 'via'>;
+
+/** A chain's observed hops, by reference: chains share hops, and a whole tree has a thousand of them. */
+export interface ChainEvidence {
+  chain: string;
+  hops: number;
+  observedHops: number;
+  /** Per hop of the chain: an index into TraceView.hops, or -1 when the hop was not observed. */
+  observed: number[];
+}
+
 export interface LogSummary {
   file: string;
   format: LogFormat;
@@ -74,7 +85,9 @@ export interface TraceView {
   functions: ObservedFunction[];
   frames: ObservedFrame[];
   /** Only chains with at least one observed hop. */
-  chains: ChainOverlay[];
+  chains: ChainEvidence[];
+  /** The distinct observed hops the chains point at. */
+  hops: HopEvidence[];
   extraEdges: ExtraEdge[];
   freezeHeld: FreezeHeldOverlay[];
 }
@@ -96,10 +109,32 @@ export function traceView(graph: CallGraph, chains: readonly Chain[], logs: read
     edges: overlay.edges,
     calls: observedCalls(graph, symbols, evidence),
     ...observedFunctions(symbols, logs),
-    chains: overlay.overlay.filter((c) => c.observedHops > 0),
+    ...chainEvidence(overlay.overlay),
     extraEdges: overlay.extraEdges,
     freezeHeld: overlay.freezeHeld,
   };
+}
+
+function chainEvidence(overlays: readonly ChainOverlay[]): Pick<TraceView, 'chains' | 'hops'> {
+  const hops: HopEvidence[] = [];
+  const index = new Map<string, number>();
+  const chains = overlays.filter((c) => c.observedHops > 0).map((c): ChainEvidence => ({
+    chain: c.chain, hops: c.hops, observedHops: c.observedHops,
+    observed: c.hopDetails.map((h) => {
+      if (!h.observed) return -1;
+      const key = `${h.file}:${h.line}:${h.column}:${h.caller}:${h.callee}:${h.via ?? ''}`;
+      let i = index.get(key);
+      if (i === undefined) {
+        index.set(key, (i = hops.length));
+        hops.push({
+          caller: h.caller, callee: h.callee, file: h.file, line: h.line, column: h.column, observed: true,
+          count: h.count, tasks: h.tasks, duration: h.duration, ...(h.via !== undefined ? { via: h.via } : {}),
+        });
+      }
+      return i;
+    }),
+  }));
+  return { chains, hops };
 }
 
 function observedCalls(graph: CallGraph, symbols: Symbolizer, evidence: EdgeEvidence): ObservedCall[] {

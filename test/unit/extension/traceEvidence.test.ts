@@ -69,7 +69,7 @@ test('panel evidence: aligned with the chain hops, valid under the panel protoco
   assert.deepEqual(parseToPanel({ type: 'overlay/set', overlay: null }), { type: 'overlay/set', overlay: null });
   // A task or function name with markup is carried as a string, and the panel sets it as text.
   const evil = '<img src=x onerror=alert(1)>';
-  const hostile: TraceView = { ...v, chains: v.chains.map((c) => ({ ...c, hopDetails: c.hopDetails.map((h) => ({ ...h, tasks: [evil] })) })),
+  const hostile: TraceView = { ...v, hops: v.hops.map((h) => ({ ...h, tasks: [evil] })),
     extraEdges: [{ caller: evil, callee: 'x', count: 1, kind: 'observed', callerAt: '?', calleeAt: '?' }] };
   const bad = toOverlayDto(hostile, [evil]);
   assert.ok(bad.chains[0]!.hops.some((h) => h.text.includes(evil)));
