@@ -3,7 +3,7 @@
 // chains and a click on a hop (or Enter on it) puts the editor on that file and line.
 // Run by test/e2e/run.sh, which starts code-server on a copy of test/fixtures/c/kernel-like.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Workbench } from './workbenchDriver';
@@ -14,6 +14,10 @@ const AFTER_TEXTS = Workbench.EDITOR_NOTES;
 
 before(async () => {
   assert.ok(WS !== '', 'WS must name the workspace code-server opened (run test/e2e/run.sh)');
+  // A syzbot-style hung-task report naming the fixture's functions (test/fixtures/overlay), as a
+  // kernel log in the tree: its source positions and symbols are links.
+  mkdirSync(join(WS, 'logs'), { recursive: true });
+  copyFileSync(join('test', 'fixtures', 'overlay', 'hung-task-kernel-like-syzbot-lines.txt'), join(WS, 'logs', 'hungtask-lpcopy.txt'));
   wb = await Workbench.launch('fixture');
 });
 
@@ -168,8 +172,7 @@ test('a real trace loaded from the file picker marks the lines that ran; the pan
     // starts at the tree's root once the dialog is ready.
     await wb.quickInputValue("value.endsWith('/ws/')");
     const started = Date.now();
-    await wb.quickInput().fill(trace);
-    await wb.quickInput().press('Enter');
+    await wb.pickFile(trace);
     await wb.page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'trace loaded' }).waitFor();
     return Date.now() - started;
   });
@@ -197,4 +200,30 @@ test('a real trace loaded from the file picker marks the lines that ran; the pan
     await panel.locator('.hop-evidence').first().waitFor({ state: 'detached' });
     await panel.locator('.chain', { hasText: 'observed' }).first().waitFor({ state: 'detached' });
   });
+});
+
+test('in a kernel log, source positions and symbols are links to the tree', async () => {
+  const log = readFileSync(join(WS, 'logs', 'hungtask-lpcopy.txt'), 'utf8').split('\n');
+  /** 1-based line and column of `text` in the log. */
+  const find = (text: string): [number, number] => {
+    const i = log.findIndex((l) => l.includes(text));
+    return [i + 1, log[i]!.indexOf(text) + 1];
+  };
+  await wb.step('open the log: its links are shown', async () => {
+    await wb.goTo('hungtask-lpcopy.txt', ...find('fs/read_write.c:7'));
+    await wb.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'hungtask-lpcopy.txt' }).waitFor();
+    await wb.page.locator('.view-lines .view-line', { hasText: 'rw_verify_area+0x47/0x70' }).locator('.detected-link', { hasText: 'read_write' }).first().waitFor();
+  });
+  await wb.shot('12-log-links');
+  await wb.step('Open Link on fs/read_write.c:7 opens that line', async () => {
+    await wb.runCommand('Open Link');
+    await wb.cursorAt(WS, 'fs/read_write.c', 7, 1);
+  });
+  await wb.step('Open Link on do_splice_direct+0x89/0xd0 opens its definition', async () => {
+    await wb.goTo('hungtask-lpcopy.txt', ...find('do_splice_direct+0x89/0xd0'));
+    await wb.runCommand('Open Link');
+    await wb.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'splice.c' }).waitFor();
+    await wb.page.locator('#status\\.editor\\.selection', { hasText: /^Ln 40,/ }).waitFor();
+  });
+  await wb.shot('13-log-link-symbol');
 });
