@@ -1,10 +1,11 @@
 // The selected chain drawn as its hops (right): acquire -> ... -> sink, one option per hop; a
 // click, Enter or Space opens the file at the hop's line.
-import type { ChainDto, HopDto } from '../src/protocol/chainPanelProtocol';
+import type { ChainDto, ChainEvidenceDto, HopDto } from '../src/protocol/chainPanelProtocol';
 import { clear, el, rovingFocus } from './dom';
 
 export interface ChainDetail {
-  render(chain: ChainDto | undefined): void;
+  /** `evidence`: what a loaded trace saw of the chain's hops, if one is loaded. */
+  render(chain: ChainDto | undefined, evidence: ChainEvidenceDto | undefined, traceLoaded: boolean): void;
   focusFirst(): void;
 }
 
@@ -29,7 +30,7 @@ export function createChainDetail(root: HTMLElement, onOpen: (hop: HopDto) => vo
     }
   });
   return {
-    render(chain) {
+    render(chain, evidence, traceLoaded) {
       clear(list);
       hops = chain?.hops ?? [];
       title.textContent = chain === undefined ? 'No chain selected' : chain.title;
@@ -45,6 +46,15 @@ export function createChainDetail(root: HTMLElement, onOpen: (hop: HopDto) => vo
         const where = el('span', 'hop-location', `${h.file}:${h.line}:${h.column}`);
         item.append(marker, label, where);
         if (h.detail !== '') item.append(el('span', 'hop-detail', h.detail));
+        // Hop i of the DTO is hop i - 1 of the evidence: the acquisition has none.
+        const seen = i === 0 ? undefined : evidence?.hops[i - 1];
+        if (seen !== undefined) {
+          item.classList.add(seen.observed ? 'observed' : 'unobserved');
+          item.append(el('span', 'hop-evidence', seen.text));
+        } else if (traceLoaded && i > 0) {
+          item.classList.add('unobserved');
+          item.append(el('span', 'hop-evidence', 'not observed'));
+        }
         item.addEventListener('click', () => onOpen(h));
         list.append(item);
       });

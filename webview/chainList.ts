@@ -1,10 +1,11 @@
 // The list of chains (left): one option per chain, the selected one shows its hops.
-import type { ChainDto } from '../src/protocol/chainPanelProtocol';
+import type { ChainDto, ChainEvidenceDto } from '../src/protocol/chainPanelProtocol';
 import { clear, el, rovingFocus } from './dom';
 import { badge } from './toolkit';
 
 export interface ChainList {
-  render(chains: readonly ChainDto[], selected: string | undefined): void;
+  /** `evidence`: per chain id, what a loaded trace saw of it. */
+  render(chains: readonly ChainDto[], selected: string | undefined, evidence: ReadonlyMap<string, ChainEvidenceDto>): void;
   focusSelected(): void;
 }
 
@@ -24,7 +25,7 @@ export function createChainList(root: HTMLElement, onSelect: (id: string, focusH
     }
   });
   return {
-    render(chains, selected) {
+    render(chains, selected, evidence) {
       clear(list);
       ids = chains.map((c) => c.id);
       selectedAt = Math.max(0, ids.indexOf(selected ?? ''));
@@ -38,6 +39,11 @@ export function createChainList(root: HTMLElement, onSelect: (id: string, focusH
         const meta = el('div', 'chain-meta');
         meta.append(el('span', 'chain-site', c.site), badge(`${c.hops.length - 1} hop${c.hops.length === 2 ? '' : 's'}`));
         if (c.confidence === 'possible') meta.append(badge('possible'));
+        const seen = evidence.get(c.id);
+        if (seen !== undefined) {
+          item.classList.add('observed');
+          meta.append(badge(`${seen.observedHops}/${seen.hops.length} observed`));
+        }
         item.append(head, meta);
         item.addEventListener('click', () => onSelect(c.id, false));
         list.append(item);

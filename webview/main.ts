@@ -1,9 +1,10 @@
 // The chain panel's script. State arrives by message only (see chainPanelProtocol.ts), is
 // validated, and is rendered as text.
-import { CHAIN_PANEL_PROTOCOL, parseToPanel, type ChainDto, type FromPanel } from '../src/protocol/chainPanelProtocol';
+import { CHAIN_PANEL_PROTOCOL, parseToPanel, type ChainDto, type ChainEvidenceDto, type FromPanel, type OverlayDto } from '../src/protocol/chainPanelProtocol';
 import { createChainDetail } from './chainDetail';
 import { createChainList } from './chainList';
 import { clear, el } from './dom';
+import { createOverlaySection } from './overlaySection';
 import { badge, divider, progress, registerToolkit } from './toolkit';
 
 interface VsCodeApi {
@@ -31,16 +32,22 @@ function main(): void {
 
   let chains: ChainDto[] = [];
   let selected: string | undefined;
+  let overlay: OverlayDto | null = null;
+  let evidence = new Map<string, ChainEvidenceDto>();
+  const render = (): void => {
+    list.render(chains, selected, evidence);
+    detail.render(chains.find((c) => c.id === selected), selected === undefined ? undefined : evidence.get(selected), overlay !== null);
+  };
   const select = (id: string, focusHops: boolean): void => {
     selected = id;
-    list.render(chains, selected);
-    detail.render(chains.find((c) => c.id === id));
+    render();
     vscode.postMessage({ type: 'chain/select', chainId: id });
     if (focusHops) detail.focusFirst();
     else list.focusSelected();
   };
   const list = createChainList(left, select);
   const detail = createChainDetail(right, (hop) => vscode.postMessage({ type: 'hop/open', file: hop.file, line: hop.line, column: hop.column }), () => list.focusSelected());
+  const trace = createOverlaySection(right, (edge) => vscode.postMessage({ type: 'hop/open', file: edge.file, line: edge.line, column: 1 }));
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const msg = parseToPanel(event.data);
@@ -53,10 +60,15 @@ function main(): void {
         app.removeAttribute('aria-busy');
         clear(count);
         count.append(badge(`${chains.length} chain${chains.length === 1 ? '' : 's'}`));
-        list.render(chains, selected);
-        detail.render(chains.find((c) => c.id === selected));
+        render();
         return;
       }
+      case 'overlay/set':
+        overlay = msg.overlay;
+        evidence = new Map((overlay?.chains ?? []).map((c) => [c.chainId, c]));
+        trace.render(overlay);
+        render();
+        return;
       case 'chains/reveal':
         if (chains.some((c) => c.id === msg.chainId)) select(msg.chainId, true);
         return;

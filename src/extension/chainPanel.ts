@@ -3,9 +3,11 @@
 // messages are validated and it can only open locations that are hops of the current chains.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { CHAIN_PANEL_PROTOCOL, parseFromPanel, type ChainDto, type ToPanel } from '../protocol/chainPanelProtocol';
+import { CHAIN_PANEL_PROTOCOL, parseFromPanel, type ChainDto, type OverlayDto, type ToPanel } from '../protocol/chainPanelProtocol';
 import { toChainDtos } from './chainDto';
 import type { OutputLog } from './outputLog';
+import { toOverlayDto } from './traceEvidence';
+import type { TraceOverlay } from './traceOverlay';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 export const CHAIN_PANEL_VIEW_TYPE = 'lockpath.chainPanel';
@@ -15,13 +17,19 @@ export class ChainPanel implements vscode.Disposable {
   private ready = false;
   private queue: ToPanel[] = [];
   private chains: ChainDto[] = [];
+  private evidence: OverlayDto | null = null;
   private generation = 0;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly index: WorkspaceIndex, private readonly log: OutputLog) {
-    this.subscription = index.onDidChangeState((state) => {
-      if (state.kind === 'ready' && this.panel !== undefined) this.sendChains();
-    });
+  constructor(private readonly extensionUri: vscode.Uri, private readonly index: WorkspaceIndex, private readonly overlay: TraceOverlay, private readonly log: OutputLog) {
+    this.subscription = vscode.Disposable.from(
+      index.onDidChangeState((state) => {
+        if (state.kind === 'ready' && this.panel !== undefined) this.sendChains();
+      }),
+      overlay.onDidChange(() => {
+        if (this.panel !== undefined) this.sendOverlay();
+      }),
+    );
   }
 
   /** Opens (or shows) the panel; with a chain id, selects that chain. */
@@ -29,6 +37,7 @@ export class ChainPanel implements vscode.Disposable {
     if (this.panel === undefined) this.create();
     else this.panel.reveal(undefined, false);
     this.sendChains();
+    this.sendOverlay();
     if (chainId !== undefined) this.post({ type: 'chains/reveal', chainId });
   }
 
@@ -60,15 +69,17 @@ export class ChainPanel implements vscode.Disposable {
         this.ready = true;
         // A webview that is hidden and shown again starts from scratch: give it everything.
         this.sendChains();
+        this.sendOverlay();
         for (const m of this.queue.splice(0)) void this.panel?.webview.postMessage(m);
         return;
       case 'chain/select':
         this.log.info(`chain panel: selected ${msg.chainId}`);
         return;
       case 'hop/open': {
-        const known = this.chains.some((c) => c.hops.some((h) => h.file === msg.file && h.line === msg.line && h.column === msg.column));
+        const known = this.chains.some((c) => c.hops.some((h) => h.file === msg.file && h.line === msg.line && h.column === msg.column))
+          || (this.evidence?.extraEdges.some((e) => e.file !== '' && e.file === msg.file && e.line === msg.line) ?? false);
         if (!known) {
-          this.log.warn(`chain panel: refused to open ${msg.file}:${msg.line}, which is no hop of the current chains`);
+          this.log.warn(`chain panel: refused to open ${msg.file}:${msg.line}, which is no hop of the current chains nor an observed edge`);
           return;
         }
         this.log.info(`chain panel: open ${msg.file}:${msg.line}:${msg.column}`);
@@ -91,6 +102,13 @@ export class ChainPanel implements vscode.Disposable {
     // Only the newest set matters: drop older ones still waiting for `ready`.
     this.queue = this.queue.filter((m) => m.type !== 'chains/set');
     this.post({ type: 'chains/set', generation: this.generation, chains: this.chains });
+  }
+
+  private sendOverlay(): void {
+    const loaded = this.overlay.current;
+    this.evidence = loaded === undefined ? null : toOverlayDto(loaded, this.overlay.sources);
+    this.queue = this.queue.filter((m) => m.type !== 'overlay/set');
+    this.post({ type: 'overlay/set', overlay: this.evidence });
   }
 
   private post(m: ToPanel): void {

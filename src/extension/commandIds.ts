@@ -9,6 +9,8 @@ export const COMMAND_IDS = [
   'lockpath.exportResults',
   'lockpath.showOutput',
   'lockpath.openLocation',
+  'lockpath.loadTrace',
+  'lockpath.clearOverlay',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

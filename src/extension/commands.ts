@@ -5,11 +5,13 @@ import type { ChainPanel } from './chainPanel';
 import type { CommandId } from './commandIds';
 import { openAt } from './chainPanel';
 import type { OutputLog } from './outputLog';
+import type { TraceOverlay } from './traceOverlay';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 export interface CommandContext {
   index: WorkspaceIndex;
   panel: ChainPanel;
+  overlay: TraceOverlay;
   log: OutputLog;
   filterChains(): Promise<void>;
   /** Adds a chain id to `lockpath.suppressedChains` in the workspace settings. */
@@ -78,6 +80,18 @@ export function createCommands(ctx: CommandContext): CommandTable {
       void vscode.window.showInformationMessage(`Lockpath: results written to ${vscode.workspace.asRelativePath(target)}`);
     },
     'lockpath.showOutput': () => log.show(),
+    /** From the palette: a file picker; from the explorer: the clicked file (and the other selected ones). */
+    'lockpath.loadTrace': async (clicked?: unknown, selected?: unknown) => {
+      let files = Array.isArray(selected) && selected.every((u) => u instanceof vscode.Uri) && selected.length > 0 ? selected as vscode.Uri[]
+        : clicked instanceof vscode.Uri ? [clicked] : undefined;
+      files ??= await vscode.window.showOpenDialog({
+        title: 'Lockpath: Load Trace or Kernel Log', openLabel: 'Load', canSelectMany: true,
+        filters: { 'Traces and kernel logs': ['txt', 'log', 'trace', 'dmesg'], 'All files': ['*'] },
+        ...(index.root !== undefined ? { defaultUri: index.root } : {}),
+      });
+      if (files !== undefined && files.length > 0) await ctx.overlay.load(files);
+    },
+    'lockpath.clearOverlay': () => ctx.overlay.clear(),
     /** Internal (tree view and CodeLens): a path relative to the tree and a 1-based line and column. */
     'lockpath.openLocation': async (file?: unknown, line?: unknown, column?: unknown) => {
       if (typeof file !== 'string' || typeof line !== 'number') return;

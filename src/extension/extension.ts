@@ -13,6 +13,10 @@ import { createOutputLog } from './outputLog';
 import { readSettings } from './settings';
 import { registerStatusBar } from './statusBar';
 import { looksLikeKernelTree } from './kernelTree';
+import { registerHopHover } from './hoverProvider';
+import { registerLogLinks } from './logLinkProvider';
+import { registerOverlayDecorations } from './overlayDecorations';
+import { TraceOverlay } from './traceOverlay';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -21,11 +25,12 @@ export function activate(context: vscode.ExtensionContext): void {
   // The fact cache lives in the workspace's storage: reopening the tree reads facts back.
   const cacheDir = context.storageUri === undefined ? undefined : join(context.storageUri.fsPath, 'index-cache');
   const index = new WorkspaceIndex(join(context.extensionPath, 'dist', 'indexServer.js'), cacheDir, settings, log);
-  const panel = new ChainPanel(context.extensionUri, index, log);
+  const overlay = new TraceOverlay(index, log);
+  const panel = new ChainPanel(context.extensionUri, index, overlay, log);
   const tree = registerChainTree(index);
   const docs = vscode.Uri.joinPath(context.extensionUri, 'README.md').with({ fragment: 'what-a-chain-is' });
   const commands = createCommands({
-    index, panel, log, filterChains: tree.filter,
+    index, panel, overlay, log, filterChains: tree.filter,
     suppressChain: async (id) => {
       const config = vscode.workspace.getConfiguration('lockpath');
       const list = readSettings().suppressedChains;
@@ -34,11 +39,14 @@ export function activate(context: vscode.ExtensionContext): void {
     },
   });
   context.subscriptions.push(
-    log, index, panel, tree.disposable,
-    registerStatusBar(index.onDidChangeState, index.state),
+    log, index, overlay, panel, tree.disposable,
+    registerStatusBar(index.onDidChangeState, () => index.state, settings),
     registerDiagnostics(index, settings, docs),
     registerCodeLens(index),
     registerCallHierarchy(index),
+    registerHopHover(index),
+    registerLogLinks(index),
+    registerOverlayDecorations(context.extensionUri, index, overlay),
     registerCommands(commands),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void autoScan(index, log)),
   );

@@ -35,6 +35,22 @@ export function hopMessage(hop: RatedChain['hops'][number], isSink: boolean): st
   return `${hop.caller} -> ${callee}${isSink ? ' [sink]' : ''}`;
 }
 
+/**
+ * The chains the status bar counts: the likely ones not suppressed, which are the ones that
+ * become diagnostics; `possible` counts the rest that are not suppressed.
+ */
+export function chainCounts(chains: readonly RatedChain[], suppressedChains: readonly string[]): { likely: number; possible: number } {
+  const suppressed = new Set(suppressedChains);
+  let likely = 0;
+  let possible = 0;
+  for (const c of chains) {
+    if (suppressed.has(c.id)) continue;
+    if (chainConfidence(c) === 'likely') likely++;
+    else possible++;
+  }
+  return { likely, possible };
+}
+
 export function siteDiagnostics(chains: readonly RatedChain[], filter: SiteFilter): SiteDiagnostic[] {
   const suppressed = new Set(filter.suppressedChains);
   const shown = chains.filter((c) => !suppressed.has(c.id) && (filter.showPossibleChains || chainConfidence(c) === 'likely'));

@@ -1,8 +1,11 @@
-// The status bar item: indexing / N chains / error; a click opens the chain panel or the log.
+// The status bar item: indexing / N likely chains / error; a click opens the chain panel or the
+// log. It counts the chains that become diagnostics (likely, not suppressed), not every chain.
 import * as vscode from 'vscode';
+import type { Settings } from './settingDefaults';
+import { chainCounts } from './siteDiagnostics';
 import type { IndexState } from './workspaceIndex';
 
-export function registerStatusBar(onDidChangeState: vscode.Event<IndexState>, initial: IndexState): vscode.Disposable {
+export function registerStatusBar(onDidChangeState: vscode.Event<IndexState>, initial: () => IndexState, settings: () => Settings): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('lockpath.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Lockpath';
   const show = (state: IndexState): void => {
@@ -18,9 +21,11 @@ export function registerStatusBar(onDidChangeState: vscode.Event<IndexState>, in
         item.command = 'lockpath.showOutput';
         break;
       case 'ready': {
-        const n = state.snapshot.chains.length;
-        item.text = `${n > 0 ? '$(warning)' : '$(check)'} Lockpath: ${n} chain${n === 1 ? '' : 's'}`;
-        item.tooltip = `${n} chain${n === 1 ? '' : 's'} in ${state.snapshot.stats.files} files. Click to open the chain panel.`;
+        const { likely, possible } = chainCounts(state.snapshot.chains, settings().suppressedChains);
+        const suppressed = state.snapshot.chains.length - likely - possible;
+        item.text = `${likely > 0 ? '$(warning)' : '$(check)'} Lockpath: ${likely} likely chain${likely === 1 ? '' : 's'}`;
+        item.tooltip = `${likely} likely chain${likely === 1 ? '' : 's'} in ${state.snapshot.stats.files} files`
+          + ` (not counted: ${possible} possible${suppressed > 0 ? `, ${suppressed} suppressed` : ''}). Click to open the chain panel.`;
         item.command = 'lockpath.openChainPanel';
         break;
       }
@@ -35,7 +40,9 @@ export function registerStatusBar(onDidChangeState: vscode.Event<IndexState>, in
       }
     }
   };
-  show(initial);
+  show(initial());
   item.show();
-  return vscode.Disposable.from(item, onDidChangeState(show));
+  return vscode.Disposable.from(item, onDidChangeState(show), vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('lockpath.suppressedChains')) show(initial());
+  }));
 }

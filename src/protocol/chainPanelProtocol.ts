@@ -28,9 +28,43 @@ export interface ChainDto {
   hops: HopDto[];
 }
 
+/** What a loaded trace shows of one hop; texts are formatted by the host, shown as text. */
+export interface HopEvidenceDto {
+  observed: boolean;
+  count: number;
+  /** `2x by lpcopy-42, lpcopy/4242, max 21 us`, or `not observed`. */
+  text: string;
+}
+
+/** A chain's evidence; `hops[i]` is the evidence of ChainDto.hops[i + 1] (the acquisition has none). */
+export interface ChainEvidenceDto {
+  chainId: string;
+  observedHops: number;
+  hops: HopEvidenceDto[];
+}
+
+/** A run-time call the static graph lacks; `file` is empty when the caller is not in the tree. */
+export interface ExtraEdgeDto {
+  label: string;
+  count: number;
+  file: string;
+  line: number;
+}
+
+export interface OverlayDto {
+  /** `fgraph.txt, dmesg.txt` */
+  source: string;
+  /** `12 of 14 names mapped; 3 observed edges not in the static graph` */
+  summary: string;
+  chains: ChainEvidenceDto[];
+  extraEdges: ExtraEdgeDto[];
+}
+
 export type ToPanel =
   | { type: 'chains/set'; generation: number; chains: ChainDto[] }
-  | { type: 'chains/reveal'; chainId: string };
+  | { type: 'chains/reveal'; chainId: string }
+  /** A loaded trace's evidence, or null once the overlay is cleared. */
+  | { type: 'overlay/set'; overlay: OverlayDto | null };
 
 export type FromPanel =
   | { type: 'ready'; protocol: number }
@@ -69,6 +103,31 @@ function parseChain(x: unknown): ChainDto | undefined {
   return { id: x.id, rule: x.rule, confidence: x.confidence, title: x.title, site: x.site, hops: hops as HopDto[] };
 }
 
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+function parseHopEvidence(x: unknown): HopEvidenceDto | undefined {
+  return isRecord(x) && typeof x.observed === 'boolean' && isCount(x.count) && isText(x.text) ? { observed: x.observed, count: x.count, text: x.text } : undefined;
+}
+
+function parseChainEvidence(x: unknown): ChainEvidenceDto | undefined {
+  if (!isRecord(x) || !isText(x.chainId) || !isCount(x.observedHops) || !Array.isArray(x.hops)) return undefined;
+  const hops = x.hops.map(parseHopEvidence);
+  return hops.some((h) => h === undefined) ? undefined : { chainId: x.chainId, observedHops: x.observedHops, hops: hops as HopEvidenceDto[] };
+}
+
+function parseExtraEdge(x: unknown): ExtraEdgeDto | undefined {
+  return isRecord(x) && isText(x.label) && isCount(x.count) && isText(x.file) && isLine(x.line) ? { label: x.label, count: x.count, file: x.file, line: x.line } : undefined;
+}
+
+function parseOverlay(x: unknown): OverlayDto | null | undefined {
+  if (x === null) return null;
+  if (!isRecord(x) || !isText(x.source) || !isText(x.summary) || !Array.isArray(x.chains) || !Array.isArray(x.extraEdges)) return undefined;
+  const chains = x.chains.map(parseChainEvidence);
+  const extraEdges = x.extraEdges.map(parseExtraEdge);
+  if (chains.some((c) => c === undefined) || extraEdges.some((e) => e === undefined)) return undefined;
+  return { source: x.source, summary: x.summary, chains: chains as ChainEvidenceDto[], extraEdges: extraEdges as ExtraEdgeDto[] };
+}
+
 export function parseToPanel(x: unknown): ToPanel | undefined {
   if (!isRecord(x)) return undefined;
   switch (x.type) {
@@ -78,6 +137,10 @@ export function parseToPanel(x: unknown): ToPanel | undefined {
       return chains.some((c) => c === undefined) ? undefined : { type: 'chains/set', generation: x.generation, chains: chains as ChainDto[] };
     }
     case 'chains/reveal': return isText(x.chainId) ? { type: 'chains/reveal', chainId: x.chainId } : undefined;
+    case 'overlay/set': {
+      const overlay = parseOverlay(x.overlay);
+      return overlay === undefined ? undefined : { type: 'overlay/set', overlay };
+    }
     default: return undefined;
   }
 }

@@ -5,10 +5,11 @@
 import type { CallEdge, ChainDelta, FunctionLocation, RatedChain } from '../core/editor/editorModel';
 import type { ProgressPhase } from '../core/analyze';
 import type { ScanResult, ScanStats } from '../core/model/chain';
+import type { TraceView } from '../core/editor/traceView';
 
 export type { ProgressPhase } from '../core/analyze';
 
-export const INDEX_PROTOCOL_VERSION = 1;
+export const INDEX_PROTOCOL_VERSION = 2;
 
 /** What the server needs to open a tree; paths are absolute. */
 export interface OpenParams {
@@ -53,9 +54,13 @@ export interface IndexMethods {
   callees: { params: { key: string }; result: CallEdge[] };
   /** The current result in one of the CLI's machine formats, as text. */
   export: { params: { format: 'sarif' | 'json' }; result: string };
+  /** Logs (absolute paths) parsed in the server and laid over the index it holds: no rescan. */
+  traceView: { params: { files: string[] }; result: TraceView & { durationMs: number } };
+  /** Where a function a log prints (`do_splice_to.isra.0+0x1a/0x40` without the offset) is defined. */
+  definitions: { params: { name: string }; result: FunctionLocation[] };
 }
 export type IndexMethod = keyof IndexMethods;
-export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'update', 'functionAt', 'callers', 'callees', 'export'];
+export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'update', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
 
 export type ToServer =
   | { kind: 'hello'; protocol: number }

@@ -5,6 +5,7 @@ import { DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, type AnalysisOptions } from '
 import { EditorSession } from '../core/editor/editorSession';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
+import { parseLogFile } from '../core/traces/parseLog';
 import type { WasmPaths } from '../core/parse/treeSitter';
 import {
   INDEX_PROTOCOL_VERSION, parseToServer, type ChainsSnapshot, type FromServer, type IndexMethod, type IndexMethods, type ProgressPhase, type ToServer,
@@ -94,8 +95,30 @@ export class IndexServer {
         const result = this.opened().result;
         return req.params.format === 'sarif' ? renderSarif(result) : renderJson(result);
       }
+      case 'traceView': return this.traceView(req.params.files, signal);
+      case 'definitions': {
+        const { name } = req.params;
+        if (typeof name !== 'string') throw new Error('definitions: name must be a string');
+        return this.opened().definitionsOfPrinted(name);
+      }
       default: return assertNever(req);
     }
+  }
+
+  private async traceView(files: unknown, signal: AbortSignal): Promise<IndexMethods['traceView']['result']> {
+    if (!Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f === 'string')) throw new Error('traceView: files must be a non-empty list of paths');
+    const session = this.opened();
+    const started = performance.now();
+    const logs = [];
+    for (const file of files as string[]) {
+      try {
+        logs.push(await parseLogFile(file, { signal }));
+      } catch (e) {
+        if (signal.aborted) throw e;
+        throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+      }
+    }
+    return { ...session.traceView(logs), durationMs: performance.now() - started };
   }
 
   private async open(id: number, params: IndexMethods['open']['params'], signal: AbortSignal): Promise<ChainsSnapshot> {

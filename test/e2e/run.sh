@@ -52,5 +52,6 @@ trap teardown EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not start"; cat "$OUT/code-server.log"; exit 1; }
 
+# E2E_ONLY=out/e2e/workbench.e2e.test.js runs one suite (while working on it).
 CS_URL="http://127.0.0.1:$PORT" WS="$R/ws" OUT="$OUT" \
-  node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 out/e2e/
+  node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 "${E2E_ONLY:-out/e2e/}"

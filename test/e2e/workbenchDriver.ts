@@ -92,8 +92,45 @@ export class Workbench {
     const text = readFileSync(join(root, file), 'utf8').split('\n')[line - 1] ?? '';
     let visual = 0;
     for (const ch of text.slice(0, column - 1)) visual = ch === '\t' ? (Math.floor(visual / TAB_SIZE) + 1) * TAB_SIZE : visual + 1;
-    await this.page.locator('.tabs-container .tab.active', { hasText: file.split('/').pop()! }).waitFor();
+    await this.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: file.split('/').pop()! }).waitFor();
     await this.page.locator('#status\\.editor\\.selection', { hasText: `Ln ${line}, Col ${visual + 1}` }).waitFor();
+  }
+
+  /**
+   * Picks a file in code-server's open dialog (VS Code's simple dialog: a path in the quick
+   * input, whose list follows what is typed). Enter before the list caught up can land on the
+   * folder instead, so the file's row is awaited first.
+   */
+  async pickFile(path: string): Promise<void> {
+    await this.quickInput().fill(path);
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: path.split('/').pop()! }).first().waitFor();
+    await this.quickInput().press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Quick open (Ctrl+P) to `name:line:column` of the workspace. */
+  async goTo(name: string, line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput().fill(`${name}:${line}:${column}`);
+    // Enter takes the focused row: wait until it is the file, not a row of an older query.
+    await this.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).waitFor();
+    await this.quickInput().press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Texts decorations put after the visible editor lines (`after.contentText`), as a JavaScript
+   * expression run in the page: VS Code renders them as CSS `::after` content, not as DOM text.
+   */
+  static readonly EDITOR_NOTES = "[...document.querySelectorAll('.view-lines .view-line span')].map((s) => getComputedStyle(s, '::after').content).filter((c) => c !== 'none' && c !== '')";
+
+  async editorNotes(): Promise<string[]> {
+    return this.page.evaluate(Workbench.EDITOR_NOTES) as Promise<string[]>;
+  }
+
+  /** The editor's hover widget, once shown. */
+  hover(): ReturnType<Page['locator']> {
+    return this.page.locator('.monaco-hover:not(.hidden)').first();
   }
 
   /** The status bar item of the extension, e.g. `Lockpath: 8 chains`. */

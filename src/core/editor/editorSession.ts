@@ -7,6 +7,8 @@ import type { ScanResult } from '../model/chain';
 import { chainDelta } from './chainQueries';
 import type { CallEdge, ChainDelta, FunctionLocation } from './editorModel';
 import { calleesOf, callersOf, functionAt, functionByKey } from './graphQueries';
+import type { ParsedLog } from '../model/trace';
+import { definitionsOfPrinted, traceView, type TraceView } from './traceView';
 
 export interface SessionUpdate {
   /** Per changed file, in the order given. */
@@ -51,6 +53,16 @@ export class EditorSession {
 
   callees(key: string): CallEdge[] {
     return calleesOf(this.live.graph, key);
+  }
+
+  /** Parsed logs against the index as it is now: no rescan. */
+  traceView(logs: readonly ParsedLog[]): TraceView {
+    return traceView(this.live.graph, this.live.result.chains, logs);
+  }
+
+  /** Definitions of a function name as a log prints it. */
+  definitionsOfPrinted(printed: string): FunctionLocation[] {
+    return definitionsOfPrinted(this.live.graph, printed);
   }
 
   dispose(): void {

@@ -45,3 +45,24 @@ test('manifest: activation on kernel trees, limited support in Restricted Mode, 
   assert.ok(existsSync(pkg.contributes.viewsContainers.activitybar[0]!.icon));
   assert.ok(pkg.contributes.views.lockpath?.some((v) => v.id === 'lockpath.chains'));
 });
+
+test('manifest: the Get started walkthrough has its four steps, each with its media and a command Lockpath or VS Code has', () => {
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    contributes: {
+      walkthroughs: { id: string; steps: { id: string; description: string; media: { markdown?: string }; completionEvents: string[] }[] }[];
+      menus: Record<string, { command: string; when?: string }[]>;
+    };
+  };
+  const [walk] = manifest.contributes.walkthroughs;
+  assert.deepEqual(walk?.steps.map((s) => s.id), ['openTree', 'scan', 'panel', 'trace']);
+  for (const step of walk!.steps) {
+    assert.ok(step.media.markdown !== undefined && existsSync(step.media.markdown), `${step.id}: ${step.media.markdown}`);
+    for (const [, id] of step.description.matchAll(/\(command:([\w.]+)\)/g)) {
+      assert.ok(id!.startsWith('workbench.') || (COMMAND_IDS as readonly string[]).includes(id!), `${step.id}: ${id}`);
+    }
+    assert.ok(step.completionEvents.length > 0, step.id);
+  }
+  // A log file in the Explorer offers "Load Trace"; "Clear Trace Overlay" only shows once one is loaded.
+  assert.ok(manifest.contributes.menus['explorer/context']?.some((m) => m.command === 'lockpath.loadTrace' && /resourceLangId == kernel-log/.test(m.when ?? '')));
+  assert.ok(manifest.contributes.menus.commandPalette?.some((m) => m.command === 'lockpath.clearOverlay' && m.when === 'lockpath.overlayLoaded'));
+});

@@ -144,7 +144,7 @@ export class Symbolizer {
 }
 
 /** `fs/read_write.c` vs a scan-relative `linux/fs/read_write.c` (or the reverse): same file. */
-function sameSourceFile(scanned: string, printed: string): boolean {
+export function sameSourceFile(scanned: string, printed: string): boolean {
   const p = printed.replace(/^\.\//, '');
   return scanned === p || scanned.endsWith(`/${p}`) || p.endsWith(`/${scanned}`);
 }
