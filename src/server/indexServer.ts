@@ -5,7 +5,7 @@ import { DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, type AnalysisOptions } from '
 import { EditorSession } from '../core/editor/editorSession';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
-import { parseLogFile } from '../core/traces/parseLog';
+import { parseLogFile } from '../core/traces/parse/parseLog';
 import type { WasmPaths } from '../core/parse/treeSitter';
 import {
   INDEX_PROTOCOL_VERSION, parseToServer, type ChainsSnapshot, type FromServer, type IndexMethod, type IndexMethods, type ProgressPhase, type ToServer,

@@ -2,19 +2,20 @@
 // callee edge the log shows, function definitions the log names, lines a report's frames print)
 // and, from the trace overlay, which hops of each chain were observed. Plain JSON-safe records,
 // so the answer crosses from the index server to the extension host as it is.
-import type { CallGraph, FunctionNode } from '../graph/callGraph';
+import type { CallGraph } from '../graph/callGraph';
+import type { FunctionNode } from '../graph/functionNodes';
 import type { Chain } from '../model/chain';
 import type { CallNode, Frame, LogFormat, ParsedLog } from '../model/trace';
-import { overlayTraces, type EdgeSummary, type ExtraEdge, type FreezeHeldOverlay } from '../traces/overlay';
+import { overlayTraces, type EdgeSummary, type ExtraEdge, type FreezeHeldOverlay } from '../traces/overlay/traceOverlay';
 import type { ChainOverlay, HopOverlay } from '../traces/overlay/chainOverlay';
 import { EdgeEvidence, type DurationStats } from '../traces/overlay/edgeEvidence';
-import { isAddressOnly, normalizeFunction } from '../traces/symbols';
-import { sameSourceFile, Symbolizer, type MappingStats } from '../traces/symbolize';
+import { isAddressOnly, normalizeFunction } from '../traces/parse/symbols';
+import { sameSourceFile, Symbolizer, type MappingStats } from '../traces/overlay/symbolize';
 import type { CallEdge, FunctionLocation } from './editorModel';
 import { calleesOf, functionByKey } from './graphQueries';
 
 export type { DurationStats } from '../traces/overlay/edgeEvidence';
-export type { ExtraEdge, EdgeSummary } from '../traces/overlay';
+export type { ExtraEdge, EdgeSummary } from '../traces/overlay/traceOverlay';
 
 /** A call site of the tree whose caller -> callee edge the logs show. */
 export interface ObservedCall {

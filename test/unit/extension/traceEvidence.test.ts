@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import type { Analysis } from '../../../src/core/analyze';
 import type { RatedChain } from '../../../src/core/editor/editorModel';
 import { traceView, type TraceView } from '../../../src/core/editor/traceView';
-import { parseLogFile } from '../../../src/core/traces/parseLog';
+import { parseLogFile } from '../../../src/core/traces/parse/parseLog';
 import { hopHovers } from '../../../src/extension/hopHover';
 import { findLogLinks } from '../../../src/extension/logLinks';
 import { chainCounts } from '../../../src/extension/siteDiagnostics';
