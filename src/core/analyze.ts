@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { analyzeFacts, composeResult, type ProgressListener } from './chainAnalysis';
 import { CallGraph, type PointerPolicy } from './graph/callGraph';
-import { readManifest, unchangedHashes, type Manifest } from './index/factCache';
+import { contentHash, readManifest, vouchedHashes, type Manifest } from './index/factCache';
 import { collectFacts, type CollectOptions } from './index/collectFacts';
 import { readResult, resultKey, writeResult } from './index/resultCache';
 import type { FactDetail } from './index/factDetail';
@@ -14,7 +14,7 @@ import type { PackedFileFacts } from './model/packedFacts';
 import type { WasmPaths } from './parse/treeSitter';
 import type { RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
-import { DEFAULT_EXCLUDES, walkSources, type WalkResult } from './sources/workspaceWalk';
+import { DEFAULT_EXCLUDES, walkSources, type SourceFile, type WalkResult } from './sources/workspaceWalk';
 import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
 import { addNotes, type NoteCounts } from './model/noteCounts';
 import { ParsedCallSites, type TextSource } from './index/callSiteReader';
@@ -33,6 +33,12 @@ export interface AnalysisOptions {
   wasm: WasmPaths;
   /** undefined: no cache. */
   cacheDir: string | undefined;
+  /**
+   * Another tree's cache whose content-keyed parts this scan shares: fact shards are read and
+   * written there, and results are looked up there too. For a checkout of a revision of that
+   * tree (diff --git), whose files are mostly the tree's own contents at another path.
+   */
+  sharedCacheDir?: string;
   jobs: number;
   workerScript?: string;
   maxFileBytes: number;
@@ -99,6 +105,7 @@ export async function prepareScan(options: AnalysisOptions, signal?: AbortSignal
 export function collectOptions(options: AnalysisOptions, prepared: PreparedScan, signal?: AbortSignal, onProgress?: ProgressListener): CollectOptions {
   return {
     root: prepared.root, wasm: options.wasm, cacheDir: options.cacheDir, manifest: prepared.manifest, jobs: options.jobs,
+    ...(options.sharedCacheDir !== undefined ? { shardDir: options.sharedCacheDir } : {}),
     ...(options.parseAll === true ? {} : { rules: options.rules }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),
@@ -149,6 +156,28 @@ interface GatheredFacts {
   resultKey?: string;
 }
 
+/**
+ * Content hashes of every file, for the result cache's key: from the manifest where it vouches,
+ * else read. Reading pays when few files are new to the manifest (a checkout switched back, a
+ * revision another tree saw) or when another cache may hold the result (`anyCount`); a tree the
+ * manifest does not know at all is read by the scan itself, once.
+ */
+function currentHashes(files: readonly SourceFile[], manifest: Manifest, anyCount: boolean): Map<string, string> | undefined {
+  const { hashes, unvouched } = vouchedHashes(files, manifest);
+  if (!anyCount && unvouched.length > Math.max(FEW_FILES, files.length / 8)) return undefined;
+  for (const f of unvouched) {
+    try {
+      hashes.set(f.rel, contentHash(readFileSync(f.abs)));
+    } catch {
+      return undefined; // the scan says what is wrong with it
+    }
+  }
+  return hashes;
+}
+
+/** Files read just for a result key even when the tree is small: a few are cheap either way. */
+const FEW_FILES = 64;
+
 /** The walk and the facts of every file, or a result replayed from the result cache. */
 async function gatherFacts(
   options: AnalysisOptions, started: number, signal?: AbortSignal, onProgress?: ProgressListener,
@@ -161,8 +190,9 @@ async function gatherFacts(
     files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
   });
   if (options.resultOnly === true && options.cacheDir !== undefined) {
-    const hashes = unchangedHashes(walk.files, manifest);
-    const cached = hashes === undefined ? undefined : readResult(options.cacheDir, keyOf(hashes));
+    const hashes = currentHashes(walk.files, manifest, options.sharedCacheDir !== undefined);
+    const key = hashes === undefined ? undefined : keyOf(hashes);
+    const cached = key === undefined ? undefined : readResult(options.cacheDir, key) ?? (options.sharedCacheDir === undefined ? undefined : readResult(options.sharedCacheDir, key));
     if (cached !== undefined) {
       const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
       return { replayed: { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], files: [] } };
