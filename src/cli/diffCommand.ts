@@ -4,7 +4,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { analyzeTree, type Analysis } from '../core/analyze';
+import { analyzeTree, type Analysis, type AnalysisOptions } from '../core/analyze';
 import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
 import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
 import { graphSideView } from '../core/diff/graphSideView';
@@ -139,11 +139,24 @@ class SideScanner {
       root = side.root;
     }
     if (!this.args.quiet) process.stderr.write(`lockpath: scanning ${side.label}${resultOnly ? '' : ' (call graph, to explain removed chains)'}\n`);
-    const analysis = await analyzeTree({ ...analysisOptions(root, this.args, this.rules, __dirname), resultOnly }, this.signal);
+    const analysis = await analyzeTree({ ...this.options(side, root), resultOnly }, this.signal);
     if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)}\n`);
     // A checkout's path is ours and temporary: reports name the tree the user runs in.
     if (side.kind === 'git') analysis.result = { ...analysis.result, root: side.shownRoot };
     return analysis;
+  }
+
+  /**
+   * A checkout has a cache of its own (its manifest and snapshot are of its files), and shares
+   * the tree's content-keyed shards and results: most of a revision's files are the tree's own
+   * contents, and a revision the tree was scanned at is answered from the tree's result.
+   */
+  private options(side: Exclude<Side, { kind: 'json' }>, root: string): AnalysisOptions {
+    const options = analysisOptions(root, this.args, this.rules, __dirname);
+    if (side.kind !== 'git' || options.cacheDir === undefined) return options;
+    const treeCache = analysisOptions(side.shownRoot, this.args, this.rules, __dirname).cacheDir!;
+    const own = options.cacheDir === treeCache ? `${this.checkout!.path}.cache` : options.cacheDir;
+    return { ...options, cacheDir: own, sharedCacheDir: treeCache };
   }
 }
 
