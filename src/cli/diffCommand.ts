@@ -11,7 +11,9 @@ import { graphSideView } from '../core/diff/graphSideView';
 import { matchChains } from '../core/diff/matchChains';
 import { describeRemoval, type RemovalReason } from '../core/diff/removalReason';
 import { resultSideView, type SideView } from '../core/diff/sideView';
-import type { Chain, ScanResult } from '../core/model/chain';
+import type { Chain, Confidence, ScanResult } from '../core/model/chain';
+import { atConfidence } from '../core/report/confidence';
+import { demotedChains } from '../core/diff/demotedChains';
 import { renderJsonDiff } from '../core/diff/diffJson';
 import { diffSummaryLine, renderDiffText } from '../core/diff/diffText';
 import { parseJsonReport, ResultFileError } from '../core/report/jsonInput';
@@ -54,7 +56,13 @@ async function diff(args: DiffArgs, signal: AbortSignal): Promise<number> {
     const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo)));
     if (repo !== undefined) checkout = RevisionCheckout.open(repo, args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'worktrees'));
     const scanner = new SideScanner(args, rules, checkout, signal);
-    const { diff: result, newResult } = await diffSides(scanner, oldSide!, newSide!);
+    for (const side of [oldSide!, newSide!]) {
+      const hidden = side.kind === 'json' ? side.result.stats.hiddenChains ?? 0 : 0;
+      if (args.confidence === 'possible' && hidden > 0 && !args.quiet) {
+        process.stderr.write(`lockpath: ${side.label} leaves out ${hidden} possible chains: they count as not there (scan with --confidence possible)\n`);
+      }
+    }
+    const { diff: result, newResult } = await diffSides(scanner, oldSide!, newSide!, args.confidence);
     const report = args.format === 'json' ? renderJsonDiff(result) : args.format === 'sarif' ? sarifOf(result, newResult) : renderDiffText(result);
     if (args.out !== undefined) writeFileSync(args.out, report);
     else process.stdout.write(report);
@@ -160,21 +168,25 @@ class SideScanner {
   }
 }
 
-async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Promise<{ diff: ChainDiff; newResult: ScanResult }> {
+async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side, confidence: Confidence): Promise<{ diff: ChainDiff; newResult: ScanResult }> {
   // The side the worktree's cache saw last is answered from it: scanned first, the other side
   // then costs a warm scan plus the files that differ. The order changes no result.
   const newFirst = newSide.kind === 'git' && newSide.commit === scanner.lastCommit && !(oldSide.kind === 'git' && oldSide.commit === newSide.commit);
-  let newResult = newFirst ? await scanner.result(newSide) : undefined;
+  let newAll = newFirst ? await scanner.result(newSide) : undefined;
   if (newFirst) scanner.drop();
-  const oldResult = await scanner.result(oldSide);
+  // The chains compared are those scan reports at the same confidence, so that a diff and a
+  // scan --baseline agree on what is new.
+  const oldResult = atConfidence(await scanner.result(oldSide), confidence);
   // What confirming a move needs of the old side, taken while its analysis is at hand: a cold
   // old side is then not analysed twice.
   const oldAcquirers = scanner.acquirersAtHand(oldResult.chains);
-  newResult ??= await scanner.result(newSide);
+  newAll ??= await scanner.result(newSide);
+  const newResult = atConfidence(newAll, confidence);
   const match = matchChains(oldResult.chains, newResult.chains);
-  const reasons = new Map<Chain, RemovalReason>();
-  if (match.removed.length > 0) {
-    await explainAll(scanner, newSide, newResult, match.removed, reasons);
+  const reasons = demotedChains(match.removed, newAll);
+  const gone = match.removed.filter((c) => !reasons.has(c));
+  if (gone.length > 0) {
+    await explainAll(scanner, newSide, newAll, gone, reasons);
     await confirmMoves(scanner, oldSide, reasons, oldAcquirers);
   }
   return { diff: diffResults(oldResult, newResult, { old: oldSide.label, new: newSide.label }, (c) => reasons.get(c)!, match), newResult };

@@ -102,6 +102,20 @@ test('diff --git: shifted lines and a renamed local change nothing', () => {
   assert.deepEqual(diffJson(['--git', c3, '--git', c1]).added.map((c) => c.id), [SENDFILE]);
 });
 
+test('diff --confidence: likely by default, as scan reports; possible compares all; a report that left chains out says so', () => {
+  const [c1, c2] = repo.commits;
+  const all = diffJson(['--git', c1, '--git', c2, '--confidence', 'possible']);
+  assert.deepEqual(all.counts, diffJson(['--git', c1, '--git', c2]).counts, 'the fixture has likely chains only');
+  const report = join(scratch, 'hidden.json');
+  const doc = JSON.parse(readFileSync(reportAt(c2, 'c2-hidden.json'), 'utf8')) as { stats: { hiddenChains?: number } };
+  doc.stats.hiddenChains = 2;
+  writeFileSync(report, JSON.stringify(doc));
+  const r = run(['diff', report, report, '--confidence', 'possible', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /hidden\.json leaves out 2 possible chains: they count as not there \(scan with --confidence possible\)/);
+  assert.match(run(['diff', report, report, '--confidence', 'maybe']).stderr, /--confidence/);
+});
+
 test('diff text: groups and the reason, with the old chain hop by hop', () => {
   const [c1, c2] = repo.commits;
   const r = run(['diff', '--git', c1, '--git', c2, '--jobs', '0']);
