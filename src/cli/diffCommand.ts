@@ -4,7 +4,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { analyzeTree, type Analysis, type AnalysisOptions } from '../core/analyze';
+import { analyzeTree, readCachedResult, replayedAnalysis, resultOptionsKey, type Analysis, type AnalysisOptions } from '../core/analyze';
 import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
 import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
 import { graphSideView } from '../core/diff/graphSideView';
@@ -139,6 +139,18 @@ class SideScanner {
 
   private async analyze(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean): Promise<Analysis> {
     this.kept = undefined;
+    const started = performance.now();
+    const known = side.kind === 'git' ? await this.revisionKey(side) : undefined;
+    if (resultOnly && side.kind === 'git' && known !== undefined) {
+      // A revision whose content was scanned before: its result, without a checkout or a walk.
+      const resultKey = this.checkout!.knownResult(known.content, known.options);
+      const cached = resultKey === undefined ? undefined : readCachedResult(this.options(side, this.checkout!.root), resultKey);
+      if (cached !== undefined) {
+        const analysis = replayedAnalysis(cached, side.shownRoot, started);
+        if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)} (result of git tree ${known.content.slice(0, 12)})\n`);
+        return analysis;
+      }
+    }
     let root: string;
     if (side.kind === 'git') {
       await this.checkout!.checkout(side.commit);
@@ -149,9 +161,17 @@ class SideScanner {
     if (!this.args.quiet) process.stderr.write(`lockpath: scanning ${side.label}${resultOnly ? '' : ' (call graph, to explain removed chains)'}\n`);
     const analysis = await analyzeTree({ ...this.options(side, root), resultOnly }, this.signal);
     if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)}\n`);
-    // A checkout's path is ours and temporary: reports name the tree the user runs in.
+    // A checkout's path is ours: reports name the tree the user runs in.
     if (side.kind === 'git') analysis.result = { ...analysis.result, root: side.shownRoot };
+    if (known !== undefined && analysis.resultKey !== undefined) this.checkout!.rememberResult(known.content, known.options, analysis.resultKey);
     return analysis;
+  }
+
+  /** A git side's content id (its git tree) and the digest of the options its result depends on. */
+  private async revisionKey(side: Extract<Side, { kind: 'git' }>): Promise<{ content: string; options: string } | undefined> {
+    const options = this.options(side, this.checkout!.root);
+    if (options.cacheDir === undefined) return undefined;
+    return { content: await this.checkout!.contentId(side.commit), options: resultOptionsKey(options) };
   }
 
   /**

@@ -7,7 +7,7 @@
 // vouches for every file whose content it has seen: a side costs a warm scan plus changed files.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,7 +55,6 @@ export async function resolveRevision(repo: GitRepo, rev: string): Promise<strin
  * another run held the stable one is removed.
  */
 export class RevisionCheckout {
-  private checkedOut = false;
   /** The commit the worktree is at, once this run checked one out. */
   private lastSeen: string | undefined;
   /** The commit this worktree's cache saw last (its manifest vouches for that content). */
@@ -85,14 +84,14 @@ export class RevisionCheckout {
   }
 
   async checkout(commit: string): Promise<void> {
-    if (!this.checkedOut) {
-      this.checkedOut = true;
+    if (this.lastSeen === undefined) {
       const at = await this.keptCommit();
-      if (at !== undefined && (await this.switchTo(at, commit))) return;
-      await this.removeWorktree();
-      await git(this.repo.top, ['worktree', 'add', '--detach', '--quiet', this.path, commit]);
-      await this.stampMtimes(undefined);
-    } else if (!(await this.switchTo(this.lastSeen!, commit))) {
+      if (at === undefined || !(await this.switchTo(at, commit))) {
+        await this.removeWorktree();
+        await git(this.repo.top, ['worktree', 'add', '--detach', '--quiet', this.path, commit]);
+        await this.stampMtimes(undefined);
+      }
+    } else if (!(await this.switchTo(this.lastSeen, commit))) {
       throw new GitError(`cannot check out ${commit} in ${this.path}`);
     }
     this.lastSeen = commit;
@@ -125,7 +124,6 @@ export class RevisionCheckout {
 
   /** Checks out `commit` over `from`, stamping the files that differ; false when git refuses (the kept tree was changed). */
   private async switchTo(from: string, commit: string): Promise<boolean> {
-    this.lastSeen = from;
     if (from === commit) return true;
     try {
       // Not --force: that would rewrite every file whose mtime we set, and lose the cache's vouching.
@@ -136,6 +134,40 @@ export class RevisionCheckout {
     const changed = await git(this.path, ['diff', '--name-only', '--no-renames', '-z', from, commit]);
     await this.stampMtimes(new Set(changed.split('\0').filter((p) => p !== '')));
     return true;
+  }
+
+  /** The git tree id of the scanned tree at `commit`: the same id, the same content. */
+  async contentId(commit: string): Promise<string> {
+    const sub = this.repo.prefix.replace(/\/$/, '');
+    return (await git(this.repo.top, ['rev-parse', '--verify', '--quiet', sub === '' ? `${commit}^{tree}` : `${commit}:${sub}`])).trim();
+  }
+
+  /** The result key a scan of this content with these options had (`optionsKey`: resultOptionsKey()). */
+  knownResult(contentId: string, optionsKey: string): string | undefined {
+    return this.readResultIndex()[`${contentId}:${optionsKey}`];
+  }
+
+  rememberResult(contentId: string, optionsKey: string, resultKey: string): void {
+    const index = this.readResultIndex();
+    delete index[`${contentId}:${optionsKey}`];
+    index[`${contentId}:${optionsKey}`] = resultKey;
+    // Newest last; the result cache keeps few results anyway.
+    const kept = Object.entries(index).slice(-RESULT_INDEX_KEPT);
+    try {
+      writeFileSync(`${this.path}.results.tmp`, JSON.stringify(Object.fromEntries(kept)));
+      renameSync(`${this.path}.results.tmp`, `${this.path}.results.json`);
+    } catch {
+      // without the index, the next diff checks the revision out again: slower, not wrong
+    }
+  }
+
+  private readResultIndex(): Record<string, string> {
+    try {
+      const doc = JSON.parse(readFileSync(`${this.path}.results.json`, 'utf8')) as unknown;
+      return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? Object.fromEntries(Object.entries(doc).filter(([, v]) => typeof v === 'string')) as Record<string, string> : {};
+    } catch {
+      return {};
+    }
   }
 
   private async removeWorktree(): Promise<void> {
@@ -168,6 +200,9 @@ export class RevisionCheckout {
     }
   }
 }
+
+/** Revisions whose result key is remembered: a few times the results the cache keeps. */
+const RESULT_INDEX_KEPT = 64;
 
 function defaultWorktreeBase(): string {
   return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lockpath', 'worktrees');

@@ -7,7 +7,7 @@ import { analyzeFacts, composeResult, type ProgressListener } from './chainAnaly
 import { CallGraph, type PointerPolicy } from './graph/callGraph';
 import { contentHash, readManifest, vouchedHashes, type Manifest } from './index/factCache';
 import { collectFacts, type CollectOptions } from './index/collectFacts';
-import { readResult, resultKey, writeResult } from './index/resultCache';
+import { readResult, resultKey, writeResult, type ResultKeyInput } from './index/resultCache';
 import type { FactDetail } from './index/factDetail';
 import type { ScanResult, SkippedFile } from './model/chain';
 import type { PackedFileFacts } from './model/packedFacts';
@@ -57,6 +57,8 @@ export interface Analysis {
   graph: CallGraph;
   models: RuleModel[];
   files: PackedFileFacts[];
+  /** The result's key in the result cache, when there is a cache. */
+  resultKey?: string;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -138,7 +140,32 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
       // a result cache that cannot be written only costs time next run
     }
   }
-  return { result, graph: analysis.graph, models: analysis.models, files };
+  return { result, graph: analysis.graph, models: analysis.models, files, ...(gathered.resultKey !== undefined ? { resultKey: gathered.resultKey } : {}) };
+}
+
+/** What a result depends on besides the files: the build, the rules and the options. */
+function resultOptions(options: AnalysisOptions): Omit<ResultKeyInput, 'files'> {
+  return {
+    toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}${options.parseAll === true ? '+parse-all' : ''}`, rules: options.rules,
+    include: [...options.include, ...(options.exclude ?? DEFAULT_EXCLUDES).map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
+  };
+}
+
+/** A digest of resultOptions(): with the identity of a tree's content (a git tree id), it names one result. */
+export function resultOptionsKey(options: AnalysisOptions): string {
+  return resultKey({ ...resultOptions(options), files: [] });
+}
+
+/** A cached result as an analysis of `root` (no graph, models or facts), timed from `started`. */
+export function replayedAnalysis(cached: ScanResult, root: string, started: number): Analysis {
+  const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
+  return { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], files: [] };
+}
+
+/** A result from the result cache: the scan's own, or the shared cache's. */
+export function readCachedResult(options: AnalysisOptions, key: string): ScanResult | undefined {
+  if (options.cacheDir === undefined) return undefined;
+  return readResult(options.cacheDir, key) ?? (options.sharedCacheDir === undefined ? undefined : readResult(options.sharedCacheDir, key));
 }
 
 /**
@@ -184,19 +211,16 @@ async function gatherFacts(
 ): Promise<GatheredFacts | { replayed: Analysis }> {
   onProgress?.('walk', 0, 0);
   const prepared = await prepareScan(options, signal);
-  const { root, exclude, walk, manifest, notes } = prepared;
+  const { root, walk, manifest, notes } = prepared;
   const keyOf = (hashes: Map<string, string>): string => resultKey({
-    toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}${options.parseAll === true ? '+parse-all' : ''}`, rules: options.rules, include: [...options.include, ...exclude.map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
+    ...resultOptions(options),
     files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
   });
   if (options.resultOnly === true && options.cacheDir !== undefined) {
     const hashes = currentHashes(walk.files, manifest, options.sharedCacheDir !== undefined);
     const key = hashes === undefined ? undefined : keyOf(hashes);
-    const cached = key === undefined ? undefined : readResult(options.cacheDir, key) ?? (options.sharedCacheDir === undefined ? undefined : readResult(options.sharedCacheDir, key));
-    if (cached !== undefined) {
-      const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
-      return { replayed: { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], files: [] } };
-    }
+    const cached = key === undefined ? undefined : readCachedResult(options, key);
+    if (cached !== undefined) return { replayed: { ...replayedAnalysis(cached, root, started), resultKey: key! } };
   }
   const collected = await collectFacts(walk.files, collectOptions(options, prepared, signal, onProgress));
   addNotes(notes, collected.notes);
