@@ -2,13 +2,15 @@
 // tree, in one run on one machine (so the ratios mean something even when absolute numbers vary).
 //
 //   npm run bench -- [--tree DIR | --version 6.1|6.12] [--subdirs fs,include,...] [--jobs N]
-//                    [--skip-ctags] [--keep]
+//                    [--skip-ctags] [--skip-diff] [--keep]
 //
 //   --tree DIR      an unpacked tree; default: linux-source-<--version> (default 6.12) from the
 //                   tests' provisioning helper (LOCKPATH_KERNEL_DIR, unpacked from /usr/src once)
 //   --subdirs a,b   scan only these subdirs (lockpath --include, ctags args, cscope file list)
 //   --jobs N        passed to `lockpath scan --jobs`
 //   --skip-ctags    skip both baselines (ctags and cscope)
+//   --skip-diff     skip bench/diffRevisions.mjs (diff of two git revisions a few files apart,
+//                   on --subdirs or fs,include,mm,security,kernel copied into a scratch repository)
 //   --keep          keep the temp dir (outputs, tags, cscope.out) and print its path
 //
 // Each command runs under GNU time (`/usr/bin/time -f '%e %M'`, Debian package `time`) for wall
@@ -37,12 +39,13 @@ const { values: opts } = parseArgs({
     subdirs: { type: 'string' },
     jobs: { type: 'string' },
     'skip-ctags': { type: 'boolean', default: false },
+    'skip-diff': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (opts.help) {
-  console.log('usage: node bench/run.mjs [--tree DIR | --version 6.1|6.12] [--subdirs a,b] [--jobs N] [--skip-ctags] [--keep]');
+  console.log('usage: node bench/run.mjs [--tree DIR | --version 6.1|6.12] [--subdirs a,b] [--jobs N] [--skip-ctags] [--skip-diff] [--keep]');
   process.exit(0);
 }
 if (opts.version !== '6.1' && opts.version !== '6.12') usage(`--version must be 6.1 or 6.12, not ${opts.version}`);
@@ -76,6 +79,7 @@ async function main() {
   const live = lockpath.status === 'ok' ? await benchLiveEdit(tree) : undefined;
   if (!opts['skip-ctags']) await benchIndexers(tree, runs);
   const trace = await benchTraceThroughput();
+  const diff = opts['skip-diff'] ? undefined : await benchDiffRevisions(tree);
 
   const result = {
     date: new Date().toISOString(),
@@ -86,6 +90,7 @@ async function main() {
     ratios: ratios(runs),
     liveEdit: live,
     traceThroughput: trace,
+    diffRevisions: diff,
   };
   const md = markdown(result);
   process.stdout.write(md);
@@ -285,6 +290,17 @@ async function benchTraceThroughput() {
   return { exit: r.exit, wall_s: (Date.now() - started) / 1000, output: r.out + r.err };
 }
 
+// ---- diff of nearby git revisions, as a ratio to a warm scan ----------------------------------
+
+async function benchDiffRevisions(tree) {
+  log('running bench/diffRevisions.mjs (a subset of the tree in a scratch git repository)');
+  const started = Date.now();
+  const r = await capture('node', [join(root, 'bench/diffRevisions.mjs'), '--tree', tree, ...(subdirs ? ['--subdirs', subdirs.join(',')] : [])], root);
+  if (r.exit !== 0) exitCode = 1;
+  const json = r.out.split('\n').find((l) => l.startsWith('JSON '));
+  return { exit: r.exit, wall_s: (Date.now() - started) / 1000, output: r.out + r.err, result: json ? JSON.parse(json.slice(5)) : null };
+}
+
 // ---- running and measuring -----------------------------------------------------------------
 
 /** Runs argv under GNU time in `cwd`; returns wall seconds, peak RSS and the output file size. */
@@ -372,6 +388,10 @@ function markdown(res) {
   if (res.liveEdit) {
     lines.push('', `#### bench/liveEdit.mjs (exit ${res.liveEdit.exit}, ${res.liveEdit.wall_s} s)`, '',
       '```', res.liveEdit.output.split('\n').filter((l) => !l.startsWith('JSON ')).join('\n').trimEnd(), '```');
+  }
+  if (res.diffRevisions) {
+    lines.push('', `#### bench/diffRevisions.mjs (exit ${res.diffRevisions.exit}, ${res.diffRevisions.wall_s} s)`, '',
+      '```', res.diffRevisions.output.split('\n').filter((l) => !l.startsWith('JSON ')).join('\n').trimEnd(), '```');
   }
   if (res.traceThroughput) {
     lines.push('', `#### bench/traceThroughput.mjs (exit ${res.traceThroughput.exit}, ${res.traceThroughput.wall_s} s)`, '',

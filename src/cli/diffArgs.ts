@@ -1,6 +1,7 @@
 // The command line of `lockpath diff`: its options as a table for the shared parser
 // (commandLine.ts), and its usage text.
 import { choiceOption, HELP_OPTION, optionsUsage, UsageError, type CommandSpec, type OptionSpec } from './commandLine';
+import type { Confidence } from '../core/model/chain';
 import { defaultTreeOptions, TREE_OPTIONS, type TreeOptions } from './treeOptions';
 
 /** One side as given: a path (a JSON report or a tree, told apart when read) or a git revision. */
@@ -13,6 +14,8 @@ export interface DiffArgs extends TreeOptions {
   format: 'text' | 'json' | 'sarif';
   out?: string;
   failOnNew: boolean;
+  /** The least confidence of the chains compared, as for scan. */
+  confidence: Confidence;
 }
 
 const DIFF_OPTIONS: readonly OptionSpec<DiffArgs>[] = [
@@ -26,6 +29,9 @@ const DIFF_OPTIONS: readonly OptionSpec<DiffArgs>[] = [
   },
   choiceOption('--format', 'FMT', ['text', 'json', 'sarif'], 'text (default), json, or sarif (the new side, with baselineState)', (a, f) => { a.format = f; }),
   { names: ['--out'], value: 'FILE', help: 'write the report to FILE instead of stdout', apply: (a, v) => { a.out = v; } },
+  choiceOption('--confidence', 'LEVEL', ['likely', 'possible'],
+    'the chains compared, as scan reports them: likely (default), or possible\n(all); a chain only demoted to possible is removed, and says so',
+    (a, c) => { a.confidence = c; }),
   {
     names: ['--fail-on'], value: 'new', help: 'exit 1 when the new side has chains the old one does not',
     apply: (a, v) => {
@@ -42,9 +48,10 @@ export const DIFF_USAGE = `usage: lockpath diff <old> <new> [options]
 
 Which chains a patch, a branch or a kernel upgrade added, removed (fixed) or changed. Each side
 is a JSON report (lockpath scan --format json), a tree, or --git REV: a revision of the git
-repository the tree is in, checked out into a temporary worktree (the cache is shared, so the
-second side costs a warm scan plus the files that differ). Each removed chain names the step
-that no longer holds on the new side.
+repository the tree is in, checked out into a worktree kept under the cache. The worktree shares
+the tree's fact shards and results, so a revision the tree was scanned at costs a cached result,
+and another one a scan after an edit. Each removed chain names the step that no longer holds on
+the new side.
 
 diff options (the tree options are for tree and --git sides, as for scan):
 ${optionsUsage(DIFF_OPTIONS)}
@@ -55,7 +62,7 @@ revision, not a git repository), 3 internal error, 130 cancelled (SIGINT).`;
 export const DIFF_COMMAND: CommandSpec<DiffArgs> = {
   usage: DIFF_USAGE,
   options: DIFF_OPTIONS,
-  defaults: () => ({ ...defaultTreeOptions(), sides: [], format: 'text', failOnNew: false }),
+  defaults: () => ({ ...defaultTreeOptions(), sides: [], format: 'text', failOnNew: false, confidence: 'likely' }),
   operand: (args, value) => { args.sides.push({ kind: 'path', path: value }); },
   check: (args) => {
     if (args.sides.length !== 2) throw new UsageError(`diff compares two sides (old and new), got ${args.sides.length}`);

@@ -4,14 +4,16 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { analyzeTree, type Analysis } from '../core/analyze';
+import { analyzeTree, readCachedResult, replayedAnalysis, resultOptionsKey, type Analysis, type AnalysisOptions } from '../core/analyze';
 import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
 import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
 import { graphSideView } from '../core/diff/graphSideView';
 import { matchChains } from '../core/diff/matchChains';
 import { describeRemoval, type RemovalReason } from '../core/diff/removalReason';
 import { resultSideView, type SideView } from '../core/diff/sideView';
-import type { Chain, ScanResult } from '../core/model/chain';
+import type { Chain, Confidence, ScanResult } from '../core/model/chain';
+import { atConfidence } from '../core/report/confidence';
+import { demotedChains } from '../core/diff/demotedChains';
 import { renderJsonDiff } from '../core/diff/diffJson';
 import { diffSummaryLine, renderDiffText } from '../core/diff/diffText';
 import { parseJsonReport, ResultFileError } from '../core/report/jsonInput';
@@ -54,7 +56,13 @@ async function diff(args: DiffArgs, signal: AbortSignal): Promise<number> {
     const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo)));
     if (repo !== undefined) checkout = RevisionCheckout.open(repo, args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'worktrees'));
     const scanner = new SideScanner(args, rules, checkout, signal);
-    const { diff: result, newResult } = await diffSides(scanner, oldSide!, newSide!);
+    for (const side of [oldSide!, newSide!]) {
+      const hidden = side.kind === 'json' ? side.result.stats.hiddenChains ?? 0 : 0;
+      if (args.confidence === 'possible' && hidden > 0 && !args.quiet) {
+        process.stderr.write(`lockpath: ${side.label} leaves out ${hidden} possible chains: they count as not there (scan with --confidence possible)\n`);
+      }
+    }
+    const { diff: result, newResult } = await diffSides(scanner, oldSide!, newSide!, args.confidence);
     const report = args.format === 'json' ? renderJsonDiff(result) : args.format === 'sarif' ? sarifOf(result, newResult) : renderDiffText(result);
     if (args.out !== undefined) writeFileSync(args.out, report);
     else process.stdout.write(report);
@@ -131,6 +139,18 @@ class SideScanner {
 
   private async analyze(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean): Promise<Analysis> {
     this.kept = undefined;
+    const started = performance.now();
+    const known = side.kind === 'git' ? await this.revisionKey(side) : undefined;
+    if (resultOnly && side.kind === 'git' && known !== undefined) {
+      // A revision whose content was scanned before: its result, without a checkout or a walk.
+      const resultKey = this.checkout!.knownResult(known.content, known.options);
+      const cached = resultKey === undefined ? undefined : readCachedResult(this.options(side, this.checkout!.root), resultKey);
+      if (cached !== undefined) {
+        const analysis = replayedAnalysis(cached, side.shownRoot, started);
+        if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)} (result of git tree ${known.content.slice(0, 12)})\n`);
+        return analysis;
+      }
+    }
     let root: string;
     if (side.kind === 'git') {
       await this.checkout!.checkout(side.commit);
@@ -139,29 +159,54 @@ class SideScanner {
       root = side.root;
     }
     if (!this.args.quiet) process.stderr.write(`lockpath: scanning ${side.label}${resultOnly ? '' : ' (call graph, to explain removed chains)'}\n`);
-    const analysis = await analyzeTree({ ...analysisOptions(root, this.args, this.rules, __dirname), resultOnly }, this.signal);
+    const analysis = await analyzeTree({ ...this.options(side, root), resultOnly }, this.signal);
     if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)}\n`);
-    // A checkout's path is ours and temporary: reports name the tree the user runs in.
+    // A checkout's path is ours: reports name the tree the user runs in.
     if (side.kind === 'git') analysis.result = { ...analysis.result, root: side.shownRoot };
+    if (known !== undefined && analysis.resultKey !== undefined) this.checkout!.rememberResult(known.content, known.options, analysis.resultKey);
     return analysis;
+  }
+
+  /** A git side's content id (its git tree) and the digest of the options its result depends on. */
+  private async revisionKey(side: Extract<Side, { kind: 'git' }>): Promise<{ content: string; options: string } | undefined> {
+    const options = this.options(side, this.checkout!.root);
+    if (options.cacheDir === undefined) return undefined;
+    return { content: await this.checkout!.contentId(side.commit), options: resultOptionsKey(options) };
+  }
+
+  /**
+   * A checkout has a cache of its own (its manifest and snapshot are of its files), and shares
+   * the tree's content-keyed shards and results: most of a revision's files are the tree's own
+   * contents, and a revision the tree was scanned at is answered from the tree's result.
+   */
+  private options(side: Exclude<Side, { kind: 'json' }>, root: string): AnalysisOptions {
+    const options = analysisOptions(root, this.args, this.rules, __dirname);
+    if (side.kind !== 'git' || options.cacheDir === undefined) return options;
+    const treeCache = analysisOptions(side.shownRoot, this.args, this.rules, __dirname).cacheDir!;
+    const own = options.cacheDir === treeCache ? `${this.checkout!.path}.cache` : options.cacheDir;
+    return { ...options, cacheDir: own, sharedCacheDir: treeCache };
   }
 }
 
-async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side): Promise<{ diff: ChainDiff; newResult: ScanResult }> {
+async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side, confidence: Confidence): Promise<{ diff: ChainDiff; newResult: ScanResult }> {
   // The side the worktree's cache saw last is answered from it: scanned first, the other side
   // then costs a warm scan plus the files that differ. The order changes no result.
   const newFirst = newSide.kind === 'git' && newSide.commit === scanner.lastCommit && !(oldSide.kind === 'git' && oldSide.commit === newSide.commit);
-  let newResult = newFirst ? await scanner.result(newSide) : undefined;
+  let newAll = newFirst ? await scanner.result(newSide) : undefined;
   if (newFirst) scanner.drop();
-  const oldResult = await scanner.result(oldSide);
+  // The chains compared are those scan reports at the same confidence, so that a diff and a
+  // scan --baseline agree on what is new.
+  const oldResult = atConfidence(await scanner.result(oldSide), confidence);
   // What confirming a move needs of the old side, taken while its analysis is at hand: a cold
   // old side is then not analysed twice.
   const oldAcquirers = scanner.acquirersAtHand(oldResult.chains);
-  newResult ??= await scanner.result(newSide);
+  newAll ??= await scanner.result(newSide);
+  const newResult = atConfidence(newAll, confidence);
   const match = matchChains(oldResult.chains, newResult.chains);
-  const reasons = new Map<Chain, RemovalReason>();
-  if (match.removed.length > 0) {
-    await explainAll(scanner, newSide, newResult, match.removed, reasons);
+  const reasons = demotedChains(match.removed, newAll);
+  const gone = match.removed.filter((c) => !reasons.has(c));
+  if (gone.length > 0) {
+    await explainAll(scanner, newSide, newAll, gone, reasons);
     await confirmMoves(scanner, oldSide, reasons, oldAcquirers);
   }
   return { diff: diffResults(oldResult, newResult, { old: oldSide.label, new: newSide.label }, (c) => reasons.get(c)!, match), newResult };

@@ -6,16 +6,16 @@ import { join, resolve } from 'node:path';
 import { analyzeFacts, composeResult, functionSpans, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
 import { CallGraph } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
-import { readManifest, unchangedHashes, type Manifest } from './index/factCache';
+import { contentHash, readManifest, vouchedHashes, type Manifest } from './index/factCache';
 import { collectFacts, type CollectOptions } from './index/collectFacts';
-import { readResult, resultKey, writeResult } from './index/resultCache';
+import { readResult, resultKey, writeResult, type ResultKeyInput } from './index/resultCache';
 import type { FactDetail } from './index/factDetail';
 import type { ScanResult, SkippedFile } from './model/chain';
 import type { PackedFileFacts } from './model/packedFacts';
 import type { WasmPaths } from './parse/treeSitter';
 import type { RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
-import { DEFAULT_EXCLUDES, walkSources, type WalkResult } from './sources/workspaceWalk';
+import { DEFAULT_EXCLUDES, walkSources, type SourceFile, type WalkResult } from './sources/workspaceWalk';
 import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
 import { addNotes, isCacheNote, type NoteCounts } from './model/noteCounts';
 import { ParsedCallSites, type TextSource } from './index/callSiteReader';
@@ -34,6 +34,12 @@ export interface AnalysisOptions {
   wasm: WasmPaths;
   /** undefined: no cache. */
   cacheDir: string | undefined;
+  /**
+   * Another tree's cache whose content-keyed parts this scan shares: fact shards are read and
+   * written there, and results are looked up there too. For a checkout of a revision of that
+   * tree (diff --git), whose files are mostly the tree's own contents at another path.
+   */
+  sharedCacheDir?: string;
   jobs: number;
   workerScript?: string;
   maxFileBytes: number;
@@ -52,6 +58,8 @@ export interface Analysis {
   graph: CallGraph;
   models: RuleModel[];
   files: PackedFileFacts[];
+  /** The result's key in the result cache, when there is a cache. */
+  resultKey?: string;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -100,6 +108,7 @@ export async function prepareScan(options: AnalysisOptions, signal?: AbortSignal
 export function collectOptions(options: AnalysisOptions, prepared: PreparedScan, signal?: AbortSignal, onProgress?: ProgressListener): CollectOptions {
   return {
     root: prepared.root, wasm: options.wasm, cacheDir: options.cacheDir, manifest: prepared.manifest, jobs: options.jobs,
+    ...(options.sharedCacheDir !== undefined ? { shardDir: options.sharedCacheDir } : {}),
     ...(options.parseAll === true ? {} : { rules: options.rules }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),
@@ -133,7 +142,32 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
       // a result cache that cannot be written only costs time next run
     }
   }
-  return { result, graph: analysis.graph, models: analysis.models, files };
+  return { result, graph: analysis.graph, models: analysis.models, files, ...(gathered.resultKey !== undefined ? { resultKey: gathered.resultKey } : {}) };
+}
+
+/** What a result depends on besides the files: the build, the rules and the options. */
+function resultOptions(options: AnalysisOptions): Omit<ResultKeyInput, 'files'> {
+  return {
+    toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}${options.parseAll === true ? '+parse-all' : ''}`, rules: options.rules,
+    include: [...options.include, ...(options.exclude ?? DEFAULT_EXCLUDES).map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
+  };
+}
+
+/** A digest of resultOptions(): with the identity of a tree's content (a git tree id), it names one result. */
+export function resultOptionsKey(options: AnalysisOptions): string {
+  return resultKey({ ...resultOptions(options), files: [] });
+}
+
+/** A cached result as an analysis of `root` (no graph, models or facts), timed from `started`. */
+export function replayedAnalysis(cached: ScanResult, root: string, started: number): Analysis {
+  const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
+  return { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], files: [] };
+}
+
+/** A result from the result cache: the scan's own, or the shared cache's. */
+export function readCachedResult(options: AnalysisOptions, key: string): ScanResult | undefined {
+  if (options.cacheDir === undefined) return undefined;
+  return readResult(options.cacheDir, key) ?? (options.sharedCacheDir === undefined ? undefined : readResult(options.sharedCacheDir, key));
 }
 
 /**
@@ -151,24 +185,44 @@ interface GatheredFacts {
   resultKey?: string;
 }
 
+/**
+ * Content hashes of every file, for the result cache's key: from the manifest where it vouches,
+ * else read. Reading pays when few files are new to the manifest (a checkout switched back, a
+ * revision another tree saw) or when another cache may hold the result (`anyCount`); a tree the
+ * manifest does not know at all is read by the scan itself, once.
+ */
+function currentHashes(files: readonly SourceFile[], manifest: Manifest, anyCount: boolean): Map<string, string> | undefined {
+  const { hashes, unvouched } = vouchedHashes(files, manifest);
+  if (!anyCount && unvouched.length > Math.max(FEW_FILES, files.length / 8)) return undefined;
+  for (const f of unvouched) {
+    try {
+      hashes.set(f.rel, contentHash(readFileSync(f.abs)));
+    } catch {
+      return undefined; // the scan says what is wrong with it
+    }
+  }
+  return hashes;
+}
+
+/** Files read just for a result key even when the tree is small: a few are cheap either way. */
+const FEW_FILES = 64;
+
 /** The walk and the facts of every file, or a result replayed from the result cache. */
 async function gatherFacts(
   options: AnalysisOptions, started: number, signal?: AbortSignal, onProgress?: ProgressListener,
 ): Promise<GatheredFacts | { replayed: Analysis }> {
   onProgress?.('walk', 0, 0);
   const prepared = await prepareScan(options, signal);
-  const { root, exclude, walk, manifest, notes } = prepared;
+  const { root, walk, manifest, notes } = prepared;
   const keyOf = (hashes: Map<string, string>): string => resultKey({
-    toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}${options.parseAll === true ? '+parse-all' : ''}`, rules: options.rules, include: [...options.include, ...exclude.map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
+    ...resultOptions(options),
     files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
   });
   if (options.resultOnly === true && options.cacheDir !== undefined) {
-    const hashes = unchangedHashes(walk.files, manifest);
-    const cached = hashes === undefined ? undefined : readResult(options.cacheDir, keyOf(hashes));
-    if (cached !== undefined) {
-      const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
-      return { replayed: { result: { ...cached, root, stats }, graph: new CallGraph([]), models: [], files: [] } };
-    }
+    const hashes = currentHashes(walk.files, manifest, options.sharedCacheDir !== undefined);
+    const key = hashes === undefined ? undefined : keyOf(hashes);
+    const cached = key === undefined ? undefined : readCachedResult(options, key);
+    if (cached !== undefined) return { replayed: { ...replayedAnalysis(cached, root, started), resultKey: key! } };
   }
   const collected = await collectFacts(walk.files, collectOptions(options, prepared, signal, onProgress));
   addNotes(notes, collected.notes);

@@ -26,6 +26,8 @@ export type RemovalReason =
   | { kind: 'sink-gone'; step: number; sink: string }
   /** Only result files: the new side's chains do not show this step, which is all that can be said. */
   | { kind: 'not-seen'; step: number; caller: string; callee: string }
+  /** Every step still holds, but the chain is now only possible, and the diff shows likely chains: the reasons that lower it. */
+  | { kind: 'now-possible'; step: -1; because: string[] }
   /** Every step still holds: the chain is no longer among those reported (another was kept). */
   | { kind: 'unexplained'; step: -1 };
 
@@ -61,6 +63,8 @@ export function describeRemoval(r: RemovalReason): string {
       return r.step === 0
         ? `no chain of the new side takes ${fn(r.callee)} in ${fn(r.caller)} (from result files alone the change cannot be named: diff trees or --git revisions)`
         : `no chain of the new side passes ${fn(r.caller)} -> ${fn(r.callee)} (from result files alone the change cannot be named: diff trees or --git revisions)`;
+    case 'now-possible':
+      return `the chain is still there, but now only possible${r.because.length > 0 ? `: ${r.because.join('; ')}` : ''} (--confidence possible shows it)`;
     case 'unexplained':
       return 'every step still holds on the new side; another chain of the same shape was reported instead';
   }

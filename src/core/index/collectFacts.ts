@@ -25,6 +25,8 @@ export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts' | 'read
    * rules need control flow (flowNeeds.ts). Without them every file is parsed fully.
    */
   rules?: readonly RuleSpec[];
+  /** Where fact shards are read and written, when not in `cacheDir` (shards are keyed by content alone). */
+  shardDir?: string;
 }
 
 export interface CollectedFacts {
@@ -45,7 +47,8 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const { byPath, toScan, previous } = reuseSnapshot(sources, options, strings);
   if (previous.problem !== undefined) addNote(notes, { kind: 'cache-index', message: previous.problem });
   const reader = options.rules === undefined ? 'tree' : 'tokens';
-  const scanOptions: ScanFilesOptions = { ...options, onFacts: (f: PackedFileFacts) => strings.internFile(f) };
+  const shardDir = options.shardDir ?? options.cacheDir;
+  const scanOptions: ScanFilesOptions = { ...options, cacheDir: shardDir, onFacts: (f: PackedFileFacts) => strings.internFile(f) };
   /** Outcomes of this scan's reads, by path: what the snapshot lacks. */
   const fresh = new Map<string, PackedOutcome>();
   // A changed file that needed control flow most likely still does: parsed now, not a round later.
@@ -57,8 +60,8 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   for (const [rel, o] of fresh) byPath.set(rel, o);
 
   // With a cache, full facts are read back from shards, and a lost shard is rebuilt from source.
-  const rebuild = options.cacheDir === undefined ? undefined : { root: options.root, language: await loadCLanguage(options.wasm) };
-  const detail = new FactDetail(options.cacheDir, rebuild);
+  const rebuild = shardDir === undefined ? undefined : { root: options.root, language: await loadCLanguage(options.wasm) };
+  const detail = new FactDetail(shardDir, rebuild);
   for (const o of fresh.values()) if (o.packed !== undefined && o.detail !== undefined) detail.keep(o.packed, o.detail);
   if (options.rules !== undefined) await parseWhereFlowMatters(sources, byPath, fresh, detail, options.rules, scanOptions);
 

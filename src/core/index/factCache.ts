@@ -82,13 +82,14 @@ export function writeManifest(dir: string, root: string, manifest: Manifest): vo
   renameSync(tmp, path);
 }
 
-/** Content hashes of `files` when the manifest vouches for every one (same size and mtime). */
-export function unchangedHashes(files: readonly { rel: string; size: number; mtimeMs: number }[], manifest: Manifest): Map<string, string> | undefined {
+/** Content hashes of the files the manifest vouches for (same size and mtime), and the files it does not. */
+export function vouchedHashes<F extends { rel: string; size: number; mtimeMs: number }>(files: readonly F[], manifest: Manifest): { hashes: Map<string, string>; unvouched: F[] } {
   const hashes = new Map<string, string>();
+  const unvouched: F[] = [];
   for (const f of files) {
     const m = manifest.get(f.rel);
-    if (m === undefined || m[0] !== f.size || m[1] !== f.mtimeMs) return undefined;
-    hashes.set(f.rel, m[2]);
+    if (m === undefined || m[0] !== f.size || m[1] !== f.mtimeMs) unvouched.push(f);
+    else hashes.set(f.rel, m[2]);
   }
-  return hashes;
+  return { hashes, unvouched };
 }

@@ -2,12 +2,14 @@
 // child process, on a git repository the test builds from the fixture tree (support/fixtureRepo).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Log } from 'sarif';
 import type { JsonDiffReport } from '../../../src/core/diff/diffJson';
+import { FACTS_VERSION } from '../../../src/core/index/factCache';
 import { buildFixtureRepo, type FixtureRepo } from '../../support/fixtureRepo';
 import { validateSarif } from '../../support/sarifSchema';
 
@@ -27,8 +29,8 @@ after(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function run(args: string[], cwd = repo.dir) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd, env: { ...process.env, XDG_CACHE_HOME: join(scratch, 'cache') } });
+function run(args: string[], cwd = repo.dir, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd, env: { ...process.env, XDG_CACHE_HOME: join(scratch, 'cache'), ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -59,8 +61,35 @@ test('diff --git: moving the acquisition into the actor removes the sendfile cha
   });
   assert.equal(d.old.source, `git:${c1}`);
   assert.equal(d.new.root, repo.dir, 'reports name the tree, not the temporary checkout');
-  // The temporary worktree is gone again.
-  assert.equal(execFileSync('git', ['-C', repo.dir, 'worktree', 'list'], { encoding: 'utf8' }).trim().split('\n').length, 1);
+  // The worktree stays, under the cache, for the next diff.
+  const worktrees = execFileSync('git', ['-C', repo.dir, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('worktree '));
+  assert.equal(worktrees.length, 2);
+  assert.ok(worktrees[1]!.startsWith(`worktree ${join(scratch, 'cache', 'lockpath', 'worktrees')}`), worktrees[1]);
+});
+
+test('diff --git: a revision the tree was scanned at is the tree\'s result, and a second diff computes nothing', () => {
+  const [, c2, c3] = repo.commits;
+  const cache = join(scratch, 'shared-cache');
+  const env = { XDG_CACHE_HOME: cache };
+  execFileSync('git', ['-C', repo.dir, 'checkout', '-q', c3]);
+  assert.equal(run(['scan', repo.dir, '--quiet', '--jobs', '0'], repo.dir, env).code, 0);
+  /** Results each cache holds: the tree's, and the checkout's own. */
+  const results = (): { tree: number; checkout: number } => {
+    const treeDir = join(cache, 'lockpath', createHash('sha1').update(repo.dir).digest('hex').slice(0, 16));
+    const count = (dir: string): number => readdirSync(join(dir, `v${FACTS_VERSION}`, 'results')).filter((n) => n.endsWith('.json')).length;
+    const others = readdirSync(join(cache, 'lockpath')).map((n) => join(cache, 'lockpath', n)).filter((d) => d !== treeDir && existsSync(join(d, `v${FACTS_VERSION}`, 'results')));
+    return { tree: count(treeDir), checkout: others.reduce((n, d) => n + count(d), 0) };
+  };
+  const first = run(['diff', '--git', c2, '--git', c3, '--format', 'json', '--quiet', '--jobs', '0'], repo.dir, env);
+  assert.equal(first.code, 0, first.stderr);
+  // c3 came from the tree's result: only c2 was analysed in the checkout.
+  assert.deepEqual(results(), { tree: 1, checkout: 1 });
+  const again = run(['diff', '--git', c2, '--git', c3, '--format', 'json', '--quiet', '--jobs', '0'], repo.dir, env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(results(), { tree: 1, checkout: 1 });
+  const counts = (r: { stdout: string }): unknown => (JSON.parse(r.stdout) as JsonDiffReport).counts;
+  assert.deepEqual(counts(again), counts(first));
+  assert.deepEqual(counts(first), { added: 0, removed: 0, changed: 0, unchanged: 7 });
 });
 
 test('diff --git: shifted lines and a renamed local change nothing', () => {
@@ -71,6 +100,20 @@ test('diff --git: shifted lines and a renamed local change nothing', () => {
   assert.deepEqual(moved.removed.map((r) => r.reason.text), ['file_start_write() moved from do_sendfile() into direct_splice_actor()']);
   // The other way round, the chain is added.
   assert.deepEqual(diffJson(['--git', c3, '--git', c1]).added.map((c) => c.id), [SENDFILE]);
+});
+
+test('diff --confidence: likely by default, as scan reports; possible compares all; a report that left chains out says so', () => {
+  const [c1, c2] = repo.commits;
+  const all = diffJson(['--git', c1, '--git', c2, '--confidence', 'possible']);
+  assert.deepEqual(all.counts, diffJson(['--git', c1, '--git', c2]).counts, 'the fixture has likely chains only');
+  const report = join(scratch, 'hidden.json');
+  const doc = JSON.parse(readFileSync(reportAt(c2, 'c2-hidden.json'), 'utf8')) as { stats: { hiddenChains?: number } };
+  doc.stats.hiddenChains = 2;
+  writeFileSync(report, JSON.stringify(doc));
+  const r = run(['diff', report, report, '--confidence', 'possible', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /hidden\.json leaves out 2 possible chains: they count as not there \(scan with --confidence possible\)/);
+  assert.match(run(['diff', report, report, '--confidence', 'maybe']).stderr, /--confidence/);
 });
 
 test('diff text: groups and the reason, with the old chain hop by hop', () => {

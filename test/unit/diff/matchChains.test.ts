@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareToBaseline, countStates } from '../../../src/core/diff/baselineState';
 import { describeChange, diffResults } from '../../../src/core/diff/chainDiff';
+import { demotedChains } from '../../../src/core/diff/demotedChains';
 import { explainRemoval, confirmMove } from '../../../src/core/diff/explainRemoval';
 import { matchChains } from '../../../src/core/diff/matchChains';
 import { describeRemoval } from '../../../src/core/diff/removalReason';
@@ -111,4 +112,18 @@ test('explanations from a result alone say what the chains show, and no more', (
   assert.deepEqual(reason, { kind: 'not-seen', step: 2, caller: 'do_splice_direct', callee: 'splice_direct_to_actor' });
   const d = diffResults({ ...emptyResult(), chains: [c] }, newSide, { old: 'json:a', new: 'json:b' }, (x) => explainRemoval(x, resultSideView(newSide, 'freeze')));
   assert.deepEqual([d.added.length, d.removed.length, d.changed.length], [0, 0, 1]);
+});
+
+test('at likely, a chain only demoted to possible is removed because it is possible now, with what lowers it', () => {
+  const old = chain(SENDFILE);
+  const lowered: Chain = {
+    ...chain(SENDFILE, { line: 90 }), confidence: 'possible',
+    reasons: [{ hop: 2, kind: 'type-only-dispatch', lowers: true, text: 'the call rests on the type alone' }, { hop: -1, kind: 'not-freezable', lowers: false, text: 'kept' }],
+  };
+  const gone = chain(['do_sendfile', 'rw_verify_area', 'security_file_permission']);
+  const reasons = demotedChains([old, gone], { ...emptyResult(), chains: [lowered] });
+  assert.deepEqual([...reasons.keys()], [old]);
+  const reason = reasons.get(old)!;
+  assert.deepEqual(reason, { kind: 'now-possible', step: -1, because: ['the call rests on the type alone'] });
+  assert.equal(describeRemoval(reason), 'the chain is still there, but now only possible: the call rests on the type alone (--confidence possible shows it)');
 });
