@@ -12,7 +12,7 @@ import type { PointerPolicy } from './graph/fieldIndex';
 import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
 import { FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
-import type { NoteCounts } from './model/noteCounts';
+import { NOTE_CONSEQUENCES, type NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
 import { deriveExemptions, type ExemptionSources, type ExemptionVerdict } from './rules/derivedExemptions';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
@@ -148,7 +148,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   }
   const sinkRank = (rule: string, sink: string): number => inputs.rules.find((r) => r.id === rule)?.sinks.indexOf(sink) ?? 0;
   const chains = mergeHookPoints(assessed, sinkRank);
-  const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: 'see message', count, kind }));
+  const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: NOTE_CONSEQUENCES[kind], count, kind }));
   if (unresolvedPointerCalls > 0) {
     notAnalysed.push({
       what: 'calls through function-pointer variables made while held',

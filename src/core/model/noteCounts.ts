@@ -15,6 +15,15 @@ export type NoteKind =
   /** A file's reader fell back to a weaker one (token reader failed, control flow not read). */
   | 'reader';
 
+/** What a note of each kind costs the result, for the "not analysed" list: its message says what happened. */
+export const NOTE_CONSEQUENCES: Readonly<Record<NoteKind, string>> = {
+  'cache-shard': 'the file was read again from the source: the result is complete',
+  'cache-index': 'the cache index was rebuilt: the result is complete, the scan took longer',
+  'cache-write': 'nothing is lost now; the next scan reads these files again',
+  'encoding': 'lines are kept, so calls and positions are right; only the replaced bytes (usually in comments) are lost',
+  'reader': 'the file is analysed with the weaker reader: calls are kept, control flow may be coarser',
+};
+
 export interface Note {
   readonly kind: NoteKind;
   readonly message: string;
