@@ -3,6 +3,12 @@
 // next multiple of 8 in both lines, as an editor shows them. Positions come out as the facts
 // give them: 1-based line, and 1-based column in UTF-8 bytes.
 
+/**
+ * Every assertion key a fixture may use. Each test checks the keys of its own part of the core
+ * (held state: calls, held, summary; chain search: chain, no-chain); an unknown key is a typo.
+ */
+export const ANNOTATION_KEYS: ReadonlySet<string> = new Set(['calls', 'held', 'summary', 'chain', 'no-chain']);
+
 export interface Annotation {
   /** `file:line:column` of the checked position. */
   at: string;
@@ -25,9 +31,10 @@ function visualColumns(line: string): number[] {
 }
 
 /**
- * The annotations of one file. Throws on an annotation that has no line above it, points past
- * the end of its line, or holds text that is not `key: value` pairs: a typo must not pass as a
- * check that always holds.
+ * The annotations of one file, one per annotation line: several lines under one line of code
+ * give several annotations at its position. Throws on an annotation that has no line above it,
+ * points past the end of its line, or holds text that is not `key: value` pairs of known keys:
+ * a typo must not pass as a check that always holds.
  */
 export function readAnnotations(file: string, text: string): Annotation[] {
   const lines = text.split('\n');
@@ -50,6 +57,7 @@ export function readAnnotations(file: string, text: string): Annotation[] {
     for (const part of m[2]!.trim().split(/\s{2,}/)) {
       const kv = /^([a-z-]+):\s*(.+)$/.exec(part);
       if (kv === null) throw new Error(`${file}:${i + 1}: not a 'key: value' assertion: ${part}`);
+      if (!ANNOTATION_KEYS.has(kv[1]!)) throw new Error(`${file}:${i + 1}: unknown assertion key '${kv[1]!}'`);
       expect.set(kv[1]!, kv[2]!);
     }
     out.push({ at: `${file}:${target + 1}:${column}`, expect });

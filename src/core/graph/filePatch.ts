@@ -36,6 +36,40 @@ export interface GraphParts {
 }
 
 /**
+ * What an edit of one file changes, decided before anything is changed: read from the graph
+ * as it stands and from the two versions of the file. applyFilePlan carries it out.
+ */
+interface FilePlan {
+  readonly old: PackedFileFacts;
+  readonly next: PackedFileFacts;
+  /** The file's functions before the edit. */
+  readonly nodes: readonly FunctionNode[];
+  /** Node key -> the bodies the old facts gave that node. */
+  readonly oldBodies: ReadonlyMap<string, readonly { node: FunctionNode; b: number }[]>;
+  /** Node key -> the new facts' functions (alternatives) for it. */
+  readonly nextFns: ReadonlyMap<string, readonly PackedFunction[]>;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Names of functions that came or went: what they resolve to changes in every calling file. */
+  readonly renamed: ReadonlySet<string>;
+  /** Where each renamed name is called from, before the edit and after (the file itself). */
+  readonly callerFiles: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly stores: StorePlan;
+}
+
+/**
+ * What the edit changes in calls through pointers: the fields whose stores change (the file's
+ * own, and any storing a function that came or went), and the struct field types.
+ */
+interface StorePlan {
+  readonly fields: ReadonlySet<string>;
+  /** Struct field types changed: any field call's receiver may now resolve to another struct. */
+  readonly typesChanged: boolean;
+  /** The struct types the file declared fields of, before and after. */
+  readonly structTypes: ReadonlySet<string>;
+}
+
+/**
  * Swaps a file's facts for new ones (already in the graph's file list), in place, as a graph
  * built from scratch would hold them: kept functions keep their nodes, removed ones leave
  * their node without bodies, added ones get new nodes (ranked where a fresh graph would put
@@ -45,6 +79,12 @@ export interface GraphParts {
  * added function also defined elsewhere, no room left for new nodes.
  */
 export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFileFacts): Patched<FilePatch> {
+  const plan = planFilePatch(g, old, next);
+  return plan.ok ? patched(applyFilePlan(g, plan.value)) : plan;
+}
+
+/** The plan of replaceFile, or why the edit cannot be patched. Changes nothing. */
+function planFilePatch(g: GraphParts, old: PackedFileFacts, next: PackedFileFacts): Patched<FilePlan> {
   const { nodes: fns, callers: sites } = g;
   const file = old.file;
   // Which bodies are left out depends on the order of the whole walk: a rebuild decides it.
@@ -77,22 +117,51 @@ export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFil
     if (nextFns.get(key)!.length > BODY_SLOTS) return cannotPatch(`${name} has too many alternatives`);
   }
   if (fns.list.length + added.length > g.capacity) return cannotPatch('too many functions were added since the analysis was built');
-  // A function that came or went changes what its name resolves to in every file calling it.
   const renamed = new Set([...added, ...removed].map((k) => nextFns.get(k)?.[0]?.name ?? oldBodies.get(k)![0]!.node.name));
-  const stores = storePatch(g, old, next, renamed);
-  // Where each such name is called from, before the edit and after (the file itself).
   const callerFiles = new Map<string, Set<string>>();
   for (const name of renamed) {
     const files = new Set<string>([file]);
     for (const ref of sites.directCallsTo(name)) files.add(fns.bodyAt(ref).file);
     callerFiles.set(name, files);
   }
+  return patched({ old, next, nodes, oldBodies, nextFns, added, removed, renamed, callerFiles, stores: planStores(g.fields, old, next, renamed) });
+}
+
+/** The StorePlan of an edit from `old` to `next`. */
+function planStores(index: FieldIndex, old: PackedFileFacts, next: PackedFileFacts, renamed: ReadonlySet<string>): StorePlan {
+  const types = (f: PackedFileFacts): string => f.structFields.map((x) => `${typeKey(x)}:${x.type}`).join(',');
+  const key = (a: PackedFileFacts['fieldAssignments'][number]): string => `${a.field}=${a.fn}@${a.structType ?? ''}`;
+  const fields = new Set<string>();
+  if (old.fieldAssignments.map(key).join(',') !== next.fieldAssignments.map(key).join(',')) {
+    for (const a of [...old.fieldAssignments, ...next.fieldAssignments]) fields.add(a.field);
+  }
+  for (const name of renamed) for (const field of index.fieldsNamed(name)) fields.add(field);
+  return {
+    fields,
+    typesChanged: types(old) !== types(next),
+    structTypes: new Set([...old.structFields, ...next.structFields].map(typeKey)),
+  };
+}
+
+/**
+ * Carries out a plan, in the one order that works: what the old definitions resolve to and
+ * which functions the changed fields held are noted first; then definitions, stores and types
+ * are swapped; then the file's call sites are patched; last, what was derived from the old
+ * stores and types is forgotten, which yields the field calls' callers whose targets moved.
+ */
+function applyFilePlan(g: GraphParts, plan: FilePlan): FilePatch {
+  const { nodes: fns, callers: sites, fields: index } = g;
+  const { old, next, nodes, oldBodies, nextFns, added, removed, renamed, callerFiles, stores } = plan;
+  const file = old.file;
   const retargeted = new Set<FunctionNode>();
   const retarget = (): void => {
     for (const [name, files] of callerFiles) for (const f of files) for (const t of fns.resolveName(f, name)) retargeted.add(t);
   };
   retarget();
-  stores.before();
+  // The functions the changed fields hold, and the receivers' struct types, before the edit.
+  const handlers = new Set<FunctionNode>();
+  index.noteHandlers(stores.fields, handlers);
+  const receivers = stores.typesChanged ? index.receiverTypes() : undefined;
 
   const before = refsOfFile(g, old);
   const kept = nodes.filter((n) => oldBodies.has(n.key) && nextFns.has(n.key));
@@ -117,7 +186,12 @@ export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFil
   const current = [...kept, ...fresh];
   fns.setNodesOf(file, current);
   retarget();
-  stores.swap();
+  // The file's new stores and field types; the functions the changed fields hold now.
+  if (stores.typesChanged) index.retype(g.files, stores.structTypes);
+  if (stores.fields.size > 0) {
+    index.replaceStores(file, next, stores.fields);
+    index.noteHandlers(stores.fields, handlers);
+  }
   const after = refsOfFile(g, next);
 
   // The file's call sites, old and new, by (node, body): a removed function's bodies were all here.
@@ -130,7 +204,7 @@ export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFil
   const direct = movedNames(before.direct, after.direct);
   sites.patchByName('direct', direct, ours);
   sites.patchByName('field', movedNames(before.field, after.field), ours);
-  g.fields.patchGroups(movedNames(before.groups, after.groups), ours);
+  index.patchGroups(movedNames(before.groups, after.groups), ours);
   const reverse = sites.built();
   if (reverse !== undefined) {
     const { overrides } = reverse;
@@ -144,9 +218,12 @@ export function replaceFile(g: GraphParts, old: PackedFileFacts, next: PackedFil
     }
   }
   g.forgetFile(file);
-  const callers = stores.finish();
+  // What was derived from the old stores and types goes; the field calls whose targets moved stay.
+  const callers = new Set<FunctionNode>();
+  if (receivers !== undefined) index.forgetTypes(receivers, callers);
+  if (stores.fields.size > 0) index.refreshFields(stores.fields, handlers, callers);
   for (const name of renamed) for (const ref of sites.directCallsTo(name)) callers.add(fns.list[refNode(ref)]!);
-  return patched({ nodes: current, removed: gone, callers: [...callers].filter((n) => !gone.includes(n)), fields: stores.fields, typesChanged: stores.typesChanged });
+  return { nodes: current, removed: gone, callers: [...callers].filter((n) => !gone.includes(n)), fields: stores.fields, typesChanged: stores.typesChanged };
 }
 
 /** The file's call sites by callee name, by field name and by field group. */
@@ -176,50 +253,4 @@ function movedNames(before: Map<string, CallRef[]>, after: Map<string, CallRef[]
   }
   for (const name of before.keys()) if (!after.has(name)) moved.set(name, []);
   return moved;
-}
-
-/**
- * The part of replaceFile that concerns calls through pointers: the fields whose stores the
- * edit changes (the file's own, and any storing a function that came or went). In steps,
- * around the swap of definitions: `before` notes the functions those fields held, `swap`
- * puts the file's new stores in, `finish` (after the file's calls are patched) forgets what
- * was derived from the old stores and returns the field calls' callers, whose targets moved.
- */
-function storePatch(g: GraphParts, old: PackedFileFacts, next: PackedFileFacts, renamed: ReadonlySet<string>): {
-  fields: Set<string>; typesChanged: boolean; before(): void; swap(): void; finish(): Set<FunctionNode>;
-} {
-  const file = old.file;
-  const index = g.fields;
-  const types = (f: PackedFileFacts): string => f.structFields.map((x) => `${typeKey(x)}:${x.type}`).join(',');
-  const typesChanged = types(old) !== types(next);
-  // With field types changing, any field call's receiver may now resolve to another struct.
-  let receivers: Map<string, string | undefined> | undefined;
-  const key = (a: PackedFileFacts['fieldAssignments'][number]): string => `${a.field}=${a.fn}@${a.structType ?? ''}`;
-  const fields = new Set<string>();
-  if (old.fieldAssignments.map(key).join(',') !== next.fieldAssignments.map(key).join(',')) {
-    for (const a of [...old.fieldAssignments, ...next.fieldAssignments]) fields.add(a.field);
-  }
-  for (const name of renamed) for (const field of index.fieldsNamed(name)) fields.add(field);
-  const handlers = new Set<FunctionNode>();
-  return {
-    fields,
-    typesChanged,
-    before: () => {
-      index.noteHandlers(fields, handlers);
-      if (typesChanged) receivers = index.receiverTypes();
-    },
-    swap: () => {
-      if (typesChanged) index.retype(g.files, new Set([...old.structFields, ...next.structFields].map(typeKey)));
-      if (fields.size === 0) return;
-      index.replaceStores(file, next, fields);
-      index.noteHandlers(fields, handlers);
-    },
-    finish: () => {
-      const callers = new Set<FunctionNode>();
-      if (typesChanged) index.forgetTypes(receivers!, callers);
-      if (fields.size === 0) return callers;
-      index.refreshFields(fields, handlers, callers);
-      return callers;
-    },
-  };
 }
