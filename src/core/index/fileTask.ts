@@ -2,11 +2,11 @@
 // in-process; either way the same code.
 import { readFileSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
-import { extractFileFacts } from '../facts/extractFileFacts';
+import { extractFileFacts } from '../facts/tree/extractFileFacts';
 import { maskAnnotations } from '../facts/annotationMask';
-import { recoverFromErrors } from '../facts/errorRecovery';
+import { recoverFromErrors } from '../facts/tree/errorRecovery';
 import { callsAny, type FactReader, type FileFacts } from '../model/facts';
-import { readTokenFacts } from '../facts/tokenReader';
+import { readTokenFacts } from '../facts/tokens/tokenReader';
 import { decodeSource } from '../sources/textDecode';
 import { contentHash, readShard, writeShard } from './factCache';
 import { compressFacts } from './compressedFacts';
