@@ -5,9 +5,9 @@
 // file's: a chain's hops pass through a few functions of files of thousands of lines.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
-import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callGuards';
-import { parsedExpression } from '../facts/constantConditions';
-import { localValues } from '../facts/localValues';
+import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callSites/callGuards';
+import { parsedExpression } from '../facts/callSites/constantConditions';
+import { localValues } from '../facts/callSites/localValues';
 import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, PredicateBody, ReadTracking } from '../model/callSites';
 import { MacroDefinitions } from './macroDefinitions';
 

@@ -2,11 +2,8 @@
 // in-process; either way the same code.
 import { readFileSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
-import { extractFileFacts } from '../facts/extractFileFacts';
-import { maskAnnotations } from '../facts/annotationMask';
-import { recoverFromErrors } from '../facts/errorRecovery';
+import { readFileFacts } from '../facts/readFile';
 import { callsAny, type FactReader, type FileFacts } from '../model/facts';
-import { readTokenFacts } from '../facts/tokenReader';
 import { decodeSource } from '../sources/textDecode';
 import { contentHash, readShard, writeShard } from './factCache';
 import { compressFacts } from './compressedFacts';
@@ -51,9 +48,6 @@ export function packOutcome(o: FileOutcome): PackedOutcome {
   return out;
 }
 
-/** Tree-sitter stops parsing after this long and we say so rather than hang on a pathological file. */
-const PARSE_TIMEOUT_MS = 20_000;
-
 /**
  * `parseCalling`: a file read from tokens that calls one of these directly is parsed fully at
  * once, rather than in a later round of the flow-needs check (index/flowNeeds.ts).
@@ -83,38 +77,9 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { rel: job.rel, hash, cached: false, skipped: decoded.reason, notes };
   if (decoded.replaced) notes.push({ kind: 'encoding', message: 'non-UTF-8 bytes replaced with U+FFFD' });
-  if (isBraceless(decoded.text)) {
-    const facts: FileFacts = { file: job.rel, functions: [], fieldAssignments: [], structFields: [], errorNodes: 0, braceless: true };
-    // Either reader gives these facts; the job's keeps the shard where the next lookup looks.
-    if (reader === 'tokens') facts.reader = reader;
-    return { rel: job.rel, hash, facts, cached: false, stored: store(cacheDir, hash, facts, notes), notes };
-  }
-  const masked = maskAnnotations(decoded.text);
-  const tokenFacts = reader === 'tokens' ? tokenRead(job.rel, masked, notes) : undefined;
-  if (tokenFacts !== undefined && enough(tokenFacts)) return { rel: job.rel, hash, facts: tokenFacts, cached: false, stored: store(cacheDir, hash, tokenFacts, notes), notes };
-  const start = performance.now();
-  const tree = parser.parse(masked, null, {
-    progressCallback: () => performance.now() - start > PARSE_TIMEOUT_MS,
-  });
-  if (tree === null) return { rel: job.rel, hash, cached: false, skipped: `parse gave up after ${PARSE_TIMEOUT_MS / 1000} s`, notes };
-  let facts: FileFacts;
-  try {
-    facts = recoverFromErrors(job.rel, masked, tree, parser, extractFileFacts(job.rel, tree));
-  } finally {
-    tree.delete();
-  }
-  if (reader === 'tokens' && tokenFacts === undefined) facts.tokensDeclined = true;
-  return { rel: job.rel, hash, facts, cached: false, stored: store(cacheDir, hash, facts, notes), notes };
-}
-
-/** Token facts, or undefined when the reader declines the text or fails (a bug: said, and the file is parsed instead). */
-function tokenRead(rel: string, text: string, notes: Note[]): FileFacts | undefined {
-  try {
-    return readTokenFacts(rel, text);
-  } catch (e) {
-    notes.push({ kind: 'reader', message: `token reader failed (${(e as Error).message}): parsed instead` });
-    return undefined;
-  }
+  const read = readFileFacts(job.rel, decoded.text, reader, parser, enough, notes);
+  if (!read.ok) return { rel: job.rel, hash, cached: false, skipped: read.reason, notes };
+  return { rel: job.rel, hash, facts: read.facts, cached: false, stored: store(cacheDir, hash, read.facts, notes), notes };
 }
 
 /** Writes the shard when there is a cache; true when the facts are now in one. */
@@ -127,9 +92,4 @@ function store(cacheDir: string | undefined, hash: string, facts: FileFacts, not
     notes.push({ kind: 'cache-write', message: `cache not written: ${(e as Error).message}` });
     return false;
   }
-}
-
-/** No `{` and no `<%`: the file cannot hold a function body, an initializer list or a struct body. */
-export function isBraceless(text: string): boolean {
-  return !text.includes('{') && !text.includes('<%');
 }

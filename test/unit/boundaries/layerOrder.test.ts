@@ -141,3 +141,10 @@ test('boundaries: traces/parse reads logs alone: it imports only itself and the 
     .filter((e) => !e.to.startsWith('src/core/traces/parse/') && !e.to.startsWith('src/core/model/') && !e.to.startsWith('node:'));
   assert.deepEqual(broken.map(show), []);
 });
+
+test('boundaries: the two fact readers stand apart: facts/tree and facts/tokens never import each other', () => {
+  // Only facts/readFile.ts picks between them; what both need sits at the top of facts/.
+  const crossing = edges.filter((e) => (e.from.startsWith('src/core/facts/tree/') && e.to.startsWith('src/core/facts/tokens/'))
+    || (e.from.startsWith('src/core/facts/tokens/') && e.to.startsWith('src/core/facts/tree/')));
+  assert.deepEqual(crossing.map(show), []);
+});

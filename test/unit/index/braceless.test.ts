@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isBraceless } from '../../../src/core/index/fileTask';
+import { isBraceless } from '../../../src/core/facts/readFile';
 import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
 
 test('braceless: no { and no <% means nothing to extract', () => {

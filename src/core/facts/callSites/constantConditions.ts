@@ -1,9 +1,9 @@
 // Conditions read as data for constant reasoning (chains/constantArgs): enough of C's expression
 // syntax to say what a known zero makes of `!err && needs_copy(dentry, flags)`, nothing that needs types.
 import type { Node, Parser } from 'web-tree-sitter';
-import { constantText, type Condition, type Expr } from '../model/callSites';
-import { isConditionWrapper } from './kernelMacros';
-import { field, named } from './syntax';
+import { constantText, type Condition, type Expr } from '../../model/callSites';
+import { isConditionWrapper } from '../kernelMacros';
+import { field, named } from '../syntax';
 
 const UNKNOWN: Condition = { kind: 'unknown' };
 

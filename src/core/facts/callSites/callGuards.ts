@@ -6,10 +6,10 @@ import type { Node, Tree } from 'web-tree-sitter';
 import {
   constantText, type BodyOutline, type CallGuards, type Expr, type NeededCondition, type OutlineStep, type ParamTest, type PredicateBody,
   type Requirement, type Under,
-} from '../model/callSites';
+} from '../../model/callSites';
 import { conditionOf, expressionOf } from './constantConditions';
-import { isConditionWrapper } from './kernelMacros';
-import { declaredName, field, named } from './syntax';
+import { isConditionWrapper } from '../kernelMacros';
+import { declaredName, field, named } from '../syntax';
 
 /** The call expression whose callee name starts at (line, column), both 1-based. */
 export function callAt(tree: Tree, line: number, column: number): Node | undefined {

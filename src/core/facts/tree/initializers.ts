@@ -1,8 +1,8 @@
 // Ops tables: `.splice_read = generic_file_splice_read` in struct initializers.
 import type { Node } from 'web-tree-sitter';
-import type { FieldAssignment } from '../model/facts';
-import { isLsmHookRegistration, LSM_HOOK_UNION, mayRegisterLsmHooks } from './kernelMacros';
-import { field, named, unwrapTyped } from './syntax';
+import type { FieldAssignment } from '../../model/facts';
+import { isLsmHookRegistration, LSM_HOOK_UNION, mayRegisterLsmHooks } from '../kernelMacros';
+import { field, named, unwrapTyped } from '../syntax';
 
 /**
  * Characters no initializer list (`{`) or pair (`.f =`, `[i] =`, `f:`) starts with: the items of

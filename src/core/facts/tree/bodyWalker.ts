@@ -1,18 +1,16 @@
 // Walks one function body: records its call sites in evaluation order, its control flow
 // (branches, loops, switch, goto, return) and the field assignments it makes.
 import type { Node } from 'web-tree-sitter';
-import type { CallSite, FieldAssignment, ReturnValue } from '../model/facts';
+import type { CallSite, FieldAssignment, ReturnValue } from '../../model/facts';
 import { cond, negatedCall, readCondition, type Test } from './conditions';
 import { FlowBuilder } from './flowBuilder';
-import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, isLsmHookCall, LSM_HOOK_UNION, POINTER_CALLEE_MAX } from './kernelMacros';
+import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, isLsmHookCall, LSM_HOOK_UNION, POINTER_CALLEE_MAX } from '../kernelMacros';
 import { collectInitializers } from './initializers';
+import type { Scope } from '../scope';
 import {
   compactText, declaredName, field, inertText, isTrueLiteral, isZeroLiteral, literalValue, named,
   typeName, unwrapTyped,
-} from './syntax';
-
-/** Names of variables in scope mapped to their struct type (or '' when not a struct). */
-export type Scope = Map<string, string>;
+} from '../syntax';
 
 interface LoopTargets {
   breakTo: number;

@@ -1,10 +1,11 @@
 // One parsed C file -> its facts. Pure: no I/O, no global state.
 import type { Node, Tree } from 'web-tree-sitter';
-import type { FieldAssignment, FileFacts, FunctionFact, StructField } from '../model/facts';
-import { BodyWalker, type Scope } from './bodyWalker';
+import type { FieldAssignment, FileFacts, FunctionFact, StructField } from '../../model/facts';
+import { BodyWalker } from './bodyWalker';
 import { collectInitializers } from './initializers';
-import { syscallFunctionName } from './kernelMacros';
-import { declaredName, field, named, sourceText, typeName } from './syntax';
+import { syscallFunctionName } from '../kernelMacros';
+import type { Scope } from '../scope';
+import { declaredName, field, named, sourceText, typeName } from '../syntax';
 
 
 interface Context {

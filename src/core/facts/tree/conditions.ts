@@ -1,9 +1,9 @@
 // What a branch condition tests: `if (err)`, `if (!f())`, `if (ret < 0)`, `if (unlikely(x))`.
 // Dataflow needs only the subject (a variable or a call's value) and the polarity.
 import type { Node } from 'web-tree-sitter';
-import type { EdgeCondition } from '../model/facts';
-import { isConditionWrapper } from './kernelMacros';
-import { field, isZeroLiteral, unwrapTyped } from './syntax';
+import type { EdgeCondition } from '../../model/facts';
+import { isConditionWrapper } from '../kernelMacros';
+import { field, isZeroLiteral, unwrapTyped } from '../syntax';
 
 /** A condition's meaning: the tested subject and whether "true" means "subject non-zero". */
 export interface Test {

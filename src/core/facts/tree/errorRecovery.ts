@@ -3,9 +3,9 @@
 // We cut such a stretch at lines that close a function (`}` in column 0) and parse each piece on
 // its own, padded with newlines so that every line number stays exact.
 import type { Parser, Tree } from 'web-tree-sitter';
-import type { FileFacts } from '../model/facts';
+import type { FileFacts } from '../../model/facts';
 import { extractFileFacts } from './extractFileFacts';
-import { named } from './syntax';
+import { named } from '../syntax';
 
 /** Pieces bigger than this are not re-parsed: the cost would rival the file's own parse. */
 const MAX_PIECES = 400;

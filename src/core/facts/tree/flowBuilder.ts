@@ -1,5 +1,5 @@
 // Basic blocks and edges for one function body, built while the body is walked.
-import type { EdgeCondition, FlowBlock, FlowEvent, FunctionFlow, ReturnValue } from '../model/facts';
+import type { EdgeCondition, FlowBlock, FlowEvent, FunctionFlow, ReturnValue } from '../../model/facts';
 
 const UNREACHABLE = -1;
 

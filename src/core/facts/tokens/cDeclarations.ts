@@ -1,9 +1,9 @@
 // Declarations read from tokens: specifiers, declarators, initializer lists. Shared by file
 // scope, struct bodies, parameter lists and local declarations of the token reader; each
-// mirrors what tree-sitter's readers (syntax.ts typeName/declaredName, initializers.ts) take
+// mirrors what tree-sitter's readers (syntax.ts typeName/declaredName, tree/initializers.ts) take
 // from the same text.
-import type { FieldAssignment } from '../model/facts';
-import { isLsmHookRegistration, LSM_HOOK_UNION } from './kernelMacros';
+import type { FieldAssignment } from '../../model/facts';
+import { isLsmHookRegistration, LSM_HOOK_UNION } from '../kernelMacros';
 import {
   isLiteralName, isPrimitive, isQualifier, KW_ENUM, KW_STATIC, KW_STRUCT, KW_TYPEDEF, KW_TYPEOF, KW_TYPEOF2, KW_TYPEOF3,
   isKeyword, T_IDENT, T_PP, T_PUNCT, type Tokens,

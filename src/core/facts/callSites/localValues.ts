@@ -4,7 +4,7 @@
 // set anywhere: nothing is known of it then.
 import type { Node, Tree } from 'web-tree-sitter';
 import { callAt } from './callGuards';
-import { declaredName, field } from './syntax';
+import { declaredName, field } from '../syntax';
 
 /**
  * The texts assigned to the local `name` before the call at (line, column), its initializer

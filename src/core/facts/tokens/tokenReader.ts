@@ -2,13 +2,13 @@
 // tree-sitter, for the ~99% of files whose functions never touch a lock primitive and so need
 // no control flow. What it reads mirrors extractFileFacts (and BodyWalker, collectInitializers)
 // on the same text; the flow is coarse (coarseFlow). Pure: no I/O, no state across calls.
-import type { FieldAssignment, FileFacts, FunctionFact, FunctionFlow, ReturnValue, StructField } from '../model/facts';
-import type { Scope } from './bodyWalker';
+import type { FieldAssignment, FileFacts, FunctionFact, FunctionFlow, ReturnValue, StructField } from '../../model/facts';
+import type { Scope } from '../scope';
 import {
   eachItem, findAtDepth0, isName, isPunct, readDeclarator, readSpecifiers, tokenInitializers,
 } from './cDeclarations';
 import { columnOf, KW_EXTERN, PP_ENDIF, PP_IF, T_IDENT, T_PP, T_STRING, tokenize, type Tokens } from './cTokens';
-import { syscallFunctionName } from './kernelMacros';
+import { syscallFunctionName } from '../kernelMacros';
 import { TokenBody } from './tokenBody';
 
 

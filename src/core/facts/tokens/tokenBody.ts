@@ -1,8 +1,8 @@
 // One function body read from tokens: its calls in the order tree-sitter's BodyWalker records
 // them (a call after its function expression and its arguments), the field assignments it
 // makes, and its `return` statements. No control flow: see coarseFlow.
-import type { CallSite, FieldAssignment, ReturnValue } from '../model/facts';
-import type { Scope } from './bodyWalker';
+import type { CallSite, FieldAssignment, ReturnValue } from '../../model/facts';
+import type { Scope } from '../scope';
 import {
   findAtDepth0, isCastGroup, isName, isPunct, readDeclarator, readSpecifiers, tokenInitializers, unwrap,
 } from './cDeclarations';
@@ -10,8 +10,8 @@ import {
   columnOf, isKeyword, isLiteralName, isQualifier, isTypeKeyword, isUnevaluated, KW_CASE, KW_DEFAULT, KW_DO, KW_ELSE,
   KW_FOR, KW_IF, KW_RETURN, KW_SWITCH, KW_TYPEOF, KW_TYPEOF2, KW_TYPEOF3, KW_WHILE, P_ARROW, P_ASSIGN_OP, P_INCDEC, T_IDENT, T_PP, T_PUNCT, type Tokens,
 } from './cTokens';
-import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, isLsmHookCall, LSM_HOOK_UNION, POINTER_CALLEE_MAX } from './kernelMacros';
-import { compactText } from './syntax';
+import { ARG_TEXT_MAX, isConditionWrapper, isForeachMacro, isLsmHookCall, LSM_HOOK_UNION, POINTER_CALLEE_MAX } from '../kernelMacros';
+import { compactText } from '../syntax';
 
 /** What an open `(` is. */
 const G_PAREN = 0;
