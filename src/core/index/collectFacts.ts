@@ -13,7 +13,7 @@ import { readSnapshot, type SnapshotLayout } from './packedSnapshot';
 import { scanFiles, type ScanFilesOptions } from './scanFiles';
 import { updateSnapshot, type SnapshotChanges } from './snapshotUpdate';
 import { addNote, type NoteCounts } from '../model/noteCounts';
-import type { RuleSpec } from '../rules/ruleSpec';
+import type { RuleSpec } from '../model/ruleSpec';
 import { effectfulNames, parsedFilesCallingNone, primitiveNames, tokenFilesCalling } from './flowNeeds';
 import type { FileFacts } from '../model/facts';
 

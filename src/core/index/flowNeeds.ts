@@ -9,7 +9,7 @@ import { CallGraph, type DetailSource } from '../graph/callGraph';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { directCallee } from '../model/packedCalls';
 import { buildRuleModel, type RuleModel } from '../rules/summaries';
-import type { RuleSpec } from '../rules/ruleSpec';
+import type { RuleSpec } from '../model/ruleSpec';
 
 /** Primitives of every rule, and the functions of fully parsed files that summarize as acquiring or releasing. */
 export function effectfulNames(files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[]): Set<string> {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ScanResult } from '../model/chain';
-import type { RuleSpec } from '../rules/ruleSpec';
+import type { RuleSpec } from '../model/ruleSpec';
 import { FACTS_VERSION } from './factCache';
 
 export interface ResultKeyInput {
