@@ -231,7 +231,7 @@ export class LiveAnalysis {
     const deciding = new Set(this.options.rules.flatMap((r) => [...r.sinks, ...(r.exempt ?? []).map((e) => e.callee)]));
     const read = exemptions.some((vs) => vs.some((v) => v.files.includes(rel)));
     if (!read && !versions.some((f) => f.functions.some((fn) => deciding.has(fn.name)))) return undefined;
-    const sources = exemptionSources(graph, this.callSites);
+    const sources = exemptionSources(graph, this.reader());
     const again = this.options.rules.map((rule) => deriveExemptions(rule, sources));
     if (again.some((d, i) => !sameExemptions(d.verdicts, exemptions[i] ?? []))) return `an exemption derived from ${rel} changed`;
     // The same calls are exempt: the searches stand, only what is said of them changes.

@@ -2,19 +2,10 @@
 // a contract (see the README of the trace command); trees, events and stack traces stay out of it
 // because they can be large, and the overlay reads them from ParsedLog directly.
 
-import type { FreezeHeld, LogFormat, ObservedEdge, ParseLimit, ParsedLog, Report, Unparsed } from '../../model/trace';
+import type { FreezeHeld, ObservedEdge, ParsedLog, Report } from '../../model/trace';
 
-export interface TraceInputJson {
-  file: string;
-  format: LogFormat;
-  lines: number;
-  /** The title of the input's first report, as syzbot would name the log; null without one. */
-  title: string | null;
-  unparsed: Unparsed[];
-  unparsedDropped: number;
-  limits: ParseLimit[];
-  aborted?: boolean;
-}
+/** One input as the contract names it: the parsed log's own fields, without its bulky ones. */
+export type TraceInputJson = Pick<ParsedLog, 'file' | 'format' | 'lines' | 'title' | 'unparsed' | 'unparsedDropped' | 'limits' | 'aborted'>;
 
 export interface TraceJson {
   inputs: TraceInputJson[];
