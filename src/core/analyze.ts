@@ -14,6 +14,8 @@ import type { ScanResult, SkippedFile } from './model/chain';
 import type { PackedFileFacts } from './model/packedFacts';
 import type { WasmPaths } from './parse/treeSitter';
 import type { RuleModel } from './rules/summaries';
+import { effectfulNames, primitiveNames } from './rules/effectfulNames';
+import type { FlowQuestion } from './index/flowNeeds';
 import type { RuleSpec } from './rules/ruleSpec';
 import { DEFAULT_EXCLUDES, walkSources, type SourceFile, type WalkResult } from './sources/workspaceWalk';
 import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
@@ -109,11 +111,16 @@ export function collectOptions(options: AnalysisOptions, prepared: PreparedScan,
   return {
     root: prepared.root, wasm: options.wasm, cacheDir: options.cacheDir, manifest: prepared.manifest, jobs: options.jobs,
     ...(options.sharedCacheDir !== undefined ? { shardDir: options.sharedCacheDir } : {}),
-    ...(options.parseAll === true ? {} : { rules: options.rules }),
+    ...(options.parseAll === true ? {} : { flow: flowQuestion(options.rules) }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),
     onProgress: (done, total) => onProgress?.('parse', done, total),
   };
+}
+
+/** The index's question "which called names make control flow matter", answered by the rules' summaries. */
+function flowQuestion(rules: readonly RuleSpec[]): FlowQuestion {
+  return { primitives: [...primitiveNames(rules)], effectfulNames: (files, detail) => effectfulNames(files, detail, rules) };
 }
 
 export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<Analysis> {
