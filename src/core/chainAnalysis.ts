@@ -32,10 +32,12 @@ export interface ChainAnalysis {
 }
 
 /**
- * The graph, and per rule its model and search. Exemptions are read from the source through
- * `callSites`; without it they are taken on the rules' word.
+ * Searches the chains over packed facts: builds the graph, and per rule its model, and runs the
+ * reverse search from its sinks (chains are assessed and built as composeResult asks).
+ * Exemptions are read from the source through `callSites`; without it they are taken on the
+ * rules' word.
  */
-export function analyzeFacts(
+export function searchChains(
   files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[], pointers: PointerPolicy,
   signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader,
 ): ChainAnalysis {
