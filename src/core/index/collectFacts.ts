@@ -20,9 +20,9 @@ import type { FileFacts } from '../model/facts';
 export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts' | 'reader'> {
   root: string;
   /**
-   * Which names the rules the facts are for give an effect: files are read from tokens, and
-   * parsed fully where these rules need control flow (flowNeeds.ts). Without it every file is
-   * parsed fully.
+   * The rules' answer to which called names have an effect: files are read from tokens, and
+   * parsed fully where that makes their control flow matter (flowNeeds.ts). Without it every
+   * file is parsed fully.
    */
   flow?: FlowQuestion;
   /** Where fact shards are read and written, when not in `cacheDir` (shards are keyed by content alone). */
