@@ -10,7 +10,7 @@ import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
-import { FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
+import { definingBody, FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { NOTE_CONSEQUENCES, type NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
@@ -32,10 +32,12 @@ export interface ChainAnalysis {
 }
 
 /**
- * The graph, and per rule its model and search. Exemptions are read from the source through
- * `callSites`; without it they are taken on the rules' word.
+ * Searches the chains over packed facts: builds the graph, and per rule its model, and runs the
+ * reverse search from its sinks (chains are assessed and built as composeResult asks).
+ * Exemptions are read from the source through `callSites`; without it they are taken on the
+ * rules' word.
  */
-export function analyzeFacts(
+export function searchChains(
   files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[], pointers: PointerPolicy,
   signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader,
 ): ChainAnalysis {
@@ -107,7 +109,7 @@ export function functionSpans(graph: () => CallGraph | undefined): FunctionSpans
 /** Where a called function is defined, as the graph resolves the name from the calling file. */
 function definitions(graph: CallGraph): DefinitionLookup {
   return (file, name) => {
-    const body = graph.resolveName(file, name)[0]?.bodies[0];
+    const body = definingBody(graph.resolveName(file, name)[0]);
     return body === undefined ? undefined : { file: body.file, line: body.fn.startLine };
   };
 }
