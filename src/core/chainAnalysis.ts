@@ -4,6 +4,7 @@ import { assessChain, dispatchFacts, type Assessment } from './chains/confidence
 import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
+import { knownCallers } from './chains/knownCallers';
 import { objectKindReason } from './chains/objectKinds';
 import type { CallSiteReader, DefinitionLookup, FunctionSpans, LineSpan, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
@@ -120,6 +121,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const facts = dispatchFacts(graph);
   const reader = inputs.callSites;
   const definitionOf = definitions(graph);
+  const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const assess = (chain: FoundChain): Assessment => {
@@ -127,7 +129,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       // Parsing is dear: only chains that would be shown by default are read again.
       if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
       const ruledOut = constantGuardReason(chain, reader, definitionOf)
-        ?? objectKindReason(chain, reader, rule.objectScopes ?? [])
+        ?? objectKindReason(chain, reader, rule.objectScopes ?? [], callersOf)
         ?? (rule.perSuperblock === true ? exportFlagReason(chain, reader, facts) : undefined);
       return ruledOut === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, ruledOut] };
     };

@@ -8,7 +8,7 @@ import { maskAnnotations } from '../facts/annotationMask';
 import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callSites/callGuards';
 import { parsedExpression } from '../facts/callSites/constantConditions';
 import { localValues } from '../facts/callSites/localValues';
-import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, PredicateBody, ReadTracking } from '../model/callSites';
+import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, NameUse, PredicateBody, ReadTracking } from '../model/callSites';
 import { MacroDefinitions } from './macroDefinitions';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
@@ -20,6 +20,11 @@ const KEPT_TREES = 4096;
 const KEPT_TEXTS = 4096;
 /** Lines of a call's text that callText gives: arguments rarely run longer. */
 const CALL_TEXT_LINES = 4;
+
+/** `word` as a whole word, then `after`. */
+function wholeWord(word: string, after: string, flags: string): RegExp {
+  return new RegExp(`(?<![\\w])${word.replace(/[^\w]/g, '\\$&')}(?![\\w])${after}`, flags);
+}
 
 export class ParsedCallSites implements CallSiteReader, ReadTracking {
   /** Per file, by the first line of the function parsed (0: the whole file). */
@@ -83,11 +88,25 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
       this.noteRead(file);
       return known;
     }
-    const whole = new RegExp(`(?<![\\w])${word.replace(/[^\w]/g, '\\$&')}(?![\\w])`);
+    const whole = wholeWord(word, '', '');
     const found = this.lines(file)?.some((l) => l.includes(word) && whole.test(l)) ?? false;
     if (words === undefined) this.mentioned.set(file, words = new Map());
     words.set(word, found);
     return found;
+  }
+
+  nameUses(file: string, word: string): NameUse[] {
+    const lines = this.lines(file) ?? [];
+    const whole = wholeWord(word, '(\\s*\\()?', 'g');
+    const uses: NameUse[] = [];
+    let directive = false;
+    lines.forEach((text, i) => {
+      // A directive runs on over lines ending in a backslash.
+      directive = directive || /^\s*#/.test(text);
+      if (text.includes(word)) for (const m of text.matchAll(whole)) uses.push({ line: i + 1, called: m[1] !== undefined && !directive });
+      directive = directive && /\\\s*$/.test(text);
+    });
+    return uses;
   }
 
   private lines(file: string): string[] | undefined {

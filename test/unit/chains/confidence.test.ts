@@ -1,11 +1,13 @@
 // The chain confidence rules on a fixture of our own (test/fixtures/c/precision): every case_*
 // function is one kernel pattern the issue-9 reading found, with what a reviewer would say of it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Chain, ReasonKind } from '../../../src/core/model/chain';
 import { FREEZE_RULE, type RuleSpec } from '../../../src/core/rules/ruleSpec';
 import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
+import { readAnnotations } from '../../support/annotations';
 
 const ROOT = join(FIXTURES, 'precision');
 
@@ -114,6 +116,22 @@ test('confidence: a directory passed to a copy-up never takes the path its file-
     /stack_copy_parent passes parent = dentry->d_parent \(fs\/stack\/object_copy.c:\d+\), a directory, to stack_copy_object, .* stack_do_copy_object calls stack_copy_by_tmpfile only when S_ISREG\(c->mode\)/);
   const kept = only(by, 'case_stack_write_copies_object');
   assert.equal(kept.confidence, 'likely', JSON.stringify(kept.reasons));
+});
+
+test('confidence: a copy-up whose object is its parameter is a directory only when every caller passes one (annotated)', async () => {
+  const file = 'fs/stack/object_callers.c';
+  const wanted = readAnnotations(file, readFileSync(join(ROOT, file), 'utf8')).filter((a) => a.expect.has('confidence'));
+  assert.ok(wanted.length >= 5, 'the fixture holds its annotations');
+  const { result } = await analyzeFixture(ROOT, { rules: [RULE] });
+  const said = (c: Chain): string => (c.confidence === 'likely' ? 'likely' : `${c.confidence} (${lowering(c).join(', ')})`);
+  const at = (c: Chain): string => `${c.acquire.file}:${c.acquire.line}:${c.acquire.column}`;
+  const actual = wanted.map((a) => `${a.at} ${result.chains.filter((c) => at(c) === a.at).map(said).join(' | ') || 'no chain'}`);
+  assert.deepEqual(actual, wanted.map((a) => `${a.at} ${a.expect.get('confidence')!}`));
+  const walked = result.chains.find((c) => c.acquire.function === 'stack_encode_copy_up')!;
+  assert.match(walked.reasons.at(-1)!.text, new RegExp([
+    'every call of stack_encode_copy_up passes a directory: stack_connect_dir passes next = dget\\(dentry\\) or parent, with parent = NULL or dget_parent\\(next\\) \\(fs/stack/object_callers.c:\\d+\\)',
+    'every call of stack_connect_dir passes a directory: case_encode_dir calls stack_connect_dir only when d_is_dir\\(dentry\\) \\(fs/stack/object_callers.c:\\d+\\), a directory, to stack_copy_object',
+  ].join('; ')));
 });
 
 test('confidence: a call made only for exports whose filesystems set a flag, and none of those can be frozen', async () => {
