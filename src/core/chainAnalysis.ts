@@ -6,6 +6,7 @@ import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
 import { knownCallers } from './chains/knownCallers';
 import { objectKindReason } from './chains/objectKinds';
+import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, DefinitionLookup, FunctionSpans, LineSpan, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
@@ -130,6 +131,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
       const ruledOut = constantGuardReason(chain, reader, definitionOf)
         ?? objectKindReason(chain, reader, rule.objectScopes ?? [], callersOf)
+        ?? repeatedCallReason(chain, reader, rule.repeatedCalls ?? [])
         ?? (rule.perSuperblock === true ? exportFlagReason(chain, reader, facts) : undefined);
       return ruledOut === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, ruledOut] };
     };

@@ -8,6 +8,7 @@ import { maskAnnotations } from '../facts/annotationMask';
 import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callSites/callGuards';
 import { parsedExpression } from '../facts/callSites/constantConditions';
 import { localValues } from '../facts/callSites/localValues';
+import { succeededBefore } from '../facts/callSites/priorCalls';
 import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, NameUse, PredicateBody, ReadTracking } from '../model/callSites';
 import { MacroDefinitions } from './macroDefinitions';
 
@@ -69,6 +70,11 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   guards(file: string, line: number, column: number): CallGuards | undefined {
     const tree = this.tree(file, line);
     return tree === undefined ? undefined : callGuards(tree, line, column);
+  }
+
+  succeededBefore(file: string, line: number, column: number, callee: string, index: number, arg: string): number | undefined {
+    const tree = this.tree(file, line);
+    return tree === undefined ? undefined : succeededBefore(tree, line, column, callee, index, arg);
   }
 
   localValues(file: string, line: number, column: number, name: string): string[] | undefined {

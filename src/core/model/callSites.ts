@@ -115,6 +115,12 @@ export interface CallSiteReader {
   localValues?(file: string, line: number, column: number, name: string): string[] | undefined;
   /** Does the file's text hold `word` as a whole word? */
   mentions?(file: string, word: string): boolean;
+  /**
+   * The line of a call `callee(…)` with `arg` as its argument `index` that every way to the call
+   * at (line, column) makes first, leaving the function when it returns non-zero; undefined
+   * when there is none.
+   */
+  succeededBefore?(file: string, line: number, column: number, callee: string, index: number, arg: string): number | undefined;
   /** Where the file's text holds `word` as a whole word, and whether each is called there. */
   nameUses?(file: string, word: string): NameUse[];
   /** The body of the function `name` defined at `line`, outlined. */
