@@ -3,13 +3,14 @@
 // only: both sides import this one file. Bump INDEX_PROTOCOL_VERSION on any incompatible
 // change; the server refuses a client of another version in its first answer.
 import type { CallEdge, ChainDelta, FunctionLocation, RatedChain } from '../core/editor/editorModel';
+import type { UnsavedText } from '../core/editor/editorSession';
 import type { ProgressPhase } from '../core/analyze';
 import type { ScanResult, ScanStats } from '../core/model/chain';
 import type { TraceView } from '../core/editor/traceView';
 
 export type { ProgressPhase } from '../core/analyze';
 
-export const INDEX_PROTOCOL_VERSION = 2;
+export const INDEX_PROTOCOL_VERSION = 3;
 
 /** What the server needs to open a tree; paths are absolute. */
 export interface OpenParams {
@@ -47,8 +48,12 @@ export interface UpdateResult {
 /** Every request: its parameters and its result. */
 export interface IndexMethods {
   open: { params: OpenParams; result: ChainsSnapshot };
-  /** Files (relative to the root) changed on disk: saved, created, deleted, checked out. */
-  update: { params: { files: string[] }; result: UpdateResult };
+  /**
+   * Files (relative to the root) changed on disk (saved, created, deleted, checked out, or an
+   * unsaved buffer closed or reverted), and unsaved buffers, whose text stands for their file
+   * until the file is named in `files` again.
+   */
+  update: { params: { files: string[]; unsaved?: UnsavedText[] }; result: UpdateResult };
   functionAt: { params: { file: string; line: number }; result: FunctionLocation | null };
   callers: { params: { key: string }; result: CallEdge[] };
   callees: { params: { key: string }; result: CallEdge[] };

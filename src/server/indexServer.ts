@@ -2,7 +2,7 @@
 // time (an update must not run while the tree is being opened). Transport-agnostic: main.ts
 // wires it to the parent process, tests call handle() directly.
 import { DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, type AnalysisOptions } from '../core/analyze';
-import { EditorSession } from '../core/editor/editorSession';
+import { EditorSession, type UnsavedText } from '../core/editor/editorSession';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
 import { parseLogFile } from '../core/traces/parse/parseLog';
@@ -82,7 +82,8 @@ export class IndexServer {
     switch (req.method) {
       case 'open': return this.open(req.id, req.params, signal);
       case 'update': {
-        const update = this.opened().update(req.params.files);
+        const { files, unsaved } = checkedUpdate(req.params);
+        const update = this.opened().update(files, unsaved);
         return {
           snapshot: this.snapshot(), delta: update.delta, durationMs: update.durationMs,
           files: update.files.map((f) => ({ file: f.file, kind: f.outcome.kind, ...(f.outcome.reason !== undefined ? { reason: f.outcome.reason } : {}) })),
@@ -157,6 +158,17 @@ export class IndexServer {
     this.session?.dispose();
     this.session = undefined;
   }
+}
+
+/** The update's parameters, or an error naming what is wrong with them. */
+function checkedUpdate(params: IndexMethods['update']['params']): { files: string[]; unsaved: UnsavedText[] } {
+  const { files, unsaved } = params as { files: unknown; unsaved?: unknown };
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string')) throw new Error('update: files must be a list of paths');
+  if (unsaved === undefined) return { files, unsaved: [] };
+  const isBuffer = (u: unknown): u is UnsavedText =>
+    typeof u === 'object' && u !== null && typeof (u as UnsavedText).file === 'string' && typeof (u as UnsavedText).text === 'string';
+  if (!Array.isArray(unsaved) || !unsaved.every(isBuffer)) throw new Error('update: unsaved must be a list of { file, text }');
+  return { files, unsaved };
 }
 
 function assertNever(x: never): never {
