@@ -1,10 +1,11 @@
 // The index of the open kernel tree, as the editor sees it: starts the index server, scans with
-// a cancellable progress notification, brings the index up to date on saves and on files
-// changed on disk (a checkout), and publishes each new set of chains to the views.
+// a cancellable progress notification, brings the index up to date on saves, on files changed on
+// disk (a checkout) and on pauses in typing (the unsaved text), and publishes each new set of
+// chains to the views.
 import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import type { ChainsSnapshot, IndexMethod, IndexMethods } from '../protocol/indexProtocol';
+import type { ChainsSnapshot, IndexMethod, IndexMethods, UnsavedText } from '../protocol/indexProtocol';
 import { signalOf } from './cancellation';
 import { IndexClient, IndexRequestError, type RequestOptions } from './indexClient';
 import type { OutputLog } from './outputLog';
@@ -28,6 +29,11 @@ export class WorkspaceIndex implements vscode.Disposable {
   private current: IndexState = { kind: 'idle', message: 'not scanned yet' };
   private readonly changed = new Set<string>();
   private batchTimer: NodeJS.Timeout | undefined;
+  /** Files whose unsaved text the server holds: closing or reverting them goes back to the disk. */
+  private readonly sentUnsaved = new Set<string>();
+  /** One update at a time: changes made meanwhile go in the next one, with the latest text. */
+  private updating: Promise<void> | undefined;
+  private disposed = false;
   private readonly stateEmitter = new vscode.EventEmitter<IndexState>();
   private readonly disposables: vscode.Disposable[] = [this.stateEmitter];
   /** Fires on every state change; a `ready` state carries the new chains. */
@@ -44,6 +50,16 @@ export class WorkspaceIndex implements vscode.Disposable {
     this.disposables.push(
       watcher, watcher.onDidChange(onDisk), watcher.onDidCreate(onDisk), watcher.onDidDelete(onDisk),
       vscode.workspace.onDidSaveTextDocument((d) => this.noteChanged(d.uri)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        // A revert (or an undo back to the saved text) leaves the document clean: the disk counts.
+        if (!this.settings().updateOnType) return;
+        if (!e.document.isDirty) this.noteChanged(e.document.uri);
+        else if (e.contentChanges.length > 0) this.noteChanged(e.document.uri, this.settings().updateOnTypeDelayMs);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const rel = this.relativePath(d.uri);
+        if (rel !== undefined && this.sentUnsaved.has(rel)) this.noteChanged(d.uri);
+      }),
     );
   }
 
@@ -130,13 +146,18 @@ export class WorkspaceIndex implements vscode.Disposable {
     );
   }
 
-  /** Files changed on disk (saved, created, deleted, checked out): one update for all of them. */
-  async update(files: readonly string[]): Promise<void> {
-    if (files.length === 0 || this.lastSnapshot === undefined || this.scanning !== undefined) return;
+  /**
+   * Files changed on disk (saved, created, deleted, checked out) and unsaved buffers: one update
+   * for all of them.
+   */
+  async update(files: readonly string[], unsaved: readonly UnsavedText[] = []): Promise<void> {
+    if (files.length + unsaved.length === 0 || this.lastSnapshot === undefined || this.scanning !== undefined) return;
+    for (const f of files) this.sentUnsaved.delete(f);
+    for (const u of unsaved) this.sentUnsaved.add(u.file);
     try {
-      const result = await this.request('update', { files: [...files] });
+      const result = await this.request('update', { files: [...files], ...(unsaved.length > 0 ? { unsaved: [...unsaved] } : {}) });
       const changes = result.files.filter((f) => f.kind !== 'unchanged');
-      this.log.info(`update of ${files.length} file(s) in ${Math.round(result.durationMs)} ms: `
+      this.log.info(`update of ${files.length} file(s)${unsaved.length > 0 ? ` and ${unsaved.length} unsaved buffer(s)` : ''} in ${Math.round(result.durationMs)} ms: `
         + `+${result.delta.added.length} -${result.delta.removed.length} chains`
         + `${changes.length > 0 ? ` (${changes.map((f) => `${f.file}: ${f.kind}${f.reason ? `, ${f.reason}` : ''}`).join('; ')})` : ''}`);
       this.publish(result.snapshot);
@@ -181,17 +202,39 @@ export class WorkspaceIndex implements vscode.Disposable {
     return this.client;
   }
 
-  private noteChanged(uri: vscode.Uri): void {
+  private noteChanged(uri: vscode.Uri, delayMs = BATCH_MS): void {
     const rel = this.relativePath(uri);
     if (rel === undefined || !/\.[ch]$/.test(rel)) return;
     this.changed.add(rel);
     if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
     this.batchTimer = setTimeout(() => {
       this.batchTimer = undefined;
-      const files = [...this.changed];
-      this.changed.clear();
-      void this.update(files);
-    }, BATCH_MS);
+      this.flush();
+    }, delayMs);
+  }
+
+  /**
+   * Sends the changed files: a file open with unsaved changes as its text (when updates on
+   * typing are on), any other as the content on disk. Taken when sent, so the text is the latest.
+   */
+  private flush(): void {
+    if (this.updating !== undefined || this.disposed) return;
+    const files: string[] = [];
+    const unsaved: UnsavedText[] = [];
+    const typing = this.settings().updateOnType;
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [this.relativePath(d.uri), d]));
+    for (const rel of this.changed) {
+      const doc = open.get(rel);
+      if (typing && doc !== undefined && doc.isDirty && !doc.isClosed) unsaved.push({ file: rel, text: doc.getText() });
+      else files.push(rel);
+    }
+    this.changed.clear();
+    const updating = this.update(files, unsaved);
+    this.updating = updating;
+    void updating.finally(() => {
+      this.updating = undefined;
+      if (this.changed.size > 0 && this.batchTimer === undefined) this.flush();
+    });
   }
 
   private publish(snapshot: ChainsSnapshot): void {
@@ -205,6 +248,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.scanning?.cancel();
     if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
     this.client?.dispose();

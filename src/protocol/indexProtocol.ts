@@ -9,6 +9,7 @@ import type { ScanResult, ScanStats } from '../core/model/chain';
 import type { TraceView } from '../core/editor/traceView';
 
 export type { ProgressPhase } from '../core/analyze';
+export type { UnsavedText } from '../core/editor/editorSession';
 
 export const INDEX_PROTOCOL_VERSION = 3;
 
