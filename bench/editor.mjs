@@ -30,7 +30,8 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const { values: opts } = parseArgs({
   options: {
     tree: { type: 'string', default: '/var/tmp/lockpath-kernels/linux-source-6.12' },
-    log: { type: 'string', default: resolve(root, '../shared/logs/lockdep-ovl-sendfile-seq-read-1.txt') },
+    // ../shared beside the checkout, or beside the folder of worktrees.
+    log: { type: 'string', default: [resolve(root, '../shared'), resolve(root, '../../shared')].map((d) => join(d, 'logs/lockdep-ovl-sendfile-seq-read-1.txt')).find(existsSync) ?? '../shared/logs/lockdep-ovl-sendfile-seq-read-1.txt' },
     file: { type: 'string', default: 'fs/read_write.c' },
     line: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -142,7 +143,8 @@ async function saves(page) {
     const before = outputLog().length;
     const t = Date.now();
     await page.keyboard.press('Control+S');
-    const line = await waitForLine(before, /update of 1 file\(s\) in (\d+) ms: .*/);
+    // The one that changed chains: the watcher's echo of the save comes as an update of its own.
+    const line = await waitForLine(before, /update of 1 file\(s\) in \d+ ms: (\+[1-9]\d* -\d+|\+\d+ -[1-9]\d*) chains.*/);
     saveTimes.push({ edit: label, ms: line.at - t, log: line.text });
     say(`save (${label}) -> updated: ${line.at - t} ms: ${line.text}`);
   }
@@ -162,7 +164,7 @@ async function typing(page) {
   before = outputLog().length;
   const revertAt = Date.now();
   await runCommand(page, 'File: Revert File');
-  const reverted = await waitForLine(before, /update of 1 file\(s\) in (\d+) ms.*/);
+  const reverted = await waitForLine(before, /update of 1 file\(s\) in \d+ ms: \+[1-9].*/);
   results.typing = { lastKeyToUpdateMs: typed.at - typedAt, revertToUpdateMs: reverted.at - revertAt, typed: typed.text, revert: reverted.text };
   say(`typing: ${JSON.stringify(results.typing)}`);
   await page.waitForTimeout(500);

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import type { ChainsSnapshot, IndexMethod, IndexMethods, UnsavedText } from '../protocol/indexProtocol';
+import { CHAIN_PAGE_SIZE, type ChainsSnapshot, type IndexMethod, type IndexMethods, type SnapshotHead, type UnsavedText } from '../protocol/indexProtocol';
 import { signalOf } from './cancellation';
 import { IndexClient, IndexRequestError, type RequestOptions } from './indexClient';
 import type { OutputLog } from './outputLog';
@@ -112,7 +112,7 @@ export class WorkspaceIndex implements vscode.Disposable {
         const { signal, dispose } = signalOf(source.token);
         let reported = 0;
         try {
-          const snapshot = await this.request('open', {
+          const head = await this.request('open', {
             root: folder.uri.fsPath, include: s.include, ...(s.exclude !== undefined ? { exclude: s.exclude } : {}),
             ruleFiles: s.ruleFiles.map((f) => (f.startsWith('/') ? f : join(folder.uri.fsPath, f))),
             ...(this.cacheDir !== undefined ? { cacheDir: this.cacheDir } : {}),
@@ -125,6 +125,7 @@ export class WorkspaceIndex implements vscode.Disposable {
             reported = Math.max(reported, pct);
             this.setState({ kind: 'indexing', message: total > 0 ? `${Math.floor((done / total) * 100)}%` : phase });
           });
+          const snapshot = await this.withChains(head, signal);
           this.log.info(`scan done in ${Math.round(performance.now() - started)} ms: ${snapshot.chains.length} chains, `
             + `${snapshot.stats.files} files (${snapshot.stats.cachedFiles} from cache), ${snapshot.skippedFiles} skipped`);
           for (const n of snapshot.notAnalysed) this.log.info(`not analysed: ${n.what} (${n.count}): ${n.reason}`);
@@ -161,12 +162,15 @@ export class WorkspaceIndex implements vscode.Disposable {
     for (const u of unsaved) this.sentUnsaved.add(u.file);
     try {
       const result = await this.request('update', { files: [...files], ...(unsaved.length > 0 ? { unsaved: [...unsaved] } : {}) });
+      // Nothing changed (the watcher's echo of a save, a buffer as saved): the chains stand.
+      const same = result.files.every((f) => f.kind === 'unchanged') && this.lastSnapshot !== undefined;
+      const snapshot = same ? { ...withoutCount(result.snapshot), chains: this.lastSnapshot!.chains } : await this.withChains(result.snapshot);
       const changes = result.files.filter((f) => f.kind !== 'unchanged');
       this.log.info(`update of ${files.length} file(s)${unsaved.length > 0 ? ` and ${unsaved.length} unsaved buffer(s)` : ''} in ${Math.round(result.durationMs)} ms: `
         + `+${result.delta.added.length} -${result.delta.removed.length} chains`
         + `${changes.length > 0 ? ` (${changes.map((f) => `${f.file}: ${f.kind}${f.reason ? `, ${f.reason}` : ''}`).join('; ')})` : ''}`
         + `${notedAt !== undefined ? `; ${Math.round(performance.now() - notedAt)} ms after the change was noted` : ''}`);
-      this.publish(result.snapshot);
+      this.publish(snapshot);
     } catch (e) {
       this.log.error(`update failed: ${(e as Error).message}`);
     }
@@ -184,6 +188,17 @@ export class WorkspaceIndex implements vscode.Disposable {
     } finally {
       cancel?.dispose();
     }
+  }
+
+  /** The snapshot's chains, page by page: the host reads each page in a turn of its own. */
+  private async withChains(head: SnapshotHead, signal?: AbortSignal): Promise<ChainsSnapshot> {
+    const chains: ChainsSnapshot['chains'] = [];
+    while (chains.length < head.chainCount) {
+      const page = await this.request('chains', { generation: head.generation, offset: chains.length, count: CHAIN_PAGE_SIZE }, signal);
+      if (page.length === 0) throw new Error(`the index server sent ${chains.length} of ${head.chainCount} chains`);
+      chains.push(...page);
+    }
+    return { ...withoutCount(head), chains };
   }
 
   private async request<M extends IndexMethod>(
@@ -266,4 +281,9 @@ export class WorkspaceIndex implements vscode.Disposable {
     this.client?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function withoutCount(head: SnapshotHead): Omit<SnapshotHead, 'chainCount'> {
+  const { chainCount: _, ...rest } = head;
+  return rest;
 }

@@ -8,7 +8,7 @@ import { renderSarif } from '../core/report/sarif';
 import { parseLogFile } from '../core/traces/parse/parseLog';
 import type { WasmPaths } from '../core/parse/treeSitter';
 import {
-  INDEX_PROTOCOL_VERSION, parseToServer, type ChainsSnapshot, type FromServer, type IndexMethod, type IndexMethods, type ProgressPhase, type ToServer,
+  INDEX_PROTOCOL_VERSION, parseToServer, type FromServer, type SnapshotHead, type IndexMethod, type IndexMethods, type ProgressPhase, type ToServer,
 } from '../protocol/indexProtocol';
 import { rulesFromFiles } from './serverRules';
 
@@ -89,6 +89,12 @@ export class IndexServer {
           files: update.files.map((f) => ({ file: f.file, kind: f.outcome.kind, ...(f.outcome.reason !== undefined ? { reason: f.outcome.reason } : {}) })),
         };
       }
+      case 'chains': {
+        const { generation, offset, count } = req.params;
+        if (generation !== this.generation) throw new Error(`chains of snapshot ${generation} asked, the current one is ${this.generation}`);
+        if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset < 0 || count < 1) throw new Error('chains: offset and count must be whole numbers');
+        return this.opened().result.chains.slice(offset, offset + count);
+      }
       case 'functionAt': return this.opened().functionAt(req.params.file, req.params.line) ?? null;
       case 'callers': return this.opened().callers(req.params.key);
       case 'callees': return this.opened().callees(req.params.key);
@@ -122,7 +128,7 @@ export class IndexServer {
     return { ...session.traceView(logs), durationMs: performance.now() - started };
   }
 
-  private async open(id: number, params: IndexMethods['open']['params'], signal: AbortSignal): Promise<ChainsSnapshot> {
+  private async open(id: number, params: IndexMethods['open']['params'], signal: AbortSignal): Promise<SnapshotHead> {
     const options: AnalysisOptions = {
       root: params.root, rules: rulesFromFiles(params.ruleFiles), include: params.include,
       ...(params.exclude !== undefined ? { exclude: params.exclude } : {}),
@@ -148,9 +154,9 @@ export class IndexServer {
     return this.session;
   }
 
-  private snapshot(): ChainsSnapshot {
+  private snapshot(): SnapshotHead {
     const r = this.opened().result;
-    return { generation: ++this.generation, root: r.root, chains: r.chains, stats: r.stats, notAnalysed: r.notAnalysed, skippedFiles: r.skipped.length };
+    return { generation: ++this.generation, root: r.root, chainCount: r.chains.length, stats: r.stats, notAnalysed: r.notAnalysed, skippedFiles: r.skipped.length };
   }
 
   dispose(): void {
