@@ -18,7 +18,7 @@
 // Needs the E2E harness (sudo bash test/e2e/setup.sh) and Debian's chromium.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -50,6 +50,8 @@ for (const [what, p] of [['tree', join(tree, 'MAINTAINERS')], ['code-server (run
 }
 const edited = join(tree, opts.file);
 const original = readFileSync(edited);
+// A save rewrites the file in place: the same bytes, a new mtime. Both are put back.
+const originalTimes = statSync(edited);
 const sha = (b) => createHash('sha1').update(b).digest('hex');
 const originalSha = sha(original);
 const lines = original.toString('utf8').split('\n');
@@ -123,6 +125,7 @@ try {
     say(`${opts.file} differed from its original: written back (${sha(readFileSync(edited)) === originalSha ? 'sha1 matches now' : 'STILL DIFFERS'})`);
   }
   results.restored = sha(readFileSync(edited)) === originalSha;
+  if (results.restored) utimesSync(edited, originalTimes.atime, originalTimes.mtime);
   if (opts.keep) say(`kept ${R}`);
   else rmSync(R, { recursive: true, force: true });
 }
