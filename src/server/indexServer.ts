@@ -27,6 +27,12 @@ export interface ServerEnvironment {
 
 type Request = Extract<ToServer, { kind: 'request' }>;
 
+/**
+ * After this long without a request, the server builds what a trace request would build first
+ * (the graph's name index: most of a second on a kernel), so that loading a log does not wait for it.
+ */
+const IDLE_MS = 1000;
+
 /** At most this often per request, progress is sent (a kernel has 60 000 files). */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -50,6 +56,7 @@ export class IndexServer {
   private generation = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly running = new Map<number, AbortController>();
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly send: (m: FromServer) => void, private readonly env: ServerEnvironment) {}
 
@@ -97,7 +104,18 @@ export class IndexServer {
       this.send({ kind: 'error', id: req.id, message: cancelled ? 'cancelled' : (e as Error).message ?? String(e), cancelled });
     } finally {
       this.running.delete(req.id);
+      this.whenIdle();
     }
+  }
+
+  /** Prepares for trace requests once no request has come for IDLE_MS and none is running. */
+  private whenIdle(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.running.size === 0 && this.preliminary === undefined) this.session?.prepareTraces();
+    }, IDLE_MS);
+    this.idleTimer.unref();
   }
 
   private async run(req: Request, signal: AbortSignal): Promise<IndexMethods[IndexMethod]['result']> {
@@ -277,6 +295,7 @@ export class IndexServer {
   }
 
   dispose(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     for (const c of this.running.values()) c.abort();
     this.dropPreliminary();
     this.session?.dispose();

@@ -78,6 +78,11 @@ export class EditorSession {
     return definitionsOfPrinted(this.live.graph, printed, this.functionsByName());
   }
 
+  /** Builds now what the next trace request would otherwise build first (for an idle moment). */
+  prepareTraces(): void {
+    this.functionsByName();
+  }
+
   private functionsByName(): FunctionsByName {
     const of = this.live.result;
     if (this.names?.of !== of) this.names = { of, byName: functionsByName(this.live.graph) };
