@@ -28,8 +28,9 @@ export interface ServerEnvironment {
 type Request = Extract<ToServer, { kind: 'request' }>;
 
 /**
- * After this long without a request, the server builds what a trace request would build first
- * (the graph's name index: most of a second on a kernel), so that loading a log does not wait for it.
+ * After this long without a request, the server stores a new open's result and builds what a
+ * trace request would build first (the graph's name index: most of a second on a kernel), so
+ * that neither the first chains nor loading a log wait for them.
  */
 const IDLE_MS = 1000;
 
@@ -57,6 +58,8 @@ export class IndexServer {
   private queue: Promise<void> = Promise.resolve();
   private readonly running = new Map<number, AbortController>();
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Done once idle, before preparing for traces: storing a new open's result. */
+  private idleWork: (() => void) | undefined;
 
   constructor(private readonly send: (m: FromServer) => void, private readonly env: ServerEnvironment) {}
 
@@ -113,7 +116,11 @@ export class IndexServer {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.running.size === 0 && this.preliminary === undefined) this.session?.prepareTraces();
+      if (this.running.size > 0) return;
+      const work = this.idleWork;
+      this.idleWork = undefined;
+      work?.();
+      if (this.preliminary === undefined) this.session?.prepareTraces();
     }, IDLE_MS);
     this.idleTimer.unref();
   }
@@ -203,8 +210,8 @@ export class IndexServer {
     // The old tree goes only once the new one opened: a cancelled rescan keeps what was there.
     this.session?.dispose();
     this.session = session;
-    // After the answer: the host shows the chains while the result is written.
-    setImmediate(() => this.remember(options, prepared, session));
+    // Once idle: the host fetches and shows the chains first.
+    this.idleWork = () => this.remember(options, prepared, session);
     return this.snapshot();
   }
 

@@ -116,7 +116,7 @@ test('index server: a warm open answers from the result cache at once, builds th
   cold.server.handle({ kind: 'request', id: 1, method: 'open', params });
   cold.server.handle({ kind: 'request', id: 2, method: 'chains', params: { generation: 1, offset: 0, count: 50 } });
   await cold.server.idle();
-  await new Promise((resolve) => setImmediate(resolve));
+  await idleSecond();
   cold.server.dispose();
   const coldIds = (cold.sent.find((m) => m.kind === 'response' && m.id === 2) as { result: RatedChain[] }).result.map((c) => c.id);
   const coldHead = (cold.sent.find((m) => m.kind === 'response' && m.id === 1) as { result: SnapshotHead }).result;
@@ -161,7 +161,7 @@ test('index server: settle says the live chains are the preliminary ones, so the
   const cold = inProcess();
   cold.server.handle({ kind: 'request', id: 1, method: 'open', params });
   await cold.server.idle();
-  await new Promise((resolve) => setImmediate(resolve));
+  await idleSecond();
   cold.server.dispose();
   const { server, sent } = inProcess();
   t.after(() => server.dispose());
@@ -178,3 +178,8 @@ test('index server: settle says the live chains are the preliminary ones, so the
   assert.equal(settled.snapshot.preliminary, undefined);
   assert.equal((result(3) as { key: string }).key, 'fs/splice.c::do_splice_to');
 });
+
+/** The server stores an open's result once idle for a second. */
+function idleSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1200));
+}
