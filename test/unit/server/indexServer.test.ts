@@ -107,19 +107,9 @@ test('index server: an unsaved buffer updates the chains, and naming its file ag
 });
 
 test('index server: a warm open answers from the result cache at once, builds the live analysis behind it, and applies saves made meanwhile after it', async (t) => {
-  const root = copyFixture(t);
-  const cacheDir = mkdtempSync(join(tmpdir(), 'lockpath-server-cache-'));
-  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
-  const params = { ...openParams(root), cacheDir };
-  // A cold open: no result in the cache yet, so the live analysis answers, and its result is kept.
-  const cold = inProcess();
-  cold.server.handle({ kind: 'request', id: 1, method: 'open', params });
-  cold.server.handle({ kind: 'request', id: 2, method: 'chains', params: { generation: 1, offset: 0, count: 50 } });
-  await cold.server.idle();
-  await idleSecond();
-  cold.server.dispose();
-  const coldIds = (cold.sent.find((m) => m.kind === 'response' && m.id === 2) as { result: RatedChain[] }).result.map((c) => c.id);
-  const coldHead = (cold.sent.find((m) => m.kind === 'response' && m.id === 1) as { result: SnapshotHead }).result;
+  const { root, params, cold } = await openedOnce(t);
+  const coldIds = (cold.find((m) => m.kind === 'response' && m.id === 2) as { result: RatedChain[] }).result.map((c) => c.id);
+  const coldHead = (cold.find((m) => m.kind === 'response' && m.id === 1) as { result: SnapshotHead }).result;
   assert.equal(coldHead.preliminary, undefined);
   assert.equal(coldHead.chainCount, 8);
 
@@ -154,15 +144,7 @@ test('index server: a warm open answers from the result cache at once, builds th
 });
 
 test('index server: settle says the live chains are the preliminary ones, so the host need not redraw', async (t) => {
-  const root = copyFixture(t);
-  const cacheDir = mkdtempSync(join(tmpdir(), 'lockpath-server-cache-'));
-  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
-  const params = { ...openParams(root), cacheDir };
-  const cold = inProcess();
-  cold.server.handle({ kind: 'request', id: 1, method: 'open', params });
-  await cold.server.idle();
-  await idleSecond();
-  cold.server.dispose();
+  const { params } = await openedOnce(t);
   const { server, sent } = inProcess();
   t.after(() => server.dispose());
   server.handle({ kind: 'request', id: 1, method: 'open', params });
@@ -179,7 +161,20 @@ test('index server: settle says the live chains are the preliminary ones, so the
   assert.equal((result(3) as { key: string }).key, 'fs/splice.c::do_splice_to');
 });
 
-/** The server stores an open's result once idle for a second. */
-function idleSecond(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 1200));
+/**
+ * A fixture tree opened once with a fact cache (no result cached yet: the live analysis
+ * answers, open then chains), and what that server sent; it stores the result once idle for a second.
+ */
+async function openedOnce(t: { after(fn: () => void): void }): Promise<{ root: string; params: OpenParams; cold: FromServer[] }> {
+  const root = copyFixture(t);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'lockpath-server-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const params = { ...openParams(root), cacheDir };
+  const { server, sent } = inProcess();
+  server.handle({ kind: 'request', id: 1, method: 'open', params });
+  server.handle({ kind: 'request', id: 2, method: 'chains', params: { generation: 1, offset: 0, count: 50 } });
+  await server.idle();
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  server.dispose();
+  return { root, params, cold: sent };
 }
