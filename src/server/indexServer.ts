@@ -43,7 +43,13 @@ const PROGRESS_INTERVAL_MS = 100;
  */
 interface Preliminary {
   result: ScanResult;
-  live: Promise<EditorSession>;
+  /**
+   * Started by the first request that needs it (the host's settle, once it has fetched the
+   * chains): building it first starved the host's page requests, which waited behind the
+   * build's long synchronous steps for most of a minute.
+   */
+  build: () => Promise<EditorSession>;
+  live?: Promise<EditorSession>;
   controller: AbortController;
 }
 
@@ -199,11 +205,14 @@ export class IndexServer {
     const cached = cachedResultOf(options, prepared);
     if (cached !== undefined) {
       const controller = new AbortController();
-      const live = EditorSession.open(options, controller.signal, progress(() => this.progressTo));
-      // Whoever needs the live analysis waits for it and sees its failure; none may go unhandled.
-      live.catch(() => undefined);
-      this.preliminary = { result: { ...cached.result, root: prepared.root }, live, controller };
-      void live.then((session) => this.remember(options, prepared, session, cached.result), () => undefined);
+      const build = (): Promise<EditorSession> => {
+        const live = EditorSession.open(options, controller.signal, progress(() => this.progressTo));
+        // Whoever needs the live analysis waits for it and sees its failure; none may go unhandled.
+        live.catch(() => undefined);
+        void live.then((session) => this.remember(options, prepared, session, cached.result), () => undefined);
+        return live;
+      };
+      this.preliminary = { result: { ...cached.result, root: prepared.root }, build, controller };
       return this.snapshot();
     }
     const session = await EditorSession.open(options, signal, progress(() => id));
@@ -221,7 +230,7 @@ export class IndexServer {
     if (pending === undefined) return;
     this.preliminary = undefined;
     pending.controller.abort();
-    void pending.live.then((session) => session.dispose(), () => undefined);
+    void pending.live?.then((session) => session.dispose(), () => undefined);
   }
 
   /**
@@ -266,6 +275,7 @@ export class IndexServer {
     if (pending !== undefined) {
       let session: EditorSession;
       try {
+        pending.live ??= pending.build();
         session = await pending.live;
       } catch (e) {
         if (this.preliminary === pending) this.preliminary = undefined;
