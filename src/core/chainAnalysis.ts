@@ -144,6 +144,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
         return { verdict: value, basis: { facts: factsKey(chain), reads } };
       },
       holds: (chain, basis) => basis.facts === factsKey(chain) && (reader?.unchanged(basis.reads) ?? true),
+      targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
     };
     const found = search.chains(judge);
     assessed.push(...found.chains);

@@ -5,7 +5,7 @@
 // (`blocking_notifier_call_chain(&vmap_notify_list, ...)`); a list reached through a pointer
 // held at run time (`&mp->m_dir_update_hooks`) leaves the hop a type-only guess.
 import type { CallGraph } from '../graph/callGraph';
-import { accessPath, headTerm, NotifierLists, substitute, wholeParam, type HeadTerm } from '../graph/notifierLists';
+import { accessPath, callerParameters, headTerm, NotifierLists, substitute, wholeParam, type HeadTerm } from '../graph/notifierLists';
 import type { CallSiteReader } from '../model/callSites';
 import { fieldOfVia, type ChainReason, type FoundChain } from '../model/chain';
 import type { NotifierKnowledge } from '../model/ruleSpec';
@@ -15,6 +15,8 @@ const NAMED_FUNCTIONS = 6;
 
 export class NotifierJudge {
   private readonly lists = new Map<NotifierKnowledge, NotifierLists>();
+  /** Heads by the call sites of the hops before the walk: the other targets of one hop share them. */
+  private readonly heads = new Map<string, HeadTerm>();
 
   constructor(private readonly graph: CallGraph, private readonly reader: CallSiteReader, private readonly specs: readonly NotifierKnowledge[]) {}
 
@@ -51,6 +53,19 @@ export class NotifierJudge {
     };
   }
 
+  /**
+   * The functions that can pass hop `i`, when it walks a list whose blocks are all known: the
+   * search tries only these as the hop's other targets.
+   */
+  registeredAt(chain: FoundChain, i: number): ReadonlySet<string> | undefined {
+    const spec = this.specOf(chain, i);
+    if (spec === undefined) return undefined;
+    const head = this.headOf(chain, i, spec);
+    if (head.kind !== 'static') return undefined;
+    const regs = this.listsOf(spec).on(head.key);
+    return regs.some((r) => r.functions.length === 0) ? undefined : new Set(regs.flatMap((r) => r.functions));
+  }
+
   private specOf(chain: FoundChain, i: number): NotifierKnowledge | undefined {
     const hop = chain.hops[i]!;
     const field = fieldOfVia(hop.via);
@@ -68,6 +83,16 @@ export class NotifierJudge {
 
   /** The list hop `i` walks: its walker's head parameter, followed back through the hops before it. */
   private headOf(chain: FoundChain, i: number, spec: NotifierKnowledge): HeadTerm {
+    const key = `${spec.call.function}:${spec.call.head}\n${chain.hops.slice(0, i).map((h) => `${h.file}:${h.line}:${h.column}`).join('\n')}`;
+    let head = this.heads.get(key);
+    if (head === undefined) {
+      head = this.followHead(chain, i, spec);
+      this.heads.set(key, head);
+    }
+    return head;
+  }
+
+  private followHead(chain: FoundChain, i: number, spec: NotifierKnowledge): HeadTerm {
     let term = wholeParam(spec.call.head);
     for (let k = i - 1; k >= 0 && term.kind === 'param'; k--) {
       const hop = chain.hops[k]!;
@@ -76,7 +101,7 @@ export class NotifierJudge {
       const arg = accessPath(argText);
       const path = arg === undefined ? undefined : substitute(term.path, arg);
       if (path === undefined) return { kind: 'runtime', text: argText };
-      term = headTerm(path, this.reader.guards(hop.file, hop.line, hop.column)?.params ?? []);
+      term = headTerm(path, callerParameters(this.reader, hop.file, hop.line, hop.column));
     }
     return term;
   }

@@ -104,7 +104,7 @@ export class NotifierLists {
         for (const ref of graph.directCallsTo(name)) {
           const { body, call, node } = graph.callAt(ref);
           const args = reader.arguments(body.file, call.line, call.column);
-          const params = reader.guards(body.file, call.line, call.column)?.params ?? [];
+          const params = callerParameters(reader, body.file, call.line, call.column);
           if (args === undefined) continue;
           for (const r of registrars.get(name)!) {
             const head = this.callerHead(r.head, args, params);
@@ -163,6 +163,11 @@ export class NotifierLists {
     if (list === undefined) this.byHead.set(key, [reg]);
     else if (!list.some((r) => r.file === reg.file && r.line === reg.line)) list.push(reg);
   }
+}
+
+/** The parameters of the function making the call at (line, column); none when not read. */
+export function callerParameters(reader: CallSiteReader, file: string, line: number, column: number): readonly string[] {
+  return (reader.parameters === undefined ? reader.guards(file, line, column)?.params : reader.parameters(file, line, column)) ?? [];
 }
 
 /** Parameter `index` itself (its name does not matter: substitute() replaces it whole). */
