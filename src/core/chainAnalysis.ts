@@ -9,6 +9,7 @@ import { objectKindReason } from './chains/objectKinds';
 import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, DefinitionLookup, FunctionSpans, LineSpan, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
+import { NotifierJudge } from './chains/notifierDispatch';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
@@ -127,8 +128,11 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
   for (const search of analysis.searches) {
     const rule = search.model.rule;
+    const notifierSpecs = rule.dispatch?.notifiers ?? [];
+    // Lists are read from the source: without a reader, notifier hops stay type-only guesses.
+    const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs);
     const assess = (chain: FoundChain): Assessment => {
-      const assessment = assessChain(chain, rule, facts);
+      const assessment = assessChain(chain, rule, facts, notifiers);
       // Parsing is dear: only chains that would be shown by default are read again.
       if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
       const ruledOut = constantGuardReason(chain, reader, definitionOf)
@@ -139,13 +143,14 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     };
     // Besides its path and the source it read, a verdict rests on the tree-wide sets and on
     // who calls the acquiring function (library code called only from filesystems).
-    const factsKey = (chain: FoundChain): string => `${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}`;
+    const factsKey = (chain: FoundChain): string => `${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}\n${notifiers?.key(chain) ?? ''}`;
     const judge: ChainJudge = {
       judge: (chain) => {
         const { value, reads } = reader === undefined ? { value: assess(chain), reads: new Map<string, number>() } : reader.recording(() => assess(chain));
         return { verdict: value, basis: { facts: factsKey(chain), reads } };
       },
       holds: (chain, basis) => basis.facts === factsKey(chain) && (reader?.unchanged(basis.reads) ?? true),
+      targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
     };
     const found = search.chains(judge);
     assessed.push(...found.chains);

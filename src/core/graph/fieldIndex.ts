@@ -14,10 +14,13 @@ import type { CallTarget, FunctionNode, FunctionNodes } from './functionNodes';
  */
 export type PointerPolicy = 'typed' | 'all';
 
-interface FieldStore {
+export interface FieldStore {
   fn: string;
   file: string;
   structType?: string;
+  /** The named variable an initializer stores into (FieldAssignment.object). */
+  object?: string;
+  line: number;
 }
 
 /** A field a function is stored in, with the struct type when the initializer shows it. */
@@ -35,7 +38,10 @@ type StructField = PackedFileFacts['structFields'][number];
 type FieldAssignment = PackedFileFacts['fieldAssignments'][number];
 
 function storeOf(a: FieldAssignment, file: string): FieldStore {
-  return a.structType === undefined ? { fn: a.fn, file } : { fn: a.fn, file, structType: a.structType };
+  const st: FieldStore = { fn: a.fn, file, line: a.line };
+  if (a.structType !== undefined) st.structType = a.structType;
+  if (a.object !== undefined) st.object = a.object;
+  return st;
 }
 
 /** `struct.field`: the key of a struct field's type. */
@@ -108,6 +114,11 @@ export class FieldIndex {
     const files: string[] = [];
     for (const st of this.stores.get(field) ?? []) if (st.fn === fn && !files.includes(st.file)) files.push(st.file);
     return files;
+  }
+
+  /** Every store into a field named `field`. */
+  storesIn(field: string): readonly FieldStore[] {
+    return this.stores.get(field) ?? [];
   }
 
   /** Files that store any function in a field named `field`. */

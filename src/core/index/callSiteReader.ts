@@ -5,7 +5,7 @@
 // file's: a chain's hops pass through a few functions of files of thousands of lines.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
-import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callSites/callGuards';
+import { bodyOutline, callArguments, callerParameters, callGuards, predicateBody } from '../facts/callSites/callGuards';
 import { parsedExpression } from '../facts/callSites/constantConditions';
 import { localValues } from '../facts/callSites/localValues';
 import { succeededBefore } from '../facts/callSites/priorCalls';
@@ -65,6 +65,11 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   arguments(file: string, line: number, column: number): string[] | undefined {
     const tree = this.tree(file, line);
     return tree === undefined ? undefined : callArguments(tree, line, column);
+  }
+
+  parameters(file: string, line: number, column: number): string[] | undefined {
+    const tree = this.tree(file, line);
+    return tree === undefined ? undefined : callerParameters(tree, line, column);
   }
 
   guards(file: string, line: number, column: number): CallGuards | undefined {

@@ -9,7 +9,7 @@ import { deserialize, serialize } from 'node:v8';
 import { readerOf, type FactReader, type FileFacts } from '../model/facts';
 
 /** Bump when facts change shape or meaning, or the snapshot its layout: old caches are then ignored. */
-export const FACTS_VERSION = 13;
+export const FACTS_VERSION = 15;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }

@@ -109,6 +109,8 @@ export interface CallSiteReader {
   arguments(file: string, line: number, column: number): string[] | undefined;
   /** What the call at (line, column) needs of its function's parameters. */
   guards(file: string, line: number, column: number): CallGuards | undefined;
+  /** The parameter names of the function making the call at (line, column): guards' `params`, without reading its tests. */
+  parameters?(file: string, line: number, column: number): string[] | undefined;
   /** The leading returns of the function `name` defined at `line`, when it has only those before its last. */
   predicate?(file: string, line: number, name: string): PredicateBody | undefined;
   /** The values the function of the call at (line, column) gives its local `name` before the call. */
