@@ -42,6 +42,11 @@ export class CallGraph {
   }
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
+  private edits = 0;
+  /** Counts the edits patched in: what is derived from the graph holds while it is the same. */
+  get version(): number {
+    return this.edits;
+  }
   constructor(
     /** In walk order; a live analysis edits it in place, as replaceFile's caller. */
     private readonly files: readonly PackedFileFacts[],
@@ -69,11 +74,17 @@ export class CallGraph {
 
   /** After a file was inserted into the file list: positions, and every rank, from the list. */
   renumberFiles(): void {
+    this.edits++;
     this.functions.renumberFiles();
   }
 
   node(key: string): FunctionNode | undefined {
     return this.functions.get(key);
+  }
+
+  /** Every function so named: each file's static, the global, header inlines. */
+  nodesNamed(name: string): readonly FunctionNode[] {
+    return this.functions.named(name);
   }
 
   /** A name called from `file`: its own static first, then a global, then header inlines. */
@@ -156,6 +167,7 @@ export class CallGraph {
 
   /** See filePatch.ts. */
   replaceFile(old: PackedFileFacts, next: PackedFileFacts): Patched<FilePatch> {
+    this.edits++;
     const parts = { files: this.files, nodes: this.functions, callers: this.callers, fields: this.fields, capacity: this.capacity, forgetFile: (file: string) => this.forgetFile(file) };
     return replaceFile(parts, old, next);
   }
