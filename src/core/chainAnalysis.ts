@@ -5,7 +5,7 @@ import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
 import { objectKindReason } from './chains/objectKinds';
-import type { CallSiteReader, DefinitionLookup, FunctionSpans, LineSpan, ReadTracking } from './model/callSites';
+import type { CallSiteReader, DefinitionLookup, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
@@ -14,7 +14,8 @@ import { FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/funct
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { NOTE_CONSEQUENCES, type NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
-import { deriveExemptions, type ExemptionSources, type ExemptionVerdict } from './rules/derivedExemptions';
+import { deriveExemptions, type ExemptionVerdict } from './rules/derivedExemptions';
+import type { ExemptionInputs, ExemptionSources } from './rules/exemptionInputs';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
 import { LOCKPATH_VERSION } from './version';
@@ -29,33 +30,39 @@ export interface ChainAnalysis {
   searches: ChainSearch[];
   /** Per rule, what the tree says of each candidate exemption (the models hold those that hold). */
   exemptions: ExemptionVerdict[][];
+  /** Per rule, what deciding its exemptions read of the tree (none when taken on the rule's word). */
+  exemptionInputs: (ExemptionInputs | undefined)[];
+}
+
+/** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
+export function buildGraph(files: readonly PackedFileFacts[], detail: DetailSource, pointers: PointerPolicy, signal?: AbortSignal, onProgress?: ProgressListener): CallGraph {
+  signal?.throwIfAborted();
+  onProgress?.('graph', 0, 0);
+  return new CallGraph(files, pointers, detail);
 }
 
 /**
- * The graph, and per rule its model and search. Exemptions are read from the source through
- * `callSites`; without it they are taken on the rules' word.
+ * Per rule its model and search over the graph. Exemptions are read from the source through
+ * `callSites` (which should place functions in this graph, see functionSpans: it then parses
+ * the functions it reads, not their files); without it they are taken on the rules' word.
  */
-export function analyzeFacts(
-  files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[], pointers: PointerPolicy,
-  signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader,
-): ChainAnalysis {
-  signal?.throwIfAborted();
-  onProgress?.('graph', 0, 0);
-  const graph = new CallGraph(files, pointers, detail);
+export function analyzeFacts(graph: CallGraph, rules: readonly RuleSpec[], signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader): ChainAnalysis {
   const models: RuleModel[] = [];
   const searches: ChainSearch[] = [];
   const exemptions: ExemptionVerdict[][] = [];
+  const exemptionInputs: (ExemptionInputs | undefined)[] = [];
   rules.forEach((rule, i) => {
     signal?.throwIfAborted();
     onProgress?.('rules', i, rules.length);
     const derived = deriveExemptions(rule, exemptionSources(graph, callSites));
     exemptions.push(derived.verdicts);
+    exemptionInputs.push(derived.inputs);
     const model = buildRuleModel(graph, derived.rule);
     models.push(model);
     onProgress?.('chains', i, rules.length);
     searches.push(new ChainSearch(model, signal));
   });
-  return { graph, models, searches, exemptions };
+  return { graph, models, searches, exemptions, exemptionInputs };
 }
 
 /**
@@ -66,7 +73,7 @@ export function exemptionSources(graph: CallGraph, callSites: CallSiteReader | u
   if (callSites === undefined) return undefined;
   return {
     reader: callSites,
-    definitions: (file, name) => (file === '' ? graph.nodes.filter((n) => n.name === name) : graph.resolveName(file, name))
+    definitions: (file, name) => (file === '' ? graph.nodesNamed(name) : graph.resolveName(file, name))
       .flatMap((node) => node.bodies.map((b) => ({ file: b.file, line: b.fn.startLine }))),
     called: (name) => graph.directCallsTo(name).length > 0,
   };
@@ -85,23 +92,6 @@ export interface ResultInputs {
   started: number;
   /** The source's call sites, to check constant arguments against guards; unchecked without. */
   callSites?: CallSiteReader & ReadTracking;
-}
-
-/**
- * The function whose body spans a line, as the graph's facts place it: what the call-site reader
- * parses. None before the graph is built (the reader then parses whole files).
- */
-export function functionSpans(graph: () => CallGraph | undefined): FunctionSpans {
-  return (file, line) => {
-    let best: LineSpan | undefined;
-    for (const node of graph()?.nodesOf(file) ?? []) {
-      for (const { file: f, fn } of node.bodies) {
-        if (f !== file || line < fn.startLine || line > fn.endLine) continue;
-        if (best === undefined || fn.endLine - fn.startLine < best.endLine - best.startLine) best = { startLine: fn.startLine, endLine: fn.endLine };
-      }
-    }
-    return best;
-  };
 }
 
 /** Where a called function is defined, as the graph resolves the name from the calling file. */
