@@ -5,7 +5,7 @@ import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
 import { objectKindReason } from './chains/objectKinds';
-import type { CallSiteReader, DefinitionLookup, ReadTracking } from './model/callSites';
+import type { CallSiteReader, Definition, DefinitionLookup, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
@@ -102,6 +102,19 @@ function definitions(graph: CallGraph): DefinitionLookup {
   };
 }
 
+function definedAt(def: Definition | undefined): string {
+  return def === undefined ? '' : `${def.file}:${def.line}`;
+}
+
+/** Are the functions a judge looked up still defined where it found them? */
+function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: DefinitionLookup): boolean {
+  for (const [key, at] of found) {
+    const sep = key.indexOf('\0');
+    if (definedAt(definitionOf(key.slice(0, sep), key.slice(sep + 1))) !== at) return false;
+  }
+  return true;
+}
+
 export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): ScanResult {
   const { graph, models } = analysis;
   const assessed: Chain[] = [];
@@ -112,7 +125,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const definitionOf = definitions(graph);
   for (const search of analysis.searches) {
     const rule = search.model.rule;
-    const assess = (chain: FoundChain): Assessment => {
+    const assess = (chain: FoundChain, definitionOf: DefinitionLookup): Assessment => {
       const assessment = assessChain(chain, rule, facts);
       // Parsing is dear: only chains that would be shown by default are read again.
       if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
@@ -126,10 +139,17 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     const factsKey = (chain: FoundChain): string => `${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}`;
     const judge: ChainJudge = {
       judge: (chain) => {
-        const { value, reads } = reader === undefined ? { value: assess(chain), reads: new Map<string, number>() } : reader.recording(() => assess(chain));
-        return { verdict: value, basis: { facts: factsKey(chain), reads } };
+        // Where called functions are defined is the graph's word, not the source's: noted apart.
+        const found = new Map<string, string>();
+        const noting: DefinitionLookup = (file, name) => {
+          const def = definitionOf(file, name);
+          found.set(`${file}\0${name}`, definedAt(def));
+          return def;
+        };
+        const { value, reads } = reader === undefined ? { value: assess(chain, noting), reads: new Map<string, string>() } : reader.recording(() => assess(chain, noting));
+        return { verdict: value, basis: { facts: factsKey(chain), reads, definitions: found } };
       },
-      holds: (chain, basis) => basis.facts === factsKey(chain) && (reader?.unchanged(basis.reads) ?? true),
+      holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf) && (reader?.unchanged(basis.reads) ?? true),
     };
     const found = search.chains(judge);
     assessed.push(...found.chains);
