@@ -42,11 +42,6 @@ export class CallGraph {
   }
   /** Bodies whose full facts could not be read again (their flow was not analysed). */
   readonly detailMissing = new Set<string>();
-  private edits = 0;
-  /** Counts the edits patched in: what is derived from the graph holds while it is the same. */
-  get version(): number {
-    return this.edits;
-  }
   constructor(
     /** In walk order; a live analysis edits it in place, as replaceFile's caller. */
     private readonly files: readonly PackedFileFacts[],
@@ -74,7 +69,6 @@ export class CallGraph {
 
   /** After a file was inserted into the file list: positions, and every rank, from the list. */
   renumberFiles(): void {
-    this.edits++;
     this.functions.renumberFiles();
   }
 
@@ -167,7 +161,6 @@ export class CallGraph {
 
   /** See filePatch.ts. */
   replaceFile(old: PackedFileFacts, next: PackedFileFacts): Patched<FilePatch> {
-    this.edits++;
     const parts = { files: this.files, nodes: this.functions, callers: this.callers, fields: this.fields, capacity: this.capacity, forgetFile: (file: string) => this.forgetFile(file) };
     return replaceFile(parts, old, next);
   }

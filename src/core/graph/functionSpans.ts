@@ -1,8 +1,11 @@
 // Which function of a file spans a line, as the graph's facts place it: what the call-site
-// reader parses. Asked for every call site a chain's judge reads, so each file's spans are
-// indexed once per graph version instead of scanned per question.
+// reader parses. Asked for every call site a chain's judge reads, and again for every read a
+// kept verdict rests on after each live edit, so each file's spans are indexed once, by the
+// graph's list of the file's functions: an edit gives its file a new list (and leaves the
+// bodies of every other file alone), a rebuilt graph gives every file one.
 import type { FunctionSpans, LineSpan } from '../model/callSites';
 import type { CallGraph } from './callGraph';
+import type { FunctionNode } from './functionNodes';
 
 /** A file's function spans, ordered by first line, with what a lookup needs to stop early. */
 interface FileSpans {
@@ -17,25 +20,23 @@ interface FileSpans {
  * equal ones). None before the graph is built (the reader then parses whole files).
  */
 export function functionSpans(graph: () => CallGraph | undefined): FunctionSpans {
-  // Weakly: a graph being let go (a live analysis rebuilding) must not be kept by its index.
-  const byGraph = new WeakMap<CallGraph, { version: number; files: Map<string, FileSpans> }>();
+  // Weakly: the lists of a graph being let go (a live analysis rebuilding) go with it.
+  const indexed = new WeakMap<readonly FunctionNode[], FileSpans>();
   return (file, line) => {
-    const g = graph();
-    if (g === undefined) return undefined;
-    let indexed = byGraph.get(g);
-    if (indexed === undefined || indexed.version !== g.version) byGraph.set(g, indexed = { version: g.version, files: new Map() });
-    let spans = indexed.files.get(file);
+    const nodes = graph()?.nodesOf(file);
+    if (nodes === undefined) return undefined;
+    let spans = indexed.get(nodes);
     if (spans === undefined) {
-      spans = fileSpans(g, file);
-      indexed.files.set(file, spans);
+      spans = fileSpans(nodes, file);
+      indexed.set(nodes, spans);
     }
     return smallestHolding(spans, line);
   };
 }
 
-function fileSpans(graph: CallGraph, file: string): FileSpans {
+function fileSpans(nodes: readonly FunctionNode[], file: string): FileSpans {
   const spans: (LineSpan & { order: number })[] = [];
-  for (const node of graph.nodesOf(file)) {
+  for (const node of nodes) {
     for (const { file: f, fn } of node.bodies) if (f === file) spans.push({ startLine: fn.startLine, endLine: fn.endLine, order: spans.length });
   }
   spans.sort((a, b) => a.startLine - b.startLine || a.order - b.order);
