@@ -10,7 +10,7 @@ import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
-import { FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
+import { definingBody, FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { NOTE_CONSEQUENCES, type NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
@@ -42,11 +42,13 @@ export function buildGraph(files: readonly PackedFileFacts[], detail: DetailSour
 }
 
 /**
- * Per rule its model and search over the graph. Exemptions are read from the source through
- * `callSites` (which should place functions in this graph, see functionSpans: it then parses
- * the functions it reads, not their files); without it they are taken on the rules' word.
+ * Searches the chains over the graph: per rule its model, and the reverse search from its
+ * sinks (chains are assessed and built as composeResult asks). Exemptions are read from the
+ * source through `callSites` (which should place functions in this graph, see functionSpans:
+ * it then parses the functions it reads, not their files); without it they are taken on the
+ * rules' word.
  */
-export function analyzeFacts(graph: CallGraph, rules: readonly RuleSpec[], signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader): ChainAnalysis {
+export function searchChains(graph: CallGraph, rules: readonly RuleSpec[], signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader): ChainAnalysis {
   const models: RuleModel[] = [];
   const searches: ChainSearch[] = [];
   const exemptions: ExemptionVerdict[][] = [];
@@ -97,7 +99,7 @@ export interface ResultInputs {
 /** Where a called function is defined, as the graph resolves the name from the calling file. */
 function definitions(graph: CallGraph): DefinitionLookup {
   return (file, name) => {
-    const body = graph.resolveName(file, name)[0]?.bodies[0];
+    const body = definingBody(graph.resolveName(file, name)[0]);
     return body === undefined ? undefined : { file: body.file, line: body.fn.startLine };
   };
 }

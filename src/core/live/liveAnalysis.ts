@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, treeText, type AnalysisOptions } from '../analyze';
 import { ParsedCallSites } from '../index/callSiteReader';
-import { analyzeFacts, buildGraph, composeResult, exemptionSources, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
+import { buildGraph, composeResult, exemptionSources, searchChains, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { deriveExemptions, sameExemptions } from '../rules/derivedExemptions';
 import { sameInputs } from '../rules/exemptionInputs';
 import { collectFacts } from '../index/collectFacts';
 import { functionSpans } from '../graph/functionSpans';
 import { CallGraph } from '../graph/callGraph';
 import { functionLabel, type FunctionNode } from '../graph/functionNodes';
-import { effectfulNow, parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
+import { parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
+import { effectfulNow } from '../rules/effectfulNames';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
@@ -68,7 +69,7 @@ export class LiveAnalysis {
     private readonly cachedFiles: number,
     started: number,
   ) {
-    this.analysis = this.analyze();
+    this.analysis = this.searchAnew();
     this.current = this.compose(started);
   }
 
@@ -250,16 +251,16 @@ export class LiveAnalysis {
     // double the peak memory of a whole-kernel analysis.
     this.analysis = EMPTY_ANALYSIS;
     this.spanGraph = undefined;
-    this.analysis = this.analyze();
+    this.analysis = this.searchAnew();
     // Summaries built anew may make other files need a full parse, or not need one.
     this.noteReaderChanges(this.files);
   }
 
-  private analyze(): ChainAnalysis {
+  private searchAnew(): ChainAnalysis {
     const graph = buildGraph(this.files, (f) => this.detail.read(f), this.options.pointers ?? 'typed');
     // The reader places the functions it parses in the new graph, the exemptions' too.
     this.spanGraph = graph;
-    const analysis = analyzeFacts(graph, this.options.rules, undefined, undefined, this.reader());
+    const analysis = searchChains(graph, this.options.rules, undefined, undefined, this.reader());
     // The indexes an edit needs, built now rather than on the first save.
     analysis.graph.prepareEdits();
     return analysis;
