@@ -4,7 +4,9 @@ import { assessChain, dispatchFacts, type Assessment } from './chains/confidence
 import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
+import { knownCallers } from './chains/knownCallers';
 import { objectKindReason } from './chains/objectKinds';
+import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, Definition, DefinitionLookup, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
@@ -125,6 +127,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const facts = dispatchFacts(graph);
   const reader = inputs.callSites;
   const definitionOf = definitions(graph);
+  const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const assess = (chain: FoundChain, definitionOf: DefinitionLookup): Assessment => {
@@ -132,7 +135,8 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       // Parsing is dear: only chains that would be shown by default are read again.
       if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
       const ruledOut = constantGuardReason(chain, reader, definitionOf)
-        ?? objectKindReason(chain, reader, rule.objectScopes ?? [])
+        ?? objectKindReason(chain, reader, rule.objectScopes ?? [], callersOf)
+        ?? repeatedCallReason(chain, reader, rule.repeatedCalls ?? [])
         ?? (rule.perSuperblock === true ? exportFlagReason(chain, reader, facts) : undefined);
       return ruledOut === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, ruledOut] };
     };

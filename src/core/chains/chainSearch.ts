@@ -302,7 +302,7 @@ const ALTERNATIVES_PER_HOP = 32;
 const ROUTES_PER_HOP = 4;
 const ROUTES_PER_CHAIN = 16;
 /** Reasons that rule out the call a function makes, not the function: another of its calls may lead on. */
-const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard', 'object-kind']);
+const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard', 'object-kind', 'repeated-call']);
 
 /**
  * The cheapest path is found per function, whatever object the code works on, so its pointer

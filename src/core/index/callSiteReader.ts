@@ -9,7 +9,8 @@ import { maskAnnotations } from '../facts/annotationMask';
 import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callSites/callGuards';
 import { parsedExpression } from '../facts/callSites/constantConditions';
 import { localValues } from '../facts/callSites/localValues';
-import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, PredicateBody, ReadTracking } from '../model/callSites';
+import { succeededBefore } from '../facts/callSites/priorCalls';
+import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, NameUse, PredicateBody, ReadTracking } from '../model/callSites';
 import { MacroDefinitions } from './macroDefinitions';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
@@ -21,6 +22,11 @@ const KEPT_TREES = 4096;
 const KEPT_TEXTS = 4096;
 /** Lines of a call's text that callText gives: arguments rarely run longer. */
 const CALL_TEXT_LINES = 4;
+
+/** `word` as a whole word, then `after`. */
+function wholeWord(word: string, after: string, flags: string): RegExp {
+  return new RegExp(`(?<![\\w])${word.replace(/[^\w]/g, '\\$&')}(?![\\w])${after}`, flags);
+}
 
 export class ParsedCallSites implements CallSiteReader, ReadTracking {
   /** Per file, by the first line of the function parsed (0: the whole file). */
@@ -69,6 +75,11 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     return tree === undefined ? undefined : callGuards(tree, line, column);
   }
 
+  succeededBefore(file: string, line: number, column: number, callee: string, index: number, arg: string): number | undefined {
+    const tree = this.tree(file, line);
+    return tree === undefined ? undefined : succeededBefore(tree, line, column, callee, index, arg);
+  }
+
   localValues(file: string, line: number, column: number, name: string): string[] | undefined {
     const tree = this.tree(file, line);
     return tree === undefined ? undefined : localValues(tree, line, column, name);
@@ -92,11 +103,26 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     let words = this.mentioned.get(file);
     const known = words?.get(word);
     if (known !== undefined) return known;
-    const whole = new RegExp(`(?<![\\w])${word.replace(/[^\w]/g, '\\$&')}(?![\\w])`);
+    const whole = wholeWord(word, '', '');
     const found = this.lines(file)?.some((l) => l.includes(word) && whole.test(l)) ?? false;
     if (words === undefined) this.mentioned.set(file, words = new Map());
     words.set(word, found);
     return found;
+  }
+
+  nameUses(file: string, word: string): NameUse[] {
+    this.noteRead(`u\0${file}\0${word}`);
+    const lines = this.lines(file) ?? [];
+    const whole = wholeWord(word, '(\\s*\\()?', 'g');
+    const uses: NameUse[] = [];
+    let directive = false;
+    lines.forEach((text, i) => {
+      // A directive runs on over lines ending in a backslash.
+      directive = directive || /^\s*#/.test(text);
+      if (text.includes(word)) for (const m of text.matchAll(whole)) uses.push({ line: i + 1, called: m[1] !== undefined && !directive });
+      directive = directive && /\\\s*$/.test(text);
+    });
+    return uses;
   }
 
   private lines(file: string): string[] | undefined {
@@ -133,12 +159,14 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   /**
    * What a read gives now, by its key: `t` the function spanning a line (its span and a digest
    * of its text; the file's version when the whole file is parsed), `c` the lines of a call,
-   * `m` whether a file mentions a word. A file's edit that leaves these alone (a comment
+   * `m` whether a file mentions a word, `u` where a file uses a name (its version). A file's edit that leaves these alone (a comment
    * elsewhere, a function added) leaves the verdicts that read them standing.
    */
   private readValue(key: string): string {
     const [kind, file, at] = key.split('\0') as [string, string, string];
     if (kind === 'm') return this.mentioned1(file, at) ? '1' : '0';
+    // Every use of a name in the file, and the callers they stand for: the whole file counts.
+    if (kind === 'u') return `v${this.versions.get(file) ?? 0}`;
     if (kind === 'c') return digest(this.callLines(file, Number(at)) ?? '');
     const span = this.spans?.(file, Number(at));
     if (span === undefined) return `v${this.versions.get(file) ?? 0}`;
