@@ -12,6 +12,8 @@
 //   --skip-diff     skip bench/diffRevisions.mjs (diff of two git revisions a few files apart,
 //                   on --subdirs or fs,include,mm,security,kernel copied into a scratch repository)
 //   --keep          keep the temp dir (outputs, tags, cscope.out) and print its path
+//   --editor        only the editor bench (bench/editor.mjs): the packaged extension in
+//                   code-server on a whole tree (--tree, default linux-source-6.12)
 //
 // Each command runs under GNU time (`/usr/bin/time -f '%e %M'`, Debian package `time`) for wall
 // seconds and the child's peak RSS. Note that peak RSS is that of the largest single process,
@@ -41,11 +43,12 @@ const { values: opts } = parseArgs({
     'skip-ctags': { type: 'boolean', default: false },
     'skip-diff': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    editor: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (opts.help) {
-  console.log('usage: node bench/run.mjs [--tree DIR | --version 6.1|6.12] [--subdirs a,b] [--jobs N] [--skip-ctags] [--skip-diff] [--keep]');
+  console.log('usage: node bench/run.mjs [--tree DIR | --version 6.1|6.12] [--subdirs a,b] [--jobs N] [--skip-ctags] [--skip-diff] [--keep] [--editor]');
   process.exit(0);
 }
 if (opts.version !== '6.1' && opts.version !== '6.12') usage(`--version must be 6.1 or 6.12, not ${opts.version}`);
@@ -67,6 +70,14 @@ try {
 process.exit(exitCode);
 
 async function main() {
+  // The editor bench (bench/editor.mjs) on its own: a whole tree in code-server, nothing else.
+  if (opts.editor) {
+    const r = await capture('node', [join(root, 'bench/editor.mjs'), ...(opts.tree ? ['--tree', resolve(opts.tree)] : [])], root);
+    process.stdout.write(r.out);
+    process.stderr.write(r.err);
+    if (r.exit !== 0) exitCode = 1;
+    return;
+  }
   const tree = await resolveTree();
   const scope = subdirs ?? ['.'];
   for (const s of scope) if (!existsSync(join(tree, s))) fail(`${join(tree, s)} does not exist`);

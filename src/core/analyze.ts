@@ -23,7 +23,7 @@ import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
 import { addNotes, isCacheNote, type NoteCounts } from './model/noteCounts';
 import { ParsedCallSites, type TextSource } from './index/callSiteReader';
 import { loadCLanguage, parserFor } from './parse/treeSitter';
-import { decodeSource } from './sources/textDecode';
+import { sourceText } from './sources/textDecode';
 
 export { LOCKPATH_VERSION } from './version';
 export type { ProgressListener, ProgressPhase } from './chainAnalysis';
@@ -77,8 +77,7 @@ export function defaultCacheDir(root: string): string {
 export function treeText(root: string): TextSource {
   return (file) => {
     try {
-      const decoded = decodeSource(readFileSync(join(root, file)));
-      return decoded.ok ? decoded.text : undefined;
+      return sourceText(readFileSync(join(root, file)));
     } catch {
       return undefined;
     }

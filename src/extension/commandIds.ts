@@ -11,6 +11,7 @@ export const COMMAND_IDS = [
   'lockpath.openLocation',
   'lockpath.loadTrace',
   'lockpath.clearOverlay',
+  'lockpath.logHostHealth',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ChainPanel } from './chainPanel';
 import type { CommandId } from './commandIds';
 import { openAt } from './chainPanel';
+import type { HostHealth } from './hostHealth';
 import type { OutputLog } from './outputLog';
 import type { TraceOverlay } from './traceOverlay';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -13,6 +14,7 @@ export interface CommandContext {
   panel: ChainPanel;
   overlay: TraceOverlay;
   log: OutputLog;
+  health: HostHealth;
   filterChains(): Promise<void>;
   /** Adds a chain id to `lockpath.suppressedChains` in the workspace settings. */
   suppressChain(id: string): Promise<void>;
@@ -92,6 +94,10 @@ export function createCommands(ctx: CommandContext): CommandTable {
       if (files !== undefined && files.length > 0) await ctx.overlay.load(files);
     },
     'lockpath.clearOverlay': () => ctx.overlay.clear(),
+    'lockpath.logHostHealth': () => {
+      ctx.health.report('on request');
+      log.show();
+    },
     /** Internal (tree view and CodeLens): a path relative to the tree and a 1-based line and column. */
     'lockpath.openLocation': async (file?: unknown, line?: unknown, column?: unknown) => {
       if (typeof file !== 'string' || typeof line !== 'number') return;

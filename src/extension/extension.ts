@@ -9,6 +9,7 @@ import { registerChainTree } from './chainTreeView';
 import { registerCodeLens } from './codeLens';
 import { createCommands, registerCommands } from './commands';
 import { registerDiagnostics } from './diagnostics';
+import { watchHostHealth } from './hostHealth';
 import { createOutputLog } from './outputLog';
 import { readSettings } from './settings';
 import { registerStatusBar } from './statusBar';
@@ -25,12 +26,13 @@ export function activate(context: vscode.ExtensionContext): void {
   // The fact cache lives in the workspace's storage: reopening the tree reads facts back.
   const cacheDir = context.storageUri === undefined ? undefined : join(context.storageUri.fsPath, 'index-cache');
   const index = new WorkspaceIndex(join(context.extensionPath, 'dist', 'indexServer.js'), cacheDir, settings, log);
+  const health = watchHostHealth(index.onDidChangeState, log);
   const overlay = new TraceOverlay(index, log);
   const panel = new ChainPanel(context.extensionUri, index, overlay, log);
   const tree = registerChainTree(index);
   const docs = vscode.Uri.joinPath(context.extensionUri, 'README.md').with({ fragment: 'what-a-chain-is' });
   const commands = createCommands({
-    index, panel, overlay, log, filterChains: tree.filter,
+    index, panel, overlay, log, health, filterChains: tree.filter,
     suppressChain: async (id) => {
       const config = vscode.workspace.getConfiguration('lockpath');
       const list = readSettings().suppressedChains;
@@ -39,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
   });
   context.subscriptions.push(
-    log, index, overlay, panel, tree.disposable,
+    log, health, index, overlay, panel, tree.disposable,
     registerStatusBar(index.onDidChangeState, () => index.state, settings),
     registerDiagnostics(index, settings, docs),
     registerCodeLens(index),

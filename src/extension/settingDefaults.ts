@@ -21,6 +21,10 @@ export interface Settings {
   /** Chain ids (stable across line edits) never shown as diagnostics. */
   suppressedChains: string[];
   serverMemoryMb: number;
+  /** Analyse a C file's unsaved text after a pause in typing, not only on save. */
+  updateOnType: boolean;
+  /** The pause, in ms. */
+  updateOnTypeDelayMs: number;
 }
 
 export const SETTING_DEFAULTS: Settings = {
@@ -35,4 +39,6 @@ export const SETTING_DEFAULTS: Settings = {
   pointers: 'typed',
   suppressedChains: [],
   serverMemoryMb: 4096,
+  updateOnType: true,
+  updateOnTypeDelayMs: 500,
 };

@@ -30,5 +30,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     pointers: oneOf('pointers', ['typed', 'all'], d.pointers),
     suppressedChains: strings('suppressedChains', d.suppressedChains),
     serverMemoryMb: count('serverMemoryMb', d.serverMemoryMb, 256),
+    updateOnType: c.get<boolean>('updateOnType', d.updateOnType) !== false,
+    updateOnTypeDelayMs: count('updateOnTypeDelayMs', d.updateOnTypeDelayMs, 0),
   };
 }

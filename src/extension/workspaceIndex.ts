@@ -1,10 +1,11 @@
 // The index of the open kernel tree, as the editor sees it: starts the index server, scans with
-// a cancellable progress notification, brings the index up to date on saves and on files
-// changed on disk (a checkout), and publishes each new set of chains to the views.
+// a cancellable progress notification, brings the index up to date on saves, on files changed on
+// disk (a checkout) and on pauses in typing (the unsaved text), and publishes each new set of
+// chains to the views.
 import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import type { ChainsSnapshot, IndexMethod, IndexMethods } from '../protocol/indexProtocol';
+import { CHAIN_PAGE_SIZE, type ChainsSnapshot, type IndexMethod, type IndexMethods, type SnapshotHead, type UnsavedText } from '../protocol/indexProtocol';
 import { signalOf } from './cancellation';
 import { IndexClient, IndexRequestError, type RequestOptions } from './indexClient';
 import type { OutputLog } from './outputLog';
@@ -18,8 +19,11 @@ export type IndexState =
 
 /** C sources and headers: the files whose saves change the analysis. */
 const SOURCE_GLOB = '**/*.{c,h}';
-/** Saves and disk changes within this window are sent as one update (a checkout touches thousands). */
-const BATCH_MS = 150;
+/**
+ * Saves and disk changes within this window are sent as one update (a checkout touches
+ * thousands, in bursts); short, as it is part of every save's time to updated diagnostics.
+ */
+const BATCH_MS = 50;
 
 export class WorkspaceIndex implements vscode.Disposable {
   private client: IndexClient | undefined;
@@ -27,7 +31,14 @@ export class WorkspaceIndex implements vscode.Disposable {
   private scanning: vscode.CancellationTokenSource | undefined;
   private current: IndexState = { kind: 'idle', message: 'not scanned yet' };
   private readonly changed = new Set<string>();
+  /** When the first change of the pending batch was noted (performance.now()). */
+  private changedSince: number | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
+  /** Files whose unsaved text the server holds: closing or reverting them goes back to the disk. */
+  private readonly sentUnsaved = new Set<string>();
+  /** One update at a time: changes made meanwhile go in the next one, with the latest text. */
+  private updating: Promise<void> | undefined;
+  private disposed = false;
   private readonly stateEmitter = new vscode.EventEmitter<IndexState>();
   private readonly disposables: vscode.Disposable[] = [this.stateEmitter];
   /** Fires on every state change; a `ready` state carries the new chains. */
@@ -44,6 +55,16 @@ export class WorkspaceIndex implements vscode.Disposable {
     this.disposables.push(
       watcher, watcher.onDidChange(onDisk), watcher.onDidCreate(onDisk), watcher.onDidDelete(onDisk),
       vscode.workspace.onDidSaveTextDocument((d) => this.noteChanged(d.uri)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        // A revert (or an undo back to the saved text) leaves the document clean: the disk counts.
+        if (!this.settings().updateOnType) return;
+        if (!e.document.isDirty) this.noteChanged(e.document.uri);
+        else if (e.contentChanges.length > 0) this.noteChanged(e.document.uri, this.settings().updateOnTypeDelayMs);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const rel = this.relativePath(d.uri);
+        if (rel !== undefined && this.sentUnsaved.has(rel)) this.noteChanged(d.uri);
+      }),
     );
   }
 
@@ -91,7 +112,7 @@ export class WorkspaceIndex implements vscode.Disposable {
         const { signal, dispose } = signalOf(source.token);
         let reported = 0;
         try {
-          const snapshot = await this.request('open', {
+          const head = await this.request('open', {
             root: folder.uri.fsPath, include: s.include, ...(s.exclude !== undefined ? { exclude: s.exclude } : {}),
             ruleFiles: s.ruleFiles.map((f) => (f.startsWith('/') ? f : join(folder.uri.fsPath, f))),
             ...(this.cacheDir !== undefined ? { cacheDir: this.cacheDir } : {}),
@@ -104,6 +125,7 @@ export class WorkspaceIndex implements vscode.Disposable {
             reported = Math.max(reported, pct);
             this.setState({ kind: 'indexing', message: total > 0 ? `${Math.floor((done / total) * 100)}%` : phase });
           });
+          const snapshot = await this.withChains(head, signal);
           this.log.info(`scan done in ${Math.round(performance.now() - started)} ms: ${snapshot.chains.length} chains, `
             + `${snapshot.stats.files} files (${snapshot.stats.cachedFiles} from cache), ${snapshot.skippedFiles} skipped`);
           for (const n of snapshot.notAnalysed) this.log.info(`not analysed: ${n.what} (${n.count}): ${n.reason}`);
@@ -130,16 +152,25 @@ export class WorkspaceIndex implements vscode.Disposable {
     );
   }
 
-  /** Files changed on disk (saved, created, deleted, checked out): one update for all of them. */
-  async update(files: readonly string[]): Promise<void> {
-    if (files.length === 0 || this.lastSnapshot === undefined || this.scanning !== undefined) return;
+  /**
+   * Files changed on disk (saved, created, deleted, checked out) and unsaved buffers: one update
+   * for all of them.
+   */
+  async update(files: readonly string[], unsaved: readonly UnsavedText[] = [], notedAt?: number): Promise<void> {
+    if (files.length + unsaved.length === 0 || this.lastSnapshot === undefined || this.scanning !== undefined) return;
+    for (const f of files) this.sentUnsaved.delete(f);
+    for (const u of unsaved) this.sentUnsaved.add(u.file);
     try {
-      const result = await this.request('update', { files: [...files] });
+      const result = await this.request('update', { files: [...files], ...(unsaved.length > 0 ? { unsaved: [...unsaved] } : {}) });
+      // Nothing changed (the watcher's echo of a save, a buffer as saved): the chains stand.
+      const same = result.files.every((f) => f.kind === 'unchanged') && this.lastSnapshot !== undefined;
+      const snapshot = same ? { ...withoutCount(result.snapshot), chains: this.lastSnapshot!.chains } : await this.withChains(result.snapshot);
       const changes = result.files.filter((f) => f.kind !== 'unchanged');
-      this.log.info(`update of ${files.length} file(s) in ${Math.round(result.durationMs)} ms: `
+      this.log.info(`update of ${files.length} file(s)${unsaved.length > 0 ? ` and ${unsaved.length} unsaved buffer(s)` : ''} in ${Math.round(result.durationMs)} ms: `
         + `+${result.delta.added.length} -${result.delta.removed.length} chains`
-        + `${changes.length > 0 ? ` (${changes.map((f) => `${f.file}: ${f.kind}${f.reason ? `, ${f.reason}` : ''}`).join('; ')})` : ''}`);
-      this.publish(result.snapshot);
+        + `${changes.length > 0 ? ` (${changes.map((f) => `${f.file}: ${f.kind}${f.reason ? `, ${f.reason}` : ''}`).join('; ')})` : ''}`
+        + `${notedAt !== undefined ? `; ${Math.round(performance.now() - notedAt)} ms after the change was noted` : ''}`);
+      this.publish(snapshot);
     } catch (e) {
       this.log.error(`update failed: ${(e as Error).message}`);
     }
@@ -157,6 +188,17 @@ export class WorkspaceIndex implements vscode.Disposable {
     } finally {
       cancel?.dispose();
     }
+  }
+
+  /** The snapshot's chains, page by page: the host reads each page in a turn of its own. */
+  private async withChains(head: SnapshotHead, signal?: AbortSignal): Promise<ChainsSnapshot> {
+    const chains: ChainsSnapshot['chains'] = [];
+    while (chains.length < head.chainCount) {
+      const page = await this.request('chains', { generation: head.generation, offset: chains.length, count: CHAIN_PAGE_SIZE }, signal);
+      if (page.length === 0) throw new Error(`the index server sent ${chains.length} of ${head.chainCount} chains`);
+      chains.push(...page);
+    }
+    return { ...withoutCount(head), chains };
   }
 
   private async request<M extends IndexMethod>(
@@ -181,22 +223,50 @@ export class WorkspaceIndex implements vscode.Disposable {
     return this.client;
   }
 
-  private noteChanged(uri: vscode.Uri): void {
+  private noteChanged(uri: vscode.Uri, delayMs = BATCH_MS): void {
     const rel = this.relativePath(uri);
     if (rel === undefined || !/\.[ch]$/.test(rel)) return;
     this.changed.add(rel);
+    this.changedSince ??= performance.now();
     if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
     this.batchTimer = setTimeout(() => {
       this.batchTimer = undefined;
-      const files = [...this.changed];
-      this.changed.clear();
-      void this.update(files);
-    }, BATCH_MS);
+      this.flush();
+    }, delayMs);
+  }
+
+  /**
+   * Sends the changed files: a file open with unsaved changes as its text (when updates on
+   * typing are on), any other as the content on disk. Taken when sent, so the text is the latest.
+   */
+  private flush(): void {
+    if (this.updating !== undefined || this.disposed) return;
+    const files: string[] = [];
+    const unsaved: UnsavedText[] = [];
+    const typing = this.settings().updateOnType;
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [this.relativePath(d.uri), d]));
+    for (const rel of this.changed) {
+      const doc = open.get(rel);
+      if (typing && doc !== undefined && doc.isDirty && !doc.isClosed) unsaved.push({ file: rel, text: doc.getText() });
+      else files.push(rel);
+    }
+    this.changed.clear();
+    const notedAt = this.changedSince;
+    this.changedSince = undefined;
+    const updating = this.update(files, unsaved, notedAt);
+    this.updating = updating;
+    void updating.finally(() => {
+      this.updating = undefined;
+      if (this.changed.size > 0 && this.batchTimer === undefined) this.flush();
+    });
   }
 
   private publish(snapshot: ChainsSnapshot): void {
     this.lastSnapshot = snapshot;
+    // The views rebuild in the extension host's event loop: a stall if a whole tree's chains are slow to show.
+    const started = performance.now();
     this.setState({ kind: 'ready', snapshot });
+    this.log.info(`${snapshot.chains.length} chains shown in the views in ${Math.round(performance.now() - started)} ms`);
   }
 
   private setState(state: IndexState): void {
@@ -205,9 +275,15 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.scanning?.cancel();
     if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
     this.client?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function withoutCount(head: SnapshotHead): Omit<SnapshotHead, 'chainCount'> {
+  const { chainCount: _, ...rest } = head;
+  return rest;
 }

@@ -3,13 +3,15 @@
 // only: both sides import this one file. Bump INDEX_PROTOCOL_VERSION on any incompatible
 // change; the server refuses a client of another version in its first answer.
 import type { CallEdge, ChainDelta, FunctionLocation, RatedChain } from '../core/editor/editorModel';
+import type { UnsavedText } from '../core/editor/editorSession';
 import type { ProgressPhase } from '../core/analyze';
 import type { ScanResult, ScanStats } from '../core/model/chain';
 import type { TraceView } from '../core/editor/traceView';
 
 export type { ProgressPhase } from '../core/analyze';
+export type { UnsavedText } from '../core/editor/editorSession';
 
-export const INDEX_PROTOCOL_VERSION = 2;
+export const INDEX_PROTOCOL_VERSION = 4;
 
 /** What the server needs to open a tree; paths are absolute. */
 export interface OpenParams {
@@ -36,8 +38,21 @@ export interface ChainsSnapshot {
   skippedFiles: number;
 }
 
+/**
+ * A snapshot as open and update answer it: without its chains, which the host fetches in pages
+ * (method `chains`). A whole tree's chains are 6 MB as one message, and reading one message
+ * stalls the host's event loop for most of a second; a page takes a few ms, and the loop runs
+ * between pages.
+ */
+export interface SnapshotHead extends Omit<ChainsSnapshot, 'chains'> {
+  chainCount: number;
+}
+
+/** Chains per `chains` request. */
+export const CHAIN_PAGE_SIZE = 50;
+
 export interface UpdateResult {
-  snapshot: ChainsSnapshot;
+  snapshot: SnapshotHead;
   delta: ChainDelta;
   /** Per file: how the update went ('unchanged', 'local', 'rebuilt'). */
   files: { file: string; kind: string; reason?: string }[];
@@ -46,12 +61,18 @@ export interface UpdateResult {
 
 /** Every request: its parameters and its result. */
 export interface IndexMethods {
-  open: { params: OpenParams; result: ChainsSnapshot };
-  /** Files (relative to the root) changed on disk: saved, created, deleted, checked out. */
-  update: { params: { files: string[] }; result: UpdateResult };
+  open: { params: OpenParams; result: SnapshotHead };
+  /**
+   * Files (relative to the root) changed on disk (saved, created, deleted, checked out, or an
+   * unsaved buffer closed or reverted), and unsaved buffers, whose text stands for their file
+   * until the file is named in `files` again.
+   */
+  update: { params: { files: string[]; unsaved?: UnsavedText[] }; result: UpdateResult };
   functionAt: { params: { file: string; line: number }; result: FunctionLocation | null };
   callers: { params: { key: string }; result: CallEdge[] };
   callees: { params: { key: string }; result: CallEdge[] };
+  /** A page of the chains of snapshot `generation` (an error once a newer one exists). */
+  chains: { params: { generation: number; offset: number; count: number }; result: RatedChain[] };
   /** The current result in one of the CLI's machine formats, as text. */
   export: { params: { format: 'sarif' | 'json' }; result: string };
   /** Logs (absolute paths) parsed in the server and laid over the index it holds: no rescan. */
@@ -60,7 +81,7 @@ export interface IndexMethods {
   definitions: { params: { name: string }; result: FunctionLocation[] };
 }
 export type IndexMethod = keyof IndexMethods;
-export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'update', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
+export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'update', 'chains', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
 
 export type ToServer =
   | { kind: 'hello'; protocol: number }

@@ -2,13 +2,13 @@
 // time (an update must not run while the tree is being opened). Transport-agnostic: main.ts
 // wires it to the parent process, tests call handle() directly.
 import { DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, type AnalysisOptions } from '../core/analyze';
-import { EditorSession } from '../core/editor/editorSession';
+import { EditorSession, type UnsavedText } from '../core/editor/editorSession';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
 import { parseLogFile } from '../core/traces/parse/parseLog';
 import type { WasmPaths } from '../core/parse/treeSitter';
 import {
-  INDEX_PROTOCOL_VERSION, parseToServer, type ChainsSnapshot, type FromServer, type IndexMethod, type IndexMethods, type ProgressPhase, type ToServer,
+  INDEX_PROTOCOL_VERSION, parseToServer, type FromServer, type SnapshotHead, type IndexMethod, type IndexMethods, type ProgressPhase, type ToServer,
 } from '../protocol/indexProtocol';
 import { rulesFromFiles } from './serverRules';
 
@@ -82,11 +82,18 @@ export class IndexServer {
     switch (req.method) {
       case 'open': return this.open(req.id, req.params, signal);
       case 'update': {
-        const update = this.opened().update(req.params.files);
+        const { files, unsaved } = checkedUpdate(req.params);
+        const update = this.opened().update(files, unsaved);
         return {
           snapshot: this.snapshot(), delta: update.delta, durationMs: update.durationMs,
           files: update.files.map((f) => ({ file: f.file, kind: f.outcome.kind, ...(f.outcome.reason !== undefined ? { reason: f.outcome.reason } : {}) })),
         };
+      }
+      case 'chains': {
+        const { generation, offset, count } = req.params;
+        if (generation !== this.generation) throw new Error(`chains of snapshot ${generation} asked, the current one is ${this.generation}`);
+        if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset < 0 || count < 1) throw new Error('chains: offset and count must be whole numbers');
+        return this.opened().result.chains.slice(offset, offset + count);
       }
       case 'functionAt': return this.opened().functionAt(req.params.file, req.params.line) ?? null;
       case 'callers': return this.opened().callers(req.params.key);
@@ -121,7 +128,7 @@ export class IndexServer {
     return { ...session.traceView(logs), durationMs: performance.now() - started };
   }
 
-  private async open(id: number, params: IndexMethods['open']['params'], signal: AbortSignal): Promise<ChainsSnapshot> {
+  private async open(id: number, params: IndexMethods['open']['params'], signal: AbortSignal): Promise<SnapshotHead> {
     const options: AnalysisOptions = {
       root: params.root, rules: rulesFromFiles(params.ruleFiles), include: params.include,
       ...(params.exclude !== undefined ? { exclude: params.exclude } : {}),
@@ -147,9 +154,9 @@ export class IndexServer {
     return this.session;
   }
 
-  private snapshot(): ChainsSnapshot {
+  private snapshot(): SnapshotHead {
     const r = this.opened().result;
-    return { generation: ++this.generation, root: r.root, chains: r.chains, stats: r.stats, notAnalysed: r.notAnalysed, skippedFiles: r.skipped.length };
+    return { generation: ++this.generation, root: r.root, chainCount: r.chains.length, stats: r.stats, notAnalysed: r.notAnalysed, skippedFiles: r.skipped.length };
   }
 
   dispose(): void {
@@ -157,6 +164,17 @@ export class IndexServer {
     this.session?.dispose();
     this.session = undefined;
   }
+}
+
+/** The update's parameters, or an error naming what is wrong with them. */
+function checkedUpdate(params: IndexMethods['update']['params']): { files: string[]; unsaved: UnsavedText[] } {
+  const { files, unsaved } = params as { files: unknown; unsaved?: unknown };
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string')) throw new Error('update: files must be a list of paths');
+  if (unsaved === undefined) return { files, unsaved: [] };
+  const isBuffer = (u: unknown): u is UnsavedText =>
+    typeof u === 'object' && u !== null && typeof (u as UnsavedText).file === 'string' && typeof (u as UnsavedText).text === 'string';
+  if (!Array.isArray(unsaved) || !unsaved.every(isBuffer)) throw new Error('update: unsaved must be a list of { file, text }');
+  return { files, unsaved };
 }
 
 function assertNever(x: never): never {

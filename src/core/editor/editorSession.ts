@@ -17,6 +17,12 @@ export interface SessionUpdate {
   durationMs: number;
 }
 
+/** An editor's unsaved buffer of a file (relative to the root). */
+export interface UnsavedText {
+  file: string;
+  text: string;
+}
+
 export class EditorSession {
   private constructor(private readonly live: LiveAnalysis) {}
 
@@ -29,13 +35,16 @@ export class EditorSession {
   }
 
   /**
-   * Brings the analysis up to date with the files' contents on disk: one file after a save,
-   * many after a checkout. A file that is gone is taken out of the analysis.
+   * Brings the analysis up to date with the files' contents on disk (one file after a save, many
+   * after a checkout; a file that is gone is taken out) and with unsaved buffers, whose text
+   * stands for their file until it is given here again as a file on disk. A file given both
+   * ways is taken from its buffer.
    */
-  update(files: readonly string[]): SessionUpdate {
+  update(files: readonly string[], unsaved: readonly UnsavedText[] = []): SessionUpdate {
     const started = performance.now();
     const before = this.live.result.chains;
-    const outcomes = [...new Set(files)].map((file) => ({ file, outcome: this.live.update(file) }));
+    const buffers = new Map(unsaved.map((u) => [u.file, u.text]));
+    const outcomes = [...new Set([...buffers.keys(), ...files])].map((file) => ({ file, outcome: this.live.update(file, buffers.get(file)) }));
     return { files: outcomes, delta: chainDelta(before, this.live.result.chains), durationMs: performance.now() - started };
   }
 

@@ -18,6 +18,8 @@ export interface FileJob {
   knownHash?: string;
   /** 'tree' when not given. */
   reader?: FactReader;
+  /** The file's bytes when they are not those on disk (an editor's unsaved buffer). */
+  content?: Uint8Array;
 }
 
 export interface FileOutcome {
@@ -62,9 +64,9 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
     if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, stored: true, notes };
     if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cache shard corrupt (${shard.reason}): rebuilt` });
   }
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(job.abs);
+    bytes = job.content ?? readFileSync(job.abs);
   } catch (e) {
     return { rel: job.rel, cached: false, skipped: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, notes };
   }

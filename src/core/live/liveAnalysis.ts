@@ -28,6 +28,7 @@ import type { PackedFileFacts } from '../model/packedFacts';
 import { patched, type Patched } from '../model/patched';
 import { movedOnly, samePositions, type ContentMemo } from './movedFunctions';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
+import { sourceText } from '../sources/textDecode';
 import { addNotes, type NoteCounts } from '../model/noteCounts';
 
 export type UpdateKind =
@@ -95,14 +96,18 @@ export class LiveAnalysis {
   }
 
   /**
-   * Brings the analysis up to date with the file's content on disk (path relative to the root).
+   * Brings the analysis up to date with the file's content (path relative to the root): `text`
+   * when given (an editor's unsaved buffer), which stands for the file until an update without
+   * it goes back to the content on disk (saved, closed, reverted).
    * A file is read from tokens unless its functions call something that changes the held
    * context. A function that becomes a wrapper makes its callers' files need a full parse, one
    * that stops being one lets them be read from tokens again: those files are brought up to date
    * in the same update.
    */
-  update(rel: string): UpdateOutcome {
+  update(rel: string, text?: string): UpdateOutcome {
     const started = performance.now();
+    if (text === undefined) this.unsaved.delete(rel);
+    else this.unsaved.set(rel, Buffer.from(text, 'utf8'));
     const first = this.apply(rel);
     if (first === 'unchanged') return { kind: 'unchanged', durationMs: performance.now() - started };
     let rebuilt = first.rebuilt;
@@ -118,6 +123,9 @@ export class LiveAnalysis {
   /** Files whose reader an update may have changed (see noteReadersToCheck): read again. */
   private readonly recheck = new Set<string>();
 
+  /** Unsaved editor buffers that stand for files on disk, as UTF-8: the same bytes a save writes. */
+  private readonly unsaved = new Map<string, Uint8Array>();
+
   /**
    * Reads one file again and patches it in; `rebuilt` says why the analysis was rebuilt instead,
    * if it was. The file is read from tokens, and parsed if it calls a name with an effect now
@@ -128,10 +136,13 @@ export class LiveAnalysis {
     const at = this.files.findIndex((f) => f.file === rel);
     const old = at < 0 ? undefined : this.files[at];
     this.parser ??= parserFor(this.language);
-    const job = { rel, abs: join(this.root, rel) };
+    const content = this.unsaved.get(rel);
+    const job = { rel, abs: join(this.root, rel), ...(content !== undefined ? { content } : {}) };
+    // An unsaved buffer changes with every pause in typing: its facts stay out of the cache.
+    const cacheDir = content === undefined ? this.options.cacheDir : undefined;
     const outcome = this.options.parseAll === true
-      ? processFile({ ...job, reader: 'tree' }, this.parser, this.options.cacheDir)
-      : processFile({ ...job, reader: 'tokens' }, this.parser, this.options.cacheDir, effectfulNow(this.analysis.models));
+      ? processFile({ ...job, reader: 'tree' }, this.parser, cacheDir)
+      : processFile({ ...job, reader: 'tokens' }, this.parser, cacheDir, effectfulNow(this.analysis.models));
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
       const outcome = this.patch(old, next, nextFull);
       const why = outcome.ok ? this.exemptionsAfterEdit(rel) : outcome.why;
@@ -282,7 +293,13 @@ export class LiveAnalysis {
 
   private reader(): ParsedCallSites {
     // Built before the first analysis: until a graph exists it parses whole files.
-    this.callSites ??= new ParsedCallSites(parserFor(this.language), treeText(this.root), functionSpans(() => this.spanGraph));
+    const disk = treeText(this.root);
+    // Chains are judged on the text the facts came from: an unsaved buffer's, when there is one.
+    const text = (file: string): string | undefined => {
+      const content = this.unsaved.get(file);
+      return content === undefined ? disk(file) : sourceText(content);
+    };
+    this.callSites ??= new ParsedCallSites(parserFor(this.language), text, functionSpans(() => this.spanGraph));
     return this.callSites;
   }
 

@@ -18,3 +18,9 @@ export function decodeSource(bytes: Uint8Array): Decoded {
     return { ok: true, text: lenient.decode(bytes), replaced: true };
   }
 }
+
+/** The text chains are judged on: undefined for a binary file, as for one that cannot be read. */
+export function sourceText(bytes: Uint8Array): string | undefined {
+  const decoded = decodeSource(bytes);
+  return decoded.ok ? decoded.text : undefined;
+}

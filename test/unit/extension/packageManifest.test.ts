@@ -63,6 +63,13 @@ test('manifest: the Get started walkthrough has its four steps, each with its me
     assert.ok(step.completionEvents.length > 0, step.id);
   }
   // A log file in the Explorer offers "Load Trace"; "Clear Trace Overlay" only shows once one is loaded.
-  assert.ok(manifest.contributes.menus['explorer/context']?.some((m) => m.command === 'lockpath.loadTrace' && /resourceLangId == kernel-log/.test(m.when ?? '')));
+  const loadTrace = manifest.contributes.menus['explorer/context']?.find((m) => m.command === 'lockpath.loadTrace')?.when ?? '';
+  assert.match(loadTrace, /resourceLangId == kernel-log/);
+  // Only log-like files: the languages of syntaxes/, log extensions and log-like names, not every .txt.
+  assert.doesNotMatch(loadTrace, /\.txt/);
+  const [, pattern, flags] = /resourceFilename =~ \/(.+)\/(\w*)/.exec(loadTrace) ?? [];
+  const logName = new RegExp(pattern ?? '$^', flags);
+  assert.deepEqual(['dmesg-6.12.txt', 'trace_pipe.out', 'lockdep-splat.txt', 'notes.txt', 'README.txt', 'CMakeLists.txt'].filter((n) => logName.test(n)),
+    ['dmesg-6.12.txt', 'trace_pipe.out', 'lockdep-splat.txt']);
   assert.ok(manifest.contributes.menus.commandPalette?.some((m) => m.command === 'lockpath.clearOverlay' && m.when === 'lockpath.overlayLoaded'));
 });

@@ -52,6 +52,28 @@ test('live analysis: an edit that keeps every call is local, and moves the hops 
   await assertSameAsFresh(live, root);
 });
 
+test('live analysis: an unsaved buffer stands for its file until the file is read from disk again', async (t) => {
+  const { root, live } = await openCopy(t);
+  const rel = 'fs/read_write.c';
+  const file = join(root, rel);
+  const disk = readFileSync(file, 'utf8');
+  const opened = stable(live.result);
+  const typed = disk.replace('\tretval = do_splice_direct(', '\t// retval = do_splice_direct(');
+  assert.notEqual(typed, disk);
+  const outcome = live.update(rel, typed);
+  assert.notEqual(outcome.kind, 'unchanged');
+  assert.equal(live.result.chains.some((c) => c.acquire.function === 'do_sendfile'), false);
+  assert.equal(readFileSync(file, 'utf8'), disk, 'the file on disk is not touched');
+  // The same text again changes nothing; it is what a scan of that text finds.
+  assert.equal(live.update(rel, typed).kind, 'unchanged');
+  writeFileSync(file, typed);
+  await assertSameAsFresh(live, root);
+  // Closed or reverted: the content on disk counts again.
+  writeFileSync(file, disk);
+  assert.notEqual(live.update(rel).kind, 'unchanged');
+  assert.equal(stable(live.result), opened);
+});
+
 /** Edits `rel` with `edit`, updates, and checks the kind of update and that it equals a fresh scan. */
 async function expectUpdate(live: LiveAnalysis, root: string, rel: string, edit: (text: string) => string, kind: 'local' | 'rebuilt', reason?: RegExp): Promise<void> {
   const file = join(root, rel);
