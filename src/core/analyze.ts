@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { composeResult, functionSpans, searchChains, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
+import { buildGraph, composeResult, searchChains, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
+import { functionSpans } from './graph/functionSpans';
 import { CallGraph } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { contentHash, readManifest, vouchedHashes, type Manifest } from './index/factCache';
@@ -128,11 +129,13 @@ export async function scanTree(options: AnalysisOptions, signal?: AbortSignal, o
   const gathered = await gatherFacts(options, started, signal, onProgress);
   if ('replayed' in gathered) return gathered.replayed;
   const { root, files, detail, notes } = gathered;
-  let analysis: ChainAnalysis | undefined;
-  const callSites = new ParsedCallSites(parserFor(await loadCLanguage(options.wasm)), treeText(root), functionSpans(() => analysis?.graph));
+  const language = await loadCLanguage(options.wasm);
+  const graph = buildGraph(files, (f) => detail.read(f), options.pointers ?? 'typed', signal, onProgress);
+  const callSites = new ParsedCallSites(parserFor(language), treeText(root), functionSpans(() => graph));
+  let analysis: ChainAnalysis;
   let result: ScanResult;
   try {
-    analysis = searchChains(files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress, callSites);
+    analysis = searchChains(graph, options.rules, signal, onProgress, callSites);
     // Facts read back during the analysis may have needed repairs.
     addNotes(notes, detail.notes);
     result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started, callSites });

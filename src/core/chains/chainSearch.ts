@@ -320,7 +320,8 @@ const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard
  */
 function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge, usable: (ref: CallRef) => boolean): BuiltChain {
   // The choice rests on the verdicts of every variant tried, so the kept one's basis holds them all.
-  const reads = new Map<string, number>();
+  const reads = new Map<string, string>();
+  const definitions = new Map<string, string>();
   const make = (overrides: readonly HopOverride[]): BuiltChain | undefined => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
@@ -328,8 +329,9 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     // An alternative's own path may lead back through the hop (evict -> iput -> evict): no chain.
     if (overrides.length > 0 && (chain.hops.at(-1)?.callee !== cand.sink || new Set(chain.hops.map((h) => h.caller)).size !== chain.hops.length)) return undefined;
     const { verdict, basis } = judge.judge(chain);
-    for (const [file, version] of basis.reads) reads.set(file, version);
-    return { chain, verdict, basis: { facts: basis.facts, reads }, path: [...path], refs };
+    for (const [key, read] of basis.reads) reads.set(key, read);
+    for (const [key, found] of basis.definitions) definitions.set(key, found);
+    return { chain, verdict, basis: { facts: basis.facts, reads, definitions }, path: [...path], refs };
   };
   const built = make([])!;
   const reason = rejection(built.verdict);

@@ -76,6 +76,11 @@ export class CallGraph {
     return this.functions.get(key);
   }
 
+  /** Every function so named: each file's static, the global, header inlines. */
+  nodesNamed(name: string): readonly FunctionNode[] {
+    return this.functions.named(name);
+  }
+
   /** A name called from `file`: its own static first, then a global, then header inlines. */
   resolveName(file: string, name: string): FunctionNode[] {
     return this.functions.resolveName(file, name);

@@ -146,12 +146,13 @@ export function constantText(text: string): string | undefined {
 }
 
 /**
- * A reader that tells which files some reading went through, and whether they changed since:
- * a verdict kept across live updates holds only while the source it read is the same.
+ * A reader that tells what some reading read (keys of its own making, each with what it gave),
+ * and whether it gives the same now: a verdict kept across live updates holds only while the
+ * source it read is the same.
  */
 export interface ReadTracking {
-  recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, number> };
-  unchanged(reads: ReadonlyMap<string, number>): boolean;
+  recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, string> };
+  unchanged(reads: ReadonlyMap<string, string>): boolean;
 }
 
 /**
