@@ -8,16 +8,23 @@ import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { readerOf, type FactReader, type FileFacts } from '../model/facts';
 
-/** Bump when facts change shape or meaning, or the snapshot its layout: old caches are then ignored. */
-export const FACTS_VERSION = 13;
+/**
+ * Bump when facts change shape or meaning, the snapshot its layout, or content hashes their
+ * form: old caches are then ignored.
+ */
+export const FACTS_VERSION = 14;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }
   | { status: 'miss' }
   | { status: 'corrupt'; reason: string };
 
+/**
+ * Git's blob id of the bytes (`git hash-object`): a revision's listing (`git ls-tree`) then
+ * names the cache's entries for its files without a checkout (diff --git).
+ */
 export function contentHash(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('hex');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /** One content has a shard per reader: token facts do not stand in for a full parse. */
