@@ -4,7 +4,9 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { analyzeTree, readCachedResult, replayedAnalysis, resultOptionsKey, type Analysis, type AnalysisOptions } from '../core/analyze';
+import { analyzeTree, readCachedResult, replayedAnalysis, resultOptionsKey, treeResultKey, type Analysis, type AnalysisOptions } from '../core/analyze';
+import { walkListing } from '../core/sources/listingWalk';
+import { DEFAULT_EXCLUDES } from '../core/sources/workspaceWalk';
 import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
 import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
 import { graphSideView } from '../core/diff/graphSideView';
@@ -54,7 +56,10 @@ async function diff(args: DiffArgs, signal: AbortSignal): Promise<number> {
     const needsGit = args.sides.some((s) => s.kind === 'git');
     const repo = needsGit ? await findRepo(resolve(args.tree ?? '.')) : undefined;
     const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo)));
-    if (repo !== undefined) checkout = RevisionCheckout.open(repo, args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'worktrees'));
+    if (repo !== undefined) {
+      const base = args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'checkouts');
+      checkout = await RevisionCheckout.open(repo, treeRelative(join(repo.top, repo.prefix), args).include, base);
+    }
     const scanner = new SideScanner(args, rules, checkout, signal);
     for (const side of [oldSide!, newSide!]) {
       const hidden = side.kind === 'json' ? side.result.stats.hiddenChains ?? 0 : 0;
@@ -142,10 +147,14 @@ class SideScanner {
     const started = performance.now();
     const known = side.kind === 'git' ? await this.revisionKey(side) : undefined;
     if (resultOnly && side.kind === 'git' && known !== undefined) {
-      // A revision whose content was scanned before: its result, without a checkout or a walk.
-      const resultKey = this.checkout!.knownResult(known.content, known.options);
-      const cached = resultKey === undefined ? undefined : readCachedResult(this.options(side, this.checkout!.root), resultKey);
+      // A revision whose content was scanned before, here or in the tree: its result, without a
+      // checkout or a walk. Content hashes are blob ids, so the revision's listing names it.
+      const options = this.options(side, this.checkout!.root);
+      const remembered = this.checkout!.knownResult(known.content, known.options);
+      const resultKey = remembered ?? await this.listedResultKey(known.content, options);
+      const cached = resultKey === undefined ? undefined : readCachedResult(options, resultKey);
       if (cached !== undefined) {
+        if (remembered === undefined) this.checkout!.rememberResult(known.content, known.options, resultKey!);
         const analysis = replayedAnalysis(cached, side.shownRoot, started);
         if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)} (result of git tree ${known.content.slice(0, 12)})\n`);
         return analysis;
@@ -167,6 +176,15 @@ class SideScanner {
     return analysis;
   }
 
+  /** The result key a scan of the git tree `treeId` would have, from its listing; undefined when the listing cannot tell. */
+  private async listedResultKey(treeId: string, options: AnalysisOptions): Promise<string | undefined> {
+    const listing = await this.checkout!.listing(treeId);
+    const walk = walkListing(listing, { include: options.include, exclude: options.exclude ?? DEFAULT_EXCLUDES, maxFileBytes: options.maxFileBytes });
+    if (walk === undefined) return undefined;
+    const blobs = new Map(listing.map((f) => [f.path, f.blob]));
+    return treeResultKey(options, walk.skipped, new Map(walk.files.map((f) => [f.rel, blobs.get(f.rel)!])));
+  }
+
   /** A git side's content id (its git tree) and the digest of the options its result depends on. */
   private async revisionKey(side: Extract<Side, { kind: 'git' }>): Promise<{ content: string; options: string } | undefined> {
     const options = this.options(side, this.checkout!.root);
@@ -181,11 +199,20 @@ class SideScanner {
    */
   private options(side: Exclude<Side, { kind: 'json' }>, root: string): AnalysisOptions {
     const options = analysisOptions(root, this.args, this.rules, __dirname);
-    if (side.kind !== 'git' || options.cacheDir === undefined) return options;
+    if (side.kind !== 'git') return options;
+    // Paths given absolute name the user's tree, not the checkout.
+    const scanned = { ...options, ...treeRelative(side.shownRoot, this.args) };
+    if (options.cacheDir === undefined) return scanned;
     const treeCache = analysisOptions(side.shownRoot, this.args, this.rules, __dirname).cacheDir!;
     const own = options.cacheDir === treeCache ? `${this.checkout!.path}.cache` : options.cacheDir;
-    return { ...options, cacheDir: own, sharedCacheDir: treeCache };
+    return { ...scanned, cacheDir: own, sharedCacheDir: treeCache };
   }
+}
+
+/** The include and exclude paths of the options, relative to the user's tree at `root`. */
+function treeRelative(root: string, args: DiffArgs): Pick<AnalysisOptions, 'include' | 'exclude'> {
+  const { include, exclude } = analysisOptions(root, { ...args, cache: false }, [], __dirname);
+  return { include, ...(exclude !== undefined ? { exclude } : {}) };
 }
 
 async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side, confidence: Confidence): Promise<{ diff: ChainDiff; newResult: ScanResult }> {

@@ -158,6 +158,17 @@ export function resultOptionsKey(options: AnalysisOptions): string {
   return resultKey({ ...resultOptions(options), files: [] });
 }
 
+/**
+ * The result key of a tree: its walk's skips and each walked file's content hash (path ->
+ * hash), under these options. From a git listing too: content hashes are blob ids.
+ */
+export function treeResultKey(options: AnalysisOptions, skipped: readonly { file: string; reason: string }[], hashes: ReadonlyMap<string, string>): string {
+  return resultKey({
+    ...resultOptions(options),
+    files: [...skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
+  });
+}
+
 /** A cached result as an analysis of `root` (no graph, models or facts), timed from `started`. */
 export function replayedAnalysis(cached: ScanResult, root: string, started: number): Analysis {
   const stats = { ...cached.stats, durationMs: Math.round(performance.now() - started), cachedFiles: cached.stats.files };
@@ -214,10 +225,7 @@ async function gatherFacts(
   onProgress?.('walk', 0, 0);
   const prepared = await prepareScan(options, signal);
   const { root, walk, manifest, notes } = prepared;
-  const keyOf = (hashes: Map<string, string>): string => resultKey({
-    ...resultOptions(options),
-    files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
-  });
+  const keyOf = (hashes: Map<string, string>): string => treeResultKey(options, walk.skipped, hashes);
   if (options.resultOnly === true && options.cacheDir !== undefined) {
     const hashes = currentHashes(walk.files, manifest, options.sharedCacheDir !== undefined);
     const key = hashes === undefined ? undefined : keyOf(hashes);

@@ -61,10 +61,12 @@ test('diff --git: moving the acquisition into the actor removes the sendfile cha
   });
   assert.equal(d.old.source, `git:${c1}`);
   assert.equal(d.new.root, repo.dir, 'reports name the tree, not the temporary checkout');
-  // The worktree stays, under the cache, for the next diff.
+  // The checkout stays, under the cache, for the next diff; the repository knows nothing of it.
   const worktrees = execFileSync('git', ['-C', repo.dir, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('worktree '));
-  assert.equal(worktrees.length, 2);
-  assert.ok(worktrees[1]!.startsWith(`worktree ${join(scratch, 'cache', 'lockpath', 'worktrees')}`), worktrees[1]);
+  assert.deepEqual(worktrees, [`worktree ${repo.dir}`]);
+  const checkouts = join(scratch, 'cache', 'lockpath', 'checkouts');
+  assert.equal(readdirSync(checkouts).filter((n) => existsSync(join(checkouts, n, 'tree'))).length, 1);
+  assert.equal(execFileSync('git', ['-C', repo.dir, 'status', '--porcelain'], { encoding: 'utf8' }), '', 'the user\'s index and files are untouched');
 });
 
 test('diff --git: a revision the tree was scanned at is the tree\'s result, and a second diff computes nothing', () => {
@@ -90,6 +92,24 @@ test('diff --git: a revision the tree was scanned at is the tree\'s result, and 
   const counts = (r: { stdout: string }): unknown => (JSON.parse(r.stdout) as JsonDiffReport).counts;
   assert.deepEqual(counts(again), counts(first));
   assert.deepEqual(counts(first), { added: 0, removed: 0, changed: 0, unchanged: 7 });
+});
+
+test('diff --git: revisions the tree was scanned at are answered from their listings, with nothing written out', () => {
+  const [c1, c2] = repo.commits;
+  const cache = join(scratch, 'listed-cache');
+  const env = { XDG_CACHE_HOME: cache };
+  for (const c of [c1, c2]) {
+    execFileSync('git', ['-C', repo.dir, 'checkout', '-q', c]);
+    assert.equal(run(['scan', repo.dir, '--quiet', '--jobs', '0'], repo.dir, env).code, 0);
+  }
+  const r = run(['diff', '--git', c1, '--git', c2, '--format', 'json', '--jobs', '0'], repo.dir, env);
+  assert.equal(r.code, 0, r.stderr);
+  // The removed chain's reason needs the new side's graph: c2 is written out for it, c1 never is.
+  assert.equal((JSON.parse(r.stdout) as JsonDiffReport).removed[0]!.reason.kind, 'acquisition-moved');
+  assert.match(r.stderr, new RegExp(`git:${c1}: .*\\(result of git tree`));
+  const again = run(['diff', '--git', c2, '--git', c2, '--format', 'json', '--jobs', '0'], repo.dir, env);
+  assert.match(again.stderr, /result of git tree/);
+  assert.doesNotMatch(again.stderr, /scanning/);
 });
 
 test('diff --git: shifted lines and a renamed local change nothing', () => {
