@@ -5,7 +5,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { analyzeTree, readCachedResult, replayedAnalysis, resultOptionsKey, treeResultKey, type Analysis, type AnalysisOptions } from '../core/analyze';
-import { walkListing } from '../core/sources/listingWalk';
+import { vouchFor, type Manifest } from '../core/index/factCache';
+import { walkListing, type ListedWalk } from '../core/sources/listingWalk';
 import { DEFAULT_EXCLUDES } from '../core/sources/workspaceWalk';
 import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
 import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
@@ -24,7 +25,7 @@ import { summaryLine } from '../core/report/text';
 import type { RuleSpec } from '../core/rules/ruleSpec';
 import { DIFF_COMMAND, type DiffArgs, type DiffSideArg } from './diffArgs';
 import { EXIT } from './exitCodes';
-import { findRepo, GitError, resolveRevision, RevisionCheckout } from './gitCheckout';
+import { blobMtimeMs, findRepo, GitError, resolveRevision, RevisionCheckout, type RevisionFile } from './gitCheckout';
 import { InputError, runCommand } from './runCommand';
 import { analysisOptions, selectRules } from './treeOptions';
 
@@ -102,6 +103,8 @@ async function resolveSide(arg: DiffSideArg, repo: { top: string; prefix: string
 /** Scans sides one at a time; keeps the last full analysis, for the explanations that may follow. */
 class SideScanner {
   private kept: { side: Side; analysis: Analysis } | undefined;
+  /** Listings of git trees, by tree id: a side may need its listing twice. */
+  private readonly listings = new Map<string, Promise<RevisionFile[]>>();
 
   constructor(
     private readonly args: DiffArgs, private readonly rules: readonly RuleSpec[],
@@ -164,6 +167,7 @@ class SideScanner {
     if (side.kind === 'git') {
       await this.checkout!.checkout(side.commit);
       root = this.checkout!.root;
+      if (known !== undefined) await this.vouchForListing(known.content, this.options(side, root));
     } else {
       root = side.root;
     }
@@ -178,11 +182,37 @@ class SideScanner {
 
   /** The result key a scan of the git tree `treeId` would have, from its listing; undefined when the listing cannot tell. */
   private async listedResultKey(treeId: string, options: AnalysisOptions): Promise<string | undefined> {
-    const listing = await this.checkout!.listing(treeId);
-    const walk = walkListing(listing, { include: options.include, exclude: options.exclude ?? DEFAULT_EXCLUDES, maxFileBytes: options.maxFileBytes });
+    const { walk, blobs } = await this.listedWalk(treeId, options);
     if (walk === undefined) return undefined;
-    const blobs = new Map(listing.map((f) => [f.path, f.blob]));
-    return treeResultKey(options, walk.skipped, new Map(walk.files.map((f) => [f.rel, blobs.get(f.rel)!])));
+    return treeResultKey(options, walk.skipped, new Map(walk.files.map((f) => [f.rel, blobs.get(f.content)!])));
+  }
+
+  /**
+   * Vouches in the checkout's manifest for every file written as its blob (written out with
+   * the mtime blobMtimeMs() gives it): the scan then reads none of them to hash it, and takes
+   * the tree's facts for each content the tree has.
+   */
+  private async vouchForListing(treeId: string, options: AnalysisOptions): Promise<void> {
+    if (options.cacheDir === undefined) return;
+    const { walk, listing, blobs } = await this.listedWalk(treeId, options);
+    // A symlinked file has its target's content, size and mtime.
+    const files = walk?.files ?? listing.filter((f) => f.kind === 'file').map((f) => ({ rel: f.path, size: f.size, content: f.path }));
+    const asIs = await this.checkout!.writtenAsIs([...new Set(files.map((f) => f.content))]);
+    const entries: Manifest = new Map();
+    for (const f of files) {
+      const blob = blobs.get(f.content)!;
+      if (asIs.has(f.content)) entries.set(f.rel, [f.size, blobMtimeMs(blob), blob]);
+    }
+    vouchFor(options.cacheDir, resolve(options.root), entries);
+  }
+
+  /** The git tree's listing, and what a walk of it with these options reads (undefined: the listing cannot tell). */
+  private async listedWalk(treeId: string, options: AnalysisOptions): Promise<{ listing: RevisionFile[]; blobs: Map<string, string>; walk: ListedWalk | undefined }> {
+    let listed = this.listings.get(treeId);
+    if (listed === undefined) this.listings.set(treeId, (listed = this.checkout!.listing(treeId)));
+    const listing = await listed;
+    const walk = walkListing(listing, { include: options.include, exclude: options.exclude ?? DEFAULT_EXCLUDES, maxFileBytes: options.maxFileBytes });
+    return { listing, blobs: new Map(listing.map((f) => [f.path, f.blob])), walk };
   }
 
   /** A git side's content id (its git tree) and the digest of the options its result depends on. */
@@ -205,7 +235,7 @@ class SideScanner {
     if (options.cacheDir === undefined) return scanned;
     const treeCache = analysisOptions(side.shownRoot, this.args, this.rules, __dirname).cacheDir!;
     const own = options.cacheDir === treeCache ? `${this.checkout!.path}.cache` : options.cacheDir;
-    return { ...scanned, cacheDir: own, sharedCacheDir: treeCache };
+    return { ...scanned, cacheDir: own, sharedCacheDir: treeCache, sharedRoot: resolve(side.shownRoot) };
   }
 }
 

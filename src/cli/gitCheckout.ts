@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import type { ListedFile } from '../core/sources/listingWalk';
 
@@ -123,7 +123,7 @@ export class RevisionCheckout {
     return (await git(this.repo.top, ['rev-parse', '--verify', '--quiet', sub === '' ? `${commit}^{tree}` : `${commit}:${sub}`])).trim();
   }
 
-  /** Every file of a git tree (contentId()), relative to it. */
+  /** Every file of a git tree (contentId()), relative to it; symlinks with their targets. */
   async listing(treeId: string): Promise<RevisionFile[]> {
     const out: RevisionFile[] = [];
     for (const entry of (await git(this.repo.top, ['ls-tree', '-r', '-l', '-z', treeId])).split('\0')) {
@@ -133,7 +133,55 @@ export class RevisionCheckout {
       const kind = type === 'commit' ? 'submodule' : mode === '120000' ? 'symlink' : 'file';
       out.push({ path: entry.slice(tab + 1), kind, size: Number(size), blob: blob ?? '' });
     }
+    const links = out.filter((f) => f.kind === 'symlink');
+    const targets = await this.blobTexts(links.map((f) => f.blob));
+    for (const f of links) {
+      const target = targets.get(f.blob);
+      if (target !== undefined) f.target = target;
+    }
     return out;
+  }
+
+  /** The contents of small blobs (symlink targets), by blob id. */
+  private async blobTexts(blobs: readonly string[]): Promise<Map<string, string>> {
+    const texts = new Map<string, string>();
+    if (blobs.length === 0) return texts;
+    const run = execFileAsync('git', ['-C', this.repo.top, 'cat-file', '--batch'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+    run.child.stdin?.end(blobs.map((b) => `${b}\n`).join(''));
+    const out = (await run.catch((e: Error) => {
+      throw new GitError(`git cat-file --batch: ${e.message}`);
+    })).stdout;
+    // Each object: `<id> <type> <size>\n`, its bytes, `\n`.
+    for (let at = 0; at < out.length;) {
+      const eol = out.indexOf(10, at);
+      if (eol < 0) break;
+      const [id, , size] = out.subarray(at, eol).toString('utf8').split(' ');
+      const length = Number(size);
+      if (!Number.isInteger(length)) break; // `<id> missing`
+      texts.set(id!, out.subarray(eol + 1, eol + 1 + length).toString('utf8'));
+      at = eol + 1 + length + 1;
+    }
+    return texts;
+  }
+
+  /**
+   * Those of `paths` (relative to the scanned tree) that the checkout writes as their blobs'
+   * bytes: no filter, no working-tree encoding, no ident, no CRLF line endings. A file's blob
+   * id is then the content hash of what is on disk.
+   */
+  async writtenAsIs(paths: readonly string[]): Promise<Set<string>> {
+    const config = await git(this.repo.top, ['config', '--get-regexp', '^core\\.(autocrlf|eol)$']).catch(() => '');
+    if (/^core\.(autocrlf true|eol crlf)$/im.test(config)) return new Set();
+    const prefix = this.repo.prefix;
+    const out = await this.git(['check-attr', '--cached', '-z', '--stdin', 'filter', 'working-tree-encoding', 'ident', 'eol'], paths.map((p) => `${prefix}${p}\0`).join(''));
+    const asIs = new Set(paths);
+    const fields = out.split('\0');
+    for (let i = 0; i + 2 < fields.length; i += 3) {
+      const [path, attr, value] = [fields[i]!, fields[i + 1]!, fields[i + 2]!];
+      const converts = attr === 'ident' ? value === 'set' : attr === 'eol' ? value === 'crlf' : value !== 'unspecified' && value !== 'unset';
+      if (converts) asIs.delete(path.slice(prefix.length));
+    }
+    return asIs;
   }
 
   /** The result key a scan of this content with these options had (`optionsKey`: resultOptionsKey()). */
@@ -171,18 +219,48 @@ export class RevisionCheckout {
   }
 
   /**
-   * Writes every file of the scope at `commit` into an empty tree; the whole revision when the
-   * scope holds a symlink (the walk follows it, maybe out of the scope).
+   * Writes every file of the scope at `commit` into an empty tree, and what its symlinks point
+   * to (the walk follows them); the whole revision when that cannot be told.
    */
   private async writeAll(commit: string): Promise<void> {
     rmSync(this.path, { recursive: true, force: true });
-    rmSync(join(this.dir, 'scope'), { force: true });
+    for (const name of ['scope', 'paths']) rmSync(join(this.dir, name), { force: true });
     mkdirSync(this.path, { recursive: true });
     await this.git(['read-tree', commit]);
-    let files = await this.indexFiles(this.pathspecs());
-    if (files.some((f) => f.mode === '120000')) files = await this.indexFiles([]);
+    let pathspecs = this.pathspecs();
+    let files = await this.indexFiles(pathspecs);
+    const outside = await this.linkedOutside(files);
+    if (outside === undefined || outside.length > 0) {
+      pathspecs = outside === undefined ? [] : [...pathspecs, ...outside.map((p) => `:(literal)${p}`)];
+      files = await this.indexFiles(pathspecs);
+    }
     await this.writeFiles(files);
+    // What a switch compares: the scope and the targets written with it.
+    writeFileSync(join(this.dir, 'paths'), JSON.stringify(pathspecs));
     writeFileSync(join(this.dir, 'scope'), this.scopeText());
+  }
+
+  /**
+   * What the scope's symlinks point to outside the scope (the walk reads through them), as
+   * repository paths; undefined when that cannot be told (a chain of links, a path out of the
+   * repository).
+   */
+  private async linkedOutside(files: readonly WrittenFile[]): Promise<string[] | undefined> {
+    const links = files.filter((f) => f.mode === '120000');
+    if (links.length === 0) return [];
+    const targets = await this.blobTexts(links.map((f) => f.blob));
+    const inScope = (p: string): boolean => this.scope.some((s) => s === '' || p === s.replace(/\/$/, '') || p.startsWith(s.endsWith('/') ? s : `${s}/`));
+    const outside = new Set<string>();
+    for (const f of links) {
+      const target = targets.get(f.blob);
+      if (target === undefined || target.startsWith('/')) return undefined;
+      const path = posix.normalize(posix.join(posix.dirname(f.path), target));
+      if (path.startsWith('../') || path === '..') return undefined;
+      if (!inScope(path)) outside.add(path);
+    }
+    // A target that is itself a symlink leads further: every file is written then.
+    const more = outside.size === 0 ? [] : await this.indexFiles([...outside].map((p) => `:(literal)${p}`));
+    return more.some((f) => f.mode === '120000') ? undefined : [...outside];
   }
 
   /** The index's files under `pathspecs` (all when empty). */
@@ -205,7 +283,9 @@ export class RevisionCheckout {
   private async switchTo(from: string, commit: string): Promise<boolean> {
     let raw: string;
     try {
-      raw = await this.git(['diff-tree', '-r', '-z', '--no-renames', '--raw', from, commit, '--', ...this.pathspecs()]);
+      const pathspecs = JSON.parse(readText(join(this.dir, 'paths')) ?? 'null') as unknown;
+      if (!Array.isArray(pathspecs) || !pathspecs.every((p) => typeof p === 'string')) return false;
+      raw = await this.git(['diff-tree', '-r', '-z', '--no-renames', '--raw', from, commit, '--', ...pathspecs]);
       await this.git(['read-tree', commit]);
     } catch {
       return false;
@@ -245,8 +325,7 @@ export class RevisionCheckout {
     for (const f of files) {
       // A symlink's time is its target's.
       if (f.mode === '120000') continue;
-      // 2001 to 2009: a valid time on every file system, and never "now".
-      const seconds = 1_000_000_000 + Number.parseInt(f.blob.slice(0, 7), 16);
+      const seconds = blobMtimeMs(f.blob) / 1000;
       utimesSync(join(this.path, f.path), seconds, seconds);
     }
   }
@@ -261,6 +340,11 @@ async function forgetOldWorktree(repo: GitRepo, oldBase: string, key: string): P
   if (!existsSync(join(old, '.git'))) return;
   for (const path of [old, `${old}.last`, `${old}.results.json`, `${old}.cache`]) rmSync(path, { recursive: true, force: true });
   await git(repo.top, ['worktree', 'prune']).catch(() => undefined);
+}
+
+/** The mtime a written file gets from its blob id: 2001 to 2009, a valid time on every file system, and never "now". */
+export function blobMtimeMs(blob: string): number {
+  return (1_000_000_000 + Number.parseInt(blob.slice(0, 7), 16)) * 1000;
 }
 
 /** A file written from the index: its mode and blob id. */

@@ -40,6 +40,12 @@ export interface AnalysisOptions {
    * tree (diff --git), whose files are mostly the tree's own contents at another path.
    */
   sharedCacheDir?: string;
+  /**
+   * The tree `sharedCacheDir` is the cache of. When this scan's own cache has no snapshot yet,
+   * that tree's snapshot stands in: its facts are taken for each file whose content hash the
+   * manifest vouches for (a checkout's manifest seeded from the revision's listing).
+   */
+  sharedRoot?: string;
   jobs: number;
   workerScript?: string;
   maxFileBytes: number;
@@ -109,6 +115,7 @@ export function collectOptions(options: AnalysisOptions, prepared: PreparedScan,
   return {
     root: prepared.root, wasm: options.wasm, cacheDir: options.cacheDir, manifest: prepared.manifest, jobs: options.jobs,
     ...(options.sharedCacheDir !== undefined ? { shardDir: options.sharedCacheDir } : {}),
+    ...(options.sharedCacheDir !== undefined && options.sharedRoot !== undefined ? { seedSnapshot: { dir: options.sharedCacheDir, root: options.sharedRoot } } : {}),
     ...(options.parseAll === true ? {} : { rules: options.rules }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),

@@ -89,6 +89,13 @@ export function writeManifest(dir: string, root: string, manifest: Manifest): vo
   renameSync(tmp, path);
 }
 
+/** Adds entries to a cache's manifest: files whose content hash is known without reading them. */
+export function vouchFor(dir: string, root: string, entries: Manifest): void {
+  const { manifest } = readManifest(dir, root);
+  for (const [path, entry] of entries) manifest.set(path, entry);
+  writeManifest(dir, root, manifest);
+}
+
 /** Content hashes of the files the manifest vouches for (same size and mtime), and the files it does not. */
 export function vouchedHashes<F extends { rel: string; size: number; mtimeMs: number }>(files: readonly F[], manifest: Manifest): { hashes: Map<string, string>; unvouched: F[] } {
   const hashes = new Map<string, string>();

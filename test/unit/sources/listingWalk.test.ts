@@ -1,7 +1,7 @@
 // A listing (what `git ls-tree` tells of a revision) walked as walkSources() walks the files on
 // disk: the same files and skips, or no answer when the two could differ.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -26,14 +26,17 @@ function listDisk(dir: string, prefix = ''): ListedFile[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e): ListedFile[] => {
     const path = `${prefix}${e.name}`;
     if (e.isDirectory()) return listDisk(join(dir, e.name), `${path}/`);
-    return [{ path, kind: e.isSymbolicLink() ? 'symlink' : 'file', size: statSync(join(dir, e.name)).size }];
+    const abs = join(dir, e.name);
+    // As git lists a symlink: its own size, and its target.
+    return [e.isSymbolicLink() ? { path, kind: 'symlink', size: lstatSync(abs).size, target: readlinkSync(abs) } : { path, kind: 'file', size: lstatSync(abs).size }];
   });
 }
 
 async function same(options: Omit<WalkOptions, 'signal'>): Promise<void> {
   const disk = await walkSources(root, options);
   const listed = walkListing(listDisk(root), options);
-  assert.deepEqual(listed, { files: disk.files.map((f) => ({ rel: f.rel, size: f.size })), skipped: disk.skipped }, JSON.stringify(options));
+  assert.deepEqual(listed && { files: listed.files.map((f) => ({ rel: f.rel, size: f.size })), skipped: listed.skipped },
+    { files: disk.files.map((f) => ({ rel: f.rel, size: f.size })), skipped: disk.skipped }, JSON.stringify(options));
 }
 
 test('a listing walks to the files and skips of the walk on disk', async () => {
@@ -46,12 +49,19 @@ test('a listing walks to the files and skips of the walk on disk', async () => {
   await same({ ...base, exclude: ['fs/ext4'] });
 });
 
-test('a listing the walk could read otherwise is not told', () => {
-  const listing = listDisk(root);
+test('symlinks to files are read through; a listing the walk could read otherwise is not told', async () => {
   const options = { include: [], exclude: [], maxFileBytes: 100 };
-  assert.equal(walkListing(listing, { ...options, include: ['fs', 'fs/ext4'] }), undefined, 'includes inside one another');
-  assert.equal(walkListing(listing, { ...options, include: ['../fs'] }), undefined);
+  assert.equal(walkListing(listDisk(root), { ...options, include: ['fs', 'fs/ext4'] }), undefined, 'includes inside one another');
+  assert.equal(walkListing(listDisk(root), { ...options, include: ['../fs'] }), undefined);
+  // include/dt-bindings has these: a source named link to a source, in the same tree.
   symlinkSync('read_write.c', join(root, 'fs', 'link.c'));
-  assert.equal(walkListing(listDisk(root), options), undefined, 'a symlink');
+  symlinkSync('../../fs/ext4/inode.c', join(root, 'include', 'linux', 'inode.h'));
+  symlinkSync('../fs/README', join(root, 'include', 'notes'));
+  await same(options);
+  await same({ ...options, include: ['include'] });
+  const linked = walkListing(listDisk(root), options)!;
+  assert.deepEqual(linked.files.find((f) => f.rel === 'fs/link.c'), { rel: 'fs/link.c', size: 40, content: 'fs/read_write.c' });
+  symlinkSync('ext4', join(root, 'fs', 'dir.link'));
+  assert.equal(walkListing(listDisk(root), options), undefined, 'a symlink to a directory');
   assert.notEqual(walkListing(listDisk(root), { ...options, include: ['include'] }), undefined, 'a symlink elsewhere');
 });
