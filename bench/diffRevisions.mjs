@@ -55,10 +55,13 @@ if (opts.pair !== undefined) {
 }
 try {
   const tree = await resolveTree();
-  console.log(`tree ${tree} (${subdirs.join(' ')}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`tree ${tree} (${subdirs.length === 0 ? 'whole' : subdirs.join(' ')}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const repo = join(tmp, 'repo');
   mkdirSync(repo);
-  for (const s of subdirs) cpSync(join(tree, s), join(repo, s), { recursive: true });
+  // Symlinks as they are (relative, as in a kernel repository), not made absolute into `tree`.
+  const copy = (from, to) => cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+  if (subdirs.length === 0) copy(tree, repo);
+  else for (const s of subdirs) copy(join(tree, s), join(repo, s));
   const git = (...args) => execFileSync('git', ['-C', repo, '-c', 'user.name=bench', '-c', 'user.email=bench@lockpath', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   git('init', '-q');
   git('add', '-A');
