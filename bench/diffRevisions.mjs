@@ -64,7 +64,8 @@ try {
   else for (const s of subdirs) copy(join(tree, s), join(repo, s));
   const git = (...args) => execFileSync('git', ['-C', repo, '-c', 'user.name=bench', '-c', 'user.email=bench@lockpath', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   git('init', '-q');
-  git('add', '-A');
+  // -f: Debian's linux-source tree ignores everything (`/*` in its .gitignore).
+  git('add', '-A', '-f');
   git('commit', '-q', '-m', 'A');
   const runs = [];
   const include = subdirs.flatMap((s) => ['--include', s]);

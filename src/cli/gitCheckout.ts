@@ -213,9 +213,12 @@ export class RevisionCheckout {
     }
   }
 
-  /** git with the checkout's own index: the user's index and worktrees are never touched. */
+  /**
+   * git with the checkout's own index and work tree: the user's index and worktrees are never
+   * touched, and attributes come from the revision (the index), not the user's files.
+   */
   private git(args: readonly string[], input?: string): Promise<string> {
-    return git(this.repo.top, args, { env: { ...process.env, GIT_INDEX_FILE: join(this.dir, 'index') }, ...(input !== undefined ? { input } : {}) });
+    return git(this.repo.top, ['--work-tree', this.path, ...args], { env: { ...process.env, GIT_INDEX_FILE: join(this.dir, 'index') }, ...(input !== undefined ? { input } : {}) });
   }
 
   /**
@@ -285,7 +288,7 @@ export class RevisionCheckout {
     try {
       const pathspecs = JSON.parse(readText(join(this.dir, 'paths')) ?? 'null') as unknown;
       if (!Array.isArray(pathspecs) || !pathspecs.every((p) => typeof p === 'string')) return false;
-      raw = await this.git(['diff-tree', '-r', '-z', '--no-renames', '--raw', from, commit, '--', ...pathspecs]);
+      raw = await this.git(['diff-tree', '-r', '-z', '--no-renames', '--raw', from, commit, '--', ...pathspecs, ':(glob)**/.gitattributes']);
       await this.git(['read-tree', commit]);
     } catch {
       return false;
@@ -295,9 +298,10 @@ export class RevisionCheckout {
     for (let i = 0; i + 1 < fields.length; i += 2) {
       // `:oldmode newmode oldblob newblob status` then the path.
       const [oldMode, newMode, , blob, status] = fields[i]!.split(' ');
-      // A symlink now or before: the scope alone may no longer be what the walk reads.
-      if (oldMode === ':120000' || newMode === '120000') return false;
       const path = fields[i + 1]!;
+      // A symlink now or before: the scope alone may no longer be what the walk reads. Other
+      // attributes: files that did not change may now be written otherwise.
+      if (oldMode === ':120000' || newMode === '120000' || path === '.gitattributes' || path.endsWith('/.gitattributes')) return false;
       rmSync(join(this.path, path), { recursive: true, force: true });
       if (status !== 'D' && newMode !== '160000') written.push({ path, mode: newMode ?? '', blob: blob ?? '' });
     }
@@ -321,7 +325,7 @@ export class RevisionCheckout {
    */
   private async writeFiles(files: readonly WrittenFile[]): Promise<void> {
     if (files.length === 0) return;
-    await this.git(['checkout-index', '-f', '-z', '--stdin', `--prefix=${this.path}/`], files.map((f) => `${f.path}\0`).join(''));
+    await this.git(['checkout-index', '-f', '-z', '--stdin'], files.map((f) => `${f.path}\0`).join(''));
     for (const f of files) {
       // A symlink's time is its target's.
       if (f.mode === '120000') continue;

@@ -212,3 +212,28 @@ test('diff and --baseline: bad input is a clear error, exit 2', () => {
   }
   assert.equal(readFileSync(bad, 'utf8').length > 0, true);
 });
+
+test('diff --git: a file git converts on checkout (eol=crlf) is hashed from what is written, not vouched for by its blob id', () => {
+  const own = buildFixtureRepo();
+  try {
+    const git = (...args: string[]): string => execFileSync('git', ['-C', own.dir, '-c', 'user.name=lockpath', '-c', 'user.email=dev@lockpath', ...args], { encoding: 'utf8' });
+    writeFileSync(join(own.dir, '.gitattributes'), 'fs/read_write.c eol=crlf\n');
+    // Another source too: the same sources' blobs would be the same result, found from the listing.
+    writeFileSync(join(own.dir, 'fs', 'splice.c'), `${readFileSync(join(own.dir, 'fs', 'splice.c'), 'utf8')}\n/* CRLF commit */\n`);
+    git('add', '.gitattributes', 'fs/splice.c');
+    git('commit', '-q', '-m', 'CRLF on checkout');
+    const cache = join(scratch, 'crlf-cache');
+    const r = run(['diff', '--git', own.commits[2], '--git', 'HEAD', '--tree', own.dir, '--format', 'json', '--quiet', '--jobs', '0'], own.dir, { XDG_CACHE_HOME: cache });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as JsonDiffReport).counts, { added: 0, removed: 0, changed: 0, unchanged: 7 });
+    const checkouts = join(cache, 'lockpath', 'checkouts');
+    const tree = join(checkouts, readdirSync(checkouts).find((n) => existsSync(join(checkouts, n, 'tree')))!, 'tree');
+    assert.match(readFileSync(join(tree, 'fs', 'read_write.c'), 'utf8'), /\r\n/);
+    const manifest = JSON.parse(readFileSync(join(cache, 'lockpath', createHash('sha1').update(tree).digest('hex').slice(0, 16), `v${FACTS_VERSION}`, 'manifest.json'), 'utf8')) as { files: Record<string, [number, number, string]> };
+    const blob = (path: string): string => git('rev-parse', `HEAD:${path}`).trim();
+    assert.notEqual(manifest.files['fs/read_write.c']![2], blob('fs/read_write.c'));
+    assert.equal(manifest.files['fs/splice.c']![2], blob('fs/splice.c'), 'a file written as its blob is its blob id');
+  } finally {
+    rmSync(own.dir, { recursive: true, force: true });
+  }
+});
