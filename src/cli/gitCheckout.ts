@@ -1,8 +1,7 @@
 // Revisions of the git repository a tree lives in, written out with git itself for `lockpath
-// diff --git REV`. The checkout is the cache's own, not a git worktree: its index is a file of
-// its own (GIT_INDEX_FILE) and its files are written with `git checkout-index --prefix`, so
-// nothing of it shows in the user's `git worktree list` and nothing in the repository refers to
-// it. One checkout per repository, at a stable path, kept from run to run: its root (and so its
+// diff --git REV`. The checkout is the cache's own, not a git worktree: it has an index file
+// (GIT_INDEX_FILE) and a work tree of its own, written with `git checkout-index`, so nothing of
+// it shows in the user's `git worktree list` and nothing in the repository refers to it. One checkout per repository, at a stable path, kept from run to run: its root (and so its
 // fact cache) is the same for both sides of a diff and for the next diff, and writing a
 // kernel's files costs more than the warm scan a diff aims at. Only the scanned part of the
 // tree is written; a switch rewrites only the files that differ, and every file's mtime is set
