@@ -4,7 +4,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { analyzeTree, readCachedResult, replayedAnalysis, resultOptionsKey, treeResultKey, type Analysis, type AnalysisOptions } from '../core/analyze';
+import { readCachedResult, replayedAnalysis, resultOptionsKey, scanTree, treeResultKey, type Analysis, type AnalysisOptions } from '../core/analyze';
 import { vouchFor, type Manifest } from '../core/index/factCache';
 import { walkListing, type ListedWalk } from '../core/sources/listingWalk';
 import { DEFAULT_EXCLUDES } from '../core/sources/workspaceWalk';
@@ -114,7 +114,7 @@ class SideScanner {
   /** The side's result: a replay from the result cache when its tree is unchanged. */
   async result(side: Side): Promise<ScanResult> {
     if (side.kind === 'json') return side.result;
-    const analysis = await this.analyze(side, true);
+    const analysis = await this.scanSide(side, true);
     // A replayed result comes without the graph: nothing to keep.
     this.kept = analysis.files.length > 0 ? { side, analysis } : undefined;
     return analysis.result;
@@ -125,7 +125,7 @@ class SideScanner {
     if (side.kind === 'json') return undefined;
     if (this.kept?.side === side) return this.kept.analysis;
     this.kept = undefined;
-    const analysis = await this.analyze(side, false);
+    const analysis = await this.scanSide(side, false);
     this.kept = { side, analysis };
     return analysis;
   }
@@ -145,7 +145,7 @@ class SideScanner {
     this.kept = undefined;
   }
 
-  private async analyze(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean): Promise<Analysis> {
+  private async scanSide(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean): Promise<Analysis> {
     this.kept = undefined;
     const started = performance.now();
     const known = side.kind === 'git' ? await this.revisionKey(side) : undefined;
@@ -172,7 +172,7 @@ class SideScanner {
       root = side.root;
     }
     if (!this.args.quiet) process.stderr.write(`lockpath: scanning ${side.label}${resultOnly ? '' : ' (call graph, to explain removed chains)'}\n`);
-    const analysis = await analyzeTree({ ...this.options(side, root), resultOnly }, this.signal);
+    const analysis = await scanTree({ ...this.options(side, root), resultOnly }, this.signal);
     if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)}\n`);
     // A checkout's path is ours: reports name the tree the user runs in.
     if (side.kind === 'git') analysis.result = { ...analysis.result, root: side.shownRoot };

@@ -1,7 +1,7 @@
 // `lockpath scan`: a tree in, its chains out as text, JSON or SARIF, with progress on stderr.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyzeTree, type ProgressPhase } from '../core/analyze';
+import { scanTree, type ProgressPhase } from '../core/analyze';
 import { atConfidence } from '../core/report/confidence';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
@@ -23,7 +23,7 @@ async function scan(args: ScanArgs, signal: AbortSignal): Promise<number> {
   const root = resolve(args.tree);
   const tty = !args.quiet && process.stderr.isTTY;
   const progress = tty ? ttyProgress() : quietProgress(args.quiet);
-  const analysis = await analyzeTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true }, signal, progress);
+  const analysis = await scanTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true }, signal, progress);
   const result = atConfidence(analysis.result, args.confidence);
   const compared = baseline === undefined ? undefined : applyBaseline(result, baseline);
   const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? compared?.sarif() ?? renderSarif(result) : renderText(result);

@@ -2,7 +2,7 @@
 // Same option parser, cancel and exit codes as `lockpath scan` (runCommand.ts).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyzeTree } from '../core/analyze';
+import { scanTree } from '../core/analyze';
 import type { ParsedLog } from '../core/model/trace';
 import { summaryLine } from '../core/report/text';
 import { overlayTraces, type TraceOverlay } from '../core/traces/overlay/traceOverlay';
@@ -38,7 +38,7 @@ async function trace(args: TraceArgs, signal: AbortSignal): Promise<number> {
   if (args.tree !== undefined) {
     const root = resolve(args.tree);
     if (!args.quiet) process.stderr.write(`lockpath: scanning ${root}\n`);
-    const analysis = await analyzeTree(analysisOptions(root, args, rules, __dirname), signal);
+    const analysis = await scanTree(analysisOptions(root, args, rules, __dirname), signal);
     if (!args.quiet) process.stderr.write(`lockpath: ${summaryLine(analysis.result)}\n`);
     const r = analysis.result;
     tree = {

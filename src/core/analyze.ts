@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { analyzeFacts, composeResult, functionSpans, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
+import { composeResult, functionSpans, searchChains, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
 import { CallGraph } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { contentHash, readManifest, vouchedHashes, type Manifest } from './index/factCache';
@@ -14,6 +14,8 @@ import type { ScanResult, SkippedFile } from './model/chain';
 import type { PackedFileFacts } from './model/packedFacts';
 import type { WasmPaths } from './parse/treeSitter';
 import type { RuleModel } from './rules/summaries';
+import { effectfulNames, primitiveNames } from './rules/effectfulNames';
+import type { FlowQuestion } from './index/flowNeeds';
 import type { RuleSpec } from './rules/ruleSpec';
 import { DEFAULT_EXCLUDES, walkSources, type SourceFile, type WalkResult } from './sources/workspaceWalk';
 import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
@@ -116,14 +118,20 @@ export function collectOptions(options: AnalysisOptions, prepared: PreparedScan,
     root: prepared.root, wasm: options.wasm, cacheDir: options.cacheDir, manifest: prepared.manifest, jobs: options.jobs,
     ...(options.sharedCacheDir !== undefined ? { shardDir: options.sharedCacheDir } : {}),
     ...(options.sharedCacheDir !== undefined && options.sharedRoot !== undefined ? { seedSnapshot: { dir: options.sharedCacheDir, root: options.sharedRoot } } : {}),
-    ...(options.parseAll === true ? {} : { rules: options.rules }),
+    ...(options.parseAll === true ? {} : { flow: flowQuestion(options.rules) }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),
     onProgress: (done, total) => onProgress?.('parse', done, total),
   };
 }
 
-export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<Analysis> {
+/** The index's question "which called names make control flow matter", answered by the rules' summaries. */
+function flowQuestion(rules: readonly RuleSpec[]): FlowQuestion {
+  return { primitives: [...primitiveNames(rules)], effectfulNames: (files, detail) => effectfulNames(files, detail, rules) };
+}
+
+/** Scans the tree: walk, facts (from the caches where they vouch), then the chain searches and the result. */
+export async function scanTree(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<Analysis> {
   const started = performance.now();
   const gathered = await gatherFacts(options, started, signal, onProgress);
   if ('replayed' in gathered) return gathered.replayed;
@@ -132,7 +140,7 @@ export async function analyzeTree(options: AnalysisOptions, signal?: AbortSignal
   const callSites = new ParsedCallSites(parserFor(await loadCLanguage(options.wasm)), treeText(root), functionSpans(() => analysis?.graph));
   let result: ScanResult;
   try {
-    analysis = analyzeFacts(files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress, callSites);
+    analysis = searchChains(files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress, callSites);
     // Facts read back during the analysis may have needed repairs.
     addNotes(notes, detail.notes);
     result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started, callSites });

@@ -4,13 +4,15 @@ import { assessChain, dispatchFacts, type Assessment } from './chains/confidence
 import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
+import { knownCallers } from './chains/knownCallers';
 import { objectKindReason } from './chains/objectKinds';
+import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, DefinitionLookup, FunctionSpans, LineSpan, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
-import { FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
+import { definingBody, FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { NOTE_CONSEQUENCES, type NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
@@ -32,10 +34,12 @@ export interface ChainAnalysis {
 }
 
 /**
- * The graph, and per rule its model and search. Exemptions are read from the source through
- * `callSites`; without it they are taken on the rules' word.
+ * Searches the chains over packed facts: builds the graph, and per rule its model, and runs the
+ * reverse search from its sinks (chains are assessed and built as composeResult asks).
+ * Exemptions are read from the source through `callSites`; without it they are taken on the
+ * rules' word.
  */
-export function analyzeFacts(
+export function searchChains(
   files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[], pointers: PointerPolicy,
   signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader,
 ): ChainAnalysis {
@@ -107,7 +111,7 @@ export function functionSpans(graph: () => CallGraph | undefined): FunctionSpans
 /** Where a called function is defined, as the graph resolves the name from the calling file. */
 function definitions(graph: CallGraph): DefinitionLookup {
   return (file, name) => {
-    const body = graph.resolveName(file, name)[0]?.bodies[0];
+    const body = definingBody(graph.resolveName(file, name)[0]);
     return body === undefined ? undefined : { file: body.file, line: body.fn.startLine };
   };
 }
@@ -120,6 +124,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const facts = dispatchFacts(graph);
   const reader = inputs.callSites;
   const definitionOf = definitions(graph);
+  const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const assess = (chain: FoundChain): Assessment => {
@@ -127,7 +132,8 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       // Parsing is dear: only chains that would be shown by default are read again.
       if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
       const ruledOut = constantGuardReason(chain, reader, definitionOf)
-        ?? objectKindReason(chain, reader, rule.objectScopes ?? [])
+        ?? objectKindReason(chain, reader, rule.objectScopes ?? [], callersOf)
+        ?? repeatedCallReason(chain, reader, rule.repeatedCalls ?? [])
         ?? (rule.perSuperblock === true ? exportFlagReason(chain, reader, facts) : undefined);
       return ruledOut === undefined ? assessment : { confidence: 'possible', reasons: [...assessment.reasons, ruledOut] };
     };

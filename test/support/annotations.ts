@@ -5,9 +5,10 @@
 
 /**
  * Every assertion key a fixture may use. Each test checks the keys of its own part of the core
- * (held state: calls, held, summary; chain search: chain, no-chain); an unknown key is a typo.
+ * (held state: calls, held, summary; chain search: chain, no-chain; chain confidence:
+ * confidence); an unknown key is a typo.
  */
-export const ANNOTATION_KEYS: ReadonlySet<string> = new Set(['calls', 'held', 'summary', 'chain', 'no-chain']);
+export const ANNOTATION_KEYS: ReadonlySet<string> = new Set(['calls', 'held', 'summary', 'chain', 'no-chain', 'confidence']);
 
 export interface Annotation {
   /** `file:line:column` of the checked position. */

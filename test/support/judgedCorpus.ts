@@ -23,11 +23,7 @@ export interface Verdict {
  * analysis does not see it. The test fails when one of them leaves the default report, so that
  * this list only shrinks.
  */
-export const KNOWN_FALSE_LIKELY: readonly { version: KernelVersion; acquire: string; failsAt: string; why: string }[] = [
-  { version: '6.1', acquire: 'ovl_encode_maybe_copy_up', failsAt: 'ovl_copy_up_tmpfile', why: 'only directories are connected; the tmpfile path is for regular files only' },
-  { version: '6.1', acquire: 'ovl_encode_maybe_copy_up', failsAt: 'ovl_path_open', why: 'only directories are connected; copy-up opens files to copy data of regular files only' },
-  { version: '6.1', acquire: 'ovl_link', failsAt: 'ovl_copy_up_one', why: 'ovl_link() copied up the object before: the copy-up loop stops at the already-copied-up check (state, not modelled)' },
-];
+export const KNOWN_FALSE_LIKELY: readonly { version: KernelVersion; acquire: string; failsAt: string; why: string }[] = [];
 
 export function verdicts(version: KernelVersion): Verdict[] {
   const text = readFileSync(join(process.cwd(), 'test', 'kernel', 'judged', `${version}.jsonl`), 'utf8');

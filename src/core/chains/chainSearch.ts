@@ -13,7 +13,7 @@ import { CALL_SITE_REASONS, fieldOfVia, type Chain, type ChainHop, type ChainRea
 import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../model/packedCalls';
-import { analyzeFlow, ENTRY } from '../rules/heldState';
+import { ENTRY, traceHolds } from '../rules/heldState';
 import { BuiltChains, type BuiltChain, type Verdict, type VerdictBasis } from './builtChains';
 import { HeldThrough } from './heldThrough';
 import type { RuleModel } from '../rules/summaries';
@@ -223,7 +223,7 @@ export class ChainSearch {
     if (!someCall(body, (i) => effectOf(i)?.acquire !== undefined)) return;
     const fact = graph.detail(body);
     if (fact === undefined) return;
-    const flow = analyzeFlow(fact, effectOf, false);
+    const flow = traceHolds(fact, effectOf, false);
     if (flow.truncated) model.truncated.add(functionLabel(body.file, body.fn));
     const entry: BodyCandidates = { node, body: b, candidates: [], pointerCalls: 0, untypedFieldCalls: 0 };
     flow.heldBy.forEach((holders, c) => {
@@ -302,7 +302,7 @@ const ALTERNATIVES_PER_HOP = 32;
 const ROUTES_PER_HOP = 4;
 const ROUTES_PER_CHAIN = 16;
 /** Reasons that rule out the call a function makes, not the function: another of its calls may lead on. */
-const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard', 'object-kind']);
+const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard', 'object-kind', 'repeated-call']);
 
 /**
  * The cheapest path is found per function, whatever object the code works on, so its pointer

@@ -2,7 +2,7 @@
 // function may release it (mnt_drop_write), in which case its flow decides call by call.
 // Asked for every call a reverse search offers, so the common answer costs one byte.
 import { functionLabel, someCall, type FunctionNode } from '../graph/functionNodes';
-import { analyzeFlow, ENTRY } from '../rules/heldState';
+import { ENTRY, traceHolds } from '../rules/heldState';
 import type { RuleModel } from '../rules/summaries';
 
 type PerBody = (Set<number> | undefined)[];
@@ -48,7 +48,7 @@ export class HeldThrough {
       // Unreadable detail: assume nothing is released rather than drop the function's paths.
       const fact = model.graph.detail(body);
       if (fact === undefined) return undefined;
-      const flow = analyzeFlow(fact, effectOf, true);
+      const flow = traceHolds(fact, effectOf, true);
       if (flow.truncated) model.truncated.add(functionLabel(body.file, body.fn));
       const held = new Set<number>();
       flow.heldBy.forEach((holders, i) => {

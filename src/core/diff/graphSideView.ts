@@ -5,7 +5,7 @@ import { refNode } from '../graph/callRefs';
 import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
 import { compareText } from '../model/compareText';
 import { HeldThrough } from '../chains/heldThrough';
-import { analyzeFlow } from '../rules/heldState';
+import { traceHolds } from '../rules/heldState';
 import type { RuleModel } from '../rules/summaries';
 import type { Answer, SideView } from './sideView';
 
@@ -60,7 +60,7 @@ export function graphSideView(model: RuleModel): SideView {
     heldAt: (fn, acquireCall, callee) => someOf(callsTo(fn, callee), (c) => {
       const fact = graph.detail(c.body);
       if (fact === undefined) return undefined;
-      const holders = analyzeFlow(fact, (i) => model.effect(c.body, i), false).heldBy[c.call];
+      const holders = traceHolds(fact, (i) => model.effect(c.body, i), false).heldBy[c.call];
       return [...(holders ?? [])].some((a) => a >= 0 && graph.call(c.body, a).callee === acquireCall);
     }),
     keepsHold: (caller, callee) => someOf(callsTo(caller, callee), (c) => (heldThrough ??= new HeldThrough(model)).has(c.node, c.bodyIndex, c.call)),

@@ -2,7 +2,7 @@
 // calls it, what it calls. Answers are plain locations (editorModel.ts), never graph nodes.
 import type { CallGraph } from '../graph/callGraph';
 import type { CallRef } from '../graph/callRefs';
-import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
+import { definingBody, type FunctionBody, type FunctionNode } from '../graph/functionNodes';
 import { viaField } from '../model/chain';
 import type { CallEdge, FunctionLocation } from './editorModel';
 
@@ -11,9 +11,9 @@ function locationOf(node: FunctionNode, body: FunctionBody): FunctionLocation {
   return { key: node.key, name: node.name, file: body.file, line: fn.nameLine, column: fn.nameColumn, startLine: fn.startLine, endLine: fn.endLine };
 }
 
-/** Where a function is defined: the first of its bodies (#ifdef alternatives share one node). */
+/** Where a function is defined, at its defining body. */
 function definitionOf(node: FunctionNode): FunctionLocation | undefined {
-  const body = node.bodies[0];
+  const body = definingBody(node);
   return body === undefined ? undefined : locationOf(node, body);
 }
 

@@ -3,7 +3,7 @@
 // and, from the trace overlay, which hops of each chain were observed. Plain JSON-safe records,
 // so the answer crosses from the index server to the extension host as it is.
 import type { CallGraph } from '../graph/callGraph';
-import type { FunctionNode } from '../graph/functionNodes';
+import { definingBody, type FunctionNode } from '../graph/functionNodes';
 import type { Chain } from '../model/chain';
 import type { CallNode, Frame, LogFormat, ParsedLog } from '../model/trace';
 import { overlayTraces, type EdgeSummary, type ExtraEdge, type FreezeHeldOverlay } from '../traces/overlay/traceOverlay';
@@ -208,7 +208,7 @@ function observedFunctions(symbols: Symbolizer, logs: readonly ParsedLog[]): Pic
   const functions: ObservedFunction[] = [];
   for (const [name, list] of tallies) {
     for (const t of list) {
-      const body = t.node.bodies[0];
+      const body = definingBody(t.node);
       if (body === undefined) continue;
       functions.push({
         name, file: body.file, line: body.fn.nameLine, column: body.fn.nameColumn, count: t.count,

@@ -40,6 +40,14 @@ export function nodeKey(file: string, fn: { isStatic: boolean; name: string }): 
   return fn.isStatic ? `${file}::${fn.name}` : fn.name;
 }
 
+/**
+ * The body that stands for a function where one place is wanted (go to definition, a guard's
+ * parameters): the first, since #ifdef alternatives and per-architecture copies share one node.
+ */
+export function definingBody(node: FunctionNode | undefined): FunctionBody | undefined {
+  return node?.bodies[0];
+}
+
 /** Does some call of `body` pass `test` (given the call's index)? */
 export function someCall(body: FunctionBody, test: (call: number) => boolean): boolean {
   for (let i = 0; i < body.fn.callCount; i++) if (test(i)) return true;

@@ -8,7 +8,8 @@ import { maskAnnotations } from '../facts/annotationMask';
 import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callSites/callGuards';
 import { parsedExpression } from '../facts/callSites/constantConditions';
 import { localValues } from '../facts/callSites/localValues';
-import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, PredicateBody, ReadTracking } from '../model/callSites';
+import { succeededBefore } from '../facts/callSites/priorCalls';
+import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, NameUse, PredicateBody, ReadTracking } from '../model/callSites';
 import { MacroDefinitions } from './macroDefinitions';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
@@ -20,6 +21,11 @@ const KEPT_TREES = 4096;
 const KEPT_TEXTS = 4096;
 /** Lines of a call's text that callText gives: arguments rarely run longer. */
 const CALL_TEXT_LINES = 4;
+
+/** `word` as a whole word, then `after`. */
+function wholeWord(word: string, after: string, flags: string): RegExp {
+  return new RegExp(`(?<![\\w])${word.replace(/[^\w]/g, '\\$&')}(?![\\w])${after}`, flags);
+}
 
 export class ParsedCallSites implements CallSiteReader, ReadTracking {
   /** Per file, by the first line of the function parsed (0: the whole file). */
@@ -66,6 +72,11 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     return tree === undefined ? undefined : callGuards(tree, line, column);
   }
 
+  succeededBefore(file: string, line: number, column: number, callee: string, index: number, arg: string): number | undefined {
+    const tree = this.tree(file, line);
+    return tree === undefined ? undefined : succeededBefore(tree, line, column, callee, index, arg);
+  }
+
   localValues(file: string, line: number, column: number, name: string): string[] | undefined {
     const tree = this.tree(file, line);
     return tree === undefined ? undefined : localValues(tree, line, column, name);
@@ -83,11 +94,25 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
       this.noteRead(file);
       return known;
     }
-    const whole = new RegExp(`(?<![\\w])${word.replace(/[^\w]/g, '\\$&')}(?![\\w])`);
+    const whole = wholeWord(word, '', '');
     const found = this.lines(file)?.some((l) => l.includes(word) && whole.test(l)) ?? false;
     if (words === undefined) this.mentioned.set(file, words = new Map());
     words.set(word, found);
     return found;
+  }
+
+  nameUses(file: string, word: string): NameUse[] {
+    const lines = this.lines(file) ?? [];
+    const whole = wholeWord(word, '(\\s*\\()?', 'g');
+    const uses: NameUse[] = [];
+    let directive = false;
+    lines.forEach((text, i) => {
+      // A directive runs on over lines ending in a backslash.
+      directive = directive || /^\s*#/.test(text);
+      if (text.includes(word)) for (const m of text.matchAll(whole)) uses.push({ line: i + 1, called: m[1] !== undefined && !directive });
+      directive = directive && /\\\s*$/.test(text);
+    });
+    return uses;
   }
 
   private lines(file: string): string[] | undefined {

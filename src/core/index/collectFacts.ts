@@ -13,18 +13,18 @@ import { readSnapshot, type SnapshotLayout } from './packedSnapshot';
 import { scanFiles, type ScanFilesOptions } from './scanFiles';
 import { updateSnapshot, type SnapshotChanges } from './snapshotUpdate';
 import { addNote, type NoteCounts } from '../model/noteCounts';
-import type { RuleSpec } from '../model/ruleSpec';
-import { effectfulNames, parsedFilesCallingNone, primitiveNames, tokenFilesCalling } from './flowNeeds';
+import { parsedFilesCallingNone, tokenFilesCalling, type FlowQuestion } from './flowNeeds';
 import type { FileFacts } from '../model/facts';
 
 /** How to scan the files that are not in the snapshot, and the tree they are in. */
 export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts' | 'reader'> {
   root: string;
   /**
-   * The rules the facts are for: files are read from tokens, and parsed fully where these
-   * rules need control flow (flowNeeds.ts). Without them every file is parsed fully.
+   * The rules' answer to which called names have an effect: files are read from tokens, and
+   * parsed fully where that makes their control flow matter (flowNeeds.ts). Without it every
+   * file is parsed fully.
    */
-  rules?: readonly RuleSpec[];
+  flow?: FlowQuestion;
   /** Where fact shards are read and written, when not in `cacheDir` (shards are keyed by content alone). */
   shardDir?: string;
   /** Another tree's snapshot, read when `cacheDir` has none: entries whose hash the manifest vouches for are taken. */
@@ -48,7 +48,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const strings = new StringPool();
   const { byPath, toScan, previous } = reuseSnapshot(sources, options, strings);
   if (previous.problem !== undefined) addNote(notes, { kind: 'cache-index', message: previous.problem });
-  const reader = options.rules === undefined ? 'tree' : 'tokens';
+  const reader = options.flow === undefined ? 'tree' : 'tokens';
   const shardDir = options.shardDir ?? options.cacheDir;
   const scanOptions: ScanFilesOptions = { ...options, cacheDir: shardDir, onFacts: (f: PackedFileFacts) => strings.internFile(f) };
   /** Outcomes of this scan's reads, by path: what the snapshot lacks. */
@@ -56,7 +56,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   // A changed file that needed control flow most likely still does: parsed now, not a round later.
   const parseNow = reader === 'tokens' ? toScan.filter((f) => previous.parsed.has(f.rel)) : [];
   const readNow = parseNow.length === 0 ? toScan : toScan.filter((f) => !previous.parsed.has(f.rel));
-  const parseCalling = options.rules === undefined ? undefined : [...primitiveNames(options.rules)];
+  const parseCalling = options.flow?.primitives;
   for (const o of await scanFiles(readNow, { ...scanOptions, reader, ...(parseCalling !== undefined ? { parseCalling } : {}) })) fresh.set(o.rel, o);
   if (parseNow.length > 0) for (const o of await scanFiles(parseNow, { ...scanOptions, reader: 'tree' })) fresh.set(o.rel, o);
   for (const [rel, o] of fresh) byPath.set(rel, o);
@@ -65,7 +65,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   const rebuild = shardDir === undefined ? undefined : { root: options.root, language: await loadCLanguage(options.wasm) };
   const detail = new FactDetail(shardDir, rebuild);
   for (const o of fresh.values()) if (o.packed !== undefined && o.detail !== undefined) detail.keep(o.packed, o.detail);
-  if (options.rules !== undefined) await parseWhereFlowMatters(sources, byPath, fresh, detail, options.rules, scanOptions);
+  if (options.flow !== undefined) await parseWhereFlowMatters(sources, byPath, fresh, detail, options.flow, scanOptions);
 
   const out: CollectedFacts = { files: [], detail, skipped: [], notes, cachedFiles: 0, manifest: new Map() };
   for (const src of sources) {
@@ -93,7 +93,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
  */
 async function parseWhereFlowMatters(
   sources: readonly SourceFile[], byPath: Map<string, PackedOutcome>, fresh: Map<string, PackedOutcome>, detail: FactDetail,
-  rules: readonly RuleSpec[], scanOptions: ScanFilesOptions,
+  flow: FlowQuestion, scanOptions: ScanFilesOptions,
 ): Promise<void> {
   const bySource = new Map(sources.map((s) => [s.rel, s]));
   const take = (o: PackedOutcome): void => {
@@ -112,7 +112,7 @@ async function parseWhereFlowMatters(
     return read.get(f);
   };
   for (;;) {
-    const names = effectfulNames(packedNow(), readOnce, rules);
+    const names = flow.effectfulNames(packedNow(), readOnce);
     const need = tokenFilesCalling(packedNow(), names).filter((f) => !unparsable.has(f.file));
     if (need.length === 0) {
       // Files parsed in an earlier scan that no longer need it: as a scan from scratch reads them.
@@ -165,7 +165,7 @@ function reuseSnapshot(sources: readonly SourceFile[], options: CollectOptions, 
     const m = options.manifest.get(f.rel);
     const packed = m !== undefined && m[0] === f.size && m[1] === f.mtimeMs ? held.get(f.rel) : undefined;
     // Facts read from tokens will not do when every file is to be parsed.
-    if (packed !== undefined && packed.hash === m![2] && (options.rules !== undefined || packed.reader === undefined)) {
+    if (packed !== undefined && packed.hash === m![2] && (options.flow !== undefined || packed.reader === undefined)) {
       held.delete(f.rel);
       byPath.set(f.rel, { rel: f.rel, hash: packed.hash, packed, cached: true, notes: [] });
     } else {

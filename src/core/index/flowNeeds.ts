@@ -1,22 +1,20 @@
 // Which files need a full parse. Files are first read from tokens, which gives calls but no
 // control flow; control flow matters only in functions that call something that changes the
-// held context: a primitive, or a wrapper inferred from other functions' control flow. Wrappers
-// summarize through direct calls only (rules/summaries.ts), and a function read from tokens that
-// calls no such name cannot be one, so the summaries of the fully parsed files alone tell
-// which names have an effect. The caller parses the files this names, and asks again until
-// none is left: a new wrapper can make its callers need control flow in turn.
-import { CallGraph, type DetailSource } from '../graph/callGraph';
+// held context: a primitive, or a wrapper inferred from other functions' control flow. Which
+// names those are is the rules' to say (rules/effectfulNames.ts): the facade hands the question
+// in as a FlowQuestion, so that the index never builds a graph or a rule model itself. The
+// caller parses the files this names, and asks again until none is left: a new wrapper can make
+// its callers need control flow in turn.
+import type { FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { directCallee } from '../model/packedCalls';
-import { buildRuleModel, type RuleModel } from '../rules/summaries';
-import type { RuleSpec } from '../model/ruleSpec';
 
-/** Primitives of every rule, and the functions of fully parsed files that summarize as acquiring or releasing. */
-export function effectfulNames(files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[]): Set<string> {
-  const parsed = files.filter((f) => f.reader === undefined && f.functions.length > 0);
-  if (parsed.length === 0) return primitiveNames(rules);
-  const graph = new CallGraph(parsed, 'typed', detail);
-  return effectfulNow(rules.map((rule) => buildRuleModel(graph, rule)));
+/** Which called names have an effect on the held context, as the rules answer it. */
+export interface FlowQuestion {
+  /** Names with an effect whatever the other files hold (the rules' primitives): a file calling one is parsed at once. */
+  primitives: readonly string[];
+  /** Names with an effect given these files: the primitives and the functions of fully parsed files that summarize to one. */
+  effectfulNames(files: readonly PackedFileFacts[], detail: (file: PackedFileFacts) => FileFacts | undefined): Set<string>;
 }
 
 /**
@@ -26,13 +24,6 @@ export function effectfulNames(files: readonly PackedFileFacts[], detail: Detail
  */
 export function parsedFilesCallingNone(files: readonly PackedFileFacts[], names: ReadonlySet<string>): PackedFileFacts[] {
   return files.filter((f) => f.reader === undefined && f.tokensDeclined !== true && f.functions.length > 0 && !callsName(f, names));
-}
-
-/** Names with an effect in these models now: their rules' primitives and the functions with a summary. */
-export function effectfulNow(models: readonly RuleModel[]): Set<string> {
-  const names = primitiveNames(models.map((m) => m.rule));
-  for (const m of models) for (const index of m.summaries.keys()) names.add(m.graph.nodes[index]!.name);
-  return names;
 }
 
 /** Files read from tokens with a direct call to one of `names`. */
@@ -48,14 +39,4 @@ function callsName(f: PackedFileFacts, names: ReadonlySet<string>): boolean {
     }
     return false;
   });
-}
-
-/** The acquire and release primitives of every rule: a file calling one surely needs a full parse. */
-export function primitiveNames(rules: readonly RuleSpec[]): Set<string> {
-  const names = new Set<string>();
-  for (const rule of rules) {
-    for (const a of rule.acquire) names.add(a.name);
-    for (const r of rule.release) names.add(r);
-  }
-  return names;
 }

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, treeText, type AnalysisOptions } from '../analyze';
 import { ParsedCallSites } from '../index/callSiteReader';
-import { analyzeFacts, composeResult, exemptionSources, functionSpans, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
+import { composeResult, exemptionSources, functionSpans, searchChains, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { deriveExemptions, sameExemptions } from '../rules/derivedExemptions';
 import { collectFacts } from '../index/collectFacts';
 import { CallGraph } from '../graph/callGraph';
 import { functionLabel, type FunctionNode } from '../graph/functionNodes';
-import { effectfulNow, parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
+import { parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
+import { effectfulNow } from '../rules/effectfulNames';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
 import { processFile } from '../index/fileTask';
@@ -66,7 +67,7 @@ export class LiveAnalysis {
     private readonly cachedFiles: number,
     started: number,
   ) {
-    this.analysis = this.analyze();
+    this.analysis = this.searchAnew();
     this.current = this.compose(started);
   }
 
@@ -247,13 +248,13 @@ export class LiveAnalysis {
     // Let the old graph and searches go before the new ones are built: both at once would
     // double the peak memory of a whole-kernel analysis.
     this.analysis = EMPTY_ANALYSIS;
-    this.analysis = this.analyze();
+    this.analysis = this.searchAnew();
     // Summaries built anew may make other files need a full parse, or not need one.
     this.noteReaderChanges(this.files);
   }
 
-  private analyze(): ChainAnalysis {
-    const analysis = analyzeFacts(this.files, (f) => this.detail.read(f), this.options.rules, this.options.pointers ?? 'typed', undefined, undefined, this.reader());
+  private searchAnew(): ChainAnalysis {
+    const analysis = searchChains(this.files, (f) => this.detail.read(f), this.options.rules, this.options.pointers ?? 'typed', undefined, undefined, this.reader());
     // The indexes an edit needs, built now rather than on the first save.
     analysis.graph.prepareEdits();
     return analysis;

@@ -77,6 +77,28 @@ export interface Definition {
  */
 export type DefinitionLookup = (file: string, name: string) => Definition | undefined;
 
+/** A whole-word use of a name in a file's text. */
+export interface NameUse {
+  line: number;
+  /** Followed by `(` outside a preprocessor directive: a call, a declaration or a mention in a comment, never the address. */
+  called: boolean;
+}
+
+/** A direct call of a function, where it is made. */
+export interface CallerSite {
+  caller: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Every call of the function `name` defined in `file`; undefined when not all of them are known
+ * (a global function may be called from code not scanned; a function whose address is taken,
+ * through a pointer).
+ */
+export type CallerLookup = (file: string, name: string) => readonly CallerSite[] | undefined;
+
 export interface CallSiteReader {
   /**
    * The source text from the call at (line, column) on, a few lines of it, without parsing:
@@ -93,6 +115,14 @@ export interface CallSiteReader {
   localValues?(file: string, line: number, column: number, name: string): string[] | undefined;
   /** Does the file's text hold `word` as a whole word? */
   mentions?(file: string, word: string): boolean;
+  /**
+   * The line of a call `callee(…)` with `arg` as its argument `index` that every way to the call
+   * at (line, column) makes first, leaving the function when it returns non-zero; undefined
+   * when there is none.
+   */
+  succeededBefore?(file: string, line: number, column: number, callee: string, index: number, arg: string): number | undefined;
+  /** Where the file's text holds `word` as a whole word, and whether each is called there. */
+  nameUses?(file: string, word: string): NameUse[];
   /** The body of the function `name` defined at `line`, outlined. */
   outline?(file: string, line: number, name: string): BodyOutline | undefined;
   /** The object-like macro `name` as `file` sees it through its includes; undefined when not found. */

@@ -71,12 +71,15 @@ export type ReasonKind =
   /** A constant argument of the hop before rules the call out (a NULL file never reaches finish_open). */
   | 'constant-guard'
   /** The object is a directory and the call is made only for another kind of file (S_ISREG). */
-  | 'object-kind';
+  | 'object-kind'
+  /** A call made again on an object an earlier call of it already did its work on. */
+  | 'repeated-call';
 
 /** Every ReasonKind, for readers of reports written elsewhere. */
 export const REASON_KINDS: readonly ReasonKind[] = [
   'owner-dispatch', 'entry-dispatch', 'crossing-dispatch', 'generic-dispatch', 'foreign-dispatch', 'self-stacking',
   'not-exportable', 'hook-dispatch', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable', 'constant-guard', 'object-kind',
+  'repeated-call',
 ];
 
 /** Reasons that hold for whichever function a pointer call reaches: trying another target cannot help. */

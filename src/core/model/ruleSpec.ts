@@ -90,6 +90,18 @@ export interface ObjectScope {
   why: string;
 }
 
+/**
+ * A call that, once it returned 0 for an object, does nothing more when made again on it: the
+ * repeat never reaches `skips` (a copy-up of an object already copied up).
+ */
+export interface RepeatedCall {
+  function: string;
+  /** 0-based position of the object argument. */
+  arg: number;
+  skips: string;
+  why: string;
+}
+
 export interface RuleSpec {
   id: string;
   title: string;
@@ -122,6 +134,8 @@ export interface RuleSpec {
   guards?: GuardedCall[];
   /** Functions whose file-type tests are about one object: a directory passed in never passes them. */
   objectScopes?: ObjectScope[];
+  /** Calls whose repeat on the same object, after one that succeeded, skips their work. */
+  repeatedCalls?: RepeatedCall[];
   /** How calls through ops tables are judged (absent: every typed candidate is likely). */
   dispatch?: DispatchKnowledge;
   /**

@@ -57,7 +57,8 @@ export interface FlowResult {
 /** States one function may visit; far above what real kernel functions need (a few hundred). */
 const STATE_BUDGET = 200_000;
 
-export function analyzeFlow(
+/** Traces what is held through one body's control flow: under which holds each call runs, and how it can exit. */
+export function traceHolds(
   fn: FunctionFact,
   effectOf: (callIndex: number) => CallEffect | undefined,
   entryHeld: boolean,

@@ -3,7 +3,7 @@
 // (heldState, summaries, chainSearch) is generic.
 import type { RuleSpec } from '../model/ruleSpec';
 
-export type { AcquireWhen, AcquirePrimitive, NamedReason, GuardedCall, DispatchKnowledge, Crosser, ExemptCall, ObjectScope, RuleSpec } from '../model/ruleSpec';
+export type { AcquireWhen, AcquirePrimitive, NamedReason, GuardedCall, DispatchKnowledge, Crosser, ExemptCall, ObjectScope, RepeatedCall, RuleSpec } from '../model/ruleSpec';
 
 /** Freeze protection: sb_writers levels taken by sb_start_write() and friends. */
 export const FREEZE_RULE: RuleSpec = {
@@ -89,6 +89,12 @@ export const FREEZE_RULE: RuleSpec = {
     {
       function: 'ovl_copy_up_flags', arg: 0, file: 'fs/overlayfs/copy_up.c',
       why: 'copies up the dentry and those of its ancestors not yet copied up; a directory\'s ancestors are directories too',
+    },
+  ],
+  repeatedCalls: [
+    {
+      function: 'ovl_copy_up', arg: 0, skips: 'ovl_copy_up_one',
+      why: 'once copied up (flags 0 need no data), the copy-up loop stops at its ovl_already_copied_up() check',
     },
   ],
   dispatch: {

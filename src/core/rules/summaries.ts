@@ -3,7 +3,7 @@
 // (mnt_drop_write). Summaries flow up the direct call graph until nothing changes.
 import type { CallGraph } from '../graph/callGraph';
 import { functionLabel, someCall, type FunctionBody, type FunctionNode } from '../graph/functionNodes';
-import { analyzeFlow, type CallEffect, type ExitState } from './heldState';
+import { traceHolds, type CallEffect, type ExitState } from './heldState';
 import { directCallee } from '../model/packedCalls';
 import { cannotPatch, patched, type Patched } from '../model/patched';
 import { splitArguments } from './callArguments';
@@ -97,8 +97,8 @@ export function buildRuleModel(graph: CallGraph, rule: RuleSpec): RuleModel {
       if (depth === 0 || depth > MAX_WRAPPER_DEPTH) continue;
       const fact = graph.detail(body);
       if (fact === undefined) continue;
-      const entryFree = analyzeFlow(fact, effectOf, false);
-      const entryHeld = analyzeFlow(fact, effectOf, true);
+      const entryFree = traceHolds(fact, effectOf, false);
+      const entryHeld = traceHolds(fact, effectOf, true);
       if (entryFree.truncated || entryHeld.truncated) truncated.add(functionLabel(body.file, body.fn));
       // What a handed-off acquisition leaves held belongs to the request, not to the callers.
       const acquire = ownAcquires ? acquireSummary(entryFree.exits) : undefined;

@@ -50,12 +50,6 @@ const ORDER: readonly Layer[] = [
  * of them is gone, so that the list only shrinks.
  */
 const EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
-  // The index reads most files from tokens and parses fully only those whose control flow the
-  // rules need, which it learns from the summaries of the parsed files: a loop between index
-  // and rules. To remove: let analyze.ts pass the "which names have an effect" question into
-  // collectFacts as a function, and move flowNeeds.ts above rules.
-  { from: 'src/core/index/flowNeeds.ts', to: 'src/core/graph/callGraph.ts', why: 'builds a graph of the parsed files' },
-  { from: 'src/core/index/flowNeeds.ts', to: 'src/core/rules/summaries.ts', why: 'summarizes the parsed files' },
 ];
 
 /** Imports that src/core must never have, whatever the stage. */

@@ -1,11 +1,13 @@
 // The chain confidence rules on a fixture of our own (test/fixtures/c/precision): every case_*
 // function is one kernel pattern the issue-9 reading found, with what a reviewer would say of it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Chain, ReasonKind } from '../../../src/core/model/chain';
 import { FREEZE_RULE, type RuleSpec } from '../../../src/core/rules/ruleSpec';
 import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
+import { readAnnotations } from '../../support/annotations';
 
 const ROOT = join(FIXTURES, 'precision');
 
@@ -114,6 +116,38 @@ test('confidence: a directory passed to a copy-up never takes the path its file-
     /stack_copy_parent passes parent = dentry->d_parent \(fs\/stack\/object_copy.c:\d+\), a directory, to stack_copy_object, .* stack_do_copy_object calls stack_copy_by_tmpfile only when S_ISREG\(c->mode\)/);
   const kept = only(by, 'case_stack_write_copies_object');
   assert.equal(kept.confidence, 'likely', JSON.stringify(kept.reasons));
+});
+
+/** Each `confidence:` annotation of a fixture file against the chains whose first hop is at its call. */
+async function annotatedConfidence(file: string, rule: RuleSpec): Promise<Chain[]> {
+  const wanted = readAnnotations(file, readFileSync(join(ROOT, file), 'utf8')).filter((a) => a.expect.has('confidence'));
+  assert.ok(wanted.length >= 5, 'the fixture holds its annotations');
+  const { result } = await analyzeFixture(ROOT, { rules: [rule] });
+  const said = (c: Chain): string => (c.confidence === 'likely' ? 'likely' : `${c.confidence} (${lowering(c).join(', ')})`);
+  const at = (c: Chain): string => `${c.hops[0]!.file}:${c.hops[0]!.line}:${c.hops[0]!.column}`;
+  const actual = wanted.map((a) => `${a.at} ${result.chains.filter((c) => at(c) === a.at).map(said).join(' | ') || 'no chain'}`);
+  assert.deepEqual(actual, wanted.map((a) => `${a.at} ${a.expect.get('confidence')!}`));
+  return result.chains;
+}
+
+test('confidence: a copy-up whose object is its parameter is a directory only when every caller passes one (annotated)', async () => {
+  const chains = await annotatedConfidence('fs/stack/object_callers.c', RULE);
+  const walked = chains.find((c) => c.acquire.function === 'stack_encode_copy_up')!;
+  assert.match(walked.reasons.at(-1)!.text, new RegExp([
+    'every call of stack_encode_copy_up passes a directory: stack_connect_dir passes next = dget\\(dentry\\) or parent, with parent = NULL or dget_parent\\(next\\) \\(fs/stack/object_callers.c:\\d+\\)',
+    'every call of stack_connect_dir passes a directory: case_encode_dir calls stack_connect_dir only when d_is_dir\\(dentry\\) \\(fs/stack/object_callers.c:\\d+\\), a directory, to stack_copy_object',
+  ].join('; ')));
+});
+
+test('confidence: a copy-up made again on an object copied up before, after a failure left, never copies (annotated)', async () => {
+  const rule: RuleSpec = {
+    ...RULE,
+    repeatedCalls: [{ function: 'stack_link_copy_up', arg: 0, skips: 'stack_link_copy_one', why: 'it stops at its check once copied up' }],
+  };
+  const chains = await annotatedConfidence('fs/stack/link.c', rule);
+  const repeat = chains.find((c) => c.acquire.function === 'case_link_counts_after_copy_up' && c.confidence === 'possible')!;
+  assert.match(repeat.reasons.at(-1)!.text,
+    /case_link_counts_after_copy_up called stack_link_copy_up\(old\) before \(fs\/stack\/link.c:\d+\) and leaves if it fails; stack_link_count calls stack_link_copy_up on the same object again \(fs\/stack\/link.c:\d+\), which never reaches stack_link_copy_one/);
 });
 
 test('confidence: a call made only for exports whose filesystems set a flag, and none of those can be frozen', async () => {

@@ -15,9 +15,10 @@ function stable(r: ScanResult): string {
   return JSON.stringify({ ...r, stats: { ...r.stats, durationMs: 0, cachedFiles: 0 } });
 }
 
-async function openCopy(t: { after(fn: () => void): void }, fixture = 'kernel-like'): Promise<{ root: string; live: LiveAnalysis }> {
+async function openCopy(t: { after(fn: () => void): void }, fixture = 'kernel-like', prepare?: (root: string) => void): Promise<{ root: string; live: LiveAnalysis }> {
   const root = mkdtempSync(join(tmpdir(), 'lockpath-live-'));
   cpSync(join(FIXTURES, fixture), root, { recursive: true });
+  prepare?.(root);
   const live = await LiveAnalysis.open({
     root, rules: [FREEZE_RULE], include: [], wasm: locateWasm(__dirname), cacheDir: undefined, jobs: 0, maxFileBytes: DEFAULT_MAX_FILE_BYTES,
   });
@@ -98,6 +99,37 @@ test('live analysis: function-pointer stores changed, added or removed are patch
   await expectUpdate(live, root, 'fs/splice.c', () => readFileSync(join(FIXTURES, 'kernel-like', 'fs/splice.c'), 'utf8'), 'local');
   await expectUpdate(live, root, 'fs/read_write.c', () => readFileSync(join(FIXTURES, 'kernel-like', 'fs/read_write.c'), 'utf8'), 'local');
   assert.equal(live.result.chains.length, chains);
+});
+
+/** A held call through ->read_iter, and a handler that checks, which no table stores yet. */
+const READ_ITER_CALLER = `
+static long write_then_read(struct file *out, struct file *in, long len)
+{
+	long ret;
+
+	file_start_write(out);
+	ret = in->f_op->read_iter(in, len);
+	file_end_write(out);
+	return ret;
+}
+
+long checked_read_iter(struct file *in, long len)
+{
+	return rw_verify_area(READ, in, len);
+}
+`;
+
+test('live analysis: an ops-table store added in another file brings a chain through it, and removed takes it away', async (t) => {
+  // The store is the edit's only change: the graph's stores must be patched for the chain to appear or go.
+  const { root, live } = await openCopy(t, 'kernel-like', (r) => writeFileSync(join(r, 'fs/read_write.c'), `${readFileSync(join(r, 'fs/read_write.c'), 'utf8')}${READ_ITER_CALLER}`));
+  const throughStore = (): string[] => live.result.chains
+    .filter((c) => c.hops.some((h) => h.via === '->read_iter' && h.callee === 'checked_read_iter')).map((c) => c.acquire.function);
+  assert.deepEqual(throughStore(), []);
+  const table = '\nstatic const struct file_operations iter_fops = {\n\t.read_iter\t= checked_read_iter,\n};\n';
+  await expectUpdate(live, root, 'fs/splice.c', (s) => `${s}${table}`, 'local');
+  assert.deepEqual(throughStore(), ['write_then_read']);
+  await expectUpdate(live, root, 'fs/splice.c', (s) => s.replace(table, ''), 'local');
+  assert.deepEqual(throughStore(), []);
 });
 
 test('live analysis: functions added, removed or shadowing a global are patched in too', async (t) => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyzeTree, type Analysis } from '../../../src/core/analyze';
+import { scanTree, type Analysis } from '../../../src/core/analyze';
 import { LiveAnalysis } from '../../../src/core/live/liveAnalysis';
 import type { ScanResult } from '../../../src/core/model/chain';
 import { FIXTURES } from '../../support/analyzeFixture';
@@ -23,7 +23,7 @@ function treeWith(t: { after(fn: () => void): void }, form: Form): string {
 }
 
 function scan(root: string, include: string[] = []): Promise<Analysis> {
-  return analyzeTree({ ...fixtureOptions(root), include });
+  return scanTree({ ...fixtureOptions(root), include });
 }
 
 const holders = (r: ScanResult): string[] => [...new Set(r.chains.map((c) => c.acquire.function))].sort();

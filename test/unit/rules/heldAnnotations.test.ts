@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RuleModel, Summary } from '../../../src/core/rules/summaries';
-import { analyzeFlow } from '../../../src/core/rules/heldState';
+import { traceHolds } from '../../../src/core/rules/heldState';
 import { readAnnotations, type Annotation } from '../../support/annotations';
 import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
 
@@ -36,7 +36,7 @@ function observed(model: RuleModel): Map<string, Map<string, string>> {
       at(`${body.file}:${body.fn.nameLine}:${body.fn.nameColumn}`).set('summary', describeSummary(model.summaries.get(node.index)));
       const full = graph.detail(body);
       assert.ok(full !== undefined, `${body.file} ${node.name}: no control flow`);
-      const flow = analyzeFlow(full, (i) => model.effect(body, i), false);
+      const flow = traceHolds(full, (i) => model.effect(body, i), false);
       assert.equal(flow.truncated, false, `${body.file} ${node.name}`);
       full.calls.forEach((call, i) => {
         const m = at(`${body.file}:${call.line}:${call.column}`);

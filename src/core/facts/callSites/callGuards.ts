@@ -202,7 +202,7 @@ function outlineCalls(node: Node, under: Under[], steps: OutlineStep[]): void {
  * Does `branch` always leave before `call` can run: a return, or a goto to a label after the
  * call (error exits at the end of the function)?
  */
-function leavesPast(branch: Node | null, call: Node, fn: Node): boolean {
+export function leavesPast(branch: Node | null, call: Node, fn: Node): boolean {
   let last = branch;
   while (last !== null && last.type === 'compound_statement') last = last.namedChildCount > 0 ? last.namedChild(last.namedChildCount - 1) : null;
   if (last === null) return false;
