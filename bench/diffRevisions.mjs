@@ -62,7 +62,7 @@ try {
   const copy = (from, to) => cpSync(from, to, { recursive: true, verbatimSymlinks: true });
   if (subdirs.length === 0) copy(tree, repo);
   else for (const s of subdirs) copy(join(tree, s), join(repo, s));
-  const git = (...args) => execFileSync('git', ['-C', repo, '-c', 'user.name=bench', '-c', 'user.email=bench@lockpath', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const git = (...args) => execFileSync('git', ['-C', repo, '-c', 'user.name=bench', '-c', 'user.email=bench@lockpath', '-c', 'gc.auto=0', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   git('init', '-q');
   // -f: Debian's linux-source tree ignores everything (`/*` in its .gitignore).
   git('add', '-A', '-f');
