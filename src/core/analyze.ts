@@ -43,6 +43,12 @@ export interface AnalysisOptions {
    * tree (diff --git), whose files are mostly the tree's own contents at another path.
    */
   sharedCacheDir?: string;
+  /**
+   * The tree `sharedCacheDir` is the cache of. When this scan's own cache has no snapshot yet,
+   * that tree's snapshot stands in: its facts are taken for each file whose content hash the
+   * manifest vouches for (a checkout's manifest seeded from the revision's listing).
+   */
+  sharedRoot?: string;
   jobs: number;
   workerScript?: string;
   maxFileBytes: number;
@@ -111,6 +117,7 @@ export function collectOptions(options: AnalysisOptions, prepared: PreparedScan,
   return {
     root: prepared.root, wasm: options.wasm, cacheDir: options.cacheDir, manifest: prepared.manifest, jobs: options.jobs,
     ...(options.sharedCacheDir !== undefined ? { shardDir: options.sharedCacheDir } : {}),
+    ...(options.sharedCacheDir !== undefined && options.sharedRoot !== undefined ? { seedSnapshot: { dir: options.sharedCacheDir, root: options.sharedRoot } } : {}),
     ...(options.parseAll === true ? {} : { flow: flowQuestion(options.rules) }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),
@@ -166,6 +173,17 @@ function resultOptions(options: AnalysisOptions): Omit<ResultKeyInput, 'files'> 
 /** A digest of resultOptions(): with the identity of a tree's content (a git tree id), it names one result. */
 export function resultOptionsKey(options: AnalysisOptions): string {
   return resultKey({ ...resultOptions(options), files: [] });
+}
+
+/**
+ * The result key of a tree: its walk's skips and each walked file's content hash (path ->
+ * hash), under these options. From a git listing too: content hashes are blob ids.
+ */
+export function treeResultKey(options: AnalysisOptions, skipped: readonly { file: string; reason: string }[], hashes: ReadonlyMap<string, string>): string {
+  return resultKey({
+    ...resultOptions(options),
+    files: [...skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
+  });
 }
 
 /** A cached result as an analysis of `root` (no graph, models or facts), timed from `started`. */
@@ -224,10 +242,7 @@ async function gatherFacts(
   onProgress?.('walk', 0, 0);
   const prepared = await prepareScan(options, signal);
   const { root, walk, manifest, notes } = prepared;
-  const keyOf = (hashes: Map<string, string>): string => resultKey({
-    ...resultOptions(options),
-    files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
-  });
+  const keyOf = (hashes: Map<string, string>): string => treeResultKey(options, walk.skipped, hashes);
   if (options.resultOnly === true && options.cacheDir !== undefined) {
     const hashes = currentHashes(walk.files, manifest, options.sharedCacheDir !== undefined);
     const key = hashes === undefined ? undefined : keyOf(hashes);
