@@ -4,10 +4,10 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readCachedResult, replayedAnalysis, resultOptionsKey, scanTree, treeResultKey, type Analysis, type AnalysisOptions } from '../core/analyze';
+import { readCachedResult, replayedAnalysis, resultOptionsKey, scanExcludes, scanTree, treeResultKey, type Analysis, type AnalysisOptions } from '../core/analyze';
 import { vouchFor, type Manifest } from '../core/index/factCache';
 import { walkListing, type ListedWalk } from '../core/sources/listingWalk';
-import { DEFAULT_EXCLUDES } from '../core/sources/workspaceWalk';
+import { architecturesListed } from '../core/sources/architectures';
 import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
 import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
 import { graphSideView } from '../core/diff/graphSideView';
@@ -211,7 +211,7 @@ class SideScanner {
     let listed = this.listings.get(treeId);
     if (listed === undefined) this.listings.set(treeId, (listed = this.checkout!.listing(treeId)));
     const listing = await listed;
-    const walk = walkListing(listing, { include: options.include, exclude: options.exclude ?? DEFAULT_EXCLUDES, maxFileBytes: options.maxFileBytes });
+    const walk = walkListing(listing, { include: options.include, exclude: scanExcludes(options, architecturesListed(listing.map((f) => f.path))), maxFileBytes: options.maxFileBytes });
     return { listing, blobs: new Map(listing.map((f) => [f.path, f.blob])), walk };
   }
 

@@ -19,6 +19,7 @@ import { effectfulNames, primitiveNames } from './rules/effectfulNames';
 import type { FlowQuestion } from './index/flowNeeds';
 import type { RuleSpec } from './rules/ruleSpec';
 import { DEFAULT_EXCLUDES, walkSources, type SourceFile, type WalkResult } from './sources/workspaceWalk';
+import { architecturesOnDisk, DEFAULT_ARCH, otherArchitectures } from './sources/architectures';
 import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
 import { addNotes, isCacheNote, type NoteCounts } from './model/noteCounts';
 import { ParsedCallSites, type TextSource } from './index/callSiteReader';
@@ -34,6 +35,8 @@ export interface AnalysisOptions {
   include: readonly string[];
   /** Sub-paths never scanned; DEFAULT_EXCLUDES when undefined. */
   exclude?: readonly string[];
+  /** The architecture whose arch/ directory is scanned (DEFAULT_ARCH when undefined; `all`: every one). */
+  arch?: string;
   wasm: WasmPaths;
   /** undefined: no cache. */
   cacheDir: string | undefined;
@@ -90,6 +93,14 @@ export function treeText(root: string): TextSource {
   };
 }
 
+/**
+ * The sub-paths a scan leaves out: the excludes given (or the default ones) and the other
+ * architectures' arch/ directories among `architectures` (those of the tree, or of a revision's listing).
+ */
+export function scanExcludes(options: Pick<AnalysisOptions, 'include' | 'exclude' | 'arch'>, architectures: readonly string[] | undefined): string[] {
+  return [...(options.exclude ?? DEFAULT_EXCLUDES), ...otherArchitectures(architectures, options.arch ?? DEFAULT_ARCH, options.include)];
+}
+
 /** The walk and the cache manifest: where every scan starts. */
 export interface PreparedScan {
   root: string;
@@ -101,7 +112,7 @@ export interface PreparedScan {
 
 export async function prepareScan(options: AnalysisOptions, signal?: AbortSignal): Promise<PreparedScan> {
   const root = resolve(options.root);
-  const exclude = options.exclude ?? DEFAULT_EXCLUDES;
+  const exclude = scanExcludes(options, architecturesOnDisk(root));
   const walk = await walkSources(root, { include: options.include, exclude, maxFileBytes: options.maxFileBytes, ...(signal ? { signal } : {}) });
   const notes: NoteCounts = new Map();
   let manifest: Manifest = new Map();
@@ -166,7 +177,9 @@ export async function scanTree(options: AnalysisOptions, signal?: AbortSignal, o
 function resultOptions(options: AnalysisOptions): Omit<ResultKeyInput, 'files'> {
   return {
     toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}${options.parseAll === true ? '+parse-all' : ''}`, rules: options.rules,
-    include: [...options.include, ...(options.exclude ?? DEFAULT_EXCLUDES).map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
+    // The architecture, not the directories it leaves out: a revision's key is made before
+    // anything of it is on disk.
+    include: [...options.include, ...(options.exclude ?? DEFAULT_EXCLUDES).map((e) => `!${e}`), `arch=${options.arch ?? DEFAULT_ARCH}`], pointers: options.pointers ?? 'typed',
   };
 }
 
