@@ -14,6 +14,10 @@
 //   node esbuild.mjs && node bench/diffRevisions.mjs [--tree DIR | --version 6.1|6.12]
 //        [--subdirs fs,include,mm,security,kernel] [--keep]
 //
+// With --pair OLD,NEW (two trees, e.g. the unpacked 6.1 and 6.12) it times instead a cold scan
+// of each and a cold `lockpath diff OLD NEW` (each with an empty cache of its own): the aim is
+// a diff of two cold trees that costs no more than the two cold scans. --subdirs all: whole trees.
+//
 // The last stdout line is `JSON {...}` (runs and ratios) for bench/run.mjs.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,23 +36,36 @@ const { values: opts } = parseArgs({
     version: { type: 'string', default: '6.12' },
     subdirs: { type: 'string', default: 'fs,include,mm,security,kernel' },
     keep: { type: 'boolean', default: false },
+    pair: { type: 'string' },
   },
 });
-const subdirs = opts.subdirs.split(',').map((s) => s.trim()).filter(Boolean);
+const subdirs = opts.subdirs === 'all' ? [] : opts.subdirs.split(',').map((s) => s.trim()).filter(Boolean);
 if (!existsSync(cli)) throw new Error(`${cli} missing: run node esbuild.mjs first`);
 if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} not found: apt-get install -y time`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'lockpath-diffbench-'));
 const env = { ...process.env, XDG_CACHE_HOME: join(tmp, 'xdg') };
+if (opts.pair !== undefined) {
+  try {
+    benchPair(opts.pair.split(',').map((t) => resolve(t)));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   const tree = await resolveTree();
-  console.log(`tree ${tree} (${subdirs.join(' ')}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`tree ${tree} (${subdirs.length === 0 ? 'whole' : subdirs.join(' ')}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const repo = join(tmp, 'repo');
   mkdirSync(repo);
-  for (const s of subdirs) cpSync(join(tree, s), join(repo, s), { recursive: true });
-  const git = (...args) => execFileSync('git', ['-C', repo, '-c', 'user.name=bench', '-c', 'user.email=bench@lockpath', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  // Symlinks as they are (relative, as in a kernel repository), not made absolute into `tree`.
+  const copy = (from, to) => cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+  if (subdirs.length === 0) copy(tree, repo);
+  else for (const s of subdirs) copy(join(tree, s), join(repo, s));
+  const git = (...args) => execFileSync('git', ['-C', repo, '-c', 'user.name=bench', '-c', 'user.email=bench@lockpath', '-c', 'gc.auto=0', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   git('init', '-q');
-  git('add', '-A');
+  // -f: Debian's linux-source tree ignores everything (`/*` in its .gitignore).
+  git('add', '-A', '-f');
   git('commit', '-q', '-m', 'A');
   const runs = [];
   const include = subdirs.flatMap((s) => ['--include', s]);
@@ -88,9 +105,9 @@ function round(x) {
   return Math.round(x * 100) / 100;
 }
 
-function measure(label, args) {
+function measure(label, args, runEnv = env) {
   const timeFile = join(tmp, 'time.txt');
-  const r = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, process.execPath, cli, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, process.execPath, cli, ...args], { env: runEnv, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${label} failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
   const [wall, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
   console.log(`${label}: ${wall} s, ${Math.round(rss / 1024)} MiB`);
@@ -106,4 +123,28 @@ async function resolveTree() {
   const tree = await ensureKernelTree(opts.version, subdirs);
   if (tree === undefined) throw new Error(kernelSkipMessage(opts.version));
   return tree;
+}
+
+/** Two trees, each scanned cold, then diffed cold: the diff's wall time against the two scans'. */
+function benchPair([oldTree, newTree]) {
+  if (oldTree === undefined || newTree === undefined) throw new Error('--pair takes OLD,NEW');
+  console.log(`pair ${oldTree} -> ${newTree} (${subdirs.length === 0 ? 'whole trees' : subdirs.join(' ')}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const include = subdirs.flatMap((s) => ['--include', s]);
+  const cold = (name) => {
+    const dir = join(tmp, name);
+    rmSync(dir, { recursive: true, force: true });
+    return { ...process.env, XDG_CACHE_HOME: dir };
+  };
+  const runs = [
+    measure('scan OLD, cold', ['scan', oldTree, '--format', 'json', '--out', join(tmp, 'old.json'), '--quiet', ...include], cold('old')),
+    measure('scan NEW, cold', ['scan', newTree, '--format', 'json', '--out', join(tmp, 'new.json'), '--quiet', ...include], cold('new')),
+    measure('diff OLD NEW, both cold', ['diff', oldTree, newTree, '--format', 'json', '--out', join(tmp, 'diff.json'), '--quiet', ...include], cold('diff')),
+  ];
+  const [a, b, d] = runs;
+  const counts = JSON.parse(readFileSync(join(tmp, 'diff.json'), 'utf8')).counts;
+  const ratio = round(d.wall_s / (a.wall_s + b.wall_s));
+  console.log(`\n| run | wall s | peak RSS MiB |\n| --- | ---: | ---: |`);
+  for (const r of runs) console.log(`| ${r.label} | ${r.wall_s} | ${Math.round(r.rss_kib / 1024)} |`);
+  console.log(`\ndiff ${JSON.stringify(counts)}; diff ÷ (the two cold scans) = ${ratio} (aim: at most 1)`);
+  console.log(`JSON ${JSON.stringify({ pair: [oldTree, newTree], subdirs, runs, counts, diffVsColdScans: ratio })}`);
 }

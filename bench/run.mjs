@@ -163,6 +163,8 @@ async function benchLockpath(tree, stats, runs) {
   const cache = join(tmp, 'cache');
   const scan = (name) => ['node', cli, 'scan', tree, '--format', 'json', '--out', join(tmp, `${name}.json`),
     '--cache', cache, ...(opts.jobs ? ['--jobs', opts.jobs] : []),
+    // Every architecture, as ctags -R and cscope -bR read them: the same files on both sides.
+    '--arch', 'all',
     // Absolute paths, so it does not matter whether the CLI resolves --include against cwd or the tree.
     ...(subdirs ?? []).flatMap((s) => ['--include', join(tree, s)])];
 

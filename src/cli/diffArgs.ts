@@ -48,10 +48,10 @@ export const DIFF_USAGE = `usage: lockpath diff <old> <new> [options]
 
 Which chains a patch, a branch or a kernel upgrade added, removed (fixed) or changed. Each side
 is a JSON report (lockpath scan --format json), a tree, or --git REV: a revision of the git
-repository the tree is in, checked out into a worktree kept under the cache. The worktree shares
-the tree's fact shards and results, so a revision the tree was scanned at costs a cached result,
-and another one a scan after an edit. Each removed chain names the step that no longer holds on
-the new side.
+repository the tree is in. A revision the tree was scanned at is found from its git listing (a
+cached result, nothing written out); another is written into a checkout kept under the cache
+(not a git worktree), which shares the tree's facts, so it costs about a scan after an edit.
+Each removed chain names the step that no longer holds on the new side.
 
 diff options (the tree options are for tree and --git sides, as for scan):
 ${optionsUsage(DIFF_OPTIONS)}

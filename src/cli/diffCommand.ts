@@ -4,7 +4,10 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readCachedResult, replayedAnalysis, resultOptionsKey, scanTree, type Analysis, type AnalysisOptions } from '../core/analyze';
+import { readCachedResult, replayedAnalysis, resultOptionsKey, scanExcludes, scanTree, treeResultKey, type Analysis, type AnalysisOptions } from '../core/analyze';
+import { vouchFor, type Manifest } from '../core/index/factCache';
+import { walkListing, type ListedWalk } from '../core/sources/listingWalk';
+import { architecturesListed } from '../core/sources/architectures';
 import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
 import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
 import { graphSideView } from '../core/diff/graphSideView';
@@ -22,7 +25,7 @@ import { summaryLine } from '../core/report/text';
 import type { RuleSpec } from '../core/rules/ruleSpec';
 import { DIFF_COMMAND, type DiffArgs, type DiffSideArg } from './diffArgs';
 import { EXIT } from './exitCodes';
-import { findRepo, GitError, resolveRevision, RevisionCheckout } from './gitCheckout';
+import { blobMtimeMs, findRepo, GitError, resolveRevision, RevisionCheckout, type RevisionFile } from './gitCheckout';
 import { InputError, runCommand } from './runCommand';
 import { analysisOptions, selectRules } from './treeOptions';
 
@@ -54,7 +57,10 @@ async function diff(args: DiffArgs, signal: AbortSignal): Promise<number> {
     const needsGit = args.sides.some((s) => s.kind === 'git');
     const repo = needsGit ? await findRepo(resolve(args.tree ?? '.')) : undefined;
     const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo)));
-    if (repo !== undefined) checkout = RevisionCheckout.open(repo, args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'worktrees'));
+    if (repo !== undefined) {
+      const base = args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'checkouts');
+      checkout = await RevisionCheckout.open(repo, treeRelative(join(repo.top, repo.prefix), args).include, base);
+    }
     const scanner = new SideScanner(args, rules, checkout, signal);
     for (const side of [oldSide!, newSide!]) {
       const hidden = side.kind === 'json' ? side.result.stats.hiddenChains ?? 0 : 0;
@@ -97,6 +103,8 @@ async function resolveSide(arg: DiffSideArg, repo: { top: string; prefix: string
 /** Scans sides one at a time; keeps the last full analysis, for the explanations that may follow. */
 class SideScanner {
   private kept: { side: Side; analysis: Analysis } | undefined;
+  /** Listings of git trees, by tree id: a side may need its listing twice. */
+  private readonly listings = new Map<string, Promise<RevisionFile[]>>();
 
   constructor(
     private readonly args: DiffArgs, private readonly rules: readonly RuleSpec[],
@@ -142,10 +150,14 @@ class SideScanner {
     const started = performance.now();
     const known = side.kind === 'git' ? await this.revisionKey(side) : undefined;
     if (resultOnly && side.kind === 'git' && known !== undefined) {
-      // A revision whose content was scanned before: its result, without a checkout or a walk.
-      const resultKey = this.checkout!.knownResult(known.content, known.options);
-      const cached = resultKey === undefined ? undefined : readCachedResult(this.options(side, this.checkout!.root), resultKey);
+      // A revision whose content was scanned before, here or in the tree: its result, without a
+      // checkout or a walk. Content hashes are blob ids, so the revision's listing names it.
+      const options = this.options(side, this.checkout!.root);
+      const remembered = this.checkout!.knownResult(known.content, known.options);
+      const resultKey = remembered ?? await this.listedResultKey(known.content, options);
+      const cached = resultKey === undefined ? undefined : readCachedResult(options, resultKey);
       if (cached !== undefined) {
+        if (remembered === undefined) this.checkout!.rememberResult(known.content, known.options, resultKey!);
         const analysis = replayedAnalysis(cached, side.shownRoot, started);
         if (!this.args.quiet) process.stderr.write(`lockpath: ${side.label}: ${summaryLine(analysis.result)} (result of git tree ${known.content.slice(0, 12)})\n`);
         return analysis;
@@ -155,6 +167,7 @@ class SideScanner {
     if (side.kind === 'git') {
       await this.checkout!.checkout(side.commit);
       root = this.checkout!.root;
+      if (known !== undefined) await this.vouchForListing(known.content, this.options(side, root));
     } else {
       root = side.root;
     }
@@ -165,6 +178,41 @@ class SideScanner {
     if (side.kind === 'git') analysis.result = { ...analysis.result, root: side.shownRoot };
     if (known !== undefined && analysis.resultKey !== undefined) this.checkout!.rememberResult(known.content, known.options, analysis.resultKey);
     return analysis;
+  }
+
+  /** The result key a scan of the git tree `treeId` would have, from its listing; undefined when the listing cannot tell. */
+  private async listedResultKey(treeId: string, options: AnalysisOptions): Promise<string | undefined> {
+    const { walk, blobs } = await this.listedWalk(treeId, options);
+    if (walk === undefined) return undefined;
+    return treeResultKey(options, walk.skipped, new Map(walk.files.map((f) => [f.rel, blobs.get(f.content)!])));
+  }
+
+  /**
+   * Vouches in the checkout's manifest for every file written as its blob (written out with
+   * the mtime blobMtimeMs() gives it): the scan then reads none of them to hash it, and takes
+   * the tree's facts for each content the tree has.
+   */
+  private async vouchForListing(treeId: string, options: AnalysisOptions): Promise<void> {
+    if (options.cacheDir === undefined) return;
+    const { walk, listing, blobs } = await this.listedWalk(treeId, options);
+    // A symlinked file has its target's content, size and mtime.
+    const files = walk?.files ?? listing.filter((f) => f.kind === 'file').map((f) => ({ rel: f.path, size: f.size, content: f.path }));
+    const asIs = await this.checkout!.writtenAsIs([...new Set(files.map((f) => f.content))]);
+    const entries: Manifest = new Map();
+    for (const f of files) {
+      const blob = blobs.get(f.content)!;
+      if (asIs.has(f.content)) entries.set(f.rel, [f.size, blobMtimeMs(blob), blob]);
+    }
+    vouchFor(options.cacheDir, resolve(options.root), entries);
+  }
+
+  /** The git tree's listing, and what a walk of it with these options reads (undefined: the listing cannot tell). */
+  private async listedWalk(treeId: string, options: AnalysisOptions): Promise<{ listing: RevisionFile[]; blobs: Map<string, string>; walk: ListedWalk | undefined }> {
+    let listed = this.listings.get(treeId);
+    if (listed === undefined) this.listings.set(treeId, (listed = this.checkout!.listing(treeId)));
+    const listing = await listed;
+    const walk = walkListing(listing, { include: options.include, exclude: scanExcludes(options, architecturesListed(listing.map((f) => f.path))), maxFileBytes: options.maxFileBytes });
+    return { listing, blobs: new Map(listing.map((f) => [f.path, f.blob])), walk };
   }
 
   /** A git side's content id (its git tree) and the digest of the options its result depends on. */
@@ -181,11 +229,20 @@ class SideScanner {
    */
   private options(side: Exclude<Side, { kind: 'json' }>, root: string): AnalysisOptions {
     const options = analysisOptions(root, this.args, this.rules, __dirname);
-    if (side.kind !== 'git' || options.cacheDir === undefined) return options;
+    if (side.kind !== 'git') return options;
+    // Paths given absolute name the user's tree, not the checkout.
+    const scanned = { ...options, ...treeRelative(side.shownRoot, this.args) };
+    if (options.cacheDir === undefined) return scanned;
     const treeCache = analysisOptions(side.shownRoot, this.args, this.rules, __dirname).cacheDir!;
     const own = options.cacheDir === treeCache ? `${this.checkout!.path}.cache` : options.cacheDir;
-    return { ...options, cacheDir: own, sharedCacheDir: treeCache };
+    return { ...scanned, cacheDir: own, sharedCacheDir: treeCache, sharedRoot: resolve(side.shownRoot) };
   }
+}
+
+/** The include and exclude paths of the options, relative to the user's tree at `root`. */
+function treeRelative(root: string, args: DiffArgs): Pick<AnalysisOptions, 'include' | 'exclude'> {
+  const { include, exclude } = analysisOptions(root, { ...args, cache: false }, [], __dirname);
+  return { include, ...(exclude !== undefined ? { exclude } : {}) };
 }
 
 async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side, confidence: Confidence): Promise<{ diff: ChainDiff; newResult: ScanResult }> {

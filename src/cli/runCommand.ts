@@ -3,6 +3,7 @@
 // failure into its exit code (exitCodes.ts).
 import { ResultFileError } from '../core/report/jsonInput';
 import { RuleFileError } from '../core/rules/ruleFile';
+import { ArchitectureError } from '../core/sources/architectures';
 import { WalkError } from '../core/sources/workspaceWalk';
 import { parseCommandLine, UsageError, type CommandSpec } from './commandLine';
 import { EXIT } from './exitCodes';
@@ -12,7 +13,7 @@ export class InputError extends Error {}
 
 /** Failures that are the input's fault, not ours: exit 2 with their message. */
 function isInputError(e: unknown): e is Error {
-  return e instanceof InputError || e instanceof WalkError || e instanceof RuleFileError || e instanceof ResultFileError;
+  return e instanceof InputError || e instanceof WalkError || e instanceof ArchitectureError || e instanceof RuleFileError || e instanceof ResultFileError;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface TreeOptions {
   ruleFile?: string;
   include: string[];
   exclude: string[] | undefined;
+  /** undefined: DEFAULT_ARCH. */
+  arch?: string;
   /** undefined: the default cache dir; false: --no-cache. */
   cache: string | false | undefined;
   jobs?: number;
@@ -37,6 +39,14 @@ export const TREE_OPTIONS: readonly OptionSpec<TreeOptions>[] = [
     names: ['--exclude'], value: 'PATH',
     help: 'never scan PATH under the tree (repeatable; default: tools scripts\nDocumentation usr, which are not kernel code)',
     apply: (o, v) => { (o.exclude ??= []).push(v); },
+  },
+  {
+    names: ['--arch'], value: 'ARCH',
+    help: 'the architecture whose arch/ directory is scanned (default: x86; all:\nevery one), as the kernel\'s make tags and make cscope index one',
+    apply: (o, v) => {
+      if (!/^[a-z0-9_]+$/.test(v)) throw new UsageError(`--arch takes an arch/ directory name or all, not "${v}"`);
+      o.arch = v;
+    },
   },
   {
     names: ['--jobs'], value: 'N', help: 'parser threads (default: number of CPUs; 0 = parse in the main thread)',
@@ -96,6 +106,7 @@ export function analysisOptions(root: string, opts: TreeOptions, rules: readonly
     root, rules,
     include: opts.include.map(underRoot),
     ...(opts.exclude !== undefined ? { exclude: opts.exclude.map(underRoot) } : {}),
+    ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
     wasm: locateWasm(bundleDir),
     cacheDir: opts.cache === false ? undefined : opts.cache ?? defaultCacheDir(root),
     jobs: opts.jobs ?? availableParallelism(),

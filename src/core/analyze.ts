@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { composeResult, functionSpans, searchChains, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
+import { buildGraph, composeResult, searchChains, type ChainAnalysis, type ProgressListener } from './chainAnalysis';
+import { functionSpans } from './graph/functionSpans';
 import { CallGraph } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { contentHash, readManifest, vouchedHashes, type Manifest } from './index/factCache';
@@ -18,6 +19,7 @@ import { effectfulNames, primitiveNames } from './rules/effectfulNames';
 import type { FlowQuestion } from './index/flowNeeds';
 import type { RuleSpec } from './rules/ruleSpec';
 import { DEFAULT_EXCLUDES, walkSources, type SourceFile, type WalkResult } from './sources/workspaceWalk';
+import { architecturesOnDisk, DEFAULT_ARCH, otherArchitectures } from './sources/architectures';
 import { LOCKPATH_BUILD, LOCKPATH_VERSION } from './version';
 import { addNotes, isCacheNote, type NoteCounts } from './model/noteCounts';
 import { ParsedCallSites, type TextSource } from './index/callSiteReader';
@@ -33,6 +35,8 @@ export interface AnalysisOptions {
   include: readonly string[];
   /** Sub-paths never scanned; DEFAULT_EXCLUDES when undefined. */
   exclude?: readonly string[];
+  /** The architecture whose arch/ directory is scanned (DEFAULT_ARCH when undefined; `all`: every one). */
+  arch?: string;
   wasm: WasmPaths;
   /** undefined: no cache. */
   cacheDir: string | undefined;
@@ -42,6 +46,12 @@ export interface AnalysisOptions {
    * tree (diff --git), whose files are mostly the tree's own contents at another path.
    */
   sharedCacheDir?: string;
+  /**
+   * The tree `sharedCacheDir` is the cache of. When this scan's own cache has no snapshot yet,
+   * that tree's snapshot stands in: its facts are taken for each file whose content hash the
+   * manifest vouches for (a checkout's manifest seeded from the revision's listing).
+   */
+  sharedRoot?: string;
   jobs: number;
   workerScript?: string;
   maxFileBytes: number;
@@ -83,6 +93,14 @@ export function treeText(root: string): TextSource {
   };
 }
 
+/**
+ * The sub-paths a scan leaves out: the excludes given (or the default ones) and the other
+ * architectures' arch/ directories among `architectures` (those of the tree, or of a revision's listing).
+ */
+export function scanExcludes(options: Pick<AnalysisOptions, 'include' | 'exclude' | 'arch'>, architectures: readonly string[] | undefined): string[] {
+  return [...(options.exclude ?? DEFAULT_EXCLUDES), ...otherArchitectures(architectures, options.arch ?? DEFAULT_ARCH, options.include)];
+}
+
 /** The walk and the cache manifest: where every scan starts. */
 export interface PreparedScan {
   root: string;
@@ -94,7 +112,7 @@ export interface PreparedScan {
 
 export async function prepareScan(options: AnalysisOptions, signal?: AbortSignal): Promise<PreparedScan> {
   const root = resolve(options.root);
-  const exclude = options.exclude ?? DEFAULT_EXCLUDES;
+  const exclude = scanExcludes(options, architecturesOnDisk(root));
   const walk = await walkSources(root, { include: options.include, exclude, maxFileBytes: options.maxFileBytes, ...(signal ? { signal } : {}) });
   const notes: NoteCounts = new Map();
   let manifest: Manifest = new Map();
@@ -110,6 +128,7 @@ export function collectOptions(options: AnalysisOptions, prepared: PreparedScan,
   return {
     root: prepared.root, wasm: options.wasm, cacheDir: options.cacheDir, manifest: prepared.manifest, jobs: options.jobs,
     ...(options.sharedCacheDir !== undefined ? { shardDir: options.sharedCacheDir } : {}),
+    ...(options.sharedCacheDir !== undefined && options.sharedRoot !== undefined ? { seedSnapshot: { dir: options.sharedCacheDir, root: options.sharedRoot } } : {}),
     ...(options.parseAll === true ? {} : { flow: flowQuestion(options.rules) }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
     ...(signal ? { signal } : {}),
@@ -128,11 +147,13 @@ export async function scanTree(options: AnalysisOptions, signal?: AbortSignal, o
   const gathered = await gatherFacts(options, started, signal, onProgress);
   if ('replayed' in gathered) return gathered.replayed;
   const { root, files, detail, notes } = gathered;
-  let analysis: ChainAnalysis | undefined;
-  const callSites = new ParsedCallSites(parserFor(await loadCLanguage(options.wasm)), treeText(root), functionSpans(() => analysis?.graph));
+  const language = await loadCLanguage(options.wasm);
+  const graph = buildGraph(files, (f) => detail.read(f), options.pointers ?? 'typed', signal, onProgress);
+  const callSites = new ParsedCallSites(parserFor(language), treeText(root), functionSpans(() => graph));
+  let analysis: ChainAnalysis;
   let result: ScanResult;
   try {
-    analysis = searchChains(files, (f) => detail.read(f), options.rules, options.pointers ?? 'typed', signal, onProgress, callSites);
+    analysis = searchChains(graph, options.rules, signal, onProgress, callSites);
     // Facts read back during the analysis may have needed repairs.
     addNotes(notes, detail.notes);
     result = composeResult(analysis, { root, rules: options.rules, files, skipped: gathered.skipped, notes, cachedFiles: gathered.cachedFiles, started, callSites });
@@ -148,13 +169,26 @@ export async function scanTree(options: AnalysisOptions, signal?: AbortSignal, o
 function resultOptions(options: AnalysisOptions): Omit<ResultKeyInput, 'files'> {
   return {
     toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}${options.parseAll === true ? '+parse-all' : ''}`, rules: options.rules,
-    include: [...options.include, ...(options.exclude ?? DEFAULT_EXCLUDES).map((e) => `!${e}`)], pointers: options.pointers ?? 'typed',
+    // The architecture, not the directories it leaves out: a revision's key is made before
+    // anything of it is on disk.
+    include: [...options.include, ...(options.exclude ?? DEFAULT_EXCLUDES).map((e) => `!${e}`), `arch=${options.arch ?? DEFAULT_ARCH}`], pointers: options.pointers ?? 'typed',
   };
 }
 
 /** A digest of resultOptions(): with the identity of a tree's content (a git tree id), it names one result. */
 export function resultOptionsKey(options: AnalysisOptions): string {
   return resultKey({ ...resultOptions(options), files: [] });
+}
+
+/**
+ * The result key of a tree: its walk's skips and each walked file's content hash (path ->
+ * hash), under these options. From a git listing too: content hashes are blob ids.
+ */
+export function treeResultKey(options: AnalysisOptions, skipped: readonly { file: string; reason: string }[], hashes: ReadonlyMap<string, string>): string {
+  return resultKey({
+    ...resultOptions(options),
+    files: [...skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
+  });
 }
 
 /** A cached result as an analysis of `root` (no graph, models or facts), timed from `started`. */
@@ -203,14 +237,6 @@ function currentHashes(files: readonly SourceFile[], manifest: Manifest, anyCoun
   return hashes;
 }
 
-/** The result cache's key of the tree as walked, its files' contents named by `hashes`. */
-function treeResultKey(options: AnalysisOptions, walk: WalkResult, hashes: ReadonlyMap<string, string>): string {
-  return resultKey({
-    ...resultOptions(options),
-    files: [...walk.skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
-  });
-}
-
 /**
  * The result cache's key of the tree as walked, when the manifest (the prepared scan's, or one
  * read since) vouches for its files' contents, or few need reading; undefined otherwise.
@@ -218,7 +244,7 @@ function treeResultKey(options: AnalysisOptions, walk: WalkResult, hashes: Reado
 export function manifestResultKey(options: AnalysisOptions, prepared: PreparedScan, manifest: Manifest = prepared.manifest): string | undefined {
   if (options.cacheDir === undefined) return undefined;
   const hashes = currentHashes(prepared.walk.files, manifest, options.sharedCacheDir !== undefined);
-  return hashes === undefined ? undefined : treeResultKey(options, prepared.walk, hashes);
+  return hashes === undefined ? undefined : treeResultKey(options, prepared.walk.skipped, hashes);
 }
 
 /** The result cache's answer for the tree as walked, with its key, found without reading any facts. */
@@ -257,6 +283,6 @@ async function gatherFacts(
   const gathered: GatheredFacts = {
     root, files: collected.files, detail: collected.detail, skipped: [...walk.skipped, ...collected.skipped], notes, cachedFiles: collected.cachedFiles,
   };
-  if (options.cacheDir !== undefined) gathered.resultKey = treeResultKey(options, walk, new Map([...collected.manifest].map(([p, m]) => [p, m[2]])));
+  if (options.cacheDir !== undefined) gathered.resultKey = treeResultKey(options, walk.skipped, new Map([...collected.manifest].map(([p, m]) => [p, m[2]])));
   return gathered;
 }

@@ -7,8 +7,9 @@ import { exportFlagReason } from './chains/exportFlags';
 import { knownCallers } from './chains/knownCallers';
 import { objectKindReason } from './chains/objectKinds';
 import { repeatedCallReason } from './chains/repeatedCalls';
-import type { CallSiteReader, DefinitionLookup, FunctionSpans, LineSpan, ReadTracking } from './model/callSites';
+import type { CallSiteReader, Definition, DefinitionLookup, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
+import { NotifierJudge } from './chains/notifierDispatch';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
@@ -16,7 +17,8 @@ import { definingBody, FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from 
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { NOTE_CONSEQUENCES, type NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
-import { deriveExemptions, type ExemptionSources, type ExemptionVerdict } from './rules/derivedExemptions';
+import { deriveExemptions, type ExemptionVerdict } from './rules/derivedExemptions';
+import type { ExemptionInputs, ExemptionSources } from './rules/exemptionInputs';
 import { buildRuleModel, type RuleModel } from './rules/summaries';
 import type { RuleSpec } from './rules/ruleSpec';
 import { LOCKPATH_VERSION } from './version';
@@ -31,35 +33,41 @@ export interface ChainAnalysis {
   searches: ChainSearch[];
   /** Per rule, what the tree says of each candidate exemption (the models hold those that hold). */
   exemptions: ExemptionVerdict[][];
+  /** Per rule, what deciding its exemptions read of the tree (none when taken on the rule's word). */
+  exemptionInputs: (ExemptionInputs | undefined)[];
+}
+
+/** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
+export function buildGraph(files: readonly PackedFileFacts[], detail: DetailSource, pointers: PointerPolicy, signal?: AbortSignal, onProgress?: ProgressListener): CallGraph {
+  signal?.throwIfAborted();
+  onProgress?.('graph', 0, 0);
+  return new CallGraph(files, pointers, detail);
 }
 
 /**
- * Searches the chains over packed facts: builds the graph, and per rule its model, and runs the
- * reverse search from its sinks (chains are assessed and built as composeResult asks).
- * Exemptions are read from the source through `callSites`; without it they are taken on the
+ * Searches the chains over the graph: per rule its model, and the reverse search from its
+ * sinks (chains are assessed and built as composeResult asks). Exemptions are read from the
+ * source through `callSites` (which should place functions in this graph, see functionSpans:
+ * it then parses the functions it reads, not their files); without it they are taken on the
  * rules' word.
  */
-export function searchChains(
-  files: readonly PackedFileFacts[], detail: DetailSource, rules: readonly RuleSpec[], pointers: PointerPolicy,
-  signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader,
-): ChainAnalysis {
-  signal?.throwIfAborted();
-  onProgress?.('graph', 0, 0);
-  const graph = new CallGraph(files, pointers, detail);
+export function searchChains(graph: CallGraph, rules: readonly RuleSpec[], signal?: AbortSignal, onProgress?: ProgressListener, callSites?: CallSiteReader): ChainAnalysis {
   const models: RuleModel[] = [];
   const searches: ChainSearch[] = [];
   const exemptions: ExemptionVerdict[][] = [];
+  const exemptionInputs: (ExemptionInputs | undefined)[] = [];
   rules.forEach((rule, i) => {
     signal?.throwIfAborted();
     onProgress?.('rules', i, rules.length);
     const derived = deriveExemptions(rule, exemptionSources(graph, callSites));
     exemptions.push(derived.verdicts);
+    exemptionInputs.push(derived.inputs);
     const model = buildRuleModel(graph, derived.rule);
     models.push(model);
     onProgress?.('chains', i, rules.length);
     searches.push(new ChainSearch(model, signal));
   });
-  return { graph, models, searches, exemptions };
+  return { graph, models, searches, exemptions, exemptionInputs };
 }
 
 /**
@@ -70,7 +78,7 @@ export function exemptionSources(graph: CallGraph, callSites: CallSiteReader | u
   if (callSites === undefined) return undefined;
   return {
     reader: callSites,
-    definitions: (file, name) => (file === '' ? graph.nodes.filter((n) => n.name === name) : graph.resolveName(file, name))
+    definitions: (file, name) => (file === '' ? graph.nodesNamed(name) : graph.resolveName(file, name))
       .flatMap((node) => node.bodies.map((b) => ({ file: b.file, line: b.fn.startLine }))),
     called: (name) => graph.directCallsTo(name).length > 0,
   };
@@ -91,29 +99,25 @@ export interface ResultInputs {
   callSites?: CallSiteReader & ReadTracking;
 }
 
-/**
- * The function whose body spans a line, as the graph's facts place it: what the call-site reader
- * parses. None before the graph is built (the reader then parses whole files).
- */
-export function functionSpans(graph: () => CallGraph | undefined): FunctionSpans {
-  return (file, line) => {
-    let best: LineSpan | undefined;
-    for (const node of graph()?.nodesOf(file) ?? []) {
-      for (const { file: f, fn } of node.bodies) {
-        if (f !== file || line < fn.startLine || line > fn.endLine) continue;
-        if (best === undefined || fn.endLine - fn.startLine < best.endLine - best.startLine) best = { startLine: fn.startLine, endLine: fn.endLine };
-      }
-    }
-    return best;
-  };
-}
-
 /** Where a called function is defined, as the graph resolves the name from the calling file. */
 function definitions(graph: CallGraph): DefinitionLookup {
   return (file, name) => {
     const body = definingBody(graph.resolveName(file, name)[0]);
     return body === undefined ? undefined : { file: body.file, line: body.fn.startLine };
   };
+}
+
+function definedAt(def: Definition | undefined): string {
+  return def === undefined ? '' : `${def.file}:${def.line}`;
+}
+
+/** Are the functions a judge looked up still defined where it found them? */
+function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: DefinitionLookup): boolean {
+  for (const [key, at] of found) {
+    const sep = key.indexOf('\0');
+    if (definedAt(definitionOf(key.slice(0, sep), key.slice(sep + 1))) !== at) return false;
+  }
+  return true;
 }
 
 export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): ScanResult {
@@ -127,8 +131,11 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
   for (const search of analysis.searches) {
     const rule = search.model.rule;
-    const assess = (chain: FoundChain): Assessment => {
-      const assessment = assessChain(chain, rule, facts);
+    const notifierSpecs = rule.dispatch?.notifiers ?? [];
+    // Lists are read from the source: without a reader, notifier hops stay type-only guesses.
+    const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs);
+    const assess = (chain: FoundChain, definitionOf: DefinitionLookup): Assessment => {
+      const assessment = assessChain(chain, rule, facts, notifiers);
       // Parsing is dear: only chains that would be shown by default are read again.
       if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
       const ruledOut = constantGuardReason(chain, reader, definitionOf)
@@ -139,13 +146,21 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     };
     // Besides its path and the source it read, a verdict rests on the tree-wide sets and on
     // who calls the acquiring function (library code called only from filesystems).
-    const factsKey = (chain: FoundChain): string => `${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}`;
+    const factsKey = (chain: FoundChain): string => `${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}\n${notifiers?.key(chain) ?? ''}`;
     const judge: ChainJudge = {
       judge: (chain) => {
-        const { value, reads } = reader === undefined ? { value: assess(chain), reads: new Map<string, number>() } : reader.recording(() => assess(chain));
-        return { verdict: value, basis: { facts: factsKey(chain), reads } };
+        // Where called functions are defined is the graph's word, not the source's: noted apart.
+        const found = new Map<string, string>();
+        const noting: DefinitionLookup = (file, name) => {
+          const def = definitionOf(file, name);
+          found.set(`${file}\0${name}`, definedAt(def));
+          return def;
+        };
+        const { value, reads } = reader === undefined ? { value: assess(chain, noting), reads: new Map<string, string>() } : reader.recording(() => assess(chain, noting));
+        return { verdict: value, basis: { facts: factsKey(chain), reads, definitions: found } };
       },
-      holds: (chain, basis) => basis.facts === factsKey(chain) && (reader?.unchanged(basis.reads) ?? true),
+      holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf) && (reader?.unchanged(basis.reads) ?? true),
+      targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
     };
     const found = search.chains(judge);
     assessed.push(...found.chains);

@@ -18,8 +18,10 @@ export interface Verdict {
 export interface VerdictBasis {
   /** The tree-wide facts the judge read, as one key. */
   facts: string;
-  /** Files the judge read the source of, with the version it read. */
-  reads: ReadonlyMap<string, number>;
+  /** What the judge read of the source (see ReadTracking), with what it gave. */
+  reads: ReadonlyMap<string, string>;
+  /** Where the judge found called functions defined (`file\0name` to `file:line`, '' when nowhere). */
+  definitions: ReadonlyMap<string, string>;
 }
 
 export interface BuiltChain {

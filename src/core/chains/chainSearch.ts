@@ -287,6 +287,8 @@ function firstStep(
  */
 export interface ChainJudge {
   judge(chain: FoundChain): { verdict: Verdict; basis: VerdictBasis };
+  /** The only callees hop `hop` can pass with, when the judge knows them (a notifier list's blocks). */
+  targetsAt?(chain: FoundChain, hop: number): ReadonlySet<string> | undefined;
   /** Does a verdict given on this chain before still hold: is what it rested on unchanged? */
   holds(chain: FoundChain, basis: VerdictBasis): boolean;
 }
@@ -301,8 +303,11 @@ const ALTERNATIVES_PER_HOP = 32;
 /** Other calls tried per function, and in all, when a guard rules out the way a function takes. */
 const ROUTES_PER_HOP = 4;
 const ROUTES_PER_CHAIN = 16;
-/** Reasons that rule out the call a function makes, not the function: another of its calls may lead on. */
-const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard', 'object-kind', 'repeated-call']);
+/**
+ * Reasons that rule out the call a function makes, not the function: another of its calls may
+ * lead on. A notifier list without the block is such a call too (the list was chosen before it).
+ */
+const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard', 'object-kind', 'repeated-call', 'foreign-notifier']);
 
 /**
  * The cheapest path is found per function, whatever object the code works on, so its pointer
@@ -315,7 +320,8 @@ const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard
  */
 function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge, usable: (ref: CallRef) => boolean): BuiltChain {
   // The choice rests on the verdicts of every variant tried, so the kept one's basis holds them all.
-  const reads = new Map<string, number>();
+  const reads = new Map<string, string>();
+  const definitions = new Map<string, string>();
   const make = (overrides: readonly HopOverride[]): BuiltChain | undefined => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
@@ -323,13 +329,14 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     // An alternative's own path may lead back through the hop (evict -> iput -> evict): no chain.
     if (overrides.length > 0 && (chain.hops.at(-1)?.callee !== cand.sink || new Set(chain.hops.map((h) => h.caller)).size !== chain.hops.length)) return undefined;
     const { verdict, basis } = judge.judge(chain);
-    for (const [file, version] of basis.reads) reads.set(file, version);
-    return { chain, verdict, basis: { facts: basis.facts, reads }, path: [...path], refs };
+    for (const [key, read] of basis.reads) reads.set(key, read);
+    for (const [key, found] of basis.definitions) definitions.set(key, found);
+    return { chain, verdict, basis: { facts: basis.facts, reads, definitions }, path: [...path], refs };
   };
   const built = make([])!;
   const reason = rejection(built.verdict);
   if (reason === undefined || reason.hop < 0) return built;
-  const retargeted = otherTargets(model, steps, built, reason, [], make);
+  const retargeted = otherTargets(model, steps, built, reason, [], make, judge);
   if (retargeted !== undefined) return retargeted;
   if (!ROUTE_REASONS.has(reason.kind)) return built;
   const { graph } = model;
@@ -355,7 +362,7 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
       if (variant === undefined) continue;
       const why = rejection(variant.verdict);
       if (why === undefined) return variant;
-      const further = why.hop > at ? otherTargets(model, steps, variant, why, overrides, make) : undefined;
+      const further = why.hop > at ? otherTargets(model, steps, variant, why, overrides, make, judge) : undefined;
       if (further !== undefined) return further;
     }
   }
@@ -368,7 +375,7 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
  */
 function otherTargets(
   model: RuleModel, steps: SinkPaths, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
-  make: (overrides: readonly HopOverride[]) => BuiltChain | undefined,
+  make: (overrides: readonly HopOverride[]) => BuiltChain | undefined, judge: ChainJudge,
 ): BuiltChain | undefined {
   const floor = overrides.reduce((m, o) => Math.max(m, o.at), -1);
   let at = Math.min(reason.hop, built.chain.hops.length - 1);
@@ -378,8 +385,9 @@ function otherTargets(
   const { graph } = model;
   const { body, call } = graph.callAt(built.refs[at]!);
   const taken = built.chain.hops[at]!.callee;
+  const allowed = judge.targetsAt?.(built.chain, at);
   const others = graph.resolveCall(body.file, call)
-    .filter((t) => t.node.name !== taken && steps.targetOf(t.node.index) !== undefined)
+    .filter((t) => t.node.name !== taken && steps.targetOf(t.node.index) !== undefined && (allowed === undefined || allowed.has(t.node.name)))
     .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || graph.ranks[a.node.index]! - graph.ranks[b.node.index]!)
     .slice(0, ALTERNATIVES_PER_HOP);
   for (const t of others) {

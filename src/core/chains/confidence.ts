@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { CallGraph } from '../graph/callGraph';
 import { fieldOfVia, type ChainReason, type Confidence, type FoundChain } from '../model/chain';
 import type { Crosser, RuleSpec } from '../rules/ruleSpec';
+import type { NotifierJudge } from './notifierDispatch';
 
 /** What the assessment reads of the tree, computed once per result. */
 export interface DispatchFacts {
@@ -149,7 +150,7 @@ export interface Assessment {
  * then notify_change(path->dentry)): while the dispatches narrow that object's filesystem, at
  * least one of them must be freezable.
  */
-export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFacts): Assessment {
+export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFacts, notifiers?: NotifierJudge): Assessment {
   const dispatch = rule.dispatch;
   const reasons: ChainReason[] = [];
   if (dispatch === undefined) return { confidence: 'likely', reasons };
@@ -200,6 +201,12 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
     const op = `${hop.structType ?? '?'}.${field}`;
     if (hop.structType === undefined) {
       reasons.push({ hop: i, kind: 'untyped-dispatch', lowers: true, text: `->${field}: the struct type at the call is not known; every function stored in a field of that name is a candidate` });
+      return;
+    }
+    const notified = notifiers?.reason(chain, i);
+    if (notified !== undefined) {
+      // The block's function runs on what the list's caller passed: the owner stays.
+      reasons.push(notified);
       return;
     }
     if (hooks.has(hop.structType)) {

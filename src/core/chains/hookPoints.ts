@@ -4,11 +4,21 @@
 // a reader sees one place to fix, so the report shows one chain naming both hooks.
 import type { Chain } from '../model/chain';
 
+/**
+ * Keys already made, by the hops array: a live analysis merges the same kept chains after every
+ * edit, and a chain whose lines move gets new hops (and acquire) rather than edited ones.
+ */
+const madeKeys = new WeakMap<Chain['hops'], { acquire: Chain['acquire']; rule: string; key: string }>();
+
 function pathKey(chain: Chain): string {
   const { acquire, hops } = chain;
+  const made = madeKeys.get(hops);
+  if (made !== undefined && made.acquire === acquire && made.rule === chain.rule) return made.key;
   const last = hops.at(-1);
   const head = hops.slice(0, -1).map((h) => `${h.caller}>${h.callee}@${h.file}:${h.line}:${h.column}`);
-  return [chain.rule, `${acquire.file}:${acquire.line}:${acquire.column}`, ...head, last === undefined ? '' : `${last.caller}@${last.file}`].join('|');
+  const key = [chain.rule, `${acquire.file}:${acquire.line}:${acquire.column}`, ...head, last === undefined ? '' : `${last.caller}@${last.file}`].join('|');
+  madeKeys.set(hops, { acquire, rule: chain.rule, key });
+  return key;
 }
 
 /** Chains equal but for the sink their last function calls, merged; the rule's first sink names the finding. */

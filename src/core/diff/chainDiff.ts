@@ -66,5 +66,17 @@ export function describeChange(c: ChangedChain): string {
   const now = c.new.hops[i];
   if (now === undefined) return `the path now ends after ${c.new.hops.length} hops`;
   if (was === undefined) return `the path now goes on past ${c.old.hops.length} hops, ${now.caller}() -> ${now.callee}()`;
+  if (was.caller === now.caller) {
+    const through = callsBetween(c.new, i, was.callee);
+    if (through !== undefined) return `${now.caller}() now reaches ${was.callee}() through ${through} (hop ${i + 1} was ${was.caller}() -> ${was.callee}())`;
+    const skipped = callsBetween(c.old, i, now.callee);
+    if (skipped !== undefined) return `${now.caller}() now calls ${now.callee}() itself, no longer through ${skipped}`;
+  }
   return `from hop ${i + 1} the path goes ${now.caller}() -> ${now.callee}() instead of ${was.caller}() -> ${was.callee}()`;
+}
+
+/** `a() -> b()`: the functions `chain` passes from hop `from` until it calls `target`, if it does. */
+function callsBetween(chain: Chain, from: number, target: string): string | undefined {
+  const at = chain.hops.findIndex((h, k) => k > from && h.callee === target);
+  return at < 0 ? undefined : chain.hops.slice(from, at).map((h) => `${h.callee}()`).join(' -> ');
 }

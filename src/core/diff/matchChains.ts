@@ -22,6 +22,9 @@ export function matchChains(oldChains: readonly Chain[], newChains: readonly Cha
   const unchanged = pairWithin(olds, news, chainIdentity, () => 0);
   const changed = [
     ...pairWithin(olds, news, pathAnchor, sharedHops),
+    // The held call's callee is still reached, now through another call: 6.12's do_open()
+    // reaches ima_file_check() through security_file_post_open()'s LSM hook.
+    ...pairWithin(olds, news, siteAnchor, rerouted),
     // Pointer chains only: a direct chain that became a pointer chain is another finding.
     ...pairWithin(olds, news, (c) => (c.indirect ? siteAnchor(c) : undefined), sharedHops),
   ];
@@ -36,9 +39,9 @@ function sortedByPlace(chains: readonly Chain[]): Chain[] {
 
 /**
  * Pairs chains of `olds` and `news` with the same key (undefined: never paired), the most
- * similar first, and takes the paired ones out of both sets.
+ * similar first (an undefined similarity: never paired), and takes the paired ones out of both sets.
  */
-function pairWithin(olds: Set<Chain>, news: Set<Chain>, key: (c: Chain) => string | undefined, similarity: (a: Chain, b: Chain) => number): ChainPair[] {
+function pairWithin(olds: Set<Chain>, news: Set<Chain>, key: (c: Chain) => string | undefined, similarity: (a: Chain, b: Chain) => number | undefined): ChainPair[] {
   const groups = new Map<string, { olds: Chain[]; news: Chain[] }>();
   const group = (k: string) => {
     let g = groups.get(k);
@@ -57,7 +60,10 @@ function pairWithin(olds: Set<Chain>, news: Set<Chain>, key: (c: Chain) => strin
   for (const k of [...groups.keys()].sort(compareText)) {
     const g = groups.get(k)!;
     const options: [score: number, i: number, j: number][] = [];
-    g.olds.forEach((o, i) => g.news.forEach((n, j) => options.push([similarity(o, n), i, j])));
+    g.olds.forEach((o, i) => g.news.forEach((n, j) => {
+      const score = similarity(o, n);
+      if (score !== undefined) options.push([score, i, j]);
+    }));
     options.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
     const usedOld = new Set<number>();
     const usedNew = new Set<number>();
@@ -78,4 +84,15 @@ function pairWithin(olds: Set<Chain>, news: Set<Chain>, key: (c: Chain) => strin
 function sharedHops(a: Chain, b: Chain): number {
   const inA = new Set(a.hops.map((h) => `${h.caller}\u0000${h.callee}`));
   return b.hops.filter((h) => inA.has(`${h.caller}\u0000${h.callee}`)).length;
+}
+
+/**
+ * Shared hops, when the new path reaches the old one's first callee further on: the held call
+ * is still made, now through a wrapper or hook. Not the other way round: a held call made
+ * directly that was made through another is what a fix changes (a new chain).
+ */
+function rerouted(old: Chain, now: Chain): number | undefined {
+  const first = old.hops[0]?.callee;
+  const later = first !== undefined && now.hops[0]?.callee !== first && now.hops.slice(1).some((h) => h.callee === first);
+  return later ? sharedHops(old, now) : undefined;
 }

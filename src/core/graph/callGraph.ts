@@ -10,7 +10,7 @@ import { callHead } from '../model/packedCalls';
 import type { Patched } from '../model/patched';
 import type { CallRef } from './callRefs';
 import { Callers, type CallerIndex } from './callerIndex';
-import { FieldIndex, type PointerPolicy } from './fieldIndex';
+import { FieldIndex, type FieldStore, type PointerPolicy } from './fieldIndex';
 import { replaceFile, type FilePatch } from './filePatch';
 import { functionLabel, FunctionNodes, type CallTarget, type FunctionBody, type FunctionNode, type LeftOut } from './functionNodes';
 
@@ -76,6 +76,11 @@ export class CallGraph {
     return this.functions.get(key);
   }
 
+  /** Every function so named: each file's static, the global, header inlines. */
+  nodesNamed(name: string): readonly FunctionNode[] {
+    return this.functions.named(name);
+  }
+
   /** A name called from `file`: its own static first, then a global, then header inlines. */
   resolveName(file: string, name: string): FunctionNode[] {
     return this.functions.resolveName(file, name);
@@ -129,6 +134,11 @@ export class CallGraph {
   /** Files that store `fn` in a field named `field` (in an initializer or by assignment). */
   storeFiles(field: string, fn: string): string[] {
     return this.fields.storeFiles(field, fn);
+  }
+
+  /** Every store into a field named `field`, with where it is and the variable it fills. */
+  storesIn(field: string): readonly FieldStore[] {
+    return this.fields.storesIn(field);
   }
 
   /** Files that store any function in a field named `field`. */

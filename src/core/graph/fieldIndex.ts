@@ -14,10 +14,13 @@ import type { CallTarget, FunctionNode, FunctionNodes } from './functionNodes';
  */
 export type PointerPolicy = 'typed' | 'all';
 
-interface FieldStore {
+export interface FieldStore {
   fn: string;
   file: string;
   structType?: string;
+  /** The named variable an initializer stores into (FieldAssignment.object). */
+  object?: string;
+  line: number;
 }
 
 /** A field a function is stored in, with the struct type when the initializer shows it. */
@@ -35,7 +38,10 @@ type StructField = PackedFileFacts['structFields'][number];
 type FieldAssignment = PackedFileFacts['fieldAssignments'][number];
 
 function storeOf(a: FieldAssignment, file: string): FieldStore {
-  return a.structType === undefined ? { fn: a.fn, file } : { fn: a.fn, file, structType: a.structType };
+  const st: FieldStore = { fn: a.fn, file, line: a.line };
+  if (a.structType !== undefined) st.structType = a.structType;
+  if (a.object !== undefined) st.object = a.object;
+  return st;
 }
 
 /** `struct.field`: the key of a struct field's type. */
@@ -56,6 +62,8 @@ export class FieldIndex {
   /** The groups storedAt made for each field: what an edit of the field's stores regroups. */
   private readonly groupsByField = new Map<string, string[]>();
   private storedIn: Map<string, string | string[]> | undefined;
+  /** storeFiles by field, then function name, built per field on first use (one file, or several). */
+  private readonly storeFilesByField = new Map<string, Map<string, string | string[]>>();
 
   constructor(
     private readonly nodes: FunctionNodes,
@@ -67,6 +75,7 @@ export class FieldIndex {
   addFile(f: PackedFileFacts): void {
     for (const a of f.fieldAssignments) {
       const list = this.stores.get(a.field) ?? [];
+      this.storeFilesByField.delete(a.field);
       list.push(storeOf(a, f.file));
       this.stores.set(a.field, list);
     }
@@ -105,9 +114,26 @@ export class FieldIndex {
 
   /** Files that store `fn` in a field named `field` (in an initializer or by assignment). */
   storeFiles(field: string, fn: string): string[] {
-    const files: string[] = [];
-    for (const st of this.stores.get(field) ?? []) if (st.fn === fn && !files.includes(st.file)) files.push(st.file);
-    return files;
+    let byFn = this.storeFilesByField.get(field);
+    if (byFn === undefined) {
+      // Asked for every pointer hop of every chain judged: a field's stores are grouped once.
+      byFn = new Map();
+      for (const st of this.stores.get(field) ?? []) {
+        const files = byFn.get(st.fn);
+        if (files === undefined) byFn.set(st.fn, st.file);
+        else if (typeof files === 'string') {
+          if (files !== st.file) byFn.set(st.fn, [files, st.file]);
+        } else if (!files.includes(st.file)) files.push(st.file);
+      }
+      this.storeFilesByField.set(field, byFn);
+    }
+    const files = byFn.get(fn);
+    return files === undefined ? [] : typeof files === 'string' ? [files] : [...files];
+  }
+
+  /** Every store into a field named `field`. */
+  storesIn(field: string): readonly FieldStore[] {
+    return this.stores.get(field) ?? [];
   }
 
   /** Files that store any function in a field named `field`. */
@@ -223,6 +249,7 @@ export class FieldIndex {
   /** Swaps the stores `file` has in `fields` for those of its new facts. */
   replaceStores(file: string, next: PackedFileFacts, fields: ReadonlySet<string>): void {
     for (const field of fields) {
+      this.storeFilesByField.delete(field);
       const list = (this.stores.get(field) ?? []).filter((st) => st.file !== file);
       for (const a of next.fieldAssignments) {
         if (a.field !== field) continue;

@@ -89,6 +89,8 @@ export class FunctionNodes {
   private readonly staticsByFile = new Map<string, Map<string, FunctionNode>>();
   private readonly headerStatics = new Map<string, FunctionNode[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
+  /** named() of the names asked so far (a few: an index of every name would cost tens of MiB). */
+  private readonly byName = new Map<string, FunctionNode[]>();
   /** Bodies past a limit of the packed layout, in the order they were met. */
   readonly leftOut: LeftOut[] = [];
 
@@ -116,6 +118,7 @@ export class FunctionNodes {
       // A literal: an empty array's first push reserves 17 slots, and most functions have one body.
       node = { index: this.list.length, key, name: fact.name, bodies: [body] };
       this.list.push(node);
+      this.byName.get(fact.name)?.push(node);
       this.ranks[node.index] = this.rankOf(file, fact);
       this.byKey.set(key, node);
       if (fact.isStatic) {
@@ -150,6 +153,13 @@ export class FunctionNodes {
       }
     }
     return node;
+  }
+
+  /** Every node so named, in node order (those an edit emptied included, without bodies). */
+  named(name: string): readonly FunctionNode[] {
+    let nodes = this.byName.get(name);
+    if (nodes === undefined) this.byName.set(name, nodes = this.list.filter((n) => n.name === name));
+    return nodes;
   }
 
   get(key: string): FunctionNode | undefined {

@@ -3,9 +3,10 @@
 // that lines and columns agree with the facts. Where the facts say which function spans a
 // line, only that function is parsed, the lines around it left empty so that rows stay the
 // file's: a chain's hops pass through a few functions of files of thousands of lines.
+import { createHash } from 'node:crypto';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { maskAnnotations } from '../facts/annotationMask';
-import { bodyOutline, callArguments, callGuards, predicateBody } from '../facts/callSites/callGuards';
+import { bodyOutline, callArguments, callerParameters, callGuards, predicateBody } from '../facts/callSites/callGuards';
 import { parsedExpression } from '../facts/callSites/constantConditions';
 import { localValues } from '../facts/callSites/localValues';
 import { succeededBefore } from '../facts/callSites/priorCalls';
@@ -32,10 +33,12 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   private readonly trees = new Map<string, Map<number, Tree | null>>();
   private keptTrees = 0;
   private readonly texts = new Map<string, string[] | null>();
-  /** Per file, how often it changed (forget): what a recorded read is compared against. */
+  /** Per file, how often it changed (forget): what a recorded read of a whole file is compared against. */
   private readonly versions = new Map<string, number>();
-  /** The files read since recording began, when it did. */
-  private log: Map<string, number> | undefined;
+  /** What was read since recording began, when it did (see readKey). */
+  private log: Map<string, string> | undefined;
+  /** Per file, digests of the function spans read (by `start-end`), until the file changes. */
+  private readonly digests = new Map<string, Map<string, string>>();
   /** Per file, the words asked of it (mentions): asked for every hop of every chain judged. */
   private readonly mentioned = new Map<string, Map<string, boolean>>();
   private readonly macros: MacroDefinitions;
@@ -67,6 +70,11 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     return tree === undefined ? undefined : callArguments(tree, line, column);
   }
 
+  parameters(file: string, line: number, column: number): string[] | undefined {
+    const tree = this.tree(file, line);
+    return tree === undefined ? undefined : callerParameters(tree, line, column);
+  }
+
   guards(file: string, line: number, column: number): CallGuards | undefined {
     const tree = this.tree(file, line);
     return tree === undefined ? undefined : callGuards(tree, line, column);
@@ -83,17 +91,23 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   callText(file: string, line: number, column: number): string | undefined {
-    const lines = this.lines(file);
-    return lines?.slice(line - 1, line + CALL_TEXT_LINES - 1).join('\n').slice(column - 1);
+    this.noteRead(`c\0${file}\0${line}`);
+    return this.callLines(file, line)?.slice(column - 1);
+  }
+
+  private callLines(file: string, line: number): string | undefined {
+    return this.lines(file)?.slice(line - 1, line + CALL_TEXT_LINES - 1).join('\n');
   }
 
   mentions(file: string, word: string): boolean {
+    this.noteRead(`m\0${file}\0${word}`);
+    return this.mentioned1(file, word);
+  }
+
+  private mentioned1(file: string, word: string): boolean {
     let words = this.mentioned.get(file);
     const known = words?.get(word);
-    if (known !== undefined) {
-      this.noteRead(file);
-      return known;
-    }
+    if (known !== undefined) return known;
     const whole = wholeWord(word, '', '');
     const found = this.lines(file)?.some((l) => l.includes(word) && whole.test(l)) ?? false;
     if (words === undefined) this.mentioned.set(file, words = new Map());
@@ -102,6 +116,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   nameUses(file: string, word: string): NameUse[] {
+    this.noteRead(`u\0${file}\0${word}`);
     const lines = this.lines(file) ?? [];
     const whole = wholeWord(word, '(\\s*\\()?', 'g');
     const uses: NameUse[] = [];
@@ -116,7 +131,6 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   private lines(file: string): string[] | undefined {
-    this.noteRead(file);
     let lines = this.texts.get(file);
     if (lines === undefined) {
       if (this.texts.size >= KEPT_TEXTS) {
@@ -129,9 +143,9 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     return lines ?? undefined;
   }
 
-  recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, number> } {
+  recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, string> } {
     const outer = this.log;
-    const log = new Map<string, number>();
+    const log = new Map<string, string>();
     this.log = log;
     try {
       const value = read();
@@ -142,14 +156,40 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     }
   }
 
-  unchanged(reads: ReadonlyMap<string, number>): boolean {
-    for (const [file, version] of reads) if ((this.versions.get(file) ?? 0) !== version) return false;
+  unchanged(reads: ReadonlyMap<string, string>): boolean {
+    for (const [key, read] of reads) if (this.readValue(key) !== read) return false;
     return true;
+  }
+
+  /**
+   * What a read gives now, by its key: `t` the function spanning a line (its span and a digest
+   * of its text; the file's version when the whole file is parsed), `c` the lines of a call,
+   * `m` whether a file mentions a word, `u` where a file uses a name (its version). A file's edit that leaves these alone (a comment
+   * elsewhere, a function added) leaves the verdicts that read them standing.
+   */
+  private readValue(key: string): string {
+    const [kind, file, at] = key.split('\0') as [string, string, string];
+    if (kind === 'm') return this.mentioned1(file, at) ? '1' : '0';
+    // Every use of a name in the file, and the callers they stand for: the whole file counts.
+    if (kind === 'u') return `v${this.versions.get(file) ?? 0}`;
+    if (kind === 'c') return digest(this.callLines(file, Number(at)) ?? '');
+    const span = this.spans?.(file, Number(at));
+    if (span === undefined) return `v${this.versions.get(file) ?? 0}`;
+    const range = `${span.startLine}-${span.endLine}`;
+    let perFile = this.digests.get(file);
+    let d = perFile?.get(range);
+    if (d === undefined) {
+      d = digest(this.lines(file)?.slice(span.startLine - 1, span.endLine).join('\n') ?? '');
+      if (perFile === undefined) this.digests.set(file, perFile = new Map());
+      perFile.set(range, d);
+    }
+    return `${range}:${d}`;
   }
 
   /** The file changed: parse it again when next asked, and verdicts that read it no longer hold. */
   forget(file: string): void {
     this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
+    this.digests.delete(file);
     this.macros.forget(file);
     this.drop(file);
   }
@@ -170,13 +210,13 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     this.trees.delete(file);
   }
 
-  private noteRead(file: string): void {
-    this.log?.set(file, this.versions.get(file) ?? 0);
+  private noteRead(key: string): void {
+    if (this.log !== undefined && !this.log.has(key)) this.log.set(key, this.readValue(key));
   }
 
   /** The parsed function of `file` that spans `line`, or the whole file when no span is known. */
   private tree(file: string, line: number): Tree | undefined {
-    this.noteRead(file);
+    this.noteRead(`t\0${file}\0${line}`);
     const span = this.spans?.(file, line);
     const key = span?.startLine ?? 0;
     let perFile = this.trees.get(file);
@@ -199,4 +239,8 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     return tree ?? undefined;
   }
 
+}
+
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }

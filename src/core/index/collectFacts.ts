@@ -27,6 +27,8 @@ export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts' | 'read
   flow?: FlowQuestion;
   /** Where fact shards are read and written, when not in `cacheDir` (shards are keyed by content alone). */
   shardDir?: string;
+  /** Another tree's snapshot, read when `cacheDir` has none: entries whose hash the manifest vouches for are taken. */
+  seedSnapshot?: { dir: string; root: string };
 }
 
 export interface CollectedFacts {
@@ -153,7 +155,11 @@ interface PreviousSnapshot {
 function reuseSnapshot(sources: readonly SourceFile[], options: CollectOptions, strings: StringPool): { byPath: Map<string, PackedOutcome>; toScan: SourceFile[]; previous: PreviousSnapshot } {
   const byPath = new Map<string, PackedOutcome>();
   const toScan: SourceFile[] = [];
-  const read = options.cacheDir === undefined ? undefined : readSnapshot(options.cacheDir, options.root, (f) => strings.internFile(f));
+  const own = options.cacheDir === undefined ? undefined : readSnapshot(options.cacheDir, options.root, (f) => strings.internFile(f));
+  // Borrowed facts are only a starting point: no layout, so this scan writes a snapshot of its own.
+  const seed = own?.layout === undefined && options.seedSnapshot !== undefined
+    ? readSnapshot(options.seedSnapshot.dir, options.seedSnapshot.root, (f) => strings.internFile(f)).files : undefined;
+  const read = seed === undefined ? own : { files: seed, ...(own?.problem !== undefined ? { problem: own.problem } : {}) };
   const held = read?.files ?? new Map<string, PackedFileFacts>();
   for (const f of sources) {
     const m = options.manifest.get(f.rel);

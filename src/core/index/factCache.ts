@@ -8,16 +8,23 @@ import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { readerOf, type FactReader, type FileFacts } from '../model/facts';
 
-/** Bump when facts change shape or meaning, or the snapshot its layout: old caches are then ignored. */
-export const FACTS_VERSION = 13;
+/**
+ * Bump when facts change shape or meaning, the snapshot its layout, or content hashes their
+ * form: old caches are then ignored.
+ */
+export const FACTS_VERSION = 16;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }
   | { status: 'miss' }
   | { status: 'corrupt'; reason: string };
 
+/**
+ * Git's blob id of the bytes (`git hash-object`): a revision's listing (`git ls-tree`) then
+ * names the cache's entries for its files without a checkout (diff --git).
+ */
 export function contentHash(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('hex');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /** One content has a shard per reader: token facts do not stand in for a full parse. */
@@ -80,6 +87,13 @@ export function writeManifest(dir: string, root: string, manifest: Manifest): vo
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(doc));
   renameSync(tmp, path);
+}
+
+/** Adds entries to a cache's manifest: files whose content hash is known without reading them. */
+export function vouchFor(dir: string, root: string, entries: Manifest): void {
+  const { manifest } = readManifest(dir, root);
+  for (const [path, entry] of entries) manifest.set(path, entry);
+  writeManifest(dir, root, manifest);
 }
 
 /** Content hashes of the files the manifest vouches for (same size and mtime), and the files it does not. */

@@ -26,6 +26,7 @@ export class StringPool {
       a.field = this.intern(a.field);
       a.fn = this.intern(a.fn);
       if (a.structType !== undefined) a.structType = this.intern(a.structType);
+      if (a.object !== undefined) a.object = this.intern(a.object);
     }
     for (const f of file.structFields) {
       f.struct = this.intern(f.struct);

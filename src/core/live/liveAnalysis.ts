@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, treeText, type AnalysisOptions } from '../analyze';
 import { ParsedCallSites } from '../index/callSiteReader';
-import { composeResult, exemptionSources, functionSpans, searchChains, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
+import { buildGraph, composeResult, exemptionSources, searchChains, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { deriveExemptions, sameExemptions } from '../rules/derivedExemptions';
+import { sameInputs } from '../rules/exemptionInputs';
 import { collectFacts } from '../index/collectFacts';
+import { functionSpans } from '../graph/functionSpans';
 import { CallGraph } from '../graph/callGraph';
 import { functionLabel, type FunctionNode } from '../graph/functionNodes';
 import { parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
@@ -44,7 +46,7 @@ export interface UpdateOutcome {
   durationMs: number;
 }
 
-const EMPTY_ANALYSIS: ChainAnalysis = { graph: new CallGraph([]), models: [], searches: [], exemptions: [] };
+const EMPTY_ANALYSIS: ChainAnalysis = { graph: new CallGraph([]), models: [], searches: [], exemptions: [], exemptionInputs: [] };
 
 /** A file that defines, calls and stores nothing: what a new file was, what a deleted one is. */
 function noFacts(file: string): PackedFileFacts {
@@ -143,7 +145,7 @@ export class LiveAnalysis {
       : processFile({ ...job, reader: 'tokens' }, this.parser, cacheDir, effectfulNow(this.analysis.models));
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
       const outcome = this.patch(old, next, nextFull);
-      const why = outcome.ok ? this.exemptionsAfterEdit(rel, [old, next]) : outcome.why;
+      const why = outcome.ok ? this.exemptionsAfterEdit(rel) : outcome.why;
       if (why === undefined) return {};
       this.rebuild();
       return { rebuilt: why };
@@ -234,16 +236,15 @@ export class LiveAnalysis {
   }
 
   /**
-   * Exemptions read from `rel`, or that a function it defined or defines may decide (a sink, a
-   * candidate), are derived again; says why the analysis must be rebuilt when one of them now
-   * says otherwise (which calls are exempt changes every search).
+   * The exemptions are derived again when the tree no longer answers what deriving them asked
+   * (a sink's body, a macro it tests, a definition or caller of a name: see exemptionInputs.ts);
+   * says why the analysis must be rebuilt when one of them now says otherwise (which calls are
+   * exempt changes every search).
    */
-  private exemptionsAfterEdit(rel: string, versions: readonly PackedFileFacts[]): string | undefined {
-    const { graph, models, exemptions } = this.analysis;
-    const deciding = new Set(this.options.rules.flatMap((r) => [...r.sinks, ...(r.exempt ?? []).map((e) => e.callee)]));
-    const read = exemptions.some((vs) => vs.some((v) => v.files.includes(rel)));
-    if (!read && !versions.some((f) => f.functions.some((fn) => deciding.has(fn.name)))) return undefined;
+  private exemptionsAfterEdit(rel: string): string | undefined {
+    const { graph, models, exemptions, exemptionInputs } = this.analysis;
     const sources = exemptionSources(graph, this.reader());
+    if (sources === undefined || exemptionInputs.every((inputs) => inputs === undefined || sameInputs(inputs, sources))) return undefined;
     const again = this.options.rules.map((rule) => deriveExemptions(rule, sources));
     if (again.some((d, i) => !sameExemptions(d.verdicts, exemptions[i] ?? []))) return `an exemption derived from ${rel} changed`;
     // The same calls are exempt: the searches stand, only what is said of them changes.
@@ -252,6 +253,7 @@ export class LiveAnalysis {
       if (model !== undefined) model.rule = d.rule;
     });
     this.analysis.exemptions = again.map((d) => d.verdicts);
+    this.analysis.exemptionInputs = again.map((d) => d.inputs);
     return undefined;
   }
 
@@ -259,13 +261,17 @@ export class LiveAnalysis {
     // Let the old graph and searches go before the new ones are built: both at once would
     // double the peak memory of a whole-kernel analysis.
     this.analysis = EMPTY_ANALYSIS;
+    this.spanGraph = undefined;
     this.analysis = this.searchAnew();
     // Summaries built anew may make other files need a full parse, or not need one.
     this.noteReaderChanges(this.files);
   }
 
   private searchAnew(): ChainAnalysis {
-    const analysis = searchChains(this.files, (f) => this.detail.read(f), this.options.rules, this.options.pointers ?? 'typed', undefined, undefined, this.reader());
+    const graph = buildGraph(this.files, (f) => this.detail.read(f), this.options.pointers ?? 'typed');
+    // The reader places the functions it parses in the new graph, the exemptions' too.
+    this.spanGraph = graph;
+    const analysis = searchChains(graph, this.options.rules, undefined, undefined, this.reader());
     // The indexes an edit needs, built now rather than on the first save.
     analysis.graph.prepareEdits();
     return analysis;
@@ -282,6 +288,8 @@ export class LiveAnalysis {
 
   /** Call sites read again for chains, kept across updates; an updated file is read again. */
   private callSites: ParsedCallSites | undefined;
+  /** The graph the reader places functions in: the analysis's, or the one being analysed. */
+  private spanGraph: CallGraph | undefined;
 
   private reader(): ParsedCallSites {
     // Built before the first analysis: until a graph exists it parses whole files.
@@ -291,7 +299,7 @@ export class LiveAnalysis {
       const content = this.unsaved.get(file);
       return content === undefined ? disk(file) : sourceText(content);
     };
-    this.callSites ??= new ParsedCallSites(parserFor(this.language), text, functionSpans(() => (this.analysis as ChainAnalysis | undefined)?.graph));
+    this.callSites ??= new ParsedCallSites(parserFor(this.language), text, functionSpans(() => this.spanGraph));
     return this.callSites;
   }
 

@@ -109,6 +109,8 @@ export interface CallSiteReader {
   arguments(file: string, line: number, column: number): string[] | undefined;
   /** What the call at (line, column) needs of its function's parameters. */
   guards(file: string, line: number, column: number): CallGuards | undefined;
+  /** The parameter names of the function making the call at (line, column): guards' `params`, without reading its tests. */
+  parameters?(file: string, line: number, column: number): string[] | undefined;
   /** The leading returns of the function `name` defined at `line`, when it has only those before its last. */
   predicate?(file: string, line: number, name: string): PredicateBody | undefined;
   /** The values the function of the call at (line, column) gives its local `name` before the call. */
@@ -144,12 +146,13 @@ export function constantText(text: string): string | undefined {
 }
 
 /**
- * A reader that tells which files some reading went through, and whether they changed since:
- * a verdict kept across live updates holds only while the source it read is the same.
+ * A reader that tells what some reading read (keys of its own making, each with what it gave),
+ * and whether it gives the same now: a verdict kept across live updates holds only while the
+ * source it read is the same.
  */
 export interface ReadTracking {
-  recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, number> };
-  unchanged(reads: ReadonlyMap<string, number>): boolean;
+  recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, string> };
+  unchanged(reads: ReadonlyMap<string, string>): boolean;
 }
 
 /**

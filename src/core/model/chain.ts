@@ -62,6 +62,12 @@ export type ReasonKind =
   | 'not-exportable'
   /** A hook (an LSM hook) calls every function registered for it, whatever the object. */
   | 'hook-dispatch'
+  /** A notifier list's block whose function is registered on the list the caller walks. */
+  | 'notifier-dispatch'
+  /** A block function not registered on the list the caller walks. */
+  | 'foreign-notifier'
+  /** The list walked is reached through a pointer held at run time: every block function is a candidate. */
+  | 'runtime-notifier'
   /** A call through a struct that is not a filesystem object's ops: every stored function is a candidate. */
   | 'type-only-dispatch'
   /** The struct type at the call is not known. */
@@ -78,12 +84,12 @@ export type ReasonKind =
 /** Every ReasonKind, for readers of reports written elsewhere. */
 export const REASON_KINDS: readonly ReasonKind[] = [
   'owner-dispatch', 'entry-dispatch', 'crossing-dispatch', 'generic-dispatch', 'foreign-dispatch', 'self-stacking',
-  'not-exportable', 'hook-dispatch', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable', 'constant-guard', 'object-kind',
-  'repeated-call',
+  'not-exportable', 'hook-dispatch', 'notifier-dispatch', 'foreign-notifier', 'runtime-notifier', 'type-only-dispatch', 'untyped-dispatch', 'not-freezable',
+  'constant-guard', 'object-kind', 'repeated-call',
 ];
 
 /** Reasons that hold for whichever function a pointer call reaches: trying another target cannot help. */
-export const CALL_SITE_REASONS: ReadonlySet<ReasonKind> = new Set(['type-only-dispatch', 'untyped-dispatch']);
+export const CALL_SITE_REASONS: ReadonlySet<ReasonKind> = new Set(['type-only-dispatch', 'untyped-dispatch', 'runtime-notifier']);
 
 export interface ChainReason {
   /** Index into hops; -1 for the acquisition. */

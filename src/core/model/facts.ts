@@ -92,6 +92,12 @@ export interface FieldAssignment {
   fn: string;
   /** Struct type of the initialized object when the source shows it (`struct file_operations`). */
   structType?: string;
+  /**
+   * The named variable an initializer fills, with the designators down to the pair's struct
+   * (`foo_nb`, `hooks.nb`): what `&foo_nb` passed elsewhere holds. Absent for assignments in
+   * code and for elements of arrays, whose object has no name.
+   */
+  object?: string;
   line: number;
 }
 

@@ -53,6 +53,24 @@ export interface DispatchKnowledge {
    * there in turn (each enabled module's), not the one an object holds.
    */
   hooks?: string[];
+  /** Notifier lists: a call through the block field reaches only the blocks registered on the list walked. */
+  notifiers?: NotifierKnowledge[];
+}
+
+/**
+ * A kind of notifier list, named by its two primitives. Which functions register on which
+ * list (`register_module_notifier(nb)` on module_notify_list) and which list a caller walks
+ * (`blocking_notifier_call_chain(&vmap_notify_list, ...)`) is read from the tree: wrappers
+ * pass their parameters on to these.
+ */
+export interface NotifierKnowledge {
+  /** Struct type of a list's blocks, and the field each block's function is stored in. */
+  block: string;
+  field: string;
+  /** The function that walks a list and calls each block's field; `head`: 0-based position of the list. */
+  call: { function: string; head: number };
+  /** The function that adds a block to a list, with the positions of the list and the block. */
+  register: { function: string; head: number; block: number };
 }
 
 export interface Crosser {

@@ -7,20 +7,13 @@
 // pre-content event for writes reaches the event: not exempt, and the write-side chains are
 // reported. Where the bodies cannot tell, the rule's word is taken and the result says so.
 import type { BodyOutline, CallSiteReader, Definition, Expr, Under } from '../model/callSites';
+import { recordingSources, type ExemptionInputs, type ExemptionSources } from './exemptionInputs';
 import type { ExemptCall, RuleSpec } from './ruleSpec';
 
 /** Calls followed below the candidate: rw_verify_area -> security_file_permission -> fsnotify_perm -> fsnotify_file. */
 const MAX_DEPTH = 5;
 /** Macros defined through other macros, followed this far. */
 const MAX_MACRO_DEPTH = 8;
-
-export interface ExemptionSources {
-  reader: CallSiteReader;
-  /** Every definition of `name` as called from `file` (each `#ifdef` arm is one); from '', of every function so named. */
-  definitions(file: string, name: string): Definition[];
-  /** Whether the scanned tree calls `name` anywhere. */
-  called(name: string): boolean;
-}
 
 /**
  * What the tree says of one candidate value. derived: no event is reached (exempt); refuted: an
@@ -40,11 +33,15 @@ export interface DerivedRule {
   /** The rule with the exemptions that hold in this tree (derived or assumed). */
   rule: RuleSpec;
   verdicts: ExemptionVerdict[];
+  /** What the derivation read of the tree (none without sources): the same answers, the same derivation. */
+  inputs?: ExemptionInputs;
 }
 
-export function deriveExemptions(rule: RuleSpec, sources: ExemptionSources | undefined): DerivedRule {
+export function deriveExemptions(rule: RuleSpec, tree: ExemptionSources | undefined): DerivedRule {
   const candidates = rule.exempt ?? [];
   if (candidates.length === 0) return { rule, verdicts: [] };
+  const recording = tree === undefined ? undefined : recordingSources(tree);
+  const sources = recording?.sources;
   const verdicts: ExemptionVerdict[] = [];
   const exempt: ExemptCall[] = [];
   for (const candidate of candidates) {
@@ -59,7 +56,7 @@ export function deriveExemptions(rule: RuleSpec, sources: ExemptionSources | und
     }
     if (kept.length > 0) exempt.push({ ...candidate, equals: kept, why: [...new Set(whys)].join('; ') });
   }
-  return { rule: { ...rule, exempt }, verdicts };
+  return { rule: { ...rule, exempt }, verdicts, ...(recording !== undefined ? { inputs: recording.inputs() } : {}) };
 }
 
 function judge(rule: RuleSpec, candidate: ExemptCall, value: string, sources: ExemptionSources | undefined): ExemptionVerdict {

@@ -105,6 +105,12 @@ export const FREEZE_RULE: RuleSpec = {
     ],
     // LSM_HOOK_INIT stores and call_int_hook()/call_void_hook() calls (facts/kernelMacros.ts)
     hooks: ['security_list_options'],
+    // kernel/notifier.c: every *_notifier_chain_register and *_notifier_call_chain passes its head on to these
+    notifiers: [{
+      block: 'notifier_block', field: 'notifier_call',
+      call: { function: 'notifier_call_chain', head: 0 },
+      register: { function: 'notifier_chain_register', head: 0, block: 1 },
+    }],
     crossers: [
       { dir: 'fs/overlayfs', why: 'overlayfs works on the upper and lower filesystems\' objects' },
       { dir: 'fs/ecryptfs', why: 'ecryptfs works on the lower filesystem\'s objects' },

@@ -26,8 +26,10 @@ export interface WalkOptions {
   signal?: AbortSignal;
 }
 
-const SOURCE = /\.[ch]$/;
-const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.lockpath-cache']);
+/** The files a walk lists, by name. */
+export const SOURCE = /\.[ch]$/;
+/** Directories a walk never enters, by name. */
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', 'node_modules', '.lockpath-cache']);
 
 /**
  * Not kernel code: user-space tools (their own kfree(), mutex_lock() would merge with the
@@ -55,9 +57,7 @@ export async function walkSources(root: string, options: WalkOptions): Promise<W
       addFile(root, start, s.size, s.mtimeMs, options, result);
     }
   }
-  result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  result.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return result;
+  return sortWalk(result);
 }
 
 /**
@@ -116,18 +116,31 @@ async function walkDir(root: string, dir: string, options: WalkOptions, visited:
 }
 
 function excluded(root: string, abs: string, options: WalkOptions): boolean {
-  if (options.exclude.length === 0) return false;
-  const rel = relPath(root, abs);
-  return options.exclude.some((e) => rel === e || rel.startsWith(`${e}/`));
+  return isExcluded(relPath(root, abs), options.exclude);
+}
+
+/** Whether the walk leaves out a directory (`rel`: relative to the root, forward slashes). */
+export function isExcluded(rel: string, exclude: readonly string[]): boolean {
+  return exclude.some((e) => rel === e || rel.startsWith(`${e}/`));
 }
 
 function addFile(root: string, abs: string, size: number, mtimeMs: number, options: WalkOptions, out: WalkResult): void {
   const rel = relPath(root, abs);
-  if (size > options.maxFileBytes) {
-    out.skipped.push({ file: rel, reason: `too large (${(size / 1048576).toFixed(1)} MiB > ${(options.maxFileBytes / 1048576).toFixed(0)} MiB)` });
-    return;
-  }
-  out.files.push({ rel, abs, size, mtimeMs });
+  const tooLarge = sizeSkip(size, options.maxFileBytes);
+  if (tooLarge !== undefined) out.skipped.push({ file: rel, reason: tooLarge });
+  else out.files.push({ rel, abs, size, mtimeMs });
+}
+
+/** The reason a file of `size` bytes is skipped, if it is. */
+export function sizeSkip(size: number, maxFileBytes: number): string | undefined {
+  return size > maxFileBytes ? `too large (${(size / 1048576).toFixed(1)} MiB > ${(maxFileBytes / 1048576).toFixed(0)} MiB)` : undefined;
+}
+
+/** Sorts a walk's files and skips as walkSources returns them. */
+export function sortWalk<W extends { files: { rel: string }[]; skipped: { file: string }[] }>(result: W): W {
+  result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  result.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return result;
 }
 
 function relPath(root: string, abs: string): string {

@@ -68,10 +68,10 @@ test('confidence: a constant NULL argument rules out the guarded call one level 
   assert.match(c.reasons.at(-1)!.text, /alpha_create passes NULL as file, and alpha_create_common calls finish_open only when file is non-zero/);
 });
 
-test('confidence: a notifier block could hold any callback', async () => {
+test('confidence: a notifier list the caller passes in could hold any callback', async () => {
   const c = only(await chainsFrom(), 'case_notifier');
   assert.equal(c.confidence, 'possible');
-  assert.deepEqual(lowering(c), ['type-only-dispatch']);
+  assert.deepEqual(lowering(c), ['runtime-notifier']);
 });
 
 test('confidence: a stacking filesystem reaches the real file\'s filesystem, whose hold it took', async () => {

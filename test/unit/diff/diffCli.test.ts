@@ -61,10 +61,12 @@ test('diff --git: moving the acquisition into the actor removes the sendfile cha
   });
   assert.equal(d.old.source, `git:${c1}`);
   assert.equal(d.new.root, repo.dir, 'reports name the tree, not the temporary checkout');
-  // The worktree stays, under the cache, for the next diff.
+  // The checkout stays, under the cache, for the next diff; the repository knows nothing of it.
   const worktrees = execFileSync('git', ['-C', repo.dir, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('worktree '));
-  assert.equal(worktrees.length, 2);
-  assert.ok(worktrees[1]!.startsWith(`worktree ${join(scratch, 'cache', 'lockpath', 'worktrees')}`), worktrees[1]);
+  assert.deepEqual(worktrees, [`worktree ${repo.dir}`]);
+  const checkouts = join(scratch, 'cache', 'lockpath', 'checkouts');
+  assert.equal(readdirSync(checkouts).filter((n) => existsSync(join(checkouts, n, 'tree'))).length, 1);
+  assert.equal(execFileSync('git', ['-C', repo.dir, 'status', '--porcelain'], { encoding: 'utf8' }), '', 'the user\'s index and files are untouched');
 });
 
 test('diff --git: a revision the tree was scanned at is the tree\'s result, and a second diff computes nothing', () => {
@@ -90,6 +92,24 @@ test('diff --git: a revision the tree was scanned at is the tree\'s result, and 
   const counts = (r: { stdout: string }): unknown => (JSON.parse(r.stdout) as JsonDiffReport).counts;
   assert.deepEqual(counts(again), counts(first));
   assert.deepEqual(counts(first), { added: 0, removed: 0, changed: 0, unchanged: 7 });
+});
+
+test('diff --git: revisions the tree was scanned at are answered from their listings, with nothing written out', () => {
+  const [c1, c2] = repo.commits;
+  const cache = join(scratch, 'listed-cache');
+  const env = { XDG_CACHE_HOME: cache };
+  for (const c of [c1, c2]) {
+    execFileSync('git', ['-C', repo.dir, 'checkout', '-q', c]);
+    assert.equal(run(['scan', repo.dir, '--quiet', '--jobs', '0'], repo.dir, env).code, 0);
+  }
+  const r = run(['diff', '--git', c1, '--git', c2, '--format', 'json', '--jobs', '0'], repo.dir, env);
+  assert.equal(r.code, 0, r.stderr);
+  // The removed chain's reason needs the new side's graph: c2 is written out for it, c1 never is.
+  assert.equal((JSON.parse(r.stdout) as JsonDiffReport).removed[0]!.reason.kind, 'acquisition-moved');
+  assert.match(r.stderr, new RegExp(`git:${c1}: .*\\(result of git tree`));
+  const again = run(['diff', '--git', c2, '--git', c2, '--format', 'json', '--jobs', '0'], repo.dir, env);
+  assert.match(again.stderr, /result of git tree/);
+  assert.doesNotMatch(again.stderr, /scanning/);
 });
 
 test('diff --git: shifted lines and a renamed local change nothing', () => {
@@ -191,4 +211,29 @@ test('diff and --baseline: bad input is a clear error, exit 2', () => {
     assert.match(r.stderr, message);
   }
   assert.equal(readFileSync(bad, 'utf8').length > 0, true);
+});
+
+test('diff --git: a file git converts on checkout (eol=crlf) is hashed from what is written, not vouched for by its blob id', () => {
+  const own = buildFixtureRepo();
+  try {
+    const git = (...args: string[]): string => execFileSync('git', ['-C', own.dir, '-c', 'user.name=lockpath', '-c', 'user.email=dev@lockpath', ...args], { encoding: 'utf8' });
+    writeFileSync(join(own.dir, '.gitattributes'), 'fs/read_write.c eol=crlf\n');
+    // Another source too: the same sources' blobs would be the same result, found from the listing.
+    writeFileSync(join(own.dir, 'fs', 'splice.c'), `${readFileSync(join(own.dir, 'fs', 'splice.c'), 'utf8')}\n/* CRLF commit */\n`);
+    git('add', '.gitattributes', 'fs/splice.c');
+    git('commit', '-q', '-m', 'CRLF on checkout');
+    const cache = join(scratch, 'crlf-cache');
+    const r = run(['diff', '--git', own.commits[2], '--git', 'HEAD', '--tree', own.dir, '--format', 'json', '--quiet', '--jobs', '0'], own.dir, { XDG_CACHE_HOME: cache });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as JsonDiffReport).counts, { added: 0, removed: 0, changed: 0, unchanged: 7 });
+    const checkouts = join(cache, 'lockpath', 'checkouts');
+    const tree = join(checkouts, readdirSync(checkouts).find((n) => existsSync(join(checkouts, n, 'tree')))!, 'tree');
+    assert.match(readFileSync(join(tree, 'fs', 'read_write.c'), 'utf8'), /\r\n/);
+    const manifest = JSON.parse(readFileSync(join(cache, 'lockpath', createHash('sha1').update(tree).digest('hex').slice(0, 16), `v${FACTS_VERSION}`, 'manifest.json'), 'utf8')) as { files: Record<string, [number, number, string]> };
+    const blob = (path: string): string => git('rev-parse', `HEAD:${path}`).trim();
+    assert.notEqual(manifest.files['fs/read_write.c']![2], blob('fs/read_write.c'));
+    assert.equal(manifest.files['fs/splice.c']![2], blob('fs/splice.c'), 'a file written as its blob is its blob id');
+  } finally {
+    rmSync(own.dir, { recursive: true, force: true });
+  }
 });

@@ -48,6 +48,26 @@ test('same acquisition, sink and first call with another path is changed; anothe
   assert.equal(matchChains([chain(SENDFILE)], [chain(SENDFILE, { call: 'sb_start_write' })]).unchanged.length, 0);
 });
 
+test('a held call now made through a hook is the same chain, changed; the text says through what', () => {
+  // 6.1: do_open() calls ima_file_check(); 6.12: through security_file_post_open()'s LSM hook.
+  const tail = ['process_measurement', 'ima_collect_measurement', 'ima_calc_file_hash', 'dentry_open', 'vfs_open', 'do_dentry_open', 'security_file_open'];
+  const direct = chain(['do_open', 'ima_file_check', ...tail], { call: 'mnt_want_write' });
+  const hooked = chain(['do_open', 'security_file_post_open', 'ima_file_check', ...tail], { call: 'mnt_want_write', via: ['direct', '->file_post_open'] });
+  // A pointer chain with the same acquisition and sink that does not reach ima_file_check().
+  const truncate = chain(['do_open', 'handle_truncate', 'do_truncate', 'notify_change', 'ecryptfs_setattr', 'dentry_open', 'vfs_open', 'do_dentry_open', 'security_file_open'],
+    { call: 'mnt_want_write', via: ['direct', 'direct', 'direct', '->setattr'] });
+  const m = matchChains([direct, truncate], [hooked]);
+  assert.equal(m.changed.length, 1);
+  assert.equal(m.changed[0]!.old, direct);
+  assert.deepEqual(m.removed, [truncate]);
+  assert.equal(describeChange({ ...m.changed[0]!, firstDifference: 0 }),
+    'do_open() now reaches ima_file_check() through security_file_post_open() (hop 1 was do_open() -> ima_file_check())');
+  // The other way round is a new held call (a new chain), as in the sendfile test above; a
+  // pointer pair of that shape still says what changed.
+  assert.equal(matchChains([hooked], [direct]).changed.length, 0);
+  assert.equal(describeChange({ old: hooked, new: direct, firstDifference: 0 }), 'do_open() now calls ima_file_check() itself, no longer through security_file_post_open()');
+});
+
 test('chains with one identity pair in source order; the extra one is added', () => {
   const m = matchChains([chain(SENDFILE, { line: 5 })], [chain(SENDFILE, { line: 50 }), chain(SENDFILE, { line: 7 })]);
   assert.equal(m.unchanged[0]!.new.acquire.line, 7);

@@ -151,17 +151,17 @@ test('tokenReader: designated initializers and body field assignments', () => {
     '\tfile->f_count = 0;',
     '}',
   ].join('\n'));
-  assert.deepEqual(f.fieldAssignments.map((a) => [a.field, a.fn, a.structType, a.line]), [
-    ['read', 'my_read', 'file_operations', 2],
-    ['write', 'my_write', 'file_operations', 3],
-    ['poll', 'my_poll', 'file_operations', 4],
-    ['owner', 'THIS_MODULE', 'file_operations', 5],
-    // a list behind a designator has no type; one without keeps it
-    ['open', 'my_open', undefined, 6],
-    ['nested', 'my_nested', 'file_operations', 7],
+  assert.deepEqual(f.fieldAssignments.map((a) => [a.field, a.fn, a.structType, a.object, a.line]), [
+    ['read', 'my_read', 'file_operations', 'fops', 2],
+    ['write', 'my_write', 'file_operations', 'fops', 3],
+    ['poll', 'my_poll', 'file_operations', 'fops', 4],
+    ['owner', 'THIS_MODULE', 'file_operations', 'fops', 5],
+    // a list behind a designator has no type; one without keeps it, and no name reaches it
+    ['open', 'my_open', undefined, 'fops.inner', 6],
+    ['nested', 'my_nested', 'file_operations', undefined, 7],
     // GNU `gnu: my_gnu` gives nothing, as collectInitializers (its designator is no field_designator)
     // `&fops` is no bare name: not recorded (BodyWalker.assignment takes identifiers only)
-    ['private_ops', 'handler', 'file', 13],
+    ['private_ops', 'handler', 'file', undefined, 13],
   ]);
 });
 
@@ -256,7 +256,7 @@ async function readersAgreeOn(fixture: string, minFiles: number): Promise<FileFa
       name: x.name, isStatic: x.isStatic, kind: x.kind, lines: [x.startLine, x.endLine, x.nameLine, x.nameColumn],
       conditional: x.conditional, calls: x.calls.map(callKey),
     })),
-    fieldAssignments: f.fieldAssignments.map((a) => `${a.field}=${a.fn} ${a.structType ?? '-'} ${a.line}`).sort(),
+    fieldAssignments: f.fieldAssignments.map((a) => `${a.field}=${a.fn} ${a.structType ?? '-'} ${a.object ?? '-'} ${a.line}`).sort(),
     structFields: f.structFields.map((s) => `${s.struct}.${s.field}:${s.type}`).sort(),
   });
   for (const file of files) {

@@ -348,3 +348,20 @@ test('live analysis: a verdict that rested on code elsewhere is given again when
   assert.equal(stable(live.result), stable((await analyzeFixture(root, { rules: [FREEZE_RULE] })).result));
   assert.equal(confidence('case_beta_own_hold'), 'likely');
 });
+
+test('live analysis: a store added to an existing ops table, a tree-wide fact a kept verdict read, equals a fresh scan', async (t) => {
+  const { root, live } = await openCopy(t, 'precision');
+  const confidence = (fn: string): string | undefined => live.result.chains.find((c) => c.acquire.function === fn)?.confidence;
+  assert.equal(confidence('case_beta_own_hold'), 'possible');
+  // beta's own super_operations learns to freeze: the file has no chain, only the fact changes.
+  await expectUpdate(live, root, 'fs/beta/inode.c', (s) => s.replace(
+    'const struct super_operations beta_super_ops = {\n\t.evict_inode = beta_evict,\n};',
+    'static int beta_freeze(struct super_block *sb)\n{\n\treturn 0;\n}\n\nconst struct super_operations beta_super_ops = {\n\t.evict_inode = beta_evict,\n\t.freeze_fs = beta_freeze,\n};',
+  ), 'local');
+  assert.equal(confidence('case_beta_own_hold'), 'likely');
+  // And back: the verdict kept from before the edit must not come back unasked.
+  await expectUpdate(live, root, 'fs/beta/inode.c', () => readFileSync(join(FIXTURES, 'precision', 'fs/beta/inode.c'), 'utf8'), 'local');
+  assert.equal(confidence('case_beta_own_hold'), 'possible');
+  // A comment in the file the chain's verdicts read keeps them, and still equals a fresh scan.
+  await expectUpdate(live, root, 'fs/beta/inode.c', (s) => `${s}\n/* a comment */\n`, 'local');
+});

@@ -2,7 +2,7 @@
 // exempt where the permission hook returns early without MAY_READ (6.1, 6.12) and reported where
 // the hook emits a pre-content event for writes too. Fixture: test/fixtures/c/exemptions.
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, cpSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scanTree, type Analysis } from '../../../src/core/analyze';
@@ -87,4 +87,27 @@ test('exemptions: a live analysis derives them again when the hook\'s header cha
   appendFileSync(join(root, 'include', 'linux', 'kernel.h'), '/* a comment */\n');
   assert.equal(live.update('include/linux/kernel.h').kind, 'local');
   assert.deepEqual(holders(live.result), ['copy_read_side', 'vfs_write_like']);
+});
+
+test('exemptions: a live analysis derives them again when a macro the sink\'s body tests changes, as a fresh scan does', async (t) => {
+  const root = treeWith(t, 'read-open-only');
+  const live = await LiveAnalysis.open(fixtureOptions(root));
+  t.after(() => live.dispose());
+  const same = async (): Promise<void> => {
+    const fresh = await scan(root);
+    assert.equal(JSON.stringify(live.result.chains), JSON.stringify(fresh.result.chains));
+    assert.deepEqual(live.result.notAnalysed, fresh.result.notAnalysed);
+  };
+  // A comment in the file of the candidate leaves what the derivation read alone: kept, patched in.
+  appendFileSync(join(root, 'fs', 'read_write.c'), '/* a comment */\n');
+  assert.equal(live.update('fs/read_write.c').kind, 'local');
+  assert.deepEqual(holders(live.result), ['copy_read_side']);
+  await same();
+  // WRITE now reads as READ does: rw_verify_area(WRITE) reaches the event, the write side is reported.
+  const kernelH = join(root, 'include', 'linux', 'kernel.h');
+  writeFileSync(kernelH, readFileSync(kernelH, 'utf8').replace(/#define WRITE\t+1/, '#define WRITE\t\t\t0'));
+  const outcome = live.update('include/linux/kernel.h');
+  assert.equal(outcome.kind, 'rebuilt');
+  assert.deepEqual(holders(live.result), ['copy_read_side', 'vfs_write_like']);
+  await same();
 });

@@ -26,13 +26,25 @@ export function callArguments(tree: Tree, line: number, column: number): string[
   return args === null ? undefined : named(args).filter((a) => a.type !== 'comment').map((a) => a.text.replace(/\s+/g, ' '));
 }
 
-export function callGuards(tree: Tree, line: number, column: number): CallGuards | undefined {
+/** The function definition the call at (line, column) is made in. */
+function enclosingFunction(tree: Tree, line: number, column: number): { call: Node; fn: Node } | undefined {
   const call = callAt(tree, line, column);
   if (call === undefined) return undefined;
   let enclosing: Node | null = call.parent;
   while (enclosing !== null && enclosing.type !== 'function_definition') enclosing = enclosing.parent;
-  if (enclosing === null) return undefined;
-  const fn: Node = enclosing;
+  return enclosing === null ? undefined : { call, fn: enclosing };
+}
+
+/** The parameter names of the function making the call at (line, column). */
+export function callerParameters(tree: Tree, line: number, column: number): string[] | undefined {
+  const at = enclosingFunction(tree, line, column);
+  return at === undefined ? undefined : parameterNames(field(at.fn, 'declarator'));
+}
+
+export function callGuards(tree: Tree, line: number, column: number): CallGuards | undefined {
+  const at = enclosingFunction(tree, line, column);
+  if (at === undefined) return undefined;
+  const { call, fn } = at;
   const declarator = field(fn, 'declarator');
   const name = declaredName(declarator)?.name;
   const params = parameterNames(declarator);

@@ -200,9 +200,9 @@ function startsInert(t: Tokens, i: number): boolean {
  * them: a nested list without designator keeps the type, one behind a designator has none; the
  * GNU `field: fn` form and `[i] = fn` give nothing (their designator is no field_designator).
  */
-export function tokenInitializers(t: Tokens, open: number, structType: string | undefined, out: FieldAssignment[]): void {
+export function tokenInitializers(t: Tokens, open: number, structType: string | undefined, out: FieldAssignment[], object?: string): void {
   eachItem(t, open, 44, (i, itemEnd) => {
-    if (!startsInert(t, i)) pair(t, i, itemEnd, structType, out);
+    if (!startsInert(t, i)) pair(t, i, itemEnd, structType, out, object);
   });
 }
 
@@ -223,12 +223,13 @@ export function eachItem(t: Tokens, open: number, separator: number, visit: (sta
   }
 }
 
-function pair(t: Tokens, i: number, itemEnd: number, structType: string | undefined, out: FieldAssignment[]): void {
+function pair(t: Tokens, i: number, itemEnd: number, structType: string | undefined, out: FieldAssignment[], object: string | undefined): void {
   if (t.kind[i] === T_IDENT) {
     lsmHookRegistration(t, i, itemEnd, out);
     return;
   }
   if (isPunct(t, i, 123)) {
+    // An array element or a member without designator: no name reaches it.
     if (t.match[i] === itemEnd - 1) tokenInitializers(t, i, structType, out);
     return;
   }
@@ -240,6 +241,7 @@ function pair(t: Tokens, i: number, itemEnd: number, structType: string | undefi
   } else if (!isPunct(t, i, 91)) {
     return;
   }
+  const firstDesignatorEnd = j;
   // further designators: `.a.b`, `.a[2]`, `[1].x`
   while (j < itemEnd) {
     if (isPunct(t, j, 46) && t.kind[j + 1] === T_IDENT) j += 2;
@@ -251,7 +253,8 @@ function pair(t: Tokens, i: number, itemEnd: number, structType: string | undefi
   const b = itemEnd - 1;
   if (a > b) return;
   if (isPunct(t, a, 123) && t.match[a] === b) {
-    tokenInitializers(t, a, field === undefined ? structType : undefined, out);
+    const member = object === undefined || field === undefined || j !== firstDesignatorEnd ? undefined : `${object}.${field}`;
+    tokenInitializers(t, a, field === undefined ? structType : undefined, out, member);
     return;
   }
   if (field === undefined) return;
@@ -261,6 +264,7 @@ function pair(t: Tokens, i: number, itemEnd: number, structType: string | undefi
   if (isKeyword(t.id[x]!)) return;
   const fa: FieldAssignment = { field, fn: t.names[t.id[x]!]!, line: t.line[i]! };
   if (structType !== undefined) fa.structType = structType;
+  if (object !== undefined) fa.object = object;
   out.push(fa);
 }
 

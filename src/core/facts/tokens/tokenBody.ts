@@ -277,7 +277,7 @@ export class TokenBody {
       if (isPunct(t, j, 61)) {
         const end = findAtDepth0(t, j + 1, to, 44, 59);
         if (isPunct(t, j + 1, 123) && t.match[j + 1] === end - 1) {
-          tokenInitializers(t, j + 1, spec.type, this.fieldAssignments);
+          tokenInitializers(t, j + 1, spec.type, this.fieldAssignments, name);
         } else {
           this.expectAssignment(name, j + 1, end - 1);
         }

@@ -121,7 +121,7 @@ class FileReader {
       }
       if (!d.isFunction && !spec.isTypedef) this.globals.set(t.names[t.id[d.name]!]!, spec.type ?? '');
       if (isPunct(t, j, 61)) {
-        if (isPunct(t, j + 1, 123) && !spec.isTypedef) tokenInitializers(t, j + 1, spec.type, this.fieldAssignments);
+        if (isPunct(t, j + 1, 123) && !spec.isTypedef) tokenInitializers(t, j + 1, spec.type, this.fieldAssignments, t.names[t.id[d.name]!]);
         j = findAtDepth0(t, j + 1, n, 44, 59, true);
         if (j < n && t.kind[j] === T_PP) return j;
       } else if (!isPunct(t, j, 44) && !isPunct(t, j, 59)) {

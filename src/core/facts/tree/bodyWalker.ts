@@ -213,7 +213,7 @@ export class BodyWalker {
         const end = i + 1 < n ? children[i + 1]!.startIndex : limit;
         const valueType = value.type;
         if (valueType === 'initializer_list') {
-          collectInitializers(value, type, this.fieldAssignments, this.source);
+          collectInitializers(value, type, this.fieldAssignments, this.source, declared.name);
           this.expression(value, end, valueType);
           continue;
         }

@@ -183,7 +183,7 @@ function globalDeclaration(ctx: Context, node: Node): void {
     ctx.globals.set(declared.name, type ?? '');
     if (dType === 'init_declarator') {
       const value = field(d, 'value');
-      if (value?.type === 'initializer_list') collectInitializers(value, type, ctx.fieldAssignments, ctx.source);
+      if (value?.type === 'initializer_list') collectInitializers(value, type, ctx.fieldAssignments, ctx.source, declared.name);
     }
   }
 }

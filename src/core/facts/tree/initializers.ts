@@ -15,23 +15,24 @@ const PAIR_TOKEN = /[.[:]/;
 
 /**
  * `.field = fn` pairs of an initializer list; nested lists without a designator keep the type.
- * `source` is the parsed text.
+ * `source` is the parsed text; `object` the variable the list initializes (see FieldAssignment).
  */
-export function collectInitializers(list: Node, structType: string | undefined, out: FieldAssignment[], source: string): void {
+export function collectInitializers(list: Node, structType: string | undefined, out: FieldAssignment[], source: string, object?: string): void {
   // Tables of numbers or names hold no pairs: not reading their items saves a Node per item.
   if (!list.hasError) {
     const text = source.slice(list.startIndex, list.endIndex);
     if (!PAIR_TOKEN.test(text) && !mayRegisterLsmHooks(text)) return;
   }
-  collect(list, structType, out, source);
+  collect(list, structType, out, source, object);
 }
 
-function collect(list: Node, structType: string | undefined, out: FieldAssignment[], source: string): void {
+function collect(list: Node, structType: string | undefined, out: FieldAssignment[], source: string, object: string | undefined): void {
   for (const item of named(list)) {
     if (NOT_PAIR.test(source.charAt(item.startIndex))) continue;
     const itemType = item.type;
     if (itemType === 'initializer_list') {
-      collect(item, structType, out, source);
+      // An array element or a member without designator: no name reaches it.
+      collect(item, structType, out, source, undefined);
       continue;
     }
     if (itemType === 'call_expression') {
@@ -45,11 +46,12 @@ function collect(list: Node, structType: string | undefined, out: FieldAssignmen
     const name = designator.type === 'field_designator' ? designator.namedChild(0)?.text : undefined;
     const valueType = value.type;
     if (name === undefined) {
-      if (valueType === 'initializer_list') collect(value, structType, out, source);
+      if (valueType === 'initializer_list') collect(value, structType, out, source, undefined);
       continue;
     }
     if (valueType === 'initializer_list') {
-      collect(value, undefined, out, source);
+      const member = object === undefined || item.childrenForFieldName('designator').length !== 1 ? undefined : `${object}.${name}`;
+      collect(value, undefined, out, source, member);
       continue;
     }
     let v = unwrapTyped(value, valueType);
@@ -60,6 +62,7 @@ function collect(list: Node, structType: string | undefined, out: FieldAssignmen
     if (v.type !== 'identifier') continue;
     const a: FieldAssignment = { field: name, fn: v.node.text, line: item.startPosition.row + 1 };
     if (structType !== undefined) a.structType = structType;
+    if (object !== undefined) a.object = object;
     out.push(a);
   }
 }

@@ -1,0 +1,108 @@
+// Calls through a notifier block's function, judged by the list walked: notifier_call_chain()
+// calls every block on the list its caller passed, so a hop to a function is likely only when
+// that function's block is registered on that list. The list is followed back along the chain,
+// through the parameters each hop passes it on by, to the variable the code names
+// (`blocking_notifier_call_chain(&vmap_notify_list, ...)`); a list reached through a pointer
+// held at run time (`&mp->m_dir_update_hooks`) leaves the hop a type-only guess.
+import type { CallGraph } from '../graph/callGraph';
+import { accessPath, callerParameters, headTerm, NotifierLists, substitute, wholeParam, type HeadTerm } from '../graph/notifierLists';
+import type { CallSiteReader } from '../model/callSites';
+import { fieldOfVia, type ChainReason, type FoundChain } from '../model/chain';
+import type { NotifierKnowledge } from '../model/ruleSpec';
+
+/** Registered functions named in a reason, at most. */
+const NAMED_FUNCTIONS = 6;
+
+export class NotifierJudge {
+  private readonly lists = new Map<NotifierKnowledge, NotifierLists>();
+  /** Heads by the call sites of the hops before the walk: the other targets of one hop share them. */
+  private readonly heads = new Map<string, HeadTerm>();
+
+  constructor(private readonly graph: CallGraph, private readonly reader: CallSiteReader, private readonly specs: readonly NotifierKnowledge[]) {}
+
+  /** What a verdict on `chain` read of the tree's registrations: empty when it has no notifier hop. */
+  key(chain: FoundChain): string {
+    return chain.hops.map((_, i) => this.specOf(chain, i)).filter((s) => s !== undefined).map((s) => this.listsOf(s).key).join('\n');
+  }
+
+  /** The reason for hop `i`, when it is a call through a notifier list's block. */
+  reason(chain: FoundChain, i: number): ChainReason | undefined {
+    const spec = this.specOf(chain, i);
+    if (spec === undefined) return undefined;
+    const hop = chain.hops[i]!;
+    const op = `${spec.block}.${spec.field}`;
+    const head = this.headOf(chain, i, spec);
+    if (head.kind !== 'static') {
+      const text = head.kind === 'runtime' ? head.text : `a parameter of ${chain.acquire.function}`;
+      return {
+        hop: i, kind: 'runtime-notifier', lowers: true,
+        text: `${op}: the list walked is ${text}, which the code reaches at run time; ${hop.callee} is one of ${hop.candidates ?? '?'} functions stored there`,
+      };
+    }
+    const regs = this.listsOf(spec).on(head.key);
+    const reg = regs.find((r) => r.functions.includes(hop.callee));
+    if (reg !== undefined) {
+      return { hop: i, kind: 'notifier-dispatch', lowers: false, text: `${op}: ${hop.callee} is registered on ${head.key} (${reg.file}:${reg.line})` };
+    }
+    const registered = [...new Set(regs.flatMap((r) => r.functions))].sort();
+    const unknown = regs.filter((r) => r.functions.length === 0).length;
+    const listed = registered.length === 0 ? 'none found' : `${registered.slice(0, NAMED_FUNCTIONS).join(', ')}${registered.length > NAMED_FUNCTIONS ? ', …' : ''}`;
+    return {
+      hop: i, kind: 'foreign-notifier', lowers: true,
+      text: `${op}: the list walked is ${head.key}, and ${hop.callee} is not registered on it (registered: ${listed}${unknown > 0 ? `; ${unknown} block(s) not resolved` : ''})`,
+    };
+  }
+
+  /**
+   * The functions that can pass hop `i`, when it walks a list whose blocks are all known: the
+   * search tries only these as the hop's other targets.
+   */
+  registeredAt(chain: FoundChain, i: number): ReadonlySet<string> | undefined {
+    const spec = this.specOf(chain, i);
+    if (spec === undefined) return undefined;
+    const head = this.headOf(chain, i, spec);
+    if (head.kind !== 'static') return undefined;
+    const regs = this.listsOf(spec).on(head.key);
+    return regs.some((r) => r.functions.length === 0) ? undefined : new Set(regs.flatMap((r) => r.functions));
+  }
+
+  private specOf(chain: FoundChain, i: number): NotifierKnowledge | undefined {
+    const hop = chain.hops[i]!;
+    const field = fieldOfVia(hop.via);
+    return field === undefined ? undefined : this.specs.find((s) => s.field === field && s.block === hop.structType && s.call.function === hop.caller);
+  }
+
+  private listsOf(spec: NotifierKnowledge): NotifierLists {
+    let lists = this.lists.get(spec);
+    if (lists === undefined) {
+      lists = new NotifierLists(this.graph, this.reader, spec);
+      this.lists.set(spec, lists);
+    }
+    return lists;
+  }
+
+  /** The list hop `i` walks: its walker's head parameter, followed back through the hops before it. */
+  private headOf(chain: FoundChain, i: number, spec: NotifierKnowledge): HeadTerm {
+    const key = `${spec.call.function}:${spec.call.head}\n${chain.hops.slice(0, i).map((h) => `${h.file}:${h.line}:${h.column}`).join('\n')}`;
+    let head = this.heads.get(key);
+    if (head === undefined) {
+      head = this.followHead(chain, i, spec);
+      this.heads.set(key, head);
+    }
+    return head;
+  }
+
+  private followHead(chain: FoundChain, i: number, spec: NotifierKnowledge): HeadTerm {
+    let term = wholeParam(spec.call.head);
+    for (let k = i - 1; k >= 0 && term.kind === 'param'; k--) {
+      const hop = chain.hops[k]!;
+      const argText = this.reader.arguments(hop.file, hop.line, hop.column)?.[term.index];
+      if (argText === undefined) return { kind: 'runtime', text: `an argument of ${hop.callee} not read` };
+      const arg = accessPath(argText);
+      const path = arg === undefined ? undefined : substitute(term.path, arg);
+      if (path === undefined) return { kind: 'runtime', text: argText };
+      term = headTerm(path, callerParameters(this.reader, hop.file, hop.line, hop.column));
+    }
+    return term;
+  }
+}
