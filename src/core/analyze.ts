@@ -161,15 +161,7 @@ export async function scanTree(options: AnalysisOptions, signal?: AbortSignal, o
     // Parsed trees live in wasm memory: a process that analyses twice (diff) must give them back.
     callSites.dispose();
   }
-  if (options.cacheDir !== undefined && gathered.resultKey !== undefined) {
-    try {
-      // Cache trouble belongs to this run, not to the result a later run replays.
-      const replayable = { ...result, notAnalysed: result.notAnalysed.filter((n) => !isCacheNote(n.kind)) };
-      writeResult(options.cacheDir, gathered.resultKey, replayable);
-    } catch {
-      // a result cache that cannot be written only costs time next run
-    }
-  }
+  if (options.cacheDir !== undefined && gathered.resultKey !== undefined) rememberResult(options.cacheDir, gathered.resultKey, result);
   return { result, graph: analysis.graph, models: analysis.models, files, ...(gathered.resultKey !== undefined ? { resultKey: gathered.resultKey } : {}) };
 }
 
@@ -245,6 +237,33 @@ function currentHashes(files: readonly SourceFile[], manifest: Manifest, anyCoun
   return hashes;
 }
 
+/**
+ * The result cache's key of the tree as walked, when the manifest (the prepared scan's, or one
+ * read since) vouches for its files' contents, or few need reading; undefined otherwise.
+ */
+export function manifestResultKey(options: AnalysisOptions, prepared: PreparedScan, manifest: Manifest = prepared.manifest): string | undefined {
+  if (options.cacheDir === undefined) return undefined;
+  const hashes = currentHashes(prepared.walk.files, manifest, options.sharedCacheDir !== undefined);
+  return hashes === undefined ? undefined : treeResultKey(options, prepared.walk.skipped, hashes);
+}
+
+/** The result cache's answer for the tree as walked, with its key, found without reading any facts. */
+export function cachedResultOf(options: AnalysisOptions, prepared: PreparedScan): { key: string; result: ScanResult } | undefined {
+  const key = manifestResultKey(options, prepared);
+  const result = key === undefined ? undefined : readCachedResult(options, key);
+  return result === undefined ? undefined : { key: key!, result };
+}
+
+/** Keeps a result for later runs to replay; a result cache that cannot be written only costs time next run. */
+export function rememberResult(cacheDir: string, key: string, result: ScanResult): void {
+  try {
+    // Cache trouble belongs to this run, not to the result a later run replays.
+    writeResult(cacheDir, key, { ...result, notAnalysed: result.notAnalysed.filter((n) => !isCacheNote(n.kind)) });
+  } catch {
+    // the next run computes it again
+  }
+}
+
 /** Files read just for a result key even when the tree is small: a few are cheap either way. */
 const FEW_FILES = 64;
 
@@ -254,19 +273,16 @@ async function gatherFacts(
 ): Promise<GatheredFacts | { replayed: Analysis }> {
   onProgress?.('walk', 0, 0);
   const prepared = await prepareScan(options, signal);
-  const { root, walk, manifest, notes } = prepared;
-  const keyOf = (hashes: Map<string, string>): string => treeResultKey(options, walk.skipped, hashes);
-  if (options.resultOnly === true && options.cacheDir !== undefined) {
-    const hashes = currentHashes(walk.files, manifest, options.sharedCacheDir !== undefined);
-    const key = hashes === undefined ? undefined : keyOf(hashes);
-    const cached = key === undefined ? undefined : readCachedResult(options, key);
-    if (cached !== undefined) return { replayed: { ...replayedAnalysis(cached, root, started), resultKey: key! } };
+  const { root, walk, notes } = prepared;
+  if (options.resultOnly === true) {
+    const cached = cachedResultOf(options, prepared);
+    if (cached !== undefined) return { replayed: { ...replayedAnalysis(cached.result, root, started), resultKey: cached.key } };
   }
   const collected = await collectFacts(walk.files, collectOptions(options, prepared, signal, onProgress));
   addNotes(notes, collected.notes);
   const gathered: GatheredFacts = {
     root, files: collected.files, detail: collected.detail, skipped: [...walk.skipped, ...collected.skipped], notes, cachedFiles: collected.cachedFiles,
   };
-  if (options.cacheDir !== undefined) gathered.resultKey = keyOf(new Map([...collected.manifest].map(([p, m]) => [p, m[2]])));
+  if (options.cacheDir !== undefined) gathered.resultKey = treeResultKey(options, walk.skipped, new Map([...collected.manifest].map(([p, m]) => [p, m[2]])));
   return gathered;
 }

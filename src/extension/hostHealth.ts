@@ -5,6 +5,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type * as vscode from 'vscode';
 import type { OutputLog } from './outputLog';
+import { profileHost } from './hostProfile';
 import type { IndexState } from './workspaceIndex';
 
 /** The delay timer's period: a loop that is never blocked shows this much delay. */
@@ -19,6 +20,7 @@ export interface HostHealth extends vscode.Disposable {
 export function watchHostHealth(onDidChangeState: vscode.Event<IndexState>, log: OutputLog): HostHealth {
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
+  const profile = profileHost(process.env.LOCKPATH_PROFILE_HOST, (m) => log.warn(m));
   const report = (what: string): void => {
     // The histogram holds how late each tick was, period included: a stall is what lies beyond it.
     const stall = (ns: number): string => `${Math.max(0, ns / 1e6 - RESOLUTION_MS).toFixed(1)} ms`;
@@ -26,6 +28,7 @@ export function watchHostHealth(onDidChangeState: vscode.Event<IndexState>, log:
     log.info(`host health (${what}): longest event-loop stall ${stall(delay.max)}, p99 ${stall(delay.percentile(99))}; `
       + `extension host heap ${Math.round(m.heapUsed / MB)} MB, rss ${Math.round(m.rss / MB)} MB`);
     delay.reset();
+    profile?.save(what);
   };
   let indexing = false;
   const watching = onDidChangeState((state) => {
@@ -42,6 +45,7 @@ export function watchHostHealth(onDidChangeState: vscode.Event<IndexState>, log:
     dispose: () => {
       watching.dispose();
       delay.disable();
+      profile?.dispose();
     },
   };
 }

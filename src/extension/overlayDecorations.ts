@@ -1,6 +1,8 @@
 // The trace overlay in the editors: a gutter mark and a note after each source line the loaded
 // trace shows running (a diamond on chain hops), with the details in the hover. Texts reach
 // VS Code as plain text (contentText, MarkdownString.appendText): a name is never markup.
+// The hover is a provider's, made when asked: a hover given with each decoration is parsed by
+// the extension host for every decoration at once, which stalled it for a tenth of a second.
 import * as vscode from 'vscode';
 import type { OverlayLine } from './traceEvidence';
 import type { TraceOverlay } from './traceOverlay';
@@ -18,16 +20,19 @@ function decorationType(icon: vscode.Uri): vscode.TextEditorDecorationType {
   });
 }
 
-function options(l: OverlayLine): vscode.DecorationOptions {
+function hoverOf(l: OverlayLine): vscode.MarkdownString {
   const hover = new vscode.MarkdownString();
   hover.appendText('Lockpath trace overlay');
   for (const d of l.details) {
     hover.appendMarkdown('\n\n- ');
     hover.appendText(d);
   }
+  return hover;
+}
+
+function options(l: OverlayLine): vscode.DecorationOptions {
   return {
     range: new vscode.Range(l.line - 1, 0, l.line - 1, 0),
-    hoverMessage: hover,
     renderOptions: { after: { contentText: `\u2190 ${l.inline}` } },
   };
 }
@@ -46,5 +51,12 @@ export function registerOverlayDecorations(extensionUri: vscode.Uri, index: Work
     observed, hop,
     overlay.onDidChange(paintAll),
     vscode.window.onDidChangeVisibleTextEditors(paintAll),
+    vscode.languages.registerHoverProvider({ language: 'c', scheme: 'file' }, {
+      provideHover(document, position) {
+        const rel = index.relativePath(document.uri);
+        const line = rel === undefined ? undefined : overlay.linesOf(rel).find((l) => l.line === position.line + 1);
+        return line === undefined ? undefined : new vscode.Hover(hoverOf(line));
+      },
+    }),
   );
 }

@@ -36,6 +36,10 @@ export class WorkspaceIndex implements vscode.Disposable {
   private batchTimer: NodeJS.Timeout | undefined;
   /** Files whose unsaved text the server holds: closing or reverting them goes back to the disk. */
   private readonly sentUnsaved = new Set<string>();
+  /** From a scan's start until its first chains are shown: no update can go to the server meanwhile. */
+  private opening = false;
+  /** The live analysis being built behind chains from the result cache: updates wait for it. */
+  private settling: Promise<void> | undefined;
   /** One update at a time: changes made meanwhile go in the next one, with the latest text. */
   private updating: Promise<void> | undefined;
   private disposed = false;
@@ -103,6 +107,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     this.folder = folder;
     const s = this.settings();
     this.setState({ kind: 'indexing', message: 'starting' });
+    this.opening = true;
     const started = performance.now();
     this.log.info(`scan ${folder.uri.fsPath}`);
     await vscode.window.withProgress(
@@ -126,10 +131,19 @@ export class WorkspaceIndex implements vscode.Disposable {
             this.setState({ kind: 'indexing', message: total > 0 ? `${Math.floor((done / total) * 100)}%` : phase });
           });
           const snapshot = await this.withChains(head, signal);
-          this.log.info(`scan done in ${Math.round(performance.now() - started)} ms: ${snapshot.chains.length} chains, `
-            + `${snapshot.stats.files} files (${snapshot.stats.cachedFiles} from cache), ${snapshot.skippedFiles} skipped`);
+          this.log.info(`scan done in ${Math.round(performance.now() - started)} ms${head.preliminary === true ? ' (from the result cache)' : ''}: `
+            + `${snapshot.chains.length} chains, ${snapshot.stats.files} files (${snapshot.stats.cachedFiles} from cache), ${snapshot.skippedFiles} skipped`);
           for (const n of snapshot.notAnalysed) this.log.info(`not analysed: ${n.what} (${n.count}): ${n.reason}`);
           this.publish(snapshot);
+          this.opening = false;
+          if (head.preliminary === true) {
+            // Saves wait for the live analysis (see update()): the server applies them to it, in order.
+            const settling = this.settle(snapshot, signal, (message) => progress.report({ message }));
+            this.settling = settling;
+            await settling.finally(() => {
+              if (this.settling === settling) this.settling = undefined;
+            });
+          }
         } catch (e) {
           if (e instanceof IndexRequestError && e.cancelled) {
             this.log.info('scan cancelled');
@@ -145,7 +159,10 @@ export class WorkspaceIndex implements vscode.Disposable {
         } finally {
           dispose();
           cancel.dispose();
-          if (this.scanning === source) this.scanning = undefined;
+          if (this.scanning === source) {
+            this.scanning = undefined;
+            this.opening = false;
+          }
           source.dispose();
         }
       },
@@ -157,7 +174,8 @@ export class WorkspaceIndex implements vscode.Disposable {
    * for all of them.
    */
   async update(files: readonly string[], unsaved: readonly UnsavedText[] = [], notedAt?: number): Promise<void> {
-    if (files.length + unsaved.length === 0 || this.lastSnapshot === undefined || this.scanning !== undefined) return;
+    await this.settling?.catch(() => undefined);
+    if (files.length + unsaved.length === 0 || this.lastSnapshot === undefined || this.opening) return;
     for (const f of files) this.sentUnsaved.delete(f);
     for (const u of unsaved) this.sentUnsaved.add(u.file);
     try {
@@ -174,6 +192,26 @@ export class WorkspaceIndex implements vscode.Disposable {
     } catch (e) {
       this.log.error(`update failed: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Waits for the live analysis behind chains shown from the result cache, and shows its chains
+   * if they differ (they do only when the cache's result was made by another build of the rules):
+   * the diagnostics stay as they are meanwhile, and are not redrawn when nothing changed.
+   */
+  private async settle(shown: ChainsSnapshot, signal: AbortSignal, report: (message: string) => void): Promise<void> {
+    report('chains from the result cache shown; building the live index');
+    const settled = await this.request('settle', {}, signal, (phase, done, total) => report(`live index: ${phase}${total > 0 ? ` ${done}/${total} files` : ''}`));
+    const snapshot = settled.sameChains ? { ...withoutCount(settled.snapshot), chains: shown.chains } : await this.withChains(settled.snapshot, signal);
+    this.log.info(`live index ready in ${Math.round(settled.durationMs)} ms: `
+      + `${settled.sameChains ? 'the same chains' : `+${settled.delta.added.length} -${settled.delta.removed.length} chains`}`);
+    if (!settled.sameChains) {
+      this.publish(snapshot);
+      return;
+    }
+    // Not fired: the views would only redraw what they show.
+    this.lastSnapshot = snapshot;
+    if (this.current.kind === 'ready') this.current = { kind: 'ready', snapshot };
   }
 
   /** A question for the index; undefined until a tree is open or when it fails (logged). */

@@ -11,7 +11,7 @@ import type { TraceView } from '../core/editor/traceView';
 export type { ProgressPhase } from '../core/analyze';
 export type { UnsavedText } from '../core/editor/editorSession';
 
-export const INDEX_PROTOCOL_VERSION = 4;
+export const INDEX_PROTOCOL_VERSION = 5;
 
 /** What the server needs to open a tree; paths are absolute. */
 export interface OpenParams {
@@ -46,6 +46,12 @@ export interface ChainsSnapshot {
  */
 export interface SnapshotHead extends Omit<ChainsSnapshot, 'chains'> {
   chainCount: number;
+  /**
+   * The chains are a result replayed from the result cache (the tree is as it was when that
+   * result was made): the live analysis, which updates and questions about functions need, is
+   * being built behind them; method `settle` answers when it is.
+   */
+  preliminary?: boolean;
 }
 
 /** Chains per `chains` request. */
@@ -59,9 +65,25 @@ export interface UpdateResult {
   durationMs: number;
 }
 
+/** The live analysis behind a preliminary snapshot, once it is built. */
+export interface SettleResult {
+  snapshot: SnapshotHead;
+  /** Against the chains of the snapshot before. */
+  delta: ChainDelta;
+  /** The chains are those of the snapshot before, in every field and order: nothing to fetch or redraw. */
+  sameChains: boolean;
+  /** How long the request waited. */
+  durationMs: number;
+}
+
 /** Every request: its parameters and its result. */
 export interface IndexMethods {
   open: { params: OpenParams; result: SnapshotHead };
+  /**
+   * Answers once the live analysis behind a preliminary snapshot is built (at once when there
+   * is none); requests that need it wait for it anyway, in order.
+   */
+  settle: { params: Record<string, never>; result: SettleResult };
   /**
    * Files (relative to the root) changed on disk (saved, created, deleted, checked out, or an
    * unsaved buffer closed or reverted), and unsaved buffers, whose text stands for their file
@@ -81,7 +103,7 @@ export interface IndexMethods {
   definitions: { params: { name: string }; result: FunctionLocation[] };
 }
 export type IndexMethod = keyof IndexMethods;
-export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'update', 'chains', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
+export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'settle', 'update', 'chains', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
 
 export type ToServer =
   | { kind: 'hello'; protocol: number }

@@ -1,14 +1,21 @@
 // The index server: holds one EditorSession and answers the host's requests in order, one at a
 // time (an update must not run while the tree is being opened). Transport-agnostic: main.ts
 // wires it to the parent process, tests call handle() directly.
-import { DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, type AnalysisOptions } from '../core/analyze';
+import {
+  DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, cachedResultOf, manifestResultKey, prepareScan, rememberResult, type AnalysisOptions, type PreparedScan,
+} from '../core/analyze';
+import { chainDelta } from '../core/editor/chainQueries';
 import { EditorSession, type UnsavedText } from '../core/editor/editorSession';
+import type { RatedChain } from '../core/editor/editorModel';
+import { readManifest } from '../core/index/factCache';
+import type { ScanResult } from '../core/model/chain';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
 import { parseLogFile } from '../core/traces/parse/parseLog';
 import type { WasmPaths } from '../core/parse/treeSitter';
 import {
-  INDEX_PROTOCOL_VERSION, parseToServer, type FromServer, type SnapshotHead, type IndexMethod, type IndexMethods, type ProgressPhase, type ToServer,
+  INDEX_PROTOCOL_VERSION, parseToServer, type FromServer, type SnapshotHead, type IndexMethod, type IndexMethods, type ProgressPhase, type SettleResult,
+  type ToServer,
 } from '../protocol/indexProtocol';
 import { rulesFromFiles } from './serverRules';
 
@@ -20,14 +27,45 @@ export interface ServerEnvironment {
 
 type Request = Extract<ToServer, { kind: 'request' }>;
 
+/**
+ * After this long without a request, the server stores a new open's result and builds what a
+ * trace request would build first (the graph's name index: most of a second on a kernel), so
+ * that neither the first chains nor loading a log wait for them.
+ */
+const IDLE_MS = 1000;
+
 /** At most this often per request, progress is sent (a kernel has 60 000 files). */
 const PROGRESS_INTERVAL_MS = 100;
 
+/**
+ * A result replayed from the result cache, answered while the live analysis is built behind
+ * it: a warm open shows chains in the time it takes to walk the tree, not to rebuild the graph.
+ */
+interface Preliminary {
+  result: ScanResult;
+  /**
+   * Started by the first request that needs it (the host's settle, once it has fetched the
+   * chains): building it first starved the host's page requests, which waited behind the
+   * build's long synchronous steps for most of a minute.
+   */
+  build: () => Promise<EditorSession>;
+  live?: Promise<EditorSession>;
+  controller: AbortController;
+}
+
 export class IndexServer {
   private session: EditorSession | undefined;
+  private preliminary: Preliminary | undefined;
+  /** The chains of the last snapshot sent: what the host shows, what deltas are taken against. */
+  private shown: readonly RatedChain[] = [];
+  /** The request a background build's progress is sent for (a `settle` waiting for it). */
+  private progressTo: number | undefined;
   private generation = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly running = new Map<number, AbortController>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Done once idle, before preparing for traces: storing a new open's result. */
+  private idleWork: (() => void) | undefined;
 
   constructor(private readonly send: (m: FromServer) => void, private readonly env: ServerEnvironment) {}
 
@@ -75,17 +113,35 @@ export class IndexServer {
       this.send({ kind: 'error', id: req.id, message: cancelled ? 'cancelled' : (e as Error).message ?? String(e), cancelled });
     } finally {
       this.running.delete(req.id);
+      this.whenIdle();
     }
+  }
+
+  /** Prepares for trace requests once no request has come for IDLE_MS and none is running. */
+  private whenIdle(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.running.size > 0) return;
+      const work = this.idleWork;
+      this.idleWork = undefined;
+      work?.();
+      if (this.preliminary === undefined) this.session?.prepareTraces();
+    }, IDLE_MS);
+    this.idleTimer.unref();
   }
 
   private async run(req: Request, signal: AbortSignal): Promise<IndexMethods[IndexMethod]['result']> {
     switch (req.method) {
       case 'open': return this.open(req.id, req.params, signal);
+      case 'settle': return this.settle(req.id, signal);
       case 'update': {
         const { files, unsaved } = checkedUpdate(req.params);
-        const update = this.opened().update(files, unsaved);
+        const session = await this.live();
+        const update = session.update(files, unsaved);
+        const delta = chainDelta(this.shown, session.result.chains);
         return {
-          snapshot: this.snapshot(), delta: update.delta, durationMs: update.durationMs,
+          snapshot: this.snapshot(), delta, durationMs: update.durationMs,
           files: update.files.map((f) => ({ file: f.file, kind: f.outcome.kind, ...(f.outcome.reason !== undefined ? { reason: f.outcome.reason } : {}) })),
         };
       }
@@ -93,20 +149,20 @@ export class IndexServer {
         const { generation, offset, count } = req.params;
         if (generation !== this.generation) throw new Error(`chains of snapshot ${generation} asked, the current one is ${this.generation}`);
         if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset < 0 || count < 1) throw new Error('chains: offset and count must be whole numbers');
-        return this.opened().result.chains.slice(offset, offset + count);
+        return this.current().chains.slice(offset, offset + count);
       }
-      case 'functionAt': return this.opened().functionAt(req.params.file, req.params.line) ?? null;
-      case 'callers': return this.opened().callers(req.params.key);
-      case 'callees': return this.opened().callees(req.params.key);
+      case 'functionAt': return (await this.live()).functionAt(req.params.file, req.params.line) ?? null;
+      case 'callers': return (await this.live()).callers(req.params.key);
+      case 'callees': return (await this.live()).callees(req.params.key);
       case 'export': {
-        const result = this.opened().result;
+        const result = this.current();
         return req.params.format === 'sarif' ? renderSarif(result) : renderJson(result);
       }
       case 'traceView': return this.traceView(req.params.files, signal);
       case 'definitions': {
         const { name } = req.params;
         if (typeof name !== 'string') throw new Error('definitions: name must be a string');
-        return this.opened().definitionsOfPrinted(name);
+        return (await this.live()).definitionsOfPrinted(name);
       }
       default: return assertNever(req);
     }
@@ -114,7 +170,7 @@ export class IndexServer {
 
   private async traceView(files: unknown, signal: AbortSignal): Promise<IndexMethods['traceView']['result']> {
     if (!Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f === 'string')) throw new Error('traceView: files must be a non-empty list of paths');
-    const session = this.opened();
+    const session = await this.live();
     const started = performance.now();
     const logs = [];
     for (const file of files as string[]) {
@@ -136,17 +192,102 @@ export class IndexServer {
       ...(this.env.workerScript !== undefined ? { workerScript: this.env.workerScript } : {}),
     };
     const last = new Map<ProgressPhase, number>();
-    const onProgress = (phase: ProgressPhase, done: number, total: number): void => {
+    const progress = (to: () => number | undefined) => (phase: ProgressPhase, done: number, total: number): void => {
       const now = performance.now();
-      if (done < total && now - (last.get(phase) ?? -Infinity) < PROGRESS_INTERVAL_MS) return;
+      const target = to();
+      if (target === undefined || (done < total && now - (last.get(phase) ?? -Infinity) < PROGRESS_INTERVAL_MS)) return;
       last.set(phase, now);
-      this.send({ kind: 'progress', id, phase, done, total });
+      this.send({ kind: 'progress', id: target, phase, done, total });
     };
-    const session = await EditorSession.open(options, signal, onProgress);
+    this.dropPreliminary();
+    progress(() => id)('walk', 0, 0);
+    const prepared = await prepareScan(options, signal);
+    const cached = cachedResultOf(options, prepared);
+    if (cached !== undefined) {
+      const controller = new AbortController();
+      const build = (): Promise<EditorSession> => {
+        const live = EditorSession.open(options, controller.signal, progress(() => this.progressTo));
+        // Whoever needs the live analysis waits for it and sees its failure; none may go unhandled.
+        live.catch(() => undefined);
+        void live.then((session) => this.remember(options, prepared, session, cached.result), () => undefined);
+        return live;
+      };
+      this.preliminary = { result: { ...cached.result, root: prepared.root }, build, controller };
+      return this.snapshot();
+    }
+    const session = await EditorSession.open(options, signal, progress(() => id));
     // The old tree goes only once the new one opened: a cancelled rescan keeps what was there.
     this.session?.dispose();
     this.session = session;
+    // Once idle: the host fetches and shows the chains first.
+    this.idleWork = () => this.remember(options, prepared, session);
     return this.snapshot();
+  }
+
+  /** Stops a build running behind a preliminary result (a newer open, the end): its analysis, if it was built all the same, goes. */
+  private dropPreliminary(): void {
+    const pending = this.preliminary;
+    if (pending === undefined) return;
+    this.preliminary = undefined;
+    pending.controller.abort();
+    void pending.live?.then((session) => session.dispose(), () => undefined);
+  }
+
+  /**
+   * Keeps the live analysis's result for the next open to show at once, unless the result cache
+   * already holds it. The key is the tree as walked before the facts were read, its contents
+   * vouched for by the manifest the open wrote.
+   */
+  private remember(options: AnalysisOptions, prepared: PreparedScan, session: EditorSession, cached?: ScanResult): void {
+    if (options.cacheDir === undefined || (cached !== undefined && sameChains(cached.chains, session.result.chains))) return;
+    const key = manifestResultKey(options, prepared, readManifest(options.cacheDir, prepared.root).manifest);
+    if (key !== undefined) rememberResult(options.cacheDir, key, session.result);
+  }
+
+  /** Waits for the live analysis behind a preliminary result; says whether its chains differ. */
+  private async settle(id: number, signal: AbortSignal): Promise<SettleResult> {
+    const started = performance.now();
+    if (this.preliminary === undefined) {
+      this.opened();
+      return { snapshot: this.snapshot(false), delta: chainDelta(this.shown, this.shown), sameChains: true, durationMs: 0 };
+    }
+    this.progressTo = id;
+    // Cancelling the wait stops the build: the host cancelled the indexing it is part of.
+    const pending = this.preliminary;
+    const stop = (): void => {
+      if (this.preliminary === pending) this.dropPreliminary();
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const before = this.shown;
+      const session = await this.live();
+      const same = sameChains(before, session.result.chains);
+      return { snapshot: this.snapshot(), delta: chainDelta(before, session.result.chains), sameChains: same, durationMs: performance.now() - started };
+    } finally {
+      signal.removeEventListener('abort', stop);
+      this.progressTo = undefined;
+    }
+  }
+
+  /** The live analysis, once built behind a preliminary result if there is one. */
+  private async live(): Promise<EditorSession> {
+    const pending = this.preliminary;
+    if (pending !== undefined) {
+      let session: EditorSession;
+      try {
+        pending.live ??= pending.build();
+        session = await pending.live;
+      } catch (e) {
+        if (this.preliminary === pending) this.preliminary = undefined;
+        throw new Error(`the live analysis could not be built: ${(e as Error).message}`);
+      }
+      if (this.preliminary === pending) {
+        this.preliminary = undefined;
+        this.session?.dispose();
+        this.session = session;
+      }
+    }
+    return this.opened();
   }
 
   private opened(): EditorSession {
@@ -154,13 +295,26 @@ export class IndexServer {
     return this.session;
   }
 
-  private snapshot(): SnapshotHead {
-    const r = this.opened().result;
-    return { generation: ++this.generation, root: r.root, chainCount: r.chains.length, stats: r.stats, notAnalysed: r.notAnalysed, skippedFiles: r.skipped.length };
+  /** The result the host is shown: the preliminary one until the live analysis is built. */
+  private current(): ScanResult {
+    return this.preliminary?.result ?? this.opened().result;
+  }
+
+  /** The current result's head; a new generation unless `next` is false (nothing changed). */
+  private snapshot(next = true): SnapshotHead {
+    const r = this.current();
+    if (next) this.generation++;
+    this.shown = r.chains;
+    return {
+      generation: this.generation, root: r.root, chainCount: r.chains.length, stats: r.stats, notAnalysed: r.notAnalysed, skippedFiles: r.skipped.length,
+      ...(this.preliminary !== undefined ? { preliminary: true } : {}),
+    };
   }
 
   dispose(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     for (const c of this.running.values()) c.abort();
+    this.dropPreliminary();
     this.session?.dispose();
     this.session = undefined;
   }
@@ -175,6 +329,11 @@ function checkedUpdate(params: IndexMethods['update']['params']): { files: strin
     typeof u === 'object' && u !== null && typeof (u as UnsavedText).file === 'string' && typeof (u as UnsavedText).text === 'string';
   if (!Array.isArray(unsaved) || !unsaved.every(isBuffer)) throw new Error('update: unsaved must be a list of { file, text }');
   return { files, unsaved };
+}
+
+/** The same chains in the same order, every field alike (a replayed result against the live one). */
+function sameChains(a: readonly RatedChain[], b: readonly RatedChain[]): boolean {
+  return a.length === b.length && a.every((c, i) => JSON.stringify(c) === JSON.stringify(b[i]));
 }
 
 function assertNever(x: never): never {

@@ -89,3 +89,14 @@ test('editor session: a batch update says which chains it added and removed', as
   // Nothing changed since: an empty delta.
   assert.deepEqual(session.update(['fs/splice.c']).delta, { added: [], removed: [], kept: session.result.chains.length });
 });
+
+test('editor queries: the names a log prints find functions an update added (the name index follows the graph)', async (t) => {
+  const { root, session } = await openCopy(t);
+  assert.deepEqual(session.definitionsOfPrinted('do_splice_to.isra.0').map((f) => f.key), ['fs/splice.c::do_splice_to']);
+  assert.deepEqual(session.definitionsOfPrinted('lockpath_added'), []);
+  const disk = readFileSync(join(root, 'fs/splice.c'), 'utf8');
+  session.update([], [{ file: 'fs/splice.c', text: `${disk}\nstatic long lockpath_added(struct file *f)\n{\n\treturn 0;\n}\n` }]);
+  assert.deepEqual(session.definitionsOfPrinted('lockpath_added').map((f) => f.key), ['fs/splice.c::lockpath_added']);
+  session.update(['fs/splice.c']);
+  assert.deepEqual(session.definitionsOfPrinted('lockpath_added'), []);
+});

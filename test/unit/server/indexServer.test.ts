@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { locateWasm } from '../../../src/core/parse/wasmLocation';
 import { IndexClient, IndexRequestError } from '../../../src/extension/indexClient';
-import { INDEX_PROTOCOL_VERSION, type FromServer, type OpenParams, type UpdateResult } from '../../../src/protocol/indexProtocol';
+import type { RatedChain } from '../../../src/core/editor/editorModel';
+import {
+  INDEX_PROTOCOL_VERSION, type FromServer, type OpenParams, type SettleResult, type SnapshotHead, type UpdateResult,
+} from '../../../src/protocol/indexProtocol';
 import { IndexServer } from '../../../src/server/indexServer';
 import { copyFixture } from '../../support/fixtureCopy';
 
@@ -101,3 +105,76 @@ test('index server: an unsaved buffer updates the chains, and naming its file ag
   const bad = sent.find((m) => m.kind === 'error' && m.id === 4);
   assert.match(bad?.kind === 'error' ? bad.message : '', /unsaved must be a list of \{ file, text \}/);
 });
+
+test('index server: a warm open answers from the result cache at once, builds the live analysis behind it, and applies saves made meanwhile after it', async (t) => {
+  const { root, params, cold } = await openedOnce(t);
+  const coldIds = (cold.find((m) => m.kind === 'response' && m.id === 2) as { result: RatedChain[] }).result.map((c) => c.id);
+  const coldHead = (cold.find((m) => m.kind === 'response' && m.id === 1) as { result: SnapshotHead }).result;
+  assert.equal(coldHead.preliminary, undefined);
+  assert.equal(coldHead.chainCount, 8);
+
+  const { server, sent } = inProcess();
+  t.after(() => server.dispose());
+  server.handle({ kind: 'request', id: 1, method: 'open', params });
+  server.handle({ kind: 'request', id: 2, method: 'chains', params: { generation: 1, offset: 0, count: 50 } });
+  while (!sent.some((m) => m.kind === 'response' && m.id === 2)) await new Promise((resolve) => setImmediate(resolve));
+  // A save made while the live analysis is built: answered after it, against the chains shown.
+  const disk = readFileSync(join(root, 'fs/read_write.c'), 'utf8');
+  writeFileSync(join(root, 'fs/read_write.c'), disk.replace('\tretval = do_splice_direct(', '\t// retval = do_splice_direct('));
+  server.handle({ kind: 'request', id: 3, method: 'update', params: { files: ['fs/read_write.c'] } });
+  server.handle({ kind: 'request', id: 4, method: 'settle', params: {} });
+  await server.idle();
+  const answers = sent.filter((m) => m.kind === 'response' || m.kind === 'error');
+  assert.deepEqual(answers.map((m) => `${m.kind} ${m.id}`), ['response 1', 'response 2', 'response 3', 'response 4']);
+  const result = (id: number): unknown => (answers.find((m) => m.id === id) as { result: unknown }).result;
+  const head = result(1) as SnapshotHead;
+  assert.equal(head.preliminary, true);
+  assert.equal(head.chainCount, 8);
+  assert.deepEqual((result(2) as RatedChain[]).map((c) => c.id).sort(), [...coldIds].sort());
+  const update = result(3) as UpdateResult;
+  assert.equal(update.snapshot.preliminary, undefined);
+  assert.equal(update.snapshot.chainCount, 7);
+  assert.equal(update.delta.removed.length, 1);
+  assert.match(update.delta.removed[0]!, /do_sendfile/);
+  // Already settled by the update: nothing more to show.
+  const settled = result(4) as SettleResult;
+  assert.equal(settled.sameChains, true);
+  assert.equal(settled.snapshot.chainCount, 7);
+  assert.equal(settled.snapshot.generation, update.snapshot.generation);
+});
+
+test('index server: settle says the live chains are the preliminary ones, so the host need not redraw', async (t) => {
+  const { params } = await openedOnce(t);
+  const { server, sent } = inProcess();
+  t.after(() => server.dispose());
+  server.handle({ kind: 'request', id: 1, method: 'open', params });
+  server.handle({ kind: 'request', id: 2, method: 'settle', params: {} });
+  server.handle({ kind: 'request', id: 3, method: 'functionAt', params: { file: 'fs/splice.c', line: 28 } });
+  await server.idle();
+  const result = (id: number): unknown => (sent.find((m) => m.kind === 'response' && m.id === id) as { result: unknown }).result;
+  assert.equal((result(1) as SnapshotHead).preliminary, true);
+  const settled = result(2) as SettleResult;
+  assert.equal(settled.sameChains, true);
+  assert.deepEqual(settled.delta, { added: [], removed: [], kept: 8 });
+  assert.equal(settled.snapshot.generation, 2);
+  assert.equal(settled.snapshot.preliminary, undefined);
+  assert.equal((result(3) as { key: string }).key, 'fs/splice.c::do_splice_to');
+});
+
+/**
+ * A fixture tree opened once with a fact cache (no result cached yet: the live analysis
+ * answers, open then chains), and what that server sent; it stores the result once idle for a second.
+ */
+async function openedOnce(t: { after(fn: () => void): void }): Promise<{ root: string; params: OpenParams; cold: FromServer[] }> {
+  const root = copyFixture(t);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'lockpath-server-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const params = { ...openParams(root), cacheDir };
+  const { server, sent } = inProcess();
+  server.handle({ kind: 'request', id: 1, method: 'open', params });
+  server.handle({ kind: 'request', id: 2, method: 'chains', params: { generation: 1, offset: 0, count: 50 } });
+  await server.idle();
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  server.dispose();
+  return { root, params, cold: sent };
+}

@@ -42,21 +42,30 @@ export interface MappingStats {
 /** Unmapped names reported: the most frequent first; the rest are counted in `unmappedDropped`. */
 const UNMAPPED_LIMIT = 200;
 
+/**
+ * Graph nodes by function name. Indexing a whole kernel's 680 000 nodes takes most of a second
+ * (more under load), so a long-lived caller builds it once per version of its graph and passes it in.
+ */
+export type FunctionsByName = ReadonlyMap<string, readonly FunctionNode[]>;
+
+export function functionsByName(graph: CallGraph): FunctionsByName {
+  const byName = new Map<string, FunctionNode[]>();
+  for (const node of graph.nodes) {
+    const list = byName.get(node.name);
+    if (list === undefined) byName.set(node.name, [node]);
+    else list.push(node);
+  }
+  return byName;
+}
+
 export class Symbolizer {
-  private readonly byName = new Map<string, FunctionNode[]>();
   private readonly seenNames = new Map<string, boolean>();
   private readonly unmapped = new Map<string, UnmappedName>();
   private frames = 0;
   private mapped = 0;
   private addresses = 0;
 
-  constructor(graph: CallGraph) {
-    for (const node of graph.nodes) {
-      const list = this.byName.get(node.name);
-      if (list === undefined) this.byName.set(node.name, [node]);
-      else list.push(node);
-    }
-  }
+  constructor(graph: CallGraph, private readonly byName: FunctionsByName = functionsByName(graph)) {}
 
   /** Every node defining this (already normalized) name: one global and/or statics of several files. */
   nodesNamed(name: string): readonly FunctionNode[] {

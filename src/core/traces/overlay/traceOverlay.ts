@@ -7,7 +7,7 @@
 import type { CallGraph } from '../../graph/callGraph';
 import type { Chain } from '../../model/chain';
 import type { FreezeHeld, ParsedLog } from '../../model/trace';
-import { Symbolizer, type MappingStats, type UnmappedName } from './symbolize';
+import { Symbolizer, type FunctionsByName, type MappingStats, type UnmappedName } from './symbolize';
 import { ChainOverlayBuilder, type ChainOverlay, type FreezeHeldMatch } from './chainOverlay';
 import { EdgeEvidence } from './edgeEvidence';
 import { EdgeMatcher, type EdgeMatch } from './edgeMatch';
@@ -61,8 +61,9 @@ export interface TraceOverlay {
   freezeHeld: FreezeHeldOverlay[];
 }
 
-export function overlayTraces(graph: CallGraph, chains: readonly Chain[], logs: readonly ParsedLog[]): TraceOverlay {
-  const symbols = new Symbolizer(graph);
+/** `byName`: the graph's nodes by name, when the caller keeps them (see functionsByName). */
+export function overlayTraces(graph: CallGraph, chains: readonly Chain[], logs: readonly ParsedLog[], byName?: FunctionsByName): TraceOverlay {
+  const symbols = new Symbolizer(graph, byName);
   const hidden = new HiddenCalls(graph);
   const evidence = new EdgeEvidence();
   for (const log of logs) {
