@@ -12,6 +12,8 @@ export interface Settings {
   include: string[];
   /** undefined: the core's default excludes. */
   exclude: string[] | undefined;
+  /** The architecture whose arch/ directory is scanned; `all`: every one. */
+  arch: string;
   ruleFiles: string[];
   /** At most this many acquisition sites become diagnostics (best first). */
   maxDiagnostics: number;
@@ -33,6 +35,7 @@ export const SETTING_DEFAULTS: Settings = {
   showPossibleChains: false,
   include: [],
   exclude: undefined,
+  arch: 'x86',
   ruleFiles: [],
   maxDiagnostics: 2000,
   workerCount: 0,

@@ -17,6 +17,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     const v = c.get<unknown>(key);
     return typeof v === 'number' && Number.isInteger(v) && v >= min ? v : fallback;
   };
+  const name = (key: string, fallback: string): string => {
+    const v = c.get<unknown>(key);
+    return typeof v === 'string' && /^[a-z0-9_]+$/.test(v) ? v : fallback;
+  };
   const exclude = c.get<unknown>('exclude');
   return {
     autoScan: c.get<boolean>('autoScan', d.autoScan) !== false,
@@ -24,6 +28,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     showPossibleChains: c.get<boolean>('showPossibleChains', d.showPossibleChains) === true,
     include: strings('include', d.include),
     exclude: Array.isArray(exclude) ? strings('exclude', []) : d.exclude,
+    arch: name('arch', d.arch),
     ruleFiles: strings('ruleFiles', d.ruleFiles),
     maxDiagnostics: count('maxDiagnostics', d.maxDiagnostics, 1),
     workerCount: count('workerCount', d.workerCount, 0),

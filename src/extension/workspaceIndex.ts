@@ -118,7 +118,7 @@ export class WorkspaceIndex implements vscode.Disposable {
         let reported = 0;
         try {
           const head = await this.request('open', {
-            root: folder.uri.fsPath, include: s.include, ...(s.exclude !== undefined ? { exclude: s.exclude } : {}),
+            root: folder.uri.fsPath, include: s.include, ...(s.exclude !== undefined ? { exclude: s.exclude } : {}), arch: s.arch,
             ruleFiles: s.ruleFiles.map((f) => (f.startsWith('/') ? f : join(folder.uri.fsPath, f))),
             ...(this.cacheDir !== undefined ? { cacheDir: this.cacheDir } : {}),
             jobs: s.workerCount > 0 ? s.workerCount : availableParallelism(), pointers: s.pointers,

@@ -19,6 +19,8 @@ export interface OpenParams {
   /** Sub-paths to scan (all when empty) and never to scan (the core's defaults when absent). */
   include: string[];
   exclude?: string[];
+  /** The architecture whose arch/ directory is scanned (the core's default, x86, when absent; `all`: every one). */
+  arch?: string;
   /** JSON rule files (README "Rule files") that tweak or add rules. */
   ruleFiles: string[];
   /** Where the fact cache lives; absent: no cache. */

@@ -188,6 +188,7 @@ export class IndexServer {
     const options: AnalysisOptions = {
       root: params.root, rules: rulesFromFiles(params.ruleFiles), include: params.include,
       ...(params.exclude !== undefined ? { exclude: params.exclude } : {}),
+      ...(typeof params.arch === 'string' ? { arch: params.arch } : {}),
       wasm: this.env.wasm, cacheDir: params.cacheDir, jobs: params.jobs, maxFileBytes: DEFAULT_MAX_FILE_BYTES, pointers: params.pointers,
       ...(this.env.workerScript !== undefined ? { workerScript: this.env.workerScript } : {}),
     };
