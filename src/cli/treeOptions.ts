@@ -7,6 +7,7 @@ import { defaultCacheDir, DEFAULT_MAX_FILE_BYTES, type AnalysisOptions } from '.
 import { parseRuleFile, RuleFileError } from '../core/rules/ruleFile';
 import { BUILTIN_RULES, type RuleSpec } from '../core/rules/ruleSpec';
 import { locateWasm } from '../core/parse/wasmLocation';
+import { isArchName } from '../core/sources/architectures';
 import { UsageError, type OptionSpec } from './commandLine';
 
 export interface TreeOptions {
@@ -44,7 +45,7 @@ export const TREE_OPTIONS: readonly OptionSpec<TreeOptions>[] = [
     names: ['--arch'], value: 'ARCH',
     help: 'the architecture whose arch/ directory is scanned (default: x86; all:\nevery one), as the kernel\'s make tags and make cscope index one',
     apply: (o, v) => {
-      if (!/^[a-z0-9_]+$/.test(v)) throw new UsageError(`--arch takes an arch/ directory name or all, not "${v}"`);
+      if (!isArchName(v)) throw new UsageError(`--arch takes an arch/ directory name or all, not "${v}"`);
       o.arch = v;
     },
   },

@@ -1,5 +1,6 @@
 // The one reader of the `lockpath.*` settings (types and defaults: settingDefaults.ts).
 import * as vscode from 'vscode';
+import { isArchName } from '../core/sources/architectures';
 import { SETTING_DEFAULTS, type Settings } from './settingDefaults';
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -19,7 +20,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   };
   const name = (key: string, fallback: string): string => {
     const v = c.get<unknown>(key);
-    return typeof v === 'string' && /^[a-z0-9_]+$/.test(v) ? v : fallback;
+    return typeof v === 'string' && isArchName(v) ? v : fallback;
   };
   const exclude = c.get<unknown>('exclude');
   return {

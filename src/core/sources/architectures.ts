@@ -9,6 +9,11 @@ import { join } from 'node:path';
 /** The architecture scanned unless one is named; `all` scans every arch/ directory. */
 export const DEFAULT_ARCH = 'x86';
 
+/** What --arch and the lockpath.arch setting take: an arch/ directory name, or `all`. */
+export function isArchName(name: string): boolean {
+  return /^[a-z0-9_]+$/.test(name);
+}
+
 export class ArchitectureError extends Error {}
 
 /**
