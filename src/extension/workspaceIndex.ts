@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
+import type { RatedChain } from '../core/editor/editorModel';
 import { CHAIN_PAGE_SIZE, type ChainsSnapshot, type IndexMethod, type IndexMethods, type SnapshotHead, type UnsavedText } from '../protocol/indexProtocol';
 import { signalOf } from './cancellation';
 import { IndexClient, IndexRequestError, type RequestOptions } from './indexClient';
@@ -182,7 +183,7 @@ export class WorkspaceIndex implements vscode.Disposable {
       const result = await this.request('update', { files: [...files], ...(unsaved.length > 0 ? { unsaved: [...unsaved] } : {}) });
       // Nothing changed (the watcher's echo of a save, a buffer as saved): the chains stand.
       const same = result.files.every((f) => f.kind === 'unchanged') && this.lastSnapshot !== undefined;
-      const snapshot = same ? { ...withoutCount(result.snapshot), chains: this.lastSnapshot!.chains } : await this.withChains(result.snapshot);
+      const snapshot = same ? { ...withoutCount(result.snapshot), chains: this.lastSnapshot!.chains } : await this.withChains(result.snapshot, undefined, this.lastSnapshot);
       const changes = result.files.filter((f) => f.kind !== 'unchanged');
       this.log.info(`update of ${files.length} file(s)${unsaved.length > 0 ? ` and ${unsaved.length} unsaved buffer(s)` : ''} in ${Math.round(result.durationMs)} ms: `
         + `+${result.delta.added.length} -${result.delta.removed.length} chains`
@@ -202,7 +203,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   private async settle(shown: ChainsSnapshot, signal: AbortSignal, report: (message: string) => void): Promise<void> {
     report('chains from the result cache shown; building the live index');
     const settled = await this.request('settle', {}, signal, (phase, done, total) => report(`live index: ${phase}${total > 0 ? ` ${done}/${total} files` : ''}`));
-    const snapshot = settled.sameChains ? { ...withoutCount(settled.snapshot), chains: shown.chains } : await this.withChains(settled.snapshot, signal);
+    const snapshot = settled.sameChains ? { ...withoutCount(settled.snapshot), chains: shown.chains } : await this.withChains(settled.snapshot, signal, shown);
     this.log.info(`live index ready in ${Math.round(settled.durationMs)} ms: `
       + `${settled.sameChains ? 'the same chains' : `+${settled.delta.added.length} -${settled.delta.removed.length} chains`}`);
     if (!settled.sameChains) {
@@ -228,8 +229,17 @@ export class WorkspaceIndex implements vscode.Disposable {
     }
   }
 
-  /** The snapshot's chains, page by page: the host reads each page in a turn of its own. */
-  private async withChains(head: SnapshotHead, signal?: AbortSignal): Promise<ChainsSnapshot> {
+  /**
+   * The snapshot's chains: as changes to `held` (the snapshot the host shows) when the server
+   * still has that one and few changed, else page by page, each page read in a turn of its own.
+   */
+  private async withChains(head: SnapshotHead, signal?: AbortSignal, held?: ChainsSnapshot): Promise<ChainsSnapshot> {
+    if (held !== undefined) {
+      const changes = await this.request('chainChanges', { generation: head.generation, since: held.generation }, signal);
+      const chains = changes.kind === 'changes' ? appliedChanges(held.chains, changes.ids, changes.changed) : undefined;
+      if (chains !== undefined) return { ...withoutCount(head), chains };
+      this.log.info(`all chains fetched again: ${changes.kind === 'refetch' ? changes.reason : 'the changes named a chain neither held nor sent'}`);
+    }
     const chains: ChainsSnapshot['chains'] = [];
     while (chains.length < head.chainCount) {
       const page = await this.request('chains', { generation: head.generation, offset: chains.length, count: CHAIN_PAGE_SIZE }, signal);
@@ -319,6 +329,19 @@ export class WorkspaceIndex implements vscode.Disposable {
     this.client?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The chains `ids` names, in its order: the changed ones as sent, the others as held; undefined if one is neither. */
+function appliedChanges(held: readonly RatedChain[], ids: readonly string[], changed: readonly RatedChain[]): RatedChain[] | undefined {
+  const byId = new Map(held.map((c) => [c.id, c]));
+  for (const c of changed) byId.set(c.id, c);
+  const chains: RatedChain[] = [];
+  for (const id of ids) {
+    const chain = byId.get(id);
+    if (chain === undefined) return undefined;
+    chains.push(chain);
+  }
+  return chains;
 }
 
 function withoutCount(head: SnapshotHead): Omit<SnapshotHead, 'chainCount'> {

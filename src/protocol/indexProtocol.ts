@@ -11,7 +11,7 @@ import type { TraceView } from '../core/editor/traceView';
 export type { ProgressPhase } from '../core/analyze';
 export type { UnsavedText } from '../core/editor/editorSession';
 
-export const INDEX_PROTOCOL_VERSION = 5;
+export const INDEX_PROTOCOL_VERSION = 6;
 
 /** What the server needs to open a tree; paths are absolute. */
 export interface OpenParams {
@@ -59,6 +59,19 @@ export interface SnapshotHead extends Omit<ChainsSnapshot, 'chains'> {
 /** Chains per `chains` request. */
 export const CHAIN_PAGE_SIZE = 50;
 
+/**
+ * The chains of a snapshot told as changes to the snapshot before it, which the host holds: an
+ * edit changes a few of a whole tree's 2,000 chains, and fetching them all again made the host
+ * read megabytes and collect the chains it already had. `refetch` when the server no longer has
+ * the snapshot the host names, or when so many chains changed that pages cost less.
+ */
+export type ChainChanges =
+  | { kind: 'changes'; ids: string[]; changed: RatedChain[] }
+  | { kind: 'refetch'; reason: string };
+
+/** More changed chains than this are fetched in pages. */
+export const MAX_CHANGED_CHAINS = 4 * CHAIN_PAGE_SIZE;
+
 export interface UpdateResult {
   snapshot: SnapshotHead;
   delta: ChainDelta;
@@ -97,6 +110,8 @@ export interface IndexMethods {
   callees: { params: { key: string }; result: CallEdge[] };
   /** A page of the chains of snapshot `generation` (an error once a newer one exists). */
   chains: { params: { generation: number; offset: number; count: number }; result: RatedChain[] };
+  /** The chains of snapshot `generation` as changes to those of snapshot `since`. */
+  chainChanges: { params: { generation: number; since: number }; result: ChainChanges };
   /** The current result in one of the CLI's machine formats, as text. */
   export: { params: { format: 'sarif' | 'json' }; result: string };
   /** Logs (absolute paths) parsed in the server and laid over the index it holds: no rescan. */
@@ -105,7 +120,7 @@ export interface IndexMethods {
   definitions: { params: { name: string }; result: FunctionLocation[] };
 }
 export type IndexMethod = keyof IndexMethods;
-export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'settle', 'update', 'chains', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
+export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'settle', 'update', 'chains', 'chainChanges', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
 
 export type ToServer =
   | { kind: 'hello'; protocol: number }

@@ -4,7 +4,7 @@
 import {
   DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, cachedResultOf, manifestResultKey, prepareScan, rememberResult, type AnalysisOptions, type PreparedScan,
 } from '../core/analyze';
-import { chainDelta } from '../core/editor/chainQueries';
+import { chainChanges, chainDelta, sameChain } from '../core/editor/chainQueries';
 import { EditorSession, type UnsavedText } from '../core/editor/editorSession';
 import type { RatedChain } from '../core/editor/editorModel';
 import { readManifest } from '../core/index/factCache';
@@ -14,7 +14,7 @@ import { renderSarif } from '../core/report/sarif';
 import { parseLogFile } from '../core/traces/parse/parseLog';
 import type { WasmPaths } from '../core/parse/treeSitter';
 import {
-  INDEX_PROTOCOL_VERSION, parseToServer, type FromServer, type SnapshotHead, type IndexMethod, type IndexMethods, type ProgressPhase, type SettleResult,
+  INDEX_PROTOCOL_VERSION, MAX_CHANGED_CHAINS, parseToServer, type FromServer, type SnapshotHead, type IndexMethod, type IndexMethods, type ProgressPhase, type SettleResult,
   type ToServer,
 } from '../protocol/indexProtocol';
 import { rulesFromFiles } from './serverRules';
@@ -58,6 +58,8 @@ export class IndexServer {
   private preliminary: Preliminary | undefined;
   /** The chains of the last snapshot sent: what the host shows, what deltas are taken against. */
   private shown: readonly RatedChain[] = [];
+  /** The snapshot before the last one: what a host that has not fetched the last one yet holds. */
+  private previous: { generation: number; chains: readonly RatedChain[] } | undefined;
   /** The request a background build's progress is sent for (a `settle` waiting for it). */
   private progressTo: number | undefined;
   private generation = 0;
@@ -150,6 +152,14 @@ export class IndexServer {
         if (generation !== this.generation) throw new Error(`chains of snapshot ${generation} asked, the current one is ${this.generation}`);
         if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset < 0 || count < 1) throw new Error('chains: offset and count must be whole numbers');
         return this.current().chains.slice(offset, offset + count);
+      }
+      case 'chainChanges': {
+        const { generation, since } = req.params;
+        if (generation !== this.generation) throw new Error(`chains of snapshot ${generation} asked, the current one is ${this.generation}`);
+        if (this.previous?.generation !== since) return { kind: 'refetch', reason: `snapshot ${since} is no longer kept` };
+        const changes = chainChanges(this.previous.chains, this.current().chains);
+        if (changes.changed.length > MAX_CHANGED_CHAINS) return { kind: 'refetch', reason: `${changes.changed.length} chains changed` };
+        return { kind: 'changes', ...changes };
       }
       case 'functionAt': return (await this.live()).functionAt(req.params.file, req.params.line) ?? null;
       case 'callers': return (await this.live()).callers(req.params.key);
@@ -304,7 +314,10 @@ export class IndexServer {
   /** The current result's head; a new generation unless `next` is false (nothing changed). */
   private snapshot(next = true): SnapshotHead {
     const r = this.current();
-    if (next) this.generation++;
+    if (next) {
+      this.previous = { generation: this.generation, chains: this.shown };
+      this.generation++;
+    }
     this.shown = r.chains;
     return {
       generation: this.generation, root: r.root, chainCount: r.chains.length, stats: r.stats, notAnalysed: r.notAnalysed, skippedFiles: r.skipped.length,
@@ -334,7 +347,7 @@ function checkedUpdate(params: IndexMethods['update']['params']): { files: strin
 
 /** The same chains in the same order, every field alike (a replayed result against the live one). */
 function sameChains(a: readonly RatedChain[], b: readonly RatedChain[]): boolean {
-  return a.length === b.length && a.every((c, i) => JSON.stringify(c) === JSON.stringify(b[i]));
+  return a.length === b.length && a.every((c, i) => sameChain(c, b[i]!));
 }
 
 function assertNever(x: never): never {

@@ -51,6 +51,42 @@ export function acquisitionSites(chains: readonly RatedChain[]): AcquisitionSite
     || a.acquire.line - b.acquire.line || a.acquire.column - b.acquire.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
+/**
+ * The same chain in every field, as the host would receive it. Results share most of their
+ * objects between updates (kept hops, reasons), so equal references end most comparisons.
+ */
+export function sameChain(a: RatedChain, b: RatedChain): boolean {
+  return sameData(a, b);
+}
+
+/** Deep equality of JSON-like data (plain objects, arrays, primitives; `undefined` fields count as absent). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameData(x, b[i]));
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = (r: Record<string, unknown>): string[] => Object.keys(r).filter((k) => r[k] !== undefined);
+  const ka = keys(ra);
+  return ka.length === keys(rb).length && ka.every((k) => sameData(ra[k], rb[k]));
+}
+
+/**
+ * What changed from `before` to `after` for a holder of `before`: the ids of `after` in order, and
+ * the chains of `after` that `before` does not hold as they are (new ones and changed ones).
+ */
+export function chainChanges(before: readonly RatedChain[], after: readonly RatedChain[]): { ids: string[]; changed: RatedChain[] } {
+  const had = new Map(before.map((c) => [c.id, c]));
+  const changed = after.filter((c) => {
+    const was = had.get(c.id);
+    return was === undefined || !sameChain(was, c);
+  });
+  return { ids: after.map((c) => c.id), changed };
+}
+
 /** Which chains are new and which are gone, by their line-independent id. */
 export function chainDelta(before: readonly RatedChain[], after: readonly RatedChain[]): ChainDelta {
   const was = new Set(before.map((c) => c.id));

@@ -7,7 +7,7 @@ import { locateWasm } from '../../../src/core/parse/wasmLocation';
 import { IndexClient, IndexRequestError } from '../../../src/extension/indexClient';
 import type { RatedChain } from '../../../src/core/editor/editorModel';
 import {
-  INDEX_PROTOCOL_VERSION, type FromServer, type OpenParams, type SettleResult, type SnapshotHead, type UpdateResult,
+  INDEX_PROTOCOL_VERSION, type ChainChanges, type FromServer, type OpenParams, type SettleResult, type SnapshotHead, type UpdateResult,
 } from '../../../src/protocol/indexProtocol';
 import { IndexServer } from '../../../src/server/indexServer';
 import { copyFixture } from '../../support/fixtureCopy';
@@ -104,6 +104,35 @@ test('index server: an unsaved buffer updates the chains, and naming its file ag
   assert.equal(reverted.snapshot.chainCount, 8);
   const bad = sent.find((m) => m.kind === 'error' && m.id === 4);
   assert.match(bad?.kind === 'error' ? bad.message : '', /unsaved must be a list of \{ file, text \}/);
+});
+
+test('index server: an update is told as the chains that changed, and applying them gives the chains a full fetch gives', async (t) => {
+  const root = copyFixture(t);
+  const { server, sent } = inProcess();
+  t.after(() => server.dispose());
+  const answer = async <R>(id: number, method: string, params: object): Promise<R> => {
+    server.handle({ kind: 'request', id, method, params });
+    await server.idle();
+    const m = sent.find((x) => (x.kind === 'response' || x.kind === 'error') && x.id === id);
+    if (m?.kind !== 'response') throw new Error(`request ${id} failed: ${JSON.stringify(m)}`);
+    return m.result as R;
+  };
+  const opened = await answer<SnapshotHead>(1, 'open', openParams(root));
+  const held = await answer<RatedChain[]>(2, 'chains', { generation: opened.generation, offset: 0, count: 100 });
+  // Lines shift in one file: the chains through it change their hops' lines, the others stay as they were.
+  const path = join(root, 'fs/read_write.c');
+  writeFileSync(path, `// a comment line\n${readFileSync(path, 'utf8')}`);
+  const updated = await answer<UpdateResult>(3, 'update', { files: ['fs/read_write.c'] });
+  const changes = await answer<ChainChanges>(4, 'chainChanges', { generation: updated.snapshot.generation, since: opened.generation });
+  const full = await answer<RatedChain[]>(5, 'chains', { generation: updated.snapshot.generation, offset: 0, count: 100 });
+  assert.equal(changes.kind, 'changes');
+  if (changes.kind !== 'changes') return;
+  assert.ok(changes.changed.length > 0 && changes.changed.length < full.length, `${changes.changed.length} of ${full.length} changed`);
+  const byId = new Map([...held, ...changes.changed].map((c) => [c.id, c]));
+  assert.deepEqual(changes.ids.map((id) => byId.get(id)), full);
+  // A snapshot the server no longer keeps: the host is told to fetch pages.
+  const stale = await answer<ChainChanges>(6, 'chainChanges', { generation: updated.snapshot.generation, since: opened.generation - 1 });
+  assert.equal(stale.kind, 'refetch');
 });
 
 test('index server: a warm open answers from the result cache at once, builds the live analysis behind it, and applies saves made meanwhile after it', async (t) => {
