@@ -191,8 +191,16 @@ async function overlay(page) {
   const before = outputLog().length;
   const t = Date.now();
   await input.press('Enter');
-  await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'trace loaded' }).waitFor({ timeout: 120_000 });
+  // What the extension says either way: a failed load must end the wait with its reason, not a timeout.
+  const said = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Lockpath: (trace loaded|could not load|scan the workspace before)/ }).first();
+  try {
+    await said.waitFor({ timeout: 120_000 });
+  } catch (e) {
+    throw new Error(`no answer to loading the log: ${e.message}\nlast output lines:\n${outputLog().slice(before).slice(-15).join('\n')}`);
+  }
   const ms = Date.now() - t;
+  const text = await said.innerText();
+  if (!/trace loaded/.test(text)) throw new Error(`loading the log failed: ${text}\nlast output lines:\n${outputLog().slice(before).slice(-15).join('\n')}`);
   const line = await waitForLine(before, /trace overlay of .*/);
   results.overlay = { toNotificationMs: ms, log: line.text };
   say(`overlay: ${JSON.stringify(results.overlay)}`);
