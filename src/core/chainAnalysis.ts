@@ -1,6 +1,6 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
-import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
+import { assessChain, ChainReading, dispatchFacts, type Assessment } from './chains/confidence';
 import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
@@ -161,6 +161,21 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       },
       holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf) && (reader?.unchanged(basis.reads) ?? true),
       targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
+      // Only the dispatch reading can reject at one hop; the source's checks run on likely chains.
+      rejectsAt: (chain, at) => {
+        const hops = chain.hops.slice(0, at + 1);
+        const probe: FoundChain = { ...chain, hops };
+        const reading = new ChainReading(probe, rule, facts, notifiers);
+        for (let i = 0; i < at; i++) reading.hop(probe, i);
+        if (reading.lowered()) return () => true;
+        const before = reading.save();
+        return (hop) => {
+          hops[at] = hop;
+          reading.restore(before);
+          reading.hop(probe, at);
+          return reading.lowered();
+        };
+      },
     };
     const found = search.chains(judge);
     assessed.push(...found.chains);

@@ -289,6 +289,12 @@ export interface ChainJudge {
   judge(chain: FoundChain): { verdict: Verdict; basis: VerdictBasis };
   /** The only callees hop `hop` can pass with, when the judge knows them (a notifier list's blocks). */
   targetsAt?(chain: FoundChain, hop: number): ReadonlySet<string> | undefined;
+  /**
+   * For trying other callees at hop `at` of `chain`: whether the judge rejects any chain whose
+   * hops up to `at` are the chain's, with `hop` at `at`, whatever follows. The hops before `at`
+   * are read once; a variant rejected there is neither built nor judged.
+   */
+  rejectsAt?(chain: FoundChain, at: number): (hop: ChainHop) => boolean;
   /** Does a verdict given on this chain before still hold: is what it rested on unchanged? */
   holds(chain: FoundChain, basis: VerdictBasis): boolean;
 }
@@ -383,14 +389,17 @@ function otherTargets(
   // A call whose struct type rules it out rules out every other target too.
   if (at <= floor || (at === reason.hop && CALL_SITE_REASONS.has(reason.kind))) return undefined;
   const { graph } = model;
-  const { body, call } = graph.callAt(built.refs[at]!);
+  const { node, body, call } = graph.callAt(built.refs[at]!);
   const taken = built.chain.hops[at]!.callee;
   const allowed = judge.targetsAt?.(built.chain, at);
   const others = graph.resolveCall(body.file, call)
     .filter((t) => t.node.name !== taken && steps.targetOf(t.node.index) !== undefined && (allowed === undefined || allowed.has(t.node.name)))
     .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || graph.ranks[a.node.index]! - graph.ranks[b.node.index]!)
     .slice(0, ALTERNATIVES_PER_HOP);
+  const rejects = others.length === 0 ? undefined : judge.rejectsAt?.(built.chain, at);
   for (const t of others) {
+    // Rejected at the hop itself: the variant could only be possible, which is not taken.
+    if (rejects?.(hopOf(graph, node, body, call, t.node, built.chain.sink)) === true) continue;
     const variant = make([...overrides, { at, target: t.node }]);
     if (variant?.verdict.confidence === 'likely') return variant;
   }
