@@ -148,20 +148,10 @@ export class Callers {
     let targets = new Int32Array(size);
     let refs = new Float64Array(size);
     let count = 0;
-    // A name resolves the same from every call in a file: once per file and name.
-    const perFile = new Map<PackedFileFacts, (FunctionNode[] | undefined)[]>();
-    let lastFacts: PackedFileFacts | undefined;
-    let memo: (FunctionNode[] | undefined)[] = [];
     // In node, body, call order: each target's callers come out in the order directCallsTo has.
     eachPackedCall((node, b, c, kind, facts, nameIndex) => {
       if (kind !== KIND_DIRECT) return;
-      if (facts !== lastFacts) {
-        let known = perFile.get(facts);
-        if (known === undefined) perFile.set(facts, known = new Array<FunctionNode[] | undefined>(facts.names.length));
-        lastFacts = facts;
-        memo = known;
-      }
-      const resolved = memo[nameIndex] ?? (memo[nameIndex] = nodes.resolveName(facts.file, facts.names[nameIndex]!));
+      const resolved = nodes.resolveName(facts.file, facts.names[nameIndex]!);
       for (const t of resolved) {
         if (count === targets.length) {
           const grown = Math.ceil(count * 1.5) + 16;
