@@ -8,6 +8,7 @@
 import type { CallSiteReader, ReadTracking } from '../model/callSites';
 import type { NotifierKnowledge } from '../model/ruleSpec';
 import type { CallGraph } from './callGraph';
+import type { FieldStore } from './fieldIndex';
 
 /** One step of an access path: `.name` or `->name`. */
 interface Step {
@@ -132,17 +133,15 @@ export class NotifierLists {
   }
 
   /**
-   * What the lists read of the graph, as text: the call sites of the registrars and the stores
-   * into the block field. Lists built on a graph that gives the same text, with the same source
-   * (see KeptNotifierLists), are the lists a build on it would make.
+   * The call sites of the registrars, as text: with the same stores into the block field and the
+   * same source (see KeptNotifierLists), lists built on a graph that gives the same text are the
+   * lists a build on it would make.
    */
-  graphInputs(graph: CallGraph): string {
-    const calls = this.registrarNames.map((name) => [...graph.directCallsTo(name)].map((ref) => {
+  registrarCalls(graph: CallGraph): string {
+    return this.registrarNames.map((name) => [...graph.directCallsTo(name)].map((ref) => {
       const { node, body, call } = graph.callAt(ref);
       return `${node.name}@${body.file}:${call.line}:${call.column}`;
-    }).join(','));
-    const stores = graph.storesIn(this.spec.field).map((st) => `${st.fn}@${st.file}:${st.object ?? ''}`);
-    return `${calls.join('\n')}\n${stores.join(',')}`;
+    }).join(',')).join('\n');
   }
 
   /** The registrations on the list whose head is `key`. */
@@ -188,16 +187,19 @@ export class NotifierLists {
  * out again while the graph and the source it read say the same.
  */
 export class KeptNotifierLists {
-  private readonly kept = new Map<NotifierKnowledge, { lists: NotifierLists; inputs: string; reads: ReadonlyMap<string, string> }>();
+  private readonly kept = new Map<NotifierKnowledge, { lists: NotifierLists; calls: string; stores: readonly FieldStore[]; reads: ReadonlyMap<string, string> }>();
 
   constructor(readonly graph: CallGraph, readonly reader: CallSiteReader & ReadTracking) {}
 
-  /** The lists of `spec` as the tree has them now: ask once per result, checking costs a walk of their inputs. */
+  /** The lists of `spec` as the tree has them now: ask once per result, checking walks the registrar calls. */
   of(spec: NotifierKnowledge): NotifierLists {
     const kept = this.kept.get(spec);
-    if (kept !== undefined && this.reader.unchanged(kept.reads) && kept.lists.graphInputs(this.graph) === kept.inputs) return kept.lists;
+    // An edit that changes a field's stores gives the field a new list (FieldIndex.replaceStores).
+    const stores = this.graph.storesIn(spec.field);
+    if (kept !== undefined && (kept.stores === stores || (kept.stores.length === 0 && stores.length === 0))
+      && this.reader.unchanged(kept.reads) && kept.lists.registrarCalls(this.graph) === kept.calls) return kept.lists;
     const { value: lists, reads } = this.reader.recording(() => new NotifierLists(this.graph, this.reader, spec));
-    this.kept.set(spec, { lists, inputs: lists.graphInputs(this.graph), reads });
+    this.kept.set(spec, { lists, calls: lists.registrarCalls(this.graph), stores, reads });
     return lists;
   }
 }

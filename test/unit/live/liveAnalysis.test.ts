@@ -377,8 +377,13 @@ test('live analysis: notifier lists kept across edits are read again when a regi
   writeFileSync(file, `${original}/* nothing registered here */\n`);
   assert.equal(live.update(rel).kind, 'local');
   await assertSameAsFresh(live, root);
-  // The same call registers another block (only the source it read says so), then no call at all.
-  for (const text of [original.replace('register_module_notifier(&pi_module_nb)', 'register_module_notifier(&pi_other_nb)'), original.replace('return register_module_notifier(&pi_module_nb);', 'return 0;')]) {
+  // The same call registers another block (only the source it read says so), the block holds
+  // another function (a store changed), then no call at all.
+  for (const text of [
+    original.replace('register_module_notifier(&pi_module_nb)', 'register_module_notifier(&pi_other_nb)'),
+    original.replace('.notifier_call = pi_module_notify,', '.notifier_call = pi_other_notify,'),
+    original.replace('return register_module_notifier(&pi_module_nb);', 'return 0;'),
+  ]) {
     writeFileSync(file, text);
     live.update(rel);
     await assertSameAsFresh(live, root);
