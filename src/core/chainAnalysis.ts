@@ -1,6 +1,6 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
-import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
+import { assessChain, ChainReading, dispatchFacts, type Assessment } from './chains/confidence';
 import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
@@ -10,6 +10,7 @@ import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, Definition, DefinitionLookup, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { NotifierJudge } from './chains/notifierDispatch';
+import { KeptNotifierLists } from './graph/notifierLists';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
 import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
@@ -35,6 +36,8 @@ export interface ChainAnalysis {
   exemptions: ExemptionVerdict[][];
   /** Per rule, what deciding its exemptions read of the tree (none when taken on the rule's word). */
   exemptionInputs: (ExemptionInputs | undefined)[];
+  /** Notifier lists read by an earlier result of this graph, given out again while unchanged (composeResult). */
+  notifierLists?: KeptNotifierLists;
 }
 
 /** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
@@ -120,6 +123,12 @@ function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: Defin
   return true;
 }
 
+/** The analysis's kept notifier lists, read through `reader` (made on first use, and anew for another reader). */
+function keptLists(analysis: ChainAnalysis, reader: CallSiteReader & ReadTracking): KeptNotifierLists {
+  if (analysis.notifierLists?.reader !== reader || analysis.notifierLists.graph !== analysis.graph) analysis.notifierLists = new KeptNotifierLists(analysis.graph, reader);
+  return analysis.notifierLists;
+}
+
 export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): ScanResult {
   const { graph, models } = analysis;
   const assessed: Chain[] = [];
@@ -133,7 +142,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     const rule = search.model.rule;
     const notifierSpecs = rule.dispatch?.notifiers ?? [];
     // Lists are read from the source: without a reader, notifier hops stay type-only guesses.
-    const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs);
+    const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs, keptLists(analysis, reader));
     const assess = (chain: FoundChain, definitionOf: DefinitionLookup): Assessment => {
       const assessment = assessChain(chain, rule, facts, notifiers);
       // Parsing is dear: only chains that would be shown by default are read again.
@@ -161,6 +170,21 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       },
       holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf) && (reader?.unchanged(basis.reads) ?? true),
       targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
+      // Only the dispatch reading can reject at one hop; the source's checks run on likely chains.
+      rejectsAt: (chain, at) => {
+        const hops = chain.hops.slice(0, at + 1);
+        const probe: FoundChain = { ...chain, hops };
+        const reading = new ChainReading(probe, rule, facts, notifiers);
+        for (let i = 0; i < at; i++) reading.hop(probe, i);
+        if (reading.lowered()) return () => true;
+        const before = reading.save();
+        return (hop) => {
+          hops[at] = hop;
+          reading.restore(before);
+          reading.hop(probe, at);
+          return reading.lowered();
+        };
+      },
     };
     const found = search.chains(judge);
     assessed.push(...found.chains);

@@ -29,7 +29,11 @@ export interface ChainSearchStats {
 interface BodyCandidates {
   node: FunctionNode;
   body: number;
-  candidates: { key: string; candidate: Candidate }[];
+  /**
+   * Its winning candidates: per key, the cheapest (then the lowest line; then the first), in
+   * the order the keys first came up. A key names its body, so these are the tree's winners.
+   */
+  winners: Candidate[];
   pointerCalls: number;
   untypedFieldCalls: number;
 }
@@ -46,6 +50,8 @@ export class ChainSearch {
   private readonly built = new BuiltChains<Candidate>();
   /** Kept chains through code that moved: their lines are read again before they are given out. */
   private readonly relined = new Set<Candidate>();
+  /** perBody's keys in graph order, while no key came or went (see bodyOrder). */
+  private order: number[] | undefined;
   /** Per function: its held calls through local function pointers (see chains()). */
   private readonly pointerCalls = new Map<FunctionNode, number>();
 
@@ -122,7 +128,7 @@ export class ChainSearch {
       this.isSink[n.index] = sinks.has(n.name) ? 1 : 0;
       this.stops[n.index] = (this.model.rule.stopAt ?? []).some((s) => s.name === n.name) ? 1 : 0;
     }
-    for (const n of patch.removed) for (let b = 0; b < BODY_SLOTS; b++) this.perBody.delete(n.index * BODY_SLOTS + b);
+    for (const n of patch.removed) for (let b = 0; b < BODY_SLOTS; b++) this.dropBody(n.index * BODY_SLOTS + b);
     const moved = new Set<number>();
     const changed = [...refreshed, ...patch.removed].map((n) => n.index);
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
@@ -164,23 +170,18 @@ export class ChainSearch {
   chains(judge: ChainJudge): { chains: Chain[]; stats: ChainSearchStats } {
     // Direct chains are kept per first callee; chains that need a pointer hop fan out through
     // ops tables to hundreds of first callees, so only the cheapest per acquisition site and sink.
-    const best = new Map<string, Candidate>();
     const stats: ChainSearchStats = { pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
-    // In graph order (by rank, as a graph built from scratch has it): equal candidates keep the first.
-    const { ranks } = this.model.graph;
-    const order = (k: number): number => ranks[Math.floor(k / BODY_SLOTS)]! * BODY_SLOTS + (k % BODY_SLOTS);
-    for (const k of [...this.perBody.keys()].sort((a, b) => order(a) - order(b))) {
+    // In graph order (by rank, as a graph built from scratch has it).
+    const winners: Candidate[] = [];
+    for (const k of this.bodyOrder()) {
       const entry = this.perBody.get(k)!;
       stats.pointerCallsUnresolved += entry.pointerCalls;
       stats.untypedFieldCalls += entry.untypedFieldCalls;
-      for (const { key, candidate } of entry.candidates) {
-        const prev = best.get(key);
-        if (prev === undefined || candidate.cost < prev.cost || (candidate.cost === prev.cost && candidate.line < prev.line)) best.set(key, candidate);
-      }
+      for (const w of entry.winners) winners.push(w);
     }
-    const winners = new Set(best.values());
-    this.built.prune((cand) => !winners.has(cand));
-    const chains = [...winners].map((cand) => {
+    const won = new Set(winners);
+    this.built.prune((cand) => !won.has(cand));
+    const chains = winners.map((cand) => {
       let built = this.built.get(cand);
       if (built !== undefined && !judge.holds(built.chain, built.basis)) built = undefined;
       if (built === undefined) {
@@ -212,11 +213,34 @@ export class ChainSearch {
     return { chains: assignIds(chains), stats };
   }
 
+  /**
+   * perBody's keys in graph order: sorted again when a key came or went, or when ranks moved
+   * (a file inserted, a function's first body changed) and the kept order is no longer sorted.
+   */
+  private bodyOrder(): readonly number[] {
+    const { ranks } = this.model.graph;
+    const order = (k: number): number => ranks[Math.floor(k / BODY_SLOTS)]! * BODY_SLOTS + (k % BODY_SLOTS);
+    const kept = this.order;
+    if (kept !== undefined && kept.every((k, i) => i === 0 || order(kept[i - 1]!) < order(k))) return kept;
+    this.order = [...this.perBody.keys()].sort((a, b) => order(a) - order(b));
+    return this.order;
+  }
+
+  private dropBody(key: number): void {
+    if (this.perBody.delete(key)) this.order = undefined;
+  }
+
   private scanBody(node: FunctionNode, b: number): void {
+    const key = node.index * BODY_SLOTS + b;
+    const had = this.perBody.delete(key);
+    this.findCandidates(node, b, key);
+    if (had !== this.perBody.has(key)) this.order = undefined;
+  }
+
+  /** Sets the body's candidates at `key` of perBody, when it acquires. */
+  private findCandidates(node: FunctionNode, b: number, key: number): void {
     const { model } = this;
     const { graph, sinks } = model;
-    const key = node.index * BODY_SLOTS + b;
-    this.perBody.delete(key);
     if (sinks.has(node.name) || model.primitiveAcquire.has(node.name)) return;
     const body = node.bodies[b]!;
     const effectOf = (i: number) => model.effect(body, i);
@@ -225,7 +249,8 @@ export class ChainSearch {
     if (fact === undefined) return;
     const flow = traceHolds(fact, effectOf, false);
     if (flow.truncated) model.truncated.add(functionLabel(body.file, body.fn));
-    const entry: BodyCandidates = { node, body: b, candidates: [], pointerCalls: 0, untypedFieldCalls: 0 };
+    const entry: BodyCandidates = { node, body: b, winners: [], pointerCalls: 0, untypedFieldCalls: 0 };
+    const best = new Map<string, Candidate>();
     flow.heldBy.forEach((holders, c) => {
       if (holders === undefined) return;
       const call = graph.call(body, c);
@@ -239,10 +264,14 @@ export class ChainSearch {
           const direct = first.cost < POINTER_COST;
           const firstCallee = first.target?.name ?? sink;
           const k = direct ? `d${node.index}:${b}:${acq}:${sink}:${firstCallee}` : `i${node.index}:${b}:${acq}:${sink}`;
-          entry.candidates.push({ key: k, candidate: { node, body, acq, first, sink, cost: first.cost, line: call.line } });
+          const candidate: Candidate = { node, body, acq, first, sink, cost: first.cost, line: call.line };
+          const prev = best.get(k);
+          // Equal candidates keep the first.
+          if (prev === undefined || candidate.cost < prev.cost || (candidate.cost === prev.cost && candidate.line < prev.line)) best.set(k, candidate);
         }
       }
     });
+    entry.winners = [...best.values()];
     this.perBody.set(key, entry);
   }
 }
@@ -289,6 +318,12 @@ export interface ChainJudge {
   judge(chain: FoundChain): { verdict: Verdict; basis: VerdictBasis };
   /** The only callees hop `hop` can pass with, when the judge knows them (a notifier list's blocks). */
   targetsAt?(chain: FoundChain, hop: number): ReadonlySet<string> | undefined;
+  /**
+   * For trying other callees at hop `at` of `chain`: whether the judge rejects any chain whose
+   * hops up to `at` are the chain's, with `hop` at `at`, whatever follows. The hops before `at`
+   * are read once; a variant rejected there is neither built nor judged.
+   */
+  rejectsAt?(chain: FoundChain, at: number): (hop: ChainHop) => boolean;
   /** Does a verdict given on this chain before still hold: is what it rested on unchanged? */
   holds(chain: FoundChain, basis: VerdictBasis): boolean;
 }
@@ -383,14 +418,17 @@ function otherTargets(
   // A call whose struct type rules it out rules out every other target too.
   if (at <= floor || (at === reason.hop && CALL_SITE_REASONS.has(reason.kind))) return undefined;
   const { graph } = model;
-  const { body, call } = graph.callAt(built.refs[at]!);
+  const { node, body, call } = graph.callAt(built.refs[at]!);
   const taken = built.chain.hops[at]!.callee;
   const allowed = judge.targetsAt?.(built.chain, at);
   const others = graph.resolveCall(body.file, call)
     .filter((t) => t.node.name !== taken && steps.targetOf(t.node.index) !== undefined && (allowed === undefined || allowed.has(t.node.name)))
     .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || graph.ranks[a.node.index]! - graph.ranks[b.node.index]!)
     .slice(0, ALTERNATIVES_PER_HOP);
+  const rejects = others.length === 0 ? undefined : judge.rejectsAt?.(built.chain, at);
   for (const t of others) {
+    // Rejected at the hop itself: the variant could only be possible, which is not taken.
+    if (rejects?.(hopOf(graph, node, body, call, t.node, built.chain.sink)) === true) continue;
     const variant = make([...overrides, { at, target: t.node }]);
     if (variant?.verdict.confidence === 'likely') return variant;
   }

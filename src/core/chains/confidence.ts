@@ -151,50 +151,105 @@ export interface Assessment {
  * least one of them must be freezable.
  */
 export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFacts, notifiers?: NotifierJudge): Assessment {
-  const dispatch = rule.dispatch;
-  const reasons: ChainReason[] = [];
-  if (dispatch === undefined) return { confidence: 'likely', reasons };
-  const objectOps = new Set(dispatch.objectOps);
-  const hooks = new Set(dispatch.hooks);
-  const crosserOf = (file: string): Crosser | undefined => dispatch.crossers.find((c) => file === c.dir || file.startsWith(`${c.dir}/`));
-  const place = facts.placeOfFile;
-  /** Code in a place that defines a filesystem works on that filesystem's objects. */
-  const fsCode = (file: string): string | undefined => {
-    const p = place(file);
-    return p !== undefined && facts.filesystems.has(p) ? p : undefined;
-  };
-  const perSuperblock = rule.perSuperblock === true;
-  const heldCrosser = crosserOf(chain.acquire.file);
-  // A crosser's hold is on the filesystem whose objects it works on, not on its own.
-  const heldBy = heldCrosser === undefined ? fsCode(chain.acquire.file) : undefined;
-  if (perSuperblock && heldBy !== undefined && !facts.freezable.has(heldBy)) {
-    reasons.push({
-      hop: -1, kind: 'not-freezable', lowers: true,
-      text: `${heldBy} has no freeze_fs/freeze_super and no block device: its superblocks cannot be frozen, so this hold cannot meet a freeze`,
-    });
-  }
-  let owner: ReadonlySet<string> | undefined = heldBy === undefined ? undefined : new Set([heldBy]);
-  if (owner === undefined && heldCrosser === undefined) {
-    // Library code called only from filesystems' own code (fsverity_ioctl_enable from ext4,
-    // f2fs and btrfs) works on one of their objects.
-    const callers = facts.callerFiles(chain.acquire.function).map((f) => (crosserOf(f) === undefined ? fsCode(f) : undefined));
-    if (callers.length > 0 && callers.every((p) => p !== undefined)) owner = new Set(callers as string[]);
-  }
-  let crossing = heldCrosser;
+  const reading = new ChainReading(chain, rule, facts, notifiers);
+  chain.hops.forEach((_, i) => reading.hop(chain, i));
+  return { confidence: reading.lowered() ? 'possible' : 'likely', reasons: reading.reasons };
+}
+
+/** What the reading of a chain carries from one hop to the next (see assessChain). */
+interface ReadingState {
+  owner: ReadonlySet<string> | undefined;
+  crossing: Crosser | undefined;
   /** Where the held superblock can be, while the dispatches still speak of the held object. */
-  let heldOn: ReadonlySet<string> | undefined;
-  let tracingHold = perSuperblock && heldBy === undefined;
-  const names = (set: ReadonlySet<string>): string => [...set].sort().join(', ');
-  chain.hops.forEach((hop, i) => {
-    const crosser = crosserOf(hop.file);
-    const fs = fsCode(hop.file);
+  heldOn: ReadonlySet<string> | undefined;
+  tracingHold: boolean;
+}
+
+/** A place in the reading of a chain (ChainReading.save). */
+export interface ReadingPoint {
+  readonly state: Readonly<ReadingState>;
+  readonly reasons: number;
+}
+
+/**
+ * assessChain hop by hop: a search that tries other callees for one hop reads the hops before
+ * it once (save), then each callee's hop from there (restore, hop), and builds and judges in
+ * full only the variants not already rejected at that hop.
+ */
+export class ChainReading {
+  readonly reasons: ChainReason[] = [];
+  private readonly objectOps: ReadonlySet<string>;
+  private readonly hooks: ReadonlySet<string>;
+  private readonly perSuperblock: boolean;
+  private state: ReadingState;
+
+  constructor(chain: FoundChain, private readonly rule: RuleSpec, private readonly facts: DispatchFacts, private readonly notifiers?: NotifierJudge) {
+    const dispatch = rule.dispatch;
+    this.objectOps = new Set(dispatch?.objectOps);
+    this.hooks = new Set(dispatch?.hooks);
+    this.perSuperblock = rule.perSuperblock === true;
+    this.state = { owner: undefined, crossing: undefined, heldOn: undefined, tracingHold: false };
+    if (dispatch === undefined) return;
+    const heldCrosser = this.crosserOf(chain.acquire.file);
+    // A crosser's hold is on the filesystem whose objects it works on, not on its own.
+    const heldBy = heldCrosser === undefined ? this.fsCode(chain.acquire.file) : undefined;
+    if (this.perSuperblock && heldBy !== undefined && !facts.freezable.has(heldBy)) {
+      this.reasons.push({
+        hop: -1, kind: 'not-freezable', lowers: true,
+        text: `${heldBy} has no freeze_fs/freeze_super and no block device: its superblocks cannot be frozen, so this hold cannot meet a freeze`,
+      });
+    }
+    let owner: ReadonlySet<string> | undefined = heldBy === undefined ? undefined : new Set([heldBy]);
+    if (owner === undefined && heldCrosser === undefined) {
+      // Library code called only from filesystems' own code (fsverity_ioctl_enable from ext4,
+      // f2fs and btrfs) works on one of their objects.
+      const callers = facts.callerFiles(chain.acquire.function).map((f) => (this.crosserOf(f) === undefined ? this.fsCode(f) : undefined));
+      if (callers.length > 0 && callers.every((p) => p !== undefined)) owner = new Set(callers as string[]);
+    }
+    this.state = { owner, crossing: heldCrosser, heldOn: undefined, tracingHold: this.perSuperblock && heldBy === undefined };
+  }
+
+  /** Does a reason given so far lower the chain? */
+  lowered(): boolean {
+    return this.reasons.some((r) => r.lowers);
+  }
+
+  /** Where the reading is: restore() comes back to it. */
+  save(): ReadingPoint {
+    return { state: { ...this.state }, reasons: this.reasons.length };
+  }
+
+  restore(point: ReadingPoint): void {
+    this.state = { ...point.state };
+    this.reasons.length = point.reasons;
+  }
+
+  private crosserOf(file: string): Crosser | undefined {
+    return this.rule.dispatch?.crossers.find((c) => file === c.dir || file.startsWith(`${c.dir}/`));
+  }
+
+  /** Code in a place that defines a filesystem works on that filesystem's objects. */
+  private fsCode(file: string): string | undefined {
+    const p = this.facts.placeOfFile(file);
+    return p !== undefined && this.facts.filesystems.has(p) ? p : undefined;
+  }
+
+  /** Reads hop `i` of `chain` (the hops before it read already). */
+  hop(chain: FoundChain, i: number): void {
+    if (this.rule.dispatch === undefined) return;
+    const { facts, reasons, state } = this;
+    const hop = chain.hops[i]!;
+    const place = facts.placeOfFile;
+    const names = (set: ReadonlySet<string>): string => [...set].sort().join(', ');
+    const crosser = this.crosserOf(hop.file);
+    const fs = this.fsCode(hop.file);
     if (crosser !== undefined) {
-      if (crossing === undefined && heldOn !== undefined) tracingHold = false;
-      crossing = crosser;
-      owner = undefined;
+      if (state.crossing === undefined && state.heldOn !== undefined) state.tracingHold = false;
+      state.crossing = crosser;
+      state.owner = undefined;
     } else if (fs !== undefined) {
-      owner = new Set([fs]);
-      crossing = undefined;
+      state.owner = new Set([fs]);
+      state.crossing = undefined;
     }
     const field = fieldOfVia(hop.via);
     if (field === undefined) return;
@@ -203,18 +258,18 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
       reasons.push({ hop: i, kind: 'untyped-dispatch', lowers: true, text: `->${field}: the struct type at the call is not known; every function stored in a field of that name is a candidate` });
       return;
     }
-    const notified = notifiers?.reason(chain, i);
+    const notified = this.notifiers?.reason(chain, i);
     if (notified !== undefined) {
       // The block's function runs on what the list's caller passed: the owner stays.
       reasons.push(notified);
       return;
     }
-    if (hooks.has(hop.structType)) {
+    if (this.hooks.has(hop.structType)) {
       // Every enabled module's function runs, on the object the caller passed: the owner stays.
       reasons.push({ hop: i, kind: 'hook-dispatch', lowers: false, text: `${op} is a hook that calls every function registered for it: ${hop.callee} is one of ${hop.candidates ?? '?'}` });
       return;
     }
-    if (!objectOps.has(hop.structType)) {
+    if (!this.objectOps.has(hop.structType)) {
       reasons.push({
         hop: i, kind: 'type-only-dispatch', lowers: true,
         text: `${op} is not a filesystem object's op: ${hop.callee} is one of ${hop.candidates ?? '?'} functions stored there, and which one this object holds is not known`,
@@ -229,8 +284,8 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
       return;
     }
     let next: Set<string>;
-    if (owner !== undefined) {
-      const from = owner;
+    if (state.owner !== undefined) {
+      const from = state.owner;
       next = new Set([...from].filter((p) => storedBy.has(p)));
       if (next.size === 0) {
         if (shared) {
@@ -242,7 +297,7 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
       }
       reasons.push({ hop: i, kind: 'owner-dispatch', lowers: false, text: `the object belongs to ${names(next)}, which install${next.size === 1 ? 's' : ''} ${hop.callee} as ${op}` });
     } else {
-      const via = crossing;
+      const via = state.crossing;
       if (via !== undefined && [...storedBy].every((p) => p === via.dir || via.dir.startsWith(`${p}/`))) {
         reasons.push({ hop: i, kind: 'self-stacking', lowers: true, text: `${via.dir} works on another filesystem's object here, never on its own; ${hop.callee} is its own ${op}` });
         return;
@@ -255,18 +310,17 @@ export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFa
       reasons.push(via !== undefined
         ? { hop: i, kind: 'crossing-dispatch', lowers: false, text: `${via.dir} dispatches on another filesystem's object: ${hop.callee} is one of ${hop.candidates ?? '?'} ${op}` }
         : { hop: i, kind: 'entry-dispatch', lowers: false, text: `VFS code dispatches on an object of any filesystem: ${hop.callee} is one of ${hop.candidates ?? '?'} ${op}` });
-      crossing = undefined;
+      state.crossing = undefined;
     }
-    owner = next;
-    if (!tracingHold) return;
-    heldOn = next;
-    if ([...heldOn].every((p) => !facts.freezable.has(p))) {
+    state.owner = next;
+    if (!state.tracingHold) return;
+    state.heldOn = next;
+    if ([...state.heldOn].every((p) => !facts.freezable.has(p))) {
       reasons.push({
         hop: i, kind: 'not-freezable', lowers: true,
-        text: `the hold is on the superblock of the object dispatched on here, which belongs to ${names(heldOn)}; that cannot be frozen`,
+        text: `the hold is on the superblock of the object dispatched on here, which belongs to ${names(state.heldOn)}; that cannot be frozen`,
       });
-      tracingHold = false;
+      state.tracingHold = false;
     }
-  });
-  return { confidence: reasons.some((r) => r.lowers) ? 'possible' : 'likely', reasons };
+  }
 }

@@ -5,7 +5,7 @@
 // (`blocking_notifier_call_chain(&vmap_notify_list, ...)`); a list reached through a pointer
 // held at run time (`&mp->m_dir_update_hooks`) leaves the hop a type-only guess.
 import type { CallGraph } from '../graph/callGraph';
-import { accessPath, callerParameters, headTerm, NotifierLists, substitute, wholeParam, type HeadTerm } from '../graph/notifierLists';
+import { accessPath, callerParameters, headTerm, NotifierLists, substitute, wholeParam, type HeadTerm, type KeptNotifierLists } from '../graph/notifierLists';
 import type { CallSiteReader } from '../model/callSites';
 import { fieldOfVia, type ChainReason, type FoundChain } from '../model/chain';
 import type { NotifierKnowledge } from '../model/ruleSpec';
@@ -18,7 +18,8 @@ export class NotifierJudge {
   /** Heads by the call sites of the hops before the walk: the other targets of one hop share them. */
   private readonly heads = new Map<string, HeadTerm>();
 
-  constructor(private readonly graph: CallGraph, private readonly reader: CallSiteReader, private readonly specs: readonly NotifierKnowledge[]) {}
+  /** `kept`: lists kept from earlier results of this graph (see KeptNotifierLists), when there are. */
+  constructor(private readonly graph: CallGraph, private readonly reader: CallSiteReader, private readonly specs: readonly NotifierKnowledge[], private readonly kept?: KeptNotifierLists) {}
 
   /** What a verdict on `chain` read of the tree's registrations: empty when it has no notifier hop. */
   key(chain: FoundChain): string {
@@ -75,7 +76,7 @@ export class NotifierJudge {
   private listsOf(spec: NotifierKnowledge): NotifierLists {
     let lists = this.lists.get(spec);
     if (lists === undefined) {
-      lists = new NotifierLists(this.graph, this.reader, spec);
+      lists = this.kept?.of(spec) ?? new NotifierLists(this.graph, this.reader, spec);
       this.lists.set(spec, lists);
     }
     return lists;

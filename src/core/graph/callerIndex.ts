@@ -1,8 +1,8 @@
 // Who calls what: call sites by the name they call (direct calls by callee name, field calls
 // by field name), and the reverse index of direct callers per node, resolved once for the tree.
-import { KIND_DIRECT, KIND_FIELD } from '../model/packedFacts';
+import { KIND_DIRECT, KIND_FIELD, type PackedFileFacts } from '../model/packedFacts';
 import { mergeRefs, NO_REFS, packRef, type CallRef } from './callRefs';
-import type { FunctionNode, FunctionNodes } from './functionNodes';
+import { eachPackedCall, type FunctionNode, type FunctionNodes } from './functionNodes';
 
 /**
  * Direct callers of every node: node i's are refs[start[i]] to refs[start[i + 1] - 1], unless
@@ -12,6 +12,51 @@ export interface CallerIndex {
   readonly start: Int32Array;
   readonly refs: Float64Array;
   readonly overrides: Map<number, Float64Array>;
+}
+
+/**
+ * Numbers for the names called, direct and field calls apart, in order of first use: per file,
+ * the number of each of its names is looked up once (a call names its callee by an index into
+ * its file's names).
+ */
+class CalleeIds {
+  readonly names: string[] = [];
+  readonly kinds: number[] = [];
+  private readonly byName = [new Map<string, number>(), new Map<string, number>()];
+  private readonly perFile = new Map<PackedFileFacts, Int32Array>();
+  private lastFacts: PackedFileFacts | undefined;
+  private lastTable: Int32Array = new Int32Array(0);
+
+  /** The number of the name at `nameIndex` of `facts`, called as `kind` (KIND_DIRECT or KIND_FIELD). */
+  of(facts: PackedFileFacts, kind: number, nameIndex: number): number {
+    let table = this.lastTable;
+    if (facts !== this.lastFacts) {
+      let known = this.perFile.get(facts);
+      if (known === undefined) this.perFile.set(facts, known = new Int32Array(facts.names.length * 2));
+      this.lastFacts = facts;
+      this.lastTable = table = known;
+    }
+    const slot = nameIndex * 2 + kind;
+    const id = table[slot]!;
+    if (id !== 0) return id - 1;
+    const name = facts.names[nameIndex]!;
+    let found = this.byName[kind]!.get(name);
+    if (found === undefined) {
+      found = this.names.length;
+      this.byName[kind]!.set(name, found);
+      this.names.push(name);
+      this.kinds.push(kind);
+    }
+    table[slot] = found + 1;
+    return found;
+  }
+}
+
+/** Every direct and field call, in node, body, call order, with its callee's number. */
+function eachNamedCall(nodes: FunctionNodes, ids: CalleeIds, visit: (node: FunctionNode, body: number, call: number, id: number) => void): void {
+  eachPackedCall((node, b, c, kind, facts, nameIndex) => {
+    if (kind === KIND_DIRECT || kind === KIND_FIELD) visit(node, b, c, ids.of(facts, kind, nameIndex));
+  }, nodes.list);
 }
 
 function copyInto<T extends Int32Array | Float64Array>(to: T, from: T): T {
@@ -28,25 +73,24 @@ export class Callers {
 
   constructor(private readonly nodes: FunctionNodes) {
     // Two passes, counting then filling exact typed arrays: growing hundreds of thousands of
-    // lists (then trimming them) left hundreds of MiB of garbage on a kernel.
-    const counts = [new Map<string, number>(), new Map<string, number>()];
-    const listOf = (kind: number): Map<string, Float64Array> | undefined => (kind === KIND_DIRECT ? this.direct : kind === KIND_FIELD ? this.field : undefined);
-    nodes.eachCall((_node, _b, _c, kind, callee) => {
-      const count = counts[kind];
-      if (count !== undefined && listOf(kind) !== undefined) count.set(callee, (count.get(callee) ?? 0) + 1);
+    // lists (then trimming them) left hundreds of MiB of garbage on a kernel. A call names its
+    // callee by an index into its file's names: each file's names get a number once, and the
+    // passes count and fill by number, not by a lookup per call site of millions.
+    const ids = new CalleeIds();
+    let counts: Int32Array = new Int32Array(4096);
+    eachNamedCall(nodes, ids, (_node, _b, _c, id) => {
+      if (id >= counts.length) counts = copyInto(new Int32Array(Math.max(id + 1, counts.length * 2)), counts);
+      counts[id]!++;
     });
-    counts.forEach((count, kind) => {
-      for (const [callee, n] of count) {
-        listOf(kind)!.set(callee, new Float64Array(n));
-        count.set(callee, 0); // from here on: how many are filled
-      }
+    // Numbered in order of first use: each map gets its names in the order a count per name had them.
+    const lists = ids.names.map((name, id) => {
+      const list = new Float64Array(counts[id]!);
+      (ids.kinds[id] === KIND_DIRECT ? this.direct : this.field).set(name, list);
+      return list;
     });
-    nodes.eachCall((node, b, c, kind, callee) => {
-      const list = listOf(kind)?.get(callee);
-      if (list === undefined) return;
-      const at = counts[kind]!.get(callee)!;
-      list[at] = packRef(node.index, b, c);
-      counts[kind]!.set(callee, at + 1);
+    counts.fill(0); // from here on: how many are filled
+    eachNamedCall(nodes, ids, (node, b, c, id) => {
+      lists[id]![counts[id]!++] = packRef(node.index, b, c);
     });
   }
 
@@ -105,9 +149,10 @@ export class Callers {
     let refs = new Float64Array(size);
     let count = 0;
     // In node, body, call order: each target's callers come out in the order directCallsTo has.
-    nodes.eachCall((node, b, c, kind, callee, file) => {
+    eachPackedCall((node, b, c, kind, facts, nameIndex) => {
       if (kind !== KIND_DIRECT) return;
-      for (const t of nodes.resolveName(file, callee)) {
+      const resolved = nodes.resolveName(facts.file, facts.names[nameIndex]!);
+      for (const t of resolved) {
         if (count === targets.length) {
           const grown = Math.ceil(count * 1.5) + 16;
           targets = copyInto(new Int32Array(grown), targets);
@@ -117,7 +162,7 @@ export class Callers {
         refs[count] = packRef(node.index, b, c);
         count++;
       }
-    });
+    }, nodes.list);
     // Counting sort by target node.
     const n = nodes.list.length;
     const start = new Int32Array(n + 1);

@@ -58,7 +58,8 @@ export class FieldIndex {
   /** Field calls by group (see fieldCallerKeys), built on first use. */
   private groups: Map<string, CallRef[]> | undefined;
   private readonly callerKeys = new Map<number, string[]>();
-  private readonly storedAtByGroup = new Map<string, StoredAt>();
+  /** storedAt's records, by field then struct type. */
+  private readonly storedAtByField = new Map<string, Map<string | undefined, StoredAt>>();
   /** The groups storedAt made for each field: what an edit of the field's stores regroups. */
   private readonly groupsByField = new Map<string, string[]>();
   private storedIn: Map<string, string | string[]> | undefined;
@@ -356,11 +357,14 @@ export class FieldIndex {
 
   /** One shared record per (field, struct type): hundreds of thousands of stores name a few thousand. */
   private storedAt(field: string, structType: string | undefined): StoredAt {
-    const group = `${field}@${structType ?? '*'}`;
-    let at = this.storedAtByGroup.get(group);
+    // Asked once per store of the tree: found by field and type, without making the key.
+    let byType = this.storedAtByField.get(field);
+    if (byType === undefined) this.storedAtByField.set(field, byType = new Map());
+    let at = byType.get(structType);
     if (at === undefined) {
+      const group = `${field}@${structType ?? '*'}`;
       at = structType === undefined ? { field, group } : { field, structType, group };
-      this.storedAtByGroup.set(group, at);
+      byType.set(structType, at);
       const groups = this.groupsByField.get(field);
       if (groups === undefined) this.groupsByField.set(field, [group]);
       else groups.push(group);

@@ -57,6 +57,25 @@ export function someCall(body: FunctionBody, test: (call: number) => boolean): b
 /** Visits one call site: its node, body and call index, its packed kind and callee name, its file. */
 export type CallVisitor = (node: FunctionNode, body: number, call: number, kind: number, callee: string, file: string) => void;
 
+/** Visits one call site as packed: its callee is an index into its file's names (`facts.names`). */
+export type PackedCallVisitor = (node: FunctionNode, body: number, call: number, kind: number, facts: PackedFileFacts, nameIndex: number) => void;
+
+/** Every call site of `nodes` (of bodies with `only`'s facts), in node, body, call order. */
+export function eachPackedCall(visit: PackedCallVisitor, nodes: Iterable<FunctionNode>, only?: PackedFileFacts): void {
+  for (const node of nodes) {
+    const bodies = node.bodies;
+    for (let b = 0; b < bodies.length; b++) {
+      const { facts, fn } = bodies[b]!;
+      if (only !== undefined && facts !== only) continue;
+      const calls = facts.calls;
+      for (let c = 0; c < fn.callCount; c++) {
+        const s = (fn.firstCall + c) * CALL_STRIDE;
+        visit(node, b, c, calls[s + CALL_KIND]!, facts, calls[s + CALL_CALLEE]!);
+      }
+    }
+  }
+}
+
 /** A rank's factor for the file's position: more functions than this in one file are not seen. */
 export const FUNCTIONS_PER_FILE = 65536;
 
@@ -238,15 +257,6 @@ export class FunctionNodes {
 
   /** Every call site (of `nodes`, of bodies with `only`'s facts), in node, body, call order: what the indexes are built from. */
   eachCall(visit: CallVisitor, nodes: Iterable<FunctionNode> = this.list, only?: PackedFileFacts): void {
-    for (const node of nodes) {
-      node.bodies.forEach(({ file, facts, fn }, b) => {
-        if (only !== undefined && facts !== only) return;
-        const calls = facts.calls;
-        for (let c = 0; c < fn.callCount; c++) {
-          const s = (fn.firstCall + c) * CALL_STRIDE;
-          visit(node, b, c, calls[s + CALL_KIND]!, facts.names[calls[s + CALL_CALLEE]!]!, file);
-        }
-      });
-    }
+    eachPackedCall((node, b, c, kind, facts, nameIndex) => visit(node, b, c, kind, facts.names[nameIndex]!, facts.file), nodes, only);
   }
 }

@@ -5,9 +5,10 @@
 // wrappers and the heads are read from the tree: a function that passes its parameters on to
 // a registration is a registration itself, and a head is an expression followed through the
 // parameters of the functions it is passed on by until it names a variable.
-import type { CallSiteReader } from '../model/callSites';
+import type { CallSiteReader, ReadTracking } from '../model/callSites';
 import type { NotifierKnowledge } from '../model/ruleSpec';
 import type { CallGraph } from './callGraph';
+import type { FieldStore } from './fieldIndex';
 
 /** One step of an access path: `.name` or `->name`. */
 interface Step {
@@ -94,6 +95,8 @@ export class NotifierLists {
   private readonly byHead = new Map<string, Registration[]>();
   /** A digest of what was read: a verdict that used the lists holds while it is the same. */
   readonly key: string;
+  /** The functions whose direct calls were read as registrations (the primitive and its wrappers). */
+  private readonly registrarNames: string[] = [];
 
   constructor(graph: CallGraph, reader: CallSiteReader, readonly spec: NotifierKnowledge) {
     const registrars = new Map<string, Registrar[]>([[spec.register.function, [{ head: wholeParam(spec.register.head), block: spec.register.block }]]]);
@@ -101,6 +104,7 @@ export class NotifierLists {
     for (let depth = 0; depth < WRAPPER_DEPTH && level.length > 0; depth++) {
       const next: string[] = [];
       for (const name of level) {
+        this.registrarNames.push(name);
         for (const ref of graph.directCallsTo(name)) {
           const { body, call, node } = graph.callAt(ref);
           const args = reader.arguments(body.file, call.line, call.column);
@@ -126,6 +130,18 @@ export class NotifierLists {
       level = next;
     }
     this.key = [...this.byHead].map(([head, regs]) => `${head}:${regs.map((r) => r.functions.join('+')).join(',')}`).sort().join(';');
+  }
+
+  /**
+   * The call sites of the registrars, as text: with the same stores into the block field and the
+   * same source (see KeptNotifierLists), lists built on a graph that gives the same text are the
+   * lists a build on it would make.
+   */
+  registrarCalls(graph: CallGraph): string {
+    return this.registrarNames.map((name) => [...graph.directCallsTo(name)].map((ref) => {
+      const { node, body, call } = graph.callAt(ref);
+      return `${node.name}@${body.file}:${call.line}:${call.column}`;
+    }).join(',')).join('\n');
   }
 
   /** The registrations on the list whose head is `key`. */
@@ -162,6 +178,29 @@ export class NotifierLists {
     const list = this.byHead.get(key);
     if (list === undefined) this.byHead.set(key, [reg]);
     else if (!list.some((r) => r.file === reg.file && r.line === reg.line)) list.push(reg);
+  }
+}
+
+/**
+ * Notifier lists kept across the results of one graph (a live analysis composes one after every
+ * edit, and reading the registrations parses every registering function): a kept list is given
+ * out again while the graph and the source it read say the same.
+ */
+export class KeptNotifierLists {
+  private readonly kept = new Map<NotifierKnowledge, { lists: NotifierLists; calls: string; stores: readonly FieldStore[]; reads: ReadonlyMap<string, string> }>();
+
+  constructor(readonly graph: CallGraph, readonly reader: CallSiteReader & ReadTracking) {}
+
+  /** The lists of `spec` as the tree has them now: ask once per result, checking walks the registrar calls. */
+  of(spec: NotifierKnowledge): NotifierLists {
+    const kept = this.kept.get(spec);
+    // An edit that changes a field's stores gives the field a new list (FieldIndex.replaceStores).
+    const stores = this.graph.storesIn(spec.field);
+    if (kept !== undefined && (kept.stores === stores || (kept.stores.length === 0 && stores.length === 0))
+      && this.reader.unchanged(kept.reads) && kept.lists.registrarCalls(this.graph) === kept.calls) return kept.lists;
+    const { value: lists, reads } = this.reader.recording(() => new NotifierLists(this.graph, this.reader, spec));
+    this.kept.set(spec, { lists, calls: lists.registrarCalls(this.graph), stores, reads });
+    return lists;
   }
 }
 

@@ -365,3 +365,32 @@ test('live analysis: a store added to an existing ops table, a tree-wide fact a 
   // A comment in the file the chain's verdicts read keeps them, and still equals a fresh scan.
   await expectUpdate(live, root, 'fs/beta/inode.c', (s) => `${s}\n/* a comment */\n`, 'local');
 });
+
+test('live analysis: notifier lists kept across edits are read again when a registration changes', async (t) => {
+  const { root, live } = await openCopy(t, 'notifiers');
+  const rel = 'kernel/printk/index.c';
+  const file = join(root, rel);
+  const original = readFileSync(file, 'utf8');
+  const module = (): string | undefined => live.result.chains.find((c) => c.acquire.function === 'case_module')?.reasons.map((r) => r.kind).join(',');
+  assert.equal(module(), 'notifier-dispatch');
+  // A comment: the lists kept are given out again.
+  writeFileSync(file, `${original}/* nothing registered here */\n`);
+  assert.equal(live.update(rel).kind, 'local');
+  await assertSameAsFresh(live, root);
+  // The same call registers another block (only the source it read says so), the block holds
+  // another function (a store changed), then no call at all.
+  for (const text of [
+    original.replace('register_module_notifier(&pi_module_nb)', 'register_module_notifier(&pi_other_nb)'),
+    original.replace('.notifier_call = pi_module_notify,', '.notifier_call = pi_other_notify,'),
+    original.replace('return register_module_notifier(&pi_module_nb);', 'return 0;'),
+  ]) {
+    writeFileSync(file, text);
+    live.update(rel);
+    await assertSameAsFresh(live, root);
+    assert.notEqual(module(), 'notifier-dispatch');
+  }
+  writeFileSync(file, original);
+  live.update(rel);
+  await assertSameAsFresh(live, root);
+  assert.equal(module(), 'notifier-dispatch');
+});
