@@ -11,13 +11,13 @@ function stable(r: ScanResult): string {
   return renderJson({ ...r, stats: { ...r.stats, durationMs: 0, cachedFiles: 0 } });
 }
 
-function shards(dir: string): string[] {
+function packs(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const n of readdirSync(d)) {
       const p = join(d, n);
       if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith('.facts')) out.push(p);
+      else if (n.endsWith('.pack')) out.push(p);
     }
   };
   walk(dir);
@@ -48,12 +48,12 @@ test('cache: a changed file invalidates only itself; corrupt shards and manifest
   assert.equal(edited.result.stats.cachedFiles, edited.result.stats.files - 1);
   assert.equal(stable(edited.result), stable(cold.result));
 
-  // Unchanged files come from the snapshot; the shards are read back only for control flow,
-  // and a corrupt one is then rebuilt from the source.
-  for (const s of shards(cacheDir)) writeFileSync(s, Buffer.from('garbage that is not a shard'));
+  // Unchanged files come from the snapshot; the cached facts are read back only for control
+  // flow, and a corrupt entry is then rebuilt from the source.
+  for (const p of packs(cacheDir)) writeFileSync(p, Buffer.alloc(statSync(p).size, 'garbage that is not a pack '));
   const afterCorruption = await analyzeFixture(root, { cacheDir });
   assert.equal(afterCorruption.result.stats.cachedFiles, afterCorruption.result.stats.files);
-  assert.ok(afterCorruption.result.notAnalysed.some((n) => n.what.includes('cache shard corrupt')));
+  assert.ok(afterCorruption.result.notAnalysed.some((n) => n.what.includes('cached facts corrupt')));
   assert.equal(stable({ ...afterCorruption.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
 
   // A snapshot cut short (a full disk) and one overwritten with garbage: reported, rebuilt.
