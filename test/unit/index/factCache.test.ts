@@ -71,3 +71,20 @@ test('cache: a changed file invalidates only itself; corrupt shards and manifest
   assert.ok(afterManifest.result.notAnalysed.some((n) => n.what.includes('manifest is corrupt')));
   assert.equal(afterManifest.result.chains.length, cold.result.chains.length);
 });
+
+test('cache: two scans writing one cache at once each keep their own pack, and a third reads both', async (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'lockpath-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const root = join(FIXTURES, 'kernel-like');
+  const [a, b] = await Promise.all([analyzeFixture(root, { cacheDir }), analyzeFixture(root, { cacheDir })]);
+  assert.equal(stable(a.result), stable(b.result));
+  assert.ok(packs(cacheDir).length >= 2);
+  // Without the result cache and the snapshot, the files' facts come from the packs (but those
+  // whose tokens call a primitive, which are parsed at once).
+  for (const v of readdirSync(cacheDir)) rmSync(join(cacheDir, v, 'results'), { recursive: true, force: true });
+  for (const v of readdirSync(cacheDir)) rmSync(join(cacheDir, v, 'facts.snapshot'), { force: true });
+  const third = await analyzeFixture(root, { cacheDir });
+  assert.ok(third.result.stats.cachedFiles > 0);
+  assert.ok(!third.result.notAnalysed.some((n) => n.what.includes('cache')), JSON.stringify(third.result.notAnalysed));
+  assert.equal(stable(third.result), stable(a.result));
+});
