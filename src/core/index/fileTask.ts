@@ -35,7 +35,7 @@ export interface FileOutcome {
   stored?: boolean;
 }
 
-/** What the coordinator receives for a file: packed facts, and the full ones only when no shard has them. */
+/** What the coordinator receives for a file: packed facts, and the full ones only when the cache does not have them. */
 export interface PackedOutcome extends Omit<FileOutcome, 'facts' | 'stored'> {
   packed?: PackedFileFacts;
   /** compressFacts() of the full facts, when the cache does not have them. */

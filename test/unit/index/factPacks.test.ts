@@ -71,7 +71,7 @@ test('packs: a flipped byte in an entry is a checksum mismatch, not data', (t) =
   const pack = files(dir, '.pack')[0]!;
   const bytes = readFileSync(pack);
   // The last entry's payload ends the file.
-  bytes[bytes.length - 3] ^= 0x20;
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 0x20, bytes.length - 3);
   writeFileSync(pack, bytes);
   const reader = new PackStore(dir);
   assert.deepEqual(reader.read(hashOf(4), 0), { status: 'corrupt', reason: 'checksum mismatch' });
@@ -96,7 +96,7 @@ test('packs: a damaged index is reported and rebuilt from its pack', (t) => {
   fill(dir, 12, 5);
   const idx = files(dir, '.idx')[0]!;
   const bytes = readFileSync(idx);
-  bytes[10] ^= 0xff; // inside the first block's first record
+  bytes.writeUInt8(bytes.readUInt8(10) ^ 0xff, 10); // inside the first block's first record
   writeFileSync(idx, bytes);
   const reader = new PackStore(dir);
   for (let i = 0; i < 12; i++) assertHit(reader.read(hashOf(i), 0), i);
