@@ -137,9 +137,7 @@ export class PackStore {
     } catch {
       return; // no packs yet
     }
-    for (const name of names) {
-      if (!name.endsWith('.pack')) continue;
-      const pack = name.slice(0, -'.pack'.length);
+    for (const pack of byAge(this.dir, names)) {
       const idx = `${pack}.idx`;
       const from = this.consumed.get(idx) ?? 0;
       const tail = readFrom(join(this.dir, idx), from);
@@ -264,6 +262,23 @@ function addRecords(index: Map<string, Location>, pack: string, bytes: Buffer): 
     at = end;
   }
   return at;
+}
+
+/**
+ * The packs among `names`, oldest first: a content written again after its entry was found
+ * damaged is in a newer pack, and the later record of a key wins.
+ */
+function byAge(dir: string, names: readonly string[]): string[] {
+  const packs: { pack: string; mtime: number }[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.pack')) continue;
+    try {
+      packs.push({ pack: name.slice(0, -'.pack'.length), mtime: statSync(join(dir, name)).mtimeMs });
+    } catch {
+      // removed since the listing
+    }
+  }
+  return packs.sort((a, b) => a.mtime - b.mtime || (a.pack < b.pack ? -1 : 1)).map((p) => p.pack);
 }
 
 /** The bytes of a file from `offset` on; undefined when it does not exist. */

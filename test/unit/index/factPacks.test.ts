@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -142,4 +142,19 @@ test('packs: two writers on one cache keep packs of their own; each sees the oth
     assertHit(store.read(hashOf(100), 1), 100);
     assert.deepEqual(store.takeProblems(), []);
   }
+});
+
+test('packs: a content written again after its entry was damaged is read from the newer pack', (t) => {
+  const dir = scratch(t);
+  fill(dir, 3, 3);
+  const pack = files(dir, '.pack')[0]!;
+  const bytes = readFileSync(pack);
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 0x20, bytes.length - 3);
+  writeFileSync(pack, bytes);
+  utimesSync(pack, new Date(0), new Date(0));
+  const first = new PackStore(dir);
+  assert.equal(first.read(hashOf(2), 0).status, 'corrupt');
+  first.add(hashOf(2), 0, payloadOf(2));
+  first.flush();
+  for (let i = 0; i < 3; i++) assertHit(new PackStore(dir).read(hashOf(i), 0), i);
 });
