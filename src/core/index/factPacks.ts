@@ -101,6 +101,10 @@ export class PackStore {
         offset += bytes;
       }
       pack.size = offset;
+    } catch (e) {
+      // What follows a torn entry could not be found by walking the pack: start a new one.
+      this.pack = undefined;
+      throw e;
     } finally {
       closeSync(fd);
     }
@@ -208,7 +212,7 @@ export class PackStore {
       closeSync(fd);
     }
     if (got < entry.length) return { status: 'corrupt', reason: 'truncated' };
-    if (entry.readUInt32LE(0) !== MAGIC || entry.readUInt32LE(4) !== at.length || keyOf(entry.subarray(KEY_AT, KEY_AT + HASH_BYTES).toString('hex'), entry[KEY_AT + HASH_BYTES]!) !== key) {
+    if (entry.readUInt32LE(0) !== MAGIC || entry.readUInt32LE(4) !== at.length || keyOf(entry.toString('hex', KEY_AT, KEY_AT + HASH_BYTES), entry[KEY_AT + HASH_BYTES]!) !== key) {
       return { status: 'corrupt', reason: 'not the indexed entry' };
     }
     if (!checksumOk(entry)) return { status: 'corrupt', reason: 'checksum mismatch' };
@@ -256,7 +260,7 @@ function addRecords(index: Map<string, Location>, pack: string, bytes: Buffer): 
     const sum = createHash('sha1').update(bytes.subarray(at, end - BLOCK_SUM)).digest();
     if (!sum.equals(bytes.subarray(end - BLOCK_SUM, end))) return undefined;
     for (let r = at + 4; r < end - BLOCK_SUM; r += RECORD) {
-      const key = keyOf(bytes.subarray(r, r + HASH_BYTES).toString('hex'), bytes[r + HASH_BYTES]!);
+      const key = keyOf(bytes.toString('hex', r, r + HASH_BYTES), bytes[r + HASH_BYTES]!);
       index.set(key, { pack, offset: bytes.readUInt32LE(r + 24), length: bytes.readUInt32LE(r + 28) });
     }
     at = end;
