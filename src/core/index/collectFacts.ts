@@ -1,5 +1,5 @@
 // Packed facts for every walked file: from the snapshot when the manifest vouches that the file
-// is unchanged, else from a cache shard or a fresh parse (scanFiles). The outcome keeps the
+// is unchanged, else from the fact cache or a fresh parse (scanFiles). The outcome keeps the
 // walk's file order, since node order decides ties between equally short chains.
 import type { PackedFileFacts } from '../model/packedFacts';
 import type { SkippedFile } from '../model/chain';
@@ -25,7 +25,7 @@ export interface CollectOptions extends Omit<ScanFilesOptions, 'onFacts' | 'read
    * file is parsed fully.
    */
   flow?: FlowQuestion;
-  /** Where fact shards are read and written, when not in `cacheDir` (shards are keyed by content alone). */
+  /** Where cached facts are read and written, when not in `cacheDir` (they are keyed by content alone). */
   shardDir?: string;
   /** Another tree's snapshot, read when `cacheDir` has none: entries whose hash the manifest vouches for are taken. */
   seedSnapshot?: { dir: string; root: string };
@@ -61,7 +61,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   if (parseNow.length > 0) for (const o of await scanFiles(parseNow, { ...scanOptions, reader: 'tree' })) fresh.set(o.rel, o);
   for (const [rel, o] of fresh) byPath.set(rel, o);
 
-  // With a cache, full facts are read back from shards, and a lost shard is rebuilt from source.
+  // With a cache, full facts are read back from it, and a lost entry is rebuilt from source.
   const rebuild = shardDir === undefined ? undefined : { root: options.root, language: await loadCLanguage(options.wasm) };
   const detail = new FactDetail(shardDir, rebuild);
   for (const o of fresh.values()) if (o.packed !== undefined && o.detail !== undefined) detail.keep(o.packed, o.detail);

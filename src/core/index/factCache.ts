@@ -1,18 +1,19 @@
-// On-disk fact cache, like clangd's index shards: one shard per file content hash, and a
-// manifest that maps path + size + mtime to the hash so an unchanged tree is not even read.
-// Every shard carries a checksum of its payload: a corrupt shard is detected and rebuilt.
+// On-disk fact cache, like clangd's index shards: facts per file content hash (in pack files,
+// factPacks.ts), and a manifest that maps path + size + mtime to the hash so an unchanged tree
+// is not even read. Every entry carries a checksum: a corrupt one is detected and rebuilt.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { readChecksummed, writeChecksummed } from './checksummedFile';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { readerOf, type FactReader, type FileFacts } from '../model/facts';
+import type { Note } from '../model/noteCounts';
+import { PackStore } from './factPacks';
 
 /**
  * Bump when facts change shape or meaning, the snapshot its layout, or content hashes their
  * form: old caches are then ignored.
  */
-export const FACTS_VERSION = 16;
+export const FACTS_VERSION = 17;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }
@@ -27,25 +28,43 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
-/** One content has a shard per reader: token facts do not stand in for a full parse. */
-function shardPath(dir: string, hash: string, reader: FactReader): string {
-  return join(dir, `v${FACTS_VERSION}`, hash.slice(0, 2), reader === 'tree' ? `${hash}.facts` : `${hash}.${reader}.facts`);
-}
+/** One content has an entry per reader: token facts do not stand in for a full parse. */
+const READER_KINDS: Record<FactReader, number> = { tree: 0, tokens: 1 };
 
-export function readShard(dir: string, hash: string, file: string, reader: FactReader): ShardRead {
-  const read = readChecksummed(shardPath(dir, hash, reader));
-  if (read.status !== 'hit') return read;
-  try {
-    const facts = deserialize(read.payload) as FileFacts;
-    if (!Array.isArray(facts.functions) || !Array.isArray(facts.fieldAssignments)) return { status: 'corrupt', reason: 'unexpected shape' };
-    return { status: 'hit', facts: { ...facts, file } };
-  } catch (e) {
-    return { status: 'corrupt', reason: (e as Error).message };
+/** Facts by content hash and reader; written ones reach the disk at flush(). */
+export class FactCache {
+  private readonly packs: PackStore;
+
+  /** `refreshOnMiss`: for readers that expect entries other writers made since they opened the cache. */
+  constructor(dir: string, refreshOnMiss = false) {
+    this.packs = new PackStore(join(dir, `v${FACTS_VERSION}`, 'packs'), refreshOnMiss);
   }
-}
 
-export function writeShard(dir: string, hash: string, facts: FileFacts): void {
-  writeChecksummed(shardPath(dir, hash, readerOf(facts)), serialize(facts));
+  read(hash: string, file: string, reader: FactReader): ShardRead {
+    const read = this.packs.read(hash, READER_KINDS[reader]);
+    if (read.status !== 'hit') return read;
+    try {
+      const facts = deserialize(read.payload) as FileFacts;
+      if (!Array.isArray(facts.functions) || !Array.isArray(facts.fieldAssignments)) return { status: 'corrupt', reason: 'unexpected shape' };
+      return { status: 'hit', facts: { ...facts, file } };
+    } catch (e) {
+      return { status: 'corrupt', reason: (e as Error).message };
+    }
+  }
+
+  write(hash: string, facts: FileFacts): void {
+    this.packs.add(hash, READER_KINDS[readerOf(facts)], serialize(facts));
+  }
+
+  /** Writes what write() queued; throws when it could not. */
+  flush(): void {
+    this.packs.flush();
+  }
+
+  /** Damage found in the cache's indexes since the last call. */
+  takeNotes(): Note[] {
+    return this.packs.takeProblems().map((message) => ({ kind: 'cache-index', message }));
+  }
 }
 
 /** path -> [size, mtimeMs, content hash] */

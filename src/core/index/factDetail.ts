@@ -1,5 +1,5 @@
-// Where the full facts of a file are read again after the scan: its cache shard, or (without
-// a cache) a compressed copy kept in memory. A shard that is gone or corrupt is rebuilt from the
+// Where the full facts of a file are read again after the scan: its cache entry, or (without
+// a cache) a compressed copy kept in memory. An entry that is gone or corrupt is rebuilt from the
 // source, if the source still has the content the packed facts came from. Recently read files
 // are kept, since the functions that need their control flow cluster in a few files.
 import { join } from 'node:path';
@@ -9,22 +9,26 @@ import type { PackedFileFacts } from '../model/packedFacts';
 import type { Note } from '../model/noteCounts';
 import { parserFor } from '../parse/treeSitter';
 import { decompressFacts } from './compressedFacts';
-import { readShard } from './factCache';
-import { processFile } from './fileTask';
+import { FactCache } from './factCache';
+import { processOne } from './fileTask';
 
 const RECENT_FILES = 64;
 
 export class FactDetail {
   private readonly recent = new Map<string, FileFacts | null>();
   private readonly kept = new Map<string, Uint8Array>();
+  private readonly cache: FactCache | undefined;
 
   /** Things that went wrong while reading facts again, for the user. */
   readonly notes: Note[] = [];
 
   /** `rebuild` is given when there is a cache: the root and grammar to re-extract a file with. */
-  constructor(private readonly cacheDir: string | undefined, private readonly rebuild?: { root: string; language: Language }) {}
+  constructor(cacheDir: string | undefined, private readonly rebuild?: { root: string; language: Language }) {
+    // Scans and live edits add entries after this opens the cache: a miss looks for them.
+    this.cache = cacheDir === undefined ? undefined : new FactCache(cacheDir, true);
+  }
 
-  /** Keeps a compressed copy of a file's facts (used when they have no shard). */
+  /** Keeps a compressed copy of a file's facts (used when the cache does not have them). */
   keep(file: PackedFileFacts, compressed: Uint8Array): void {
     this.kept.set(contentKey(file), compressed);
   }
@@ -57,15 +61,16 @@ export class FactDetail {
         return undefined;
       }
     }
-    if (this.cacheDir === undefined) return undefined;
+    if (this.cache === undefined) return undefined;
     const reader = readerOf(file);
-    const shard = readShard(this.cacheDir, file.hash, file.file, reader);
+    const shard = this.cache.read(file.hash, file.file, reader);
+    this.notes.push(...this.cache.takeNotes());
     if (shard.status === 'hit') return shard.facts;
-    if (shard.status === 'corrupt') this.notes.push({ kind: 'cache-shard', message: `cache shard corrupt (${shard.reason}): rebuilt` });
+    if (shard.status === 'corrupt') this.notes.push({ kind: 'cache-shard', message: `cached facts corrupt (${shard.reason}): rebuilt` });
     if (this.rebuild === undefined) return undefined;
     const parser = parserFor(this.rebuild.language);
     try {
-      const o = processFile({ rel: file.file, abs: join(this.rebuild.root, file.file), reader }, parser, this.cacheDir);
+      const o = processOne({ rel: file.file, abs: join(this.rebuild.root, file.file), reader }, parser, this.cache);
       this.notes.push(...o.notes.filter((n) => n.kind !== 'cache-shard'));
       return o.hash === file.hash ? o.facts : undefined;
     } finally {

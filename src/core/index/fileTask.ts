@@ -5,7 +5,7 @@ import type { Parser } from 'web-tree-sitter';
 import { readFileFacts } from '../facts/readFile';
 import { callsAny, type FactReader, type FileFacts } from '../model/facts';
 import { decodeSource } from '../sources/textDecode';
-import { contentHash, readShard, writeShard } from './factCache';
+import { contentHash, type FactCache } from './factCache';
 import { compressFacts } from './compressedFacts';
 import { packFacts } from './packFacts';
 import type { PackedFileFacts } from '../model/packedFacts';
@@ -31,14 +31,14 @@ export interface FileOutcome {
   skipped?: string;
   /** Things worth telling the user even though the file was analysed. */
   notes: Note[];
-  /** The facts are in a cache shard (read from one or written to one). */
+  /** The facts are in the cache (read from it, or written to it by the next flush). */
   stored?: boolean;
 }
 
-/** What the coordinator receives for a file: packed facts, and the full ones only when no shard has them. */
+/** What the coordinator receives for a file: packed facts, and the full ones only when the cache does not have them. */
 export interface PackedOutcome extends Omit<FileOutcome, 'facts' | 'stored'> {
   packed?: PackedFileFacts;
-  /** compressFacts() of the full facts. */
+  /** compressFacts() of the full facts, when the cache does not have them. */
   detail?: Uint8Array;
 }
 
@@ -54,15 +54,15 @@ export function packOutcome(o: FileOutcome): PackedOutcome {
  * `parseCalling`: a file read from tokens that calls one of these directly is parsed fully at
  * once, rather than in a later round of the flow-needs check (index/flowNeeds.ts).
  */
-export function processFile(job: FileJob, parser: Parser, cacheDir: string | undefined, parseCalling?: ReadonlySet<string>): FileOutcome {
+export function processFile(job: FileJob, parser: Parser, cache: FactCache | undefined, parseCalling?: ReadonlySet<string>): FileOutcome {
   const notes: Note[] = [];
   const reader = job.reader ?? 'tree';
   // Token facts that call one of `parseCalling`, cached or not, are not the answer.
   const enough = (facts: FileFacts): boolean => facts.reader !== 'tokens' || parseCalling === undefined || !callsAny(facts, parseCalling);
-  if (cacheDir !== undefined && job.knownHash !== undefined) {
-    const shard = readShard(cacheDir, job.knownHash, job.rel, reader);
+  if (cache !== undefined && job.knownHash !== undefined) {
+    const shard = cache.read(job.knownHash, job.rel, reader);
     if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, stored: true, notes };
-    if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cache shard corrupt (${shard.reason}): rebuilt` });
+    if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cached facts corrupt (${shard.reason}): rebuilt` });
   }
   let bytes: Uint8Array;
   try {
@@ -71,24 +71,50 @@ export function processFile(job: FileJob, parser: Parser, cacheDir: string | und
     return { rel: job.rel, cached: false, skipped: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, notes };
   }
   const hash = contentHash(bytes);
-  if (cacheDir !== undefined && hash !== job.knownHash) {
-    const shard = readShard(cacheDir, hash, job.rel, reader);
+  if (cache !== undefined && hash !== job.knownHash) {
+    const shard = cache.read(hash, job.rel, reader);
     if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash, facts: shard.facts, cached: true, stored: true, notes };
-    if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cache shard corrupt (${shard.reason}): rebuilt` });
+    if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cached facts corrupt (${shard.reason}): rebuilt` });
   }
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { rel: job.rel, hash, cached: false, skipped: decoded.reason, notes };
   if (decoded.replaced) notes.push({ kind: 'encoding', message: 'non-UTF-8 bytes replaced with U+FFFD' });
   const read = readFileFacts(job.rel, decoded.text, reader, parser, enough, notes);
   if (!read.ok) return { rel: job.rel, hash, cached: false, skipped: read.reason, notes };
-  return { rel: job.rel, hash, facts: read.facts, cached: false, stored: store(cacheDir, hash, read.facts, notes), notes };
+  return { rel: job.rel, hash, facts: read.facts, cached: false, stored: store(cache, hash, read.facts, notes), notes };
 }
 
-/** Writes the shard when there is a cache; true when the facts are now in one. */
-function store(cacheDir: string | undefined, hash: string, facts: FileFacts, notes: Note[]): boolean {
-  if (cacheDir === undefined) return false;
+/**
+ * Runs `jobs` through `run` (processFile) and writes what they queued for the cache in one go:
+ * a pack append per batch, not a file per source file. When that fails the outcomes say so, and
+ * their full facts travel with them instead.
+ */
+export function processFiles(jobs: readonly FileJob[], run: (job: FileJob) => FileOutcome, cache: FactCache | undefined): FileOutcome[] {
+  const outcomes = jobs.map(run);
+  if (cache === undefined) return outcomes;
   try {
-    writeShard(cacheDir, hash, facts);
+    cache.flush();
+  } catch (e) {
+    for (const o of outcomes) {
+      if (o.stored !== true || o.cached) continue;
+      o.stored = false;
+      o.notes.push({ kind: 'cache-write', message: `cache not written: ${(e as Error).message}` });
+    }
+  }
+  outcomes[0]?.notes.push(...cache.takeNotes());
+  return outcomes;
+}
+
+/** One file read outside a scan (a live edit, a lost entry read again), its cache entry written at once. */
+export function processOne(job: FileJob, parser: Parser, cache: FactCache | undefined, parseCalling?: ReadonlySet<string>): FileOutcome {
+  return processFiles([job], (j) => processFile(j, parser, cache, parseCalling), cache)[0]!;
+}
+
+/** Queues the facts for the cache when there is one; true when they are to be in it. */
+function store(cache: FactCache | undefined, hash: string, facts: FileFacts, notes: Note[]): boolean {
+  if (cache === undefined) return false;
+  try {
+    cache.write(hash, facts);
     return true;
   } catch (e) {
     notes.push({ kind: 'cache-write', message: `cache not written: ${(e as Error).message}` });

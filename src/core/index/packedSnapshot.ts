@@ -1,5 +1,5 @@
-// The packed facts of a whole scan in one file beside the shards. After an edit, every
-// unchanged file is taken from here: one read instead of tens of thousands of shard reads and
+// The packed facts of a whole scan in one file beside the fact packs. After an edit, every
+// unchanged file is taken from here: one read instead of tens of thousands of entry reads and
 // decodes. Files are matched by content hash (from the manifest), so a stale entry is never used.
 //
 // Layout: segments, each its own length-prefixed records (a header, then one per file, each a v8

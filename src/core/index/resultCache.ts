@@ -1,6 +1,6 @@
 // Whole-scan results keyed by everything they depend on: the content hash of every file, the
 // rules and the options. An unchanged tree is then answered from one file, like a build
-// system's up-to-date check; any change anywhere recomputes from the per-file fact shards.
+// system's up-to-date check; any change anywhere recomputes from the per-file cached facts.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

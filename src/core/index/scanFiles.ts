@@ -5,8 +5,8 @@ import { createCParser, type WasmPaths } from '../parse/treeSitter';
 import type { FactReader } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import type { SourceFile } from '../sources/workspaceWalk';
-import type { Manifest } from './factCache';
-import { packOutcome, processFile, type FileJob, type PackedOutcome } from './fileTask';
+import { FactCache, type Manifest } from './factCache';
+import { packOutcome, processFile, processFiles, type FileJob, type PackedOutcome } from './fileTask';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
 export interface ScanFilesOptions {
@@ -44,18 +44,22 @@ export async function scanFiles(files: readonly SourceFile[], options: ScanFiles
 async function scanInProcess(jobs: FileJob[], options: ScanFilesOptions): Promise<PackedOutcome[]> {
   const parser = await createCParser(options.wasm);
   const parseCalling = options.parseCalling === undefined ? undefined : new Set(options.parseCalling);
+  const cache = options.cacheDir === undefined ? undefined : new FactCache(options.cacheDir);
   const out: PackedOutcome[] = [];
   try {
-    for (const job of jobs) {
-      options.signal?.throwIfAborted();
-      const outcome = packOutcome(processFile(job, parser, options.cacheDir, parseCalling));
-      if (outcome.packed !== undefined) options.onFacts?.(outcome.packed);
-      out.push(outcome);
-      if (out.length % BATCH === 0) {
-        options.onProgress?.(out.length, jobs.length);
-        // Let cancellation and progress reach us between batches.
-        await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < jobs.length; i += BATCH) {
+      const batch = processFiles(jobs.slice(i, i + BATCH), (job) => {
+        options.signal?.throwIfAborted();
+        return processFile(job, parser, cache, parseCalling);
+      }, cache);
+      for (const outcome of batch.map(packOutcome)) {
+        if (outcome.packed !== undefined) options.onFacts?.(outcome.packed);
+        out.push(outcome);
       }
+      if (out.length === jobs.length) break;
+      options.onProgress?.(out.length, jobs.length);
+      // Let cancellation and progress reach us between batches.
+      await new Promise((r) => setImmediate(r));
     }
   } finally {
     parser.delete();

@@ -1,7 +1,8 @@
 // Worker thread entry: parses files it is sent with its own tree-sitter instance.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCParser } from '../parse/treeSitter';
-import { packOutcome, processFile, type PackedOutcome } from './fileTask';
+import { FactCache } from './factCache';
+import { packOutcome, processFile, processFiles, type FileOutcome } from './fileTask';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
 async function main(): Promise<void> {
@@ -12,18 +13,19 @@ async function main(): Promise<void> {
   try {
     const parser = await createCParser(init.wasm);
     const parseCalling = init.parseCalling === undefined ? undefined : new Set(init.parseCalling);
+    const cache = init.cacheDir === undefined ? undefined : new FactCache(init.cacheDir);
     port.on('message', (m: ToWorker) => {
       if (m.type === 'stop') {
         port.close();
         return;
       }
-      const outcomes = m.jobs.map((job): PackedOutcome => {
+      const outcomes = processFiles(m.jobs, (job): FileOutcome => {
         try {
-          return packOutcome(processFile(job, parser, init.cacheDir, parseCalling));
+          return processFile(job, parser, cache, parseCalling);
         } catch (e) {
           return { rel: job.rel, cached: false, skipped: `internal error: ${(e as Error).message}`, notes: [] };
         }
-      });
+      }, cache).map(packOutcome);
       // Packed calls and compressed facts are moved, not copied.
       const transfer = outcomes.flatMap((o) => [o.packed?.calls.buffer, o.detail?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer));
       port.postMessage({ type: 'batch', id: m.id, outcomes } satisfies FromWorker, transfer);

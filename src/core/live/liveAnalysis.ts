@@ -20,7 +20,8 @@ import { parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
 import { effectfulNow } from '../rules/effectfulNames';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
-import { processFile } from '../index/fileTask';
+import { FactCache } from '../index/factCache';
+import { processOne } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import { readerOf, type FileFacts } from '../model/facts';
@@ -57,6 +58,8 @@ export class LiveAnalysis {
   private analysis: ChainAnalysis;
   private current: ScanResult;
   private parser: Parser | undefined;
+  /** Opened at the first edit read with a cache; its index is loaded once, not per edit. */
+  private factCache: FactCache | undefined;
   private readonly contents: ContentMemo = new WeakMap();
 
   private constructor(
@@ -139,10 +142,11 @@ export class LiveAnalysis {
     const content = this.unsaved.get(rel);
     const job = { rel, abs: join(this.root, rel), ...(content !== undefined ? { content } : {}) };
     // An unsaved buffer changes with every pause in typing: its facts stay out of the cache.
-    const cacheDir = content === undefined ? this.options.cacheDir : undefined;
+    if (this.options.cacheDir !== undefined) this.factCache ??= new FactCache(this.options.cacheDir);
+    const cache = content === undefined ? this.factCache : undefined;
     const outcome = this.options.parseAll === true
-      ? processFile({ ...job, reader: 'tree' }, this.parser, cacheDir)
-      : processFile({ ...job, reader: 'tokens' }, this.parser, cacheDir, effectfulNow(this.analysis.models));
+      ? processOne({ ...job, reader: 'tree' }, this.parser, cache)
+      : processOne({ ...job, reader: 'tokens' }, this.parser, cache, effectfulNow(this.analysis.models));
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
       const outcome = this.patch(old, next, nextFull);
       const why = outcome.ok ? this.exemptionsAfterEdit(rel) : outcome.why;

@@ -11,13 +11,13 @@ function stable(r: ScanResult): string {
   return renderJson({ ...r, stats: { ...r.stats, durationMs: 0, cachedFiles: 0 } });
 }
 
-function shards(dir: string): string[] {
+function packs(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const n of readdirSync(d)) {
       const p = join(d, n);
       if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith('.facts')) out.push(p);
+      else if (n.endsWith('.pack')) out.push(p);
     }
   };
   walk(dir);
@@ -48,12 +48,12 @@ test('cache: a changed file invalidates only itself; corrupt shards and manifest
   assert.equal(edited.result.stats.cachedFiles, edited.result.stats.files - 1);
   assert.equal(stable(edited.result), stable(cold.result));
 
-  // Unchanged files come from the snapshot; the shards are read back only for control flow,
-  // and a corrupt one is then rebuilt from the source.
-  for (const s of shards(cacheDir)) writeFileSync(s, Buffer.from('garbage that is not a shard'));
+  // Unchanged files come from the snapshot; the cached facts are read back only for control
+  // flow, and a corrupt entry is then rebuilt from the source.
+  for (const p of packs(cacheDir)) writeFileSync(p, Buffer.alloc(statSync(p).size, 'garbage that is not a pack '));
   const afterCorruption = await analyzeFixture(root, { cacheDir });
   assert.equal(afterCorruption.result.stats.cachedFiles, afterCorruption.result.stats.files);
-  assert.ok(afterCorruption.result.notAnalysed.some((n) => n.what.includes('cache shard corrupt')));
+  assert.ok(afterCorruption.result.notAnalysed.some((n) => n.what.includes('cached facts corrupt')));
   assert.equal(stable({ ...afterCorruption.result, notAnalysed: [] }), stable({ ...cold.result, notAnalysed: [] }));
 
   // A snapshot cut short (a full disk) and one overwritten with garbage: reported, rebuilt.
@@ -70,4 +70,21 @@ test('cache: a changed file invalidates only itself; corrupt shards and manifest
   const afterManifest = await analyzeFixture(root, { cacheDir });
   assert.ok(afterManifest.result.notAnalysed.some((n) => n.what.includes('manifest is corrupt')));
   assert.equal(afterManifest.result.chains.length, cold.result.chains.length);
+});
+
+test('cache: two scans writing one cache at once each keep their own pack, and a third reads both', async (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'lockpath-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const root = join(FIXTURES, 'kernel-like');
+  const [a, b] = await Promise.all([analyzeFixture(root, { cacheDir }), analyzeFixture(root, { cacheDir })]);
+  assert.equal(stable(a.result), stable(b.result));
+  assert.ok(packs(cacheDir).length >= 2);
+  // Without the result cache and the snapshot, the files' facts come from the packs (but those
+  // whose tokens call a primitive, which are parsed at once).
+  for (const v of readdirSync(cacheDir)) rmSync(join(cacheDir, v, 'results'), { recursive: true, force: true });
+  for (const v of readdirSync(cacheDir)) rmSync(join(cacheDir, v, 'facts.snapshot'), { force: true });
+  const third = await analyzeFixture(root, { cacheDir });
+  assert.ok(third.result.stats.cachedFiles > 0);
+  assert.ok(!third.result.notAnalysed.some((n) => n.what.includes('cache')), JSON.stringify(third.result.notAnalysed));
+  assert.equal(stable(third.result), stable(a.result));
 });
