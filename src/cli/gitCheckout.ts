@@ -196,6 +196,8 @@ export class RevisionCheckout {
     const kept = Object.entries(index).slice(-RESULT_INDEX_KEPT);
     const file = join(this.dir, 'results.json');
     try {
+      // A diff that only replayed results wrote nothing else: the checkout's directory may not be there yet.
+      mkdirSync(this.dir, { recursive: true });
       writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(Object.fromEntries(kept)));
       renameSync(`${file}.${process.pid}.tmp`, file);
     } catch {
