@@ -100,11 +100,21 @@ async function resolveSide(arg: DiffSideArg, repo: GitRepo | undefined, revision
   return { kind: 'json', label: `json:${arg.path}`, result: parseJsonReport(text, arg.path) };
 }
 
+/** A git tree's listing, its blobs by path, and what a walk of it reads by name (undefined: the listing cannot tell). */
+interface NamedWalk {
+  listing: RevisionFile[];
+  blobs: Map<string, string>;
+  named: ListedWalk | undefined;
+}
+
 /** Scans sides one at a time; keeps the last full analysis, for the explanations that may follow. */
 class SideScanner {
   private kept: { side: Side; analysis: Analysis } | undefined;
   /** Listings of git trees, by tree id: a side may need its listing twice. */
   private readonly listings = new Map<string, Promise<RevisionFile[]>>();
+  private readonly namedWalks = new Map<string, Promise<NamedWalk>>();
+  /** Trees whose walk may be told from another's (prefetch()): the other, and their diff. */
+  private readonly nearby = new Map<string, { from: string; changes: Promise<Map<string, string> | undefined> }>();
   /** Blob sizes each cache's manifest tells, by cache directory: read once. */
   private readonly manifestSizes = new Map<string, Map<string, number>>();
 
@@ -133,14 +143,22 @@ class SideScanner {
   }
 
   /**
-   * Starts listing the git sides whose results are not remembered, both at once: each side's
-   * result key then waits for one `git ls-tree`, not two in a row.
+   * Starts listing the git sides whose results are not remembered. When both are, the second is
+   * told from the first's listing and `git diff-tree` of the two (walkFromNearby()), both
+   * started at once: a revision a few files from the other costs one listing, not two.
    */
   prefetch(sides: readonly Side[]): void {
-    for (const side of sides) {
+    const unlisted = [...new Set(sides.flatMap((side) => {
       const known = side.kind === 'git' ? this.revisionKey(side) : undefined;
-      if (known === undefined || this.checkout!.knownResult(known.content, known.options) !== undefined) continue;
-      this.listing(known.content).catch(() => undefined); // a failure is met where the listing is used
+      return known === undefined || this.checkout!.knownResult(known.content, known.options) !== undefined ? [] : [known.content];
+    }))];
+    // A failure is met where the listing or the changes are used.
+    for (const tree of unlisted.slice(0, 1)) this.listing(tree).catch(() => undefined);
+    const [first, second] = unlisted;
+    if (first !== undefined && second !== undefined) {
+      const changes = this.checkout!.changedContents(first, second);
+      changes.catch(() => undefined);
+      this.nearby.set(second, { from: first, changes });
     }
   }
 
@@ -196,7 +214,7 @@ class SideScanner {
 
   /** The result key a scan of the git tree `treeId` would have, from its listing; undefined when the listing cannot tell. */
   private async listedResultKey(treeId: string, options: AnalysisOptions): Promise<string | undefined> {
-    const { walk, blobs } = await this.listedWalk(treeId, options);
+    const { walk, blobs } = await this.walkFromNearby(treeId, options) ?? await this.listedWalk(treeId, options);
     if (walk === undefined) return undefined;
     return treeResultKey(options, walk.skipped, new Map(walk.files.map((f) => [f.rel, blobs.get(f.content)!])));
   }
@@ -235,13 +253,43 @@ class SideScanner {
 
   /** The git tree's listing, and what a walk of it with these options reads (undefined: the listing cannot tell). */
   private async listedWalk(treeId: string, options: AnalysisOptions): Promise<{ listing: RevisionFile[]; blobs: Map<string, string>; walk: ListedWalk | undefined }> {
-    const listing = await this.listing(treeId);
-    const blobs = new Map(listing.map((f) => [f.path, f.blob]));
-    const named = walkListingNames(listing, { include: options.include, exclude: scanExcludes(options, architecturesListed(listing.map((f) => f.path))) });
-    const sizes = named === undefined ? undefined : await this.blobSizes(named.files.map((f) => blobs.get(f.content)!), options);
-    const sized = sizes !== undefined && named!.files.every((f) => sizes.has(blobs.get(f.content)!));
-    const walk = sized ? sizedWalk(named!, (content) => sizes.get(blobs.get(content)!)!, options.maxFileBytes) : undefined;
-    return { listing, blobs, walk };
+    const { listing, blobs, named } = await this.namedWalk(treeId, options);
+    return { listing, blobs, walk: named === undefined ? undefined : await this.sized(named, blobs, options) };
+  }
+
+  /**
+   * What a walk of `treeId` reads, told from the tree prefetch() paired it with: that tree's walk
+   * by name, with the new blobs of the files whose content changed. Only when nothing else changed
+   * (no file added, removed, or of another kind): the walk then meets the same names.
+   */
+  private async walkFromNearby(treeId: string, options: AnalysisOptions): Promise<{ blobs: Map<string, string>; walk: ListedWalk | undefined } | undefined> {
+    const pair = this.nearby.get(treeId);
+    if (pair === undefined) return undefined;
+    const [base, changes] = await Promise.all([this.namedWalk(pair.from, options), pair.changes.catch(() => undefined)]);
+    if (base.named === undefined || changes === undefined) return undefined;
+    const blobs = new Map(base.blobs);
+    for (const [path, blob] of changes) blobs.set(path, blob);
+    return { blobs, walk: await this.sized(base.named, blobs, options) };
+  }
+
+  /** A tree's listing, its blobs by path, and its walk by name (walkListingNames()); the options are the run's, the same for every git side. */
+  private namedWalk(treeId: string, options: AnalysisOptions): Promise<NamedWalk> {
+    let named = this.namedWalks.get(treeId);
+    if (named === undefined) {
+      this.namedWalks.set(treeId, (named = this.listing(treeId).then((listing) => ({
+        listing,
+        blobs: new Map(listing.map((f) => [f.path, f.blob])),
+        named: walkListingNames(listing, { include: options.include, exclude: scanExcludes(options, architecturesListed(listing.map((f) => f.path))) }),
+      }))));
+    }
+    return named;
+  }
+
+  /** A walk by name with its sizes (sizedWalk()); undefined when a size cannot be told. */
+  private async sized(named: ListedWalk, blobs: ReadonlyMap<string, string>, options: AnalysisOptions): Promise<ListedWalk | undefined> {
+    const sizes = await this.blobSizes(named.files.map((f) => blobs.get(f.content)!), options);
+    if (!named.files.every((f) => sizes.has(blobs.get(f.content)!))) return undefined;
+    return sizedWalk(named, (content) => sizes.get(blobs.get(content)!)!, options.maxFileBytes);
   }
 
   /**

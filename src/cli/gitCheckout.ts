@@ -169,6 +169,19 @@ export class RevisionCheckout {
     return sizes;
   }
 
+  /**
+   * The new blob of each file whose content differs between two git trees (Revision.tree), by
+   * path; undefined when anything else differs (a file added, removed, or now of another kind).
+   */
+  async changedContents(from: string, to: string): Promise<Map<string, string> | undefined> {
+    const changed = new Map<string, string>();
+    for (const c of rawChanges(await git(this.repo.top, ['diff-tree', '-r', '-z', '--no-renames', '--raw', from, to]))) {
+      if (c.status !== 'M' || !REGULAR.has(c.oldMode) || !REGULAR.has(c.newMode)) return undefined;
+      changed.set(c.path, c.blob);
+    }
+    return changed;
+  }
+
   /** The contents of small blobs (symlink targets), by blob id. */
   private async blobTexts(blobs: readonly string[]): Promise<Map<string, string>> {
     const texts = new Map<string, string>();
@@ -322,17 +335,13 @@ export class RevisionCheckout {
     } catch {
       return false;
     }
-    const fields = raw.split('\0');
     const written: WrittenFile[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      // `:oldmode newmode oldblob newblob status` then the path.
-      const [oldMode, newMode, , blob, status] = fields[i]!.split(' ');
-      const path = fields[i + 1]!;
+    for (const { oldMode, newMode, blob, status, path } of rawChanges(raw)) {
       // A symlink now or before: the scope alone may no longer be what the walk reads. Other
       // attributes: files that did not change may now be written otherwise.
-      if (oldMode === ':120000' || newMode === '120000' || path === '.gitattributes' || path.endsWith('/.gitattributes')) return false;
+      if (oldMode === '120000' || newMode === '120000' || path === '.gitattributes' || path.endsWith('/.gitattributes')) return false;
       rmSync(join(this.path, path), { recursive: true, force: true });
-      if (status !== 'D' && newMode !== '160000') written.push({ path, mode: newMode ?? '', blob: blob ?? '' });
+      if (status !== 'D' && newMode !== '160000') written.push({ path, mode: newMode, blob });
     }
     await this.writeFiles(written);
     return true;
@@ -378,6 +387,29 @@ async function forgetOldWorktree(repo: GitRepo, oldBase: string, key: string): P
 /** The mtime a written file gets from its blob id: 2001 to 2009, a valid time on every file system, and never "now". */
 export function blobMtimeMs(blob: string): number {
   return (1_000_000_000 + Number.parseInt(blob.slice(0, 7), 16)) * 1000;
+}
+
+/** Modes of regular files in a git tree. */
+const REGULAR: ReadonlySet<string> = new Set(['100644', '100755']);
+
+/** One line of `git diff-tree -r -z --raw`: the modes, the new blob id, the status letter and the path. */
+interface RawChange {
+  oldMode: string;
+  newMode: string;
+  blob: string;
+  status: string;
+  path: string;
+}
+
+function rawChanges(raw: string): RawChange[] {
+  const fields = raw.split('\0');
+  const out: RawChange[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    // `:oldmode newmode oldblob newblob status` then the path.
+    const [oldMode, newMode, , blob, status] = fields[i]!.split(' ');
+    out.push({ oldMode: (oldMode ?? '').replace(/^:/, ''), newMode: newMode ?? '', blob: blob ?? '', status: status ?? '', path: fields[i + 1]! });
+  }
+  return out;
 }
 
 /** A file written from the index: its mode and blob id. */
