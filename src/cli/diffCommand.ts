@@ -83,7 +83,7 @@ async function diff(args: DiffArgs, signal: AbortSignal): Promise<number> {
 
 /** A side; a git side's revision resolved beforehand (resolveRevisions()). */
 async function resolveSide(arg: DiffSideArg, repo: GitRepo | undefined, revision: Revision | undefined): Promise<Side> {
-  if (arg.kind === 'git') return { kind: 'git', label: `git:${arg.rev}`, commit: revision!.commit, tree: revision!.tree, shownRoot: join(repo!.top, repo!.prefix) };
+  if (arg.kind === 'git') return { kind: 'git', label: `git:${arg.rev}`, commit: revision!.commit, tree: revision!.tree, shownRoot: resolve(repo!.top, repo!.prefix) };
   let isDir: boolean;
   try {
     isDir = statSync(arg.path).isDirectory();

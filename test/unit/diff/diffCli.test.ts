@@ -130,6 +130,19 @@ test('diff --git: revisions answered from listings are remembered, though nothin
   assert.deepEqual(Object.keys(JSON.parse(readFileSync(index!, 'utf8')) as object).map((k) => k.split(':')[0]).sort(), trees.sort());
 });
 
+test('diff --git from a subdirectory: the revisions\' trees are the subdirectory\'s, and one it lacks is a clear error', () => {
+  const [c1, c2] = repo.commits;
+  const fs = join(repo.dir, 'fs');
+  const r = run(['diff', '--git', c1, '--git', c2, '--format', 'json', '--quiet', '--jobs', '0'], fs);
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse(r.stdout) as JsonDiffReport;
+  assert.equal(d.new.root, fs);
+  assert.equal(d.old.source, `git:${c1}`);
+  const gone = run(['diff', '--git', `${c1}~1`, '--git', c2, '--quiet'], fs);
+  assert.equal(gone.code, 2);
+  assert.match(gone.stderr, /unknown revision/);
+});
+
 test('diff --git: shifted lines and a renamed local change nothing', () => {
   const [c1, c2, c3] = repo.commits;
   const d = diffJson(['--git', c2, '--git', c3, '--tree', repo.dir]);
