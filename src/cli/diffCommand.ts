@@ -5,8 +5,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readCachedResult, replayedAnalysis, resultOptionsKey, scanExcludes, scanTree, treeResultKey, type Analysis, type AnalysisOptions } from '../core/analyze';
-import { vouchFor, type Manifest } from '../core/index/factCache';
-import { walkListing, type ListedWalk } from '../core/sources/listingWalk';
+import { readManifest, vouchFor, type Manifest } from '../core/index/factCache';
+import { sizedWalk, walkListingNames, type ListedWalk } from '../core/sources/listingWalk';
 import { architecturesListed } from '../core/sources/architectures';
 import { diffResults, type ChainDiff } from '../core/diff/chainDiff';
 import { confirmMove, explainRemoval } from '../core/diff/explainRemoval';
@@ -25,7 +25,7 @@ import { summaryLine } from '../core/report/text';
 import type { RuleSpec } from '../core/rules/ruleSpec';
 import { DIFF_COMMAND, type DiffArgs, type DiffSideArg } from './diffArgs';
 import { EXIT } from './exitCodes';
-import { blobMtimeMs, findRepo, GitError, resolveRevision, RevisionCheckout, type RevisionFile } from './gitCheckout';
+import { blobMtimeMs, findRepo, GitError, resolveRevisions, RevisionCheckout, type GitRepo, type Revision, type RevisionFile } from './gitCheckout';
 import { InputError, runCommand } from './runCommand';
 import { analysisOptions, selectRules } from './treeOptions';
 
@@ -36,7 +36,7 @@ class DiffInputError extends Error {}
 type Side =
   | { kind: 'json'; label: string; result: ScanResult }
   | { kind: 'tree'; label: string; root: string }
-  | { kind: 'git'; label: string; commit: string; shownRoot: string };
+  | { kind: 'git'; label: string; commit: string; tree: string; shownRoot: string };
 
 export function runDiff(argv: readonly string[]): Promise<number> {
   return runCommand('diff', DIFF_COMMAND, argv, async (args, signal) => {
@@ -56,7 +56,9 @@ async function diff(args: DiffArgs, signal: AbortSignal): Promise<number> {
     const rules = selectRules(args);
     const needsGit = args.sides.some((s) => s.kind === 'git');
     const repo = needsGit ? await findRepo(resolve(args.tree ?? '.')) : undefined;
-    const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo)));
+    const revs = args.sides.flatMap((s) => (s.kind === 'git' ? [s.rev] : []));
+    const revisions = repo === undefined ? [] : await resolveRevisions(repo, revs);
+    const [oldSide, newSide] = await Promise.all(args.sides.map((s) => resolveSide(s, repo, revisions[revs.indexOf(s.kind === 'git' ? s.rev : '')])));
     if (repo !== undefined) {
       const base = args.cache === false || args.cache === undefined ? undefined : join(args.cache, 'checkouts');
       checkout = await RevisionCheckout.open(repo, treeRelative(join(repo.top, repo.prefix), args).include, base);
@@ -79,11 +81,9 @@ async function diff(args: DiffArgs, signal: AbortSignal): Promise<number> {
   }
 }
 
-async function resolveSide(arg: DiffSideArg, repo: { top: string; prefix: string } | undefined): Promise<Side> {
-  if (arg.kind === 'git') {
-    const commit = await resolveRevision(repo!, arg.rev);
-    return { kind: 'git', label: `git:${arg.rev}`, commit, shownRoot: join(repo!.top, repo!.prefix) };
-  }
+/** A side; a git side's revision resolved beforehand (resolveRevisions()). */
+async function resolveSide(arg: DiffSideArg, repo: GitRepo | undefined, revision: Revision | undefined): Promise<Side> {
+  if (arg.kind === 'git') return { kind: 'git', label: `git:${arg.rev}`, commit: revision!.commit, tree: revision!.tree, shownRoot: resolve(repo!.top, repo!.prefix) };
   let isDir: boolean;
   try {
     isDir = statSync(arg.path).isDirectory();
@@ -100,11 +100,23 @@ async function resolveSide(arg: DiffSideArg, repo: { top: string; prefix: string
   return { kind: 'json', label: `json:${arg.path}`, result: parseJsonReport(text, arg.path) };
 }
 
+/** A git tree's listing, its blobs by path, and what a walk of it reads by name (undefined: the listing cannot tell). */
+interface NamedWalk {
+  listing: RevisionFile[];
+  blobs: Map<string, string>;
+  named: ListedWalk | undefined;
+}
+
 /** Scans sides one at a time; keeps the last full analysis, for the explanations that may follow. */
 class SideScanner {
   private kept: { side: Side; analysis: Analysis } | undefined;
   /** Listings of git trees, by tree id: a side may need its listing twice. */
   private readonly listings = new Map<string, Promise<RevisionFile[]>>();
+  private readonly namedWalks = new Map<string, Promise<NamedWalk>>();
+  /** Trees whose walk may be told from another's (prefetch()): the other, and their diff. */
+  private readonly nearby = new Map<string, { from: string; changes: Promise<Map<string, string> | undefined> }>();
+  /** Blob sizes each cache's manifest tells, by cache directory: read once. */
+  private readonly manifestSizes = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly args: DiffArgs, private readonly rules: readonly RuleSpec[],
@@ -130,6 +142,26 @@ class SideScanner {
     return analysis;
   }
 
+  /**
+   * Starts listing the git sides whose results are not remembered. When both are, the second is
+   * told from the first's listing and `git diff-tree` of the two (walkFromNearby()), both
+   * started at once: a revision a few files from the other costs one listing, not two.
+   */
+  prefetch(sides: readonly Side[]): void {
+    const unlisted = [...new Set(sides.flatMap((side) => {
+      const known = side.kind === 'git' ? this.revisionKey(side) : undefined;
+      return known === undefined || this.checkout!.knownResult(known.content, known.options) !== undefined ? [] : [known.content];
+    }))];
+    // A failure is met where the listing or the changes are used.
+    for (const tree of unlisted.slice(0, 1)) this.listing(tree).catch(() => undefined);
+    const [first, second] = unlisted;
+    if (first !== undefined && second !== undefined) {
+      const changes = this.checkout!.changedContents(first, second);
+      changes.catch(() => undefined);
+      this.nearby.set(second, { from: first, changes });
+    }
+  }
+
   /** The commit the git sides' worktree was last scanned at, if any. */
   get lastCommit(): string | undefined {
     return this.checkout?.lastCommit;
@@ -148,7 +180,7 @@ class SideScanner {
   private async scanSide(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean): Promise<Analysis> {
     this.kept = undefined;
     const started = performance.now();
-    const known = side.kind === 'git' ? await this.revisionKey(side) : undefined;
+    const known = side.kind === 'git' ? this.revisionKey(side) : undefined;
     if (resultOnly && side.kind === 'git' && known !== undefined) {
       // A revision whose content was scanned before, here or in the tree: its result, without a
       // checkout or a walk. Content hashes are blob ids, so the revision's listing names it.
@@ -182,7 +214,7 @@ class SideScanner {
 
   /** The result key a scan of the git tree `treeId` would have, from its listing; undefined when the listing cannot tell. */
   private async listedResultKey(treeId: string, options: AnalysisOptions): Promise<string | undefined> {
-    const { walk, blobs } = await this.listedWalk(treeId, options);
+    const { walk, blobs } = await this.walkFromNearby(treeId, options) ?? await this.listedWalk(treeId, options);
     if (walk === undefined) return undefined;
     return treeResultKey(options, walk.skipped, new Map(walk.files.map((f) => [f.rel, blobs.get(f.content)!])));
   }
@@ -196,7 +228,7 @@ class SideScanner {
     if (options.cacheDir === undefined) return;
     const { walk, listing, blobs } = await this.listedWalk(treeId, options);
     // A symlinked file has its target's content, size and mtime.
-    const files = walk?.files ?? listing.filter((f) => f.kind === 'file').map((f) => ({ rel: f.path, size: f.size, content: f.path }));
+    const files = walk?.files ?? await this.sizedFiles(listing, options);
     const asIs = await this.checkout!.writtenAsIs([...new Set(files.map((f) => f.content))]);
     const entries: Manifest = new Map();
     for (const f of files) {
@@ -206,20 +238,88 @@ class SideScanner {
     vouchFor(options.cacheDir, resolve(options.root), entries);
   }
 
-  /** The git tree's listing, and what a walk of it with these options reads (undefined: the listing cannot tell). */
-  private async listedWalk(treeId: string, options: AnalysisOptions): Promise<{ listing: RevisionFile[]; blobs: Map<string, string>; walk: ListedWalk | undefined }> {
+  /** Every file of a listing, sized (those git cannot size are left out: the scan hashes them). */
+  private async sizedFiles(listing: readonly RevisionFile[], options: AnalysisOptions): Promise<{ rel: string; size: number; content: string }[]> {
+    const files = listing.filter((f) => f.kind === 'file');
+    const sizes = await this.blobSizes(files.map((f) => f.blob), options);
+    return files.filter((f) => sizes.has(f.blob)).map((f) => ({ rel: f.path, size: sizes.get(f.blob)!, content: f.path }));
+  }
+
+  private listing(treeId: string): Promise<RevisionFile[]> {
     let listed = this.listings.get(treeId);
     if (listed === undefined) this.listings.set(treeId, (listed = this.checkout!.listing(treeId)));
-    const listing = await listed;
-    const walk = walkListing(listing, { include: options.include, exclude: scanExcludes(options, architecturesListed(listing.map((f) => f.path))), maxFileBytes: options.maxFileBytes });
-    return { listing, blobs: new Map(listing.map((f) => [f.path, f.blob])), walk };
+    return listed;
+  }
+
+  /** The git tree's listing, and what a walk of it with these options reads (undefined: the listing cannot tell). */
+  private async listedWalk(treeId: string, options: AnalysisOptions): Promise<{ listing: RevisionFile[]; blobs: Map<string, string>; walk: ListedWalk | undefined }> {
+    const { listing, blobs, named } = await this.namedWalk(treeId, options);
+    return { listing, blobs, walk: named === undefined ? undefined : await this.sized(named, blobs, options) };
+  }
+
+  /**
+   * What a walk of `treeId` reads, told from the tree prefetch() paired it with: that tree's walk
+   * by name, with the new blobs of the files whose content changed. Only when nothing else changed
+   * (no file added, removed, or of another kind): the walk then meets the same names.
+   */
+  private async walkFromNearby(treeId: string, options: AnalysisOptions): Promise<{ blobs: Map<string, string>; walk: ListedWalk | undefined } | undefined> {
+    const pair = this.nearby.get(treeId);
+    if (pair === undefined) return undefined;
+    const [base, changes] = await Promise.all([this.namedWalk(pair.from, options), pair.changes.catch(() => undefined)]);
+    if (base.named === undefined || changes === undefined) return undefined;
+    const blobs = new Map(base.blobs);
+    for (const [path, blob] of changes) blobs.set(path, blob);
+    return { blobs, walk: await this.sized(base.named, blobs, options) };
+  }
+
+  /** A tree's listing, its blobs by path, and its walk by name (walkListingNames()); the options are the run's, the same for every git side. */
+  private namedWalk(treeId: string, options: AnalysisOptions): Promise<NamedWalk> {
+    let named = this.namedWalks.get(treeId);
+    if (named === undefined) {
+      this.namedWalks.set(treeId, (named = this.listing(treeId).then((listing) => ({
+        listing,
+        blobs: new Map(listing.map((f) => [f.path, f.blob])),
+        named: walkListingNames(listing, { include: options.include, exclude: scanExcludes(options, architecturesListed(listing.map((f) => f.path))) }),
+      }))));
+    }
+    return named;
+  }
+
+  /** A walk by name with its sizes (sizedWalk()); undefined when a size cannot be told. */
+  private async sized(named: ListedWalk, blobs: ReadonlyMap<string, string>, options: AnalysisOptions): Promise<ListedWalk | undefined> {
+    const sizes = await this.blobSizes(named.files.map((f) => blobs.get(f.content)!), options);
+    if (!named.files.every((f) => sizes.has(blobs.get(f.content)!))) return undefined;
+    return sizedWalk(named, (content) => sizes.get(blobs.get(content)!)!, options.maxFileBytes);
+  }
+
+  /**
+   * The sizes of blobs, by id (those git cannot tell are left out). A cache manifest's content
+   * hash is a blob id and it holds the size: the blobs the tree has (read first) or the
+   * checkout had (read when many are left) are not asked of git.
+   */
+  private async blobSizes(blobs: readonly string[], options: AnalysisOptions): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    let ask = [...new Set(blobs)];
+    const caches: [string | undefined, string | undefined][] = [[options.sharedCacheDir, options.sharedRoot], [options.cacheDir, resolve(options.root)]];
+    for (const [i, [dir, root]] of caches.entries()) {
+      if (dir === undefined || root === undefined || (i > 0 && ask.length <= FEW_BLOBS)) continue;
+      let known = this.manifestSizes.get(dir);
+      if (known === undefined) this.manifestSizes.set(dir, (known = manifestSizes(dir, root)));
+      ask = ask.filter((blob) => {
+        const size = known!.get(blob);
+        if (size !== undefined) sizes.set(blob, size);
+        return size === undefined;
+      });
+    }
+    for (const [blob, size] of await this.checkout!.blobSizes(ask)) sizes.set(blob, size);
+    return sizes;
   }
 
   /** A git side's content id (its git tree) and the digest of the options its result depends on. */
-  private async revisionKey(side: Extract<Side, { kind: 'git' }>): Promise<{ content: string; options: string } | undefined> {
+  private revisionKey(side: Extract<Side, { kind: 'git' }>): { content: string; options: string } | undefined {
     const options = this.options(side, this.checkout!.root);
     if (options.cacheDir === undefined) return undefined;
-    return { content: await this.checkout!.contentId(side.commit), options: resultOptionsKey(options) };
+    return { content: side.tree, options: resultOptionsKey(options) };
   }
 
   /**
@@ -239,6 +339,16 @@ class SideScanner {
   }
 }
 
+/** Content hash (a blob id) -> size, of every file the manifest of the cache `dir` of `root` holds. */
+function manifestSizes(dir: string, root: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const [size, , hash] of readManifest(dir, root).manifest.values()) sizes.set(hash, size);
+  return sizes;
+}
+
+/** Blobs few enough that one `git cat-file` sizes them sooner than a manifest is read. */
+const FEW_BLOBS = 64;
+
 /** The include and exclude paths of the options, relative to the user's tree at `root`. */
 function treeRelative(root: string, args: DiffArgs): Pick<AnalysisOptions, 'include' | 'exclude'> {
   const { include, exclude } = analysisOptions(root, { ...args, cache: false }, [], __dirname);
@@ -248,6 +358,7 @@ function treeRelative(root: string, args: DiffArgs): Pick<AnalysisOptions, 'incl
 async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side, confidence: Confidence): Promise<{ diff: ChainDiff; newResult: ScanResult }> {
   // The side the worktree's cache saw last is answered from it: scanned first, the other side
   // then costs a warm scan plus the files that differ. The order changes no result.
+  scanner.prefetch([oldSide, newSide]);
   const newFirst = newSide.kind === 'git' && newSide.commit === scanner.lastCommit && !(oldSide.kind === 'git' && oldSide.commit === newSide.commit);
   let newAll = newFirst ? await scanner.result(newSide) : undefined;
   if (newFirst) scanner.drop();

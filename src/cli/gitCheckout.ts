@@ -44,12 +44,29 @@ export async function findRepo(dir: string): Promise<GitRepo> {
   return { top, prefix: prefix ?? '' };
 }
 
-/** The commit a revision names (`HEAD~1`, a tag, a hash). */
-export async function resolveRevision(repo: GitRepo, rev: string): Promise<string> {
-  if (rev.startsWith('-')) throw new GitError(`not a revision: ${rev}`);
-  return (await git(repo.top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).catch(() => {
-    throw new GitError(`unknown revision ${rev} in ${repo.top}`);
-  })).trim();
+/** A revision of the repository: its commit, and the git tree of the scanned directory at it (the same tree id, the same content). */
+export interface Revision {
+  commit: string;
+  tree: string;
+}
+
+/**
+ * The commits revisions name (`HEAD~1`, a tag, a hash) and their trees at `repo.prefix`, in one
+ * git call: a diff that replays two results spends its time starting processes otherwise.
+ */
+export async function resolveRevisions(repo: GitRepo, revs: readonly string[]): Promise<Revision[]> {
+  for (const rev of revs) if (rev.startsWith('-') || /[\n\r\0]/.test(rev)) throw new GitError(`not a revision: ${rev}`);
+  const sub = repo.prefix.replace(/\/$/, '');
+  const names = revs.flatMap((rev) => [`${rev}^{commit}`, sub === '' ? `${rev}^{tree}` : `${rev}^{commit}:${sub}`]);
+  // Each name answers one line, `<id> <type>`, or `<name> missing` (or `ambiguous`).
+  const lines = (await git(repo.top, ['cat-file', '--batch-check=%(objecttype) %(objectname)'], { input: names.map((n) => `${n}\n`).join('') })).split('\n');
+  return revs.map((rev, i) => {
+    const [commitType, commit] = (lines[2 * i] ?? '').split(' ');
+    const [treeType, tree] = (lines[2 * i + 1] ?? '').split(' ');
+    if (commitType !== 'commit' || commit === undefined) throw new GitError(`unknown revision ${rev} in ${repo.top}`);
+    if (treeType !== 'tree' || tree === undefined) throw new GitError(`${sub} is not a directory at ${rev}`);
+    return { commit, tree };
+  });
 }
 
 /** A file of a revision: its blob id and what a walk needs to know of it. */
@@ -116,21 +133,19 @@ export class RevisionCheckout {
     else rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** The git tree id of the scanned tree at `commit`: the same id, the same content. */
-  async contentId(commit: string): Promise<string> {
-    const sub = this.repo.prefix.replace(/\/$/, '');
-    return (await git(this.repo.top, ['rev-parse', '--verify', '--quiet', sub === '' ? `${commit}^{tree}` : `${commit}:${sub}`])).trim();
-  }
-
-  /** Every file of a git tree (contentId()), relative to it; symlinks with their targets. */
+  /**
+   * Every file of a git tree (Revision.tree), relative to it; symlinks with their targets. Sizes
+   * are NaN (blobSizes() tells those needed): `ls-tree -l` opens every blob, which costs more
+   * than the warm scan a diff aims at when the objects are loose, and most of them are not sources.
+   */
   async listing(treeId: string): Promise<RevisionFile[]> {
     const out: RevisionFile[] = [];
-    for (const entry of (await git(this.repo.top, ['ls-tree', '-r', '-l', '-z', treeId])).split('\0')) {
+    for (const entry of (await git(this.repo.top, ['ls-tree', '-r', '-z', treeId])).split('\0')) {
       const tab = entry.indexOf('\t');
       if (tab < 0) continue;
-      const [mode, type, blob, size] = entry.slice(0, tab).split(/ +/);
+      const [mode, type, blob] = entry.slice(0, tab).split(' ');
       const kind = type === 'commit' ? 'submodule' : mode === '120000' ? 'symlink' : 'file';
-      out.push({ path: entry.slice(tab + 1), kind, size: Number(size), blob: blob ?? '' });
+      out.push({ path: entry.slice(tab + 1), kind, size: Number.NaN, blob: blob ?? '' });
     }
     const links = out.filter((f) => f.kind === 'symlink');
     const targets = await this.blobTexts(links.map((f) => f.blob));
@@ -139,6 +154,32 @@ export class RevisionCheckout {
       if (target !== undefined) f.target = target;
     }
     return out;
+  }
+
+  /** The sizes of blobs, by blob id (one `git cat-file` for all). */
+  async blobSizes(blobs: readonly string[]): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    if (blobs.length === 0) return sizes;
+    const out = await git(this.repo.top, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], { input: blobs.map((b) => `${b}\n`).join('') });
+    for (const line of out.split('\n')) {
+      const [id, size] = line.split(' ');
+      // `<id> missing` leaves the size unknown: the walk then cannot be told from the listing.
+      if (id !== undefined && size !== undefined && /^\d+$/.test(size)) sizes.set(id, Number(size));
+    }
+    return sizes;
+  }
+
+  /**
+   * The new blob of each file whose content differs between two git trees (Revision.tree), by
+   * path; undefined when anything else differs (a file added, removed, or now of another kind).
+   */
+  async changedContents(from: string, to: string): Promise<Map<string, string> | undefined> {
+    const changed = new Map<string, string>();
+    for (const c of rawChanges(await git(this.repo.top, ['diff-tree', '-r', '-z', '--no-renames', '--raw', from, to]))) {
+      if (c.status !== 'M' || !REGULAR.has(c.oldMode) || !REGULAR.has(c.newMode)) return undefined;
+      changed.set(c.path, c.blob);
+    }
+    return changed;
   }
 
   /** The contents of small blobs (symlink targets), by blob id. */
@@ -196,6 +237,8 @@ export class RevisionCheckout {
     const kept = Object.entries(index).slice(-RESULT_INDEX_KEPT);
     const file = join(this.dir, 'results.json');
     try {
+      // A diff that only replayed results wrote nothing else: the checkout's directory may not be there yet.
+      mkdirSync(this.dir, { recursive: true });
       writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(Object.fromEntries(kept)));
       renameSync(`${file}.${process.pid}.tmp`, file);
     } catch {
@@ -292,17 +335,13 @@ export class RevisionCheckout {
     } catch {
       return false;
     }
-    const fields = raw.split('\0');
     const written: WrittenFile[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      // `:oldmode newmode oldblob newblob status` then the path.
-      const [oldMode, newMode, , blob, status] = fields[i]!.split(' ');
-      const path = fields[i + 1]!;
+    for (const { oldMode, newMode, blob, status, path } of rawChanges(raw)) {
       // A symlink now or before: the scope alone may no longer be what the walk reads. Other
       // attributes: files that did not change may now be written otherwise.
-      if (oldMode === ':120000' || newMode === '120000' || path === '.gitattributes' || path.endsWith('/.gitattributes')) return false;
+      if (oldMode === '120000' || newMode === '120000' || path === '.gitattributes' || path.endsWith('/.gitattributes')) return false;
       rmSync(join(this.path, path), { recursive: true, force: true });
-      if (status !== 'D' && newMode !== '160000') written.push({ path, mode: newMode ?? '', blob: blob ?? '' });
+      if (status !== 'D' && newMode !== '160000') written.push({ path, mode: newMode, blob });
     }
     await this.writeFiles(written);
     return true;
@@ -348,6 +387,29 @@ async function forgetOldWorktree(repo: GitRepo, oldBase: string, key: string): P
 /** The mtime a written file gets from its blob id: 2001 to 2009, a valid time on every file system, and never "now". */
 export function blobMtimeMs(blob: string): number {
   return (1_000_000_000 + Number.parseInt(blob.slice(0, 7), 16)) * 1000;
+}
+
+/** Modes of regular files in a git tree. */
+const REGULAR: ReadonlySet<string> = new Set(['100644', '100755']);
+
+/** One line of `git diff-tree -r -z --raw`: the modes, the new blob id, the status letter and the path. */
+interface RawChange {
+  oldMode: string;
+  newMode: string;
+  blob: string;
+  status: string;
+  path: string;
+}
+
+function rawChanges(raw: string): RawChange[] {
+  const fields = raw.split('\0');
+  const out: RawChange[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    // `:oldmode newmode oldblob newblob status` then the path.
+    const [oldMode, newMode, , blob, status] = fields[i]!.split(' ');
+    out.push({ oldMode: (oldMode ?? '').replace(/^:/, ''), newMode: newMode ?? '', blob: blob ?? '', status: status ?? '', path: fields[i + 1]! });
+  }
+  return out;
 }
 
 /** A file written from the index: its mode and blob id. */

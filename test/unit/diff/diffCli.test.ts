@@ -112,6 +112,37 @@ test('diff --git: revisions the tree was scanned at are answered from their list
   assert.doesNotMatch(again.stderr, /scanning/);
 });
 
+test('diff --git: revisions answered from listings are remembered, though nothing was written out', () => {
+  const [, c2, c3] = repo.commits;
+  const cache = join(scratch, 'remembered-cache');
+  const env = { XDG_CACHE_HOME: cache };
+  for (const c of [c2, c3]) {
+    execFileSync('git', ['-C', repo.dir, 'checkout', '-q', c]);
+    assert.equal(run(['scan', repo.dir, '--quiet', '--jobs', '0'], repo.dir, env).code, 0);
+  }
+  const r = run(['diff', '--git', c2, '--git', c3, '--format', 'json', '--jobs', '0'], repo.dir, env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /scanning/);
+  // The next diff of these revisions lists neither: the index of results names both trees.
+  const checkouts = join(cache, 'lockpath', 'checkouts');
+  const [index] = readdirSync(checkouts).map((n) => join(checkouts, n, 'results.json')).filter((f) => existsSync(f));
+  const trees = [c2, c3].map((c) => execFileSync('git', ['-C', repo.dir, 'rev-parse', `${c}^{tree}`], { encoding: 'utf8' }).trim());
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(index!, 'utf8')) as object).map((k) => k.split(':')[0]).sort(), trees.sort());
+});
+
+test('diff --git from a subdirectory: the revisions\' trees are the subdirectory\'s, and one it lacks is a clear error', () => {
+  const [c1, c2] = repo.commits;
+  const fs = join(repo.dir, 'fs');
+  const r = run(['diff', '--git', c1, '--git', c2, '--format', 'json', '--quiet', '--jobs', '0'], fs);
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse(r.stdout) as JsonDiffReport;
+  assert.equal(d.new.root, fs);
+  assert.equal(d.old.source, `git:${c1}`);
+  const gone = run(['diff', '--git', `${c1}~1`, '--git', c2, '--quiet'], fs);
+  assert.equal(gone.code, 2);
+  assert.match(gone.stderr, /unknown revision/);
+});
+
 test('diff --git: shifted lines and a renamed local change nothing', () => {
   const [c1, c2, c3] = repo.commits;
   const d = diffJson(['--git', c2, '--git', c3, '--tree', repo.dir]);
