@@ -3,6 +3,7 @@
 import { KIND_DIRECT, KIND_FIELD } from '../model/packedFacts';
 import { mergeRefs, NO_REFS, packRef, type CallRef } from './callRefs';
 import type { FunctionNode, FunctionNodes } from './functionNodes';
+import { RefsByName } from './refsByName';
 
 /**
  * Direct callers of every node: node i's are refs[start[i]] to refs[start[i + 1] - 1], unless
@@ -21,7 +22,7 @@ function copyInto<T extends Int32Array | Float64Array>(to: T, from: T): T {
 
 export class Callers {
   /** Direct call sites by callee name, resolved or not. */
-  readonly direct = new Map<string, Float64Array>();
+  private readonly direct: RefsByName;
   /** Field call sites by field name. */
   readonly field = new Map<string, Float64Array>();
   private reverse: CallerIndex | undefined;
@@ -29,30 +30,29 @@ export class Callers {
   constructor(private readonly nodes: FunctionNodes) {
     // Two passes, counting then filling exact typed arrays: growing hundreds of thousands of
     // lists (then trimming them) left hundreds of MiB of garbage on a kernel.
-    const counts = [new Map<string, number>(), new Map<string, number>()];
-    const listOf = (kind: number): Map<string, Float64Array> | undefined => (kind === KIND_DIRECT ? this.direct : kind === KIND_FIELD ? this.field : undefined);
+    const directCounts = new Map<string, number>();
+    const fieldCounts = new Map<string, number>();
     nodes.eachCall((_node, _b, _c, kind, callee) => {
-      const count = counts[kind];
-      if (count !== undefined && listOf(kind) !== undefined) count.set(callee, (count.get(callee) ?? 0) + 1);
+      const count = kind === KIND_DIRECT ? directCounts : kind === KIND_FIELD ? fieldCounts : undefined;
+      count?.set(callee, (count.get(callee) ?? 0) + 1);
     });
-    counts.forEach((count, kind) => {
-      for (const [callee, n] of count) {
-        listOf(kind)!.set(callee, new Float64Array(n));
-        count.set(callee, 0); // from here on: how many are filled
+    for (const [callee, n] of fieldCounts) {
+      this.field.set(callee, new Float64Array(n));
+      fieldCounts.set(callee, 0); // from here on: how many are filled
+    }
+    this.direct = new RefsByName(directCounts, (add) => nodes.eachCall((node, b, c, kind, callee) => {
+      if (kind === KIND_DIRECT) add(callee, packRef(node.index, b, c));
+      else if (kind === KIND_FIELD) {
+        const at = fieldCounts.get(callee)!;
+        this.field.get(callee)![at] = packRef(node.index, b, c);
+        fieldCounts.set(callee, at + 1);
       }
-    });
-    nodes.eachCall((node, b, c, kind, callee) => {
-      const list = listOf(kind)?.get(callee);
-      if (list === undefined) return;
-      const at = counts[kind]!.get(callee)!;
-      list[at] = packRef(node.index, b, c);
-      counts[kind]!.set(callee, at + 1);
-    });
+    }));
   }
 
   /** Call sites naming `name`, resolved or not (CallRefs; do not modify). */
   directCallsTo(name: string): Float64Array {
-    return this.direct.get(name) ?? NO_REFS;
+    return this.direct.get(name);
   }
 
   /** Field call sites through `.field` (CallRefs; do not modify). */
@@ -88,19 +88,21 @@ export class Callers {
 
   /** Puts a file's moved call sites into the by-name lists (`ours`: the file's old sites). */
   patchByName(kind: 'direct' | 'field', moved: Map<string, CallRef[]>, ours: (ref: CallRef) => boolean): void {
-    const index = kind === 'direct' ? this.direct : this.field;
     for (const [name, refs] of moved) {
-      const merged = mergeRefs(index.get(name) ?? NO_REFS, ours, refs);
-      if (merged.length === 0) index.delete(name);
-      else index.set(name, merged);
+      if (kind === 'direct') {
+        this.direct.set(name, mergeRefs(this.direct.get(name), ours, refs));
+        continue;
+      }
+      const merged = mergeRefs(this.field.get(name) ?? NO_REFS, ours, refs);
+      if (merged.length === 0) this.field.delete(name);
+      else this.field.set(name, merged);
     }
   }
 
   private build(): CallerIndex {
     const nodes = this.nodes;
     // Sized for one target per direct call (header statics can have more: then it grows).
-    let size = 0;
-    for (const list of this.direct.values()) size += list.length;
+    const size = this.direct.total();
     let targets = new Int32Array(size);
     let refs = new Float64Array(size);
     let count = 0;
