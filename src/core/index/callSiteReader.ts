@@ -12,6 +12,7 @@ import { localValues } from '../facts/callSites/localValues';
 import { succeededBefore } from '../facts/callSites/priorCalls';
 import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, NameUse, PredicateBody, ReadTracking } from '../model/callSites';
 import { MacroDefinitions } from './macroDefinitions';
+import { SourceLines } from './sourceLines';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
 export type TextSource = (file: string) => string | undefined;
@@ -32,7 +33,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   /** Per file, by the first line of the function parsed (0: the whole file). */
   private readonly trees = new Map<string, Map<number, Tree | null>>();
   private keptTrees = 0;
-  private readonly texts = new Map<string, string[] | null>();
+  private readonly texts = new Map<string, SourceLines | null>();
   /** Per file, how often it changed (forget): what a recorded read of a whole file is compared against. */
   private readonly versions = new Map<string, number>();
   /** What was read since recording began, when it did (see readKey). */
@@ -96,7 +97,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   private callLines(file: string, line: number): string | undefined {
-    return this.lines(file)?.slice(line - 1, line + CALL_TEXT_LINES - 1).join('\n');
+    return this.lines(file)?.slice(line - 1, line + CALL_TEXT_LINES - 1);
   }
 
   mentions(file: string, word: string): boolean {
@@ -109,7 +110,9 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     const known = words?.get(word);
     if (known !== undefined) return known;
     const whole = wholeWord(word, '', '');
-    const found = this.lines(file)?.some((l) => l.includes(word) && whole.test(l)) ?? false;
+    // A newline is no word character: a whole word of the text is one of a line.
+    const text = this.lines(file)?.text;
+    const found = text !== undefined && text.includes(word) && whole.test(text);
     if (words === undefined) this.mentioned.set(file, words = new Map());
     words.set(word, found);
     return found;
@@ -117,27 +120,29 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
 
   nameUses(file: string, word: string): NameUse[] {
     this.noteRead(`u\0${file}\0${word}`);
-    const lines = this.lines(file) ?? [];
+    const lines = this.lines(file);
     const whole = wholeWord(word, '(\\s*\\()?', 'g');
     const uses: NameUse[] = [];
     let directive = false;
-    lines.forEach((text, i) => {
+    for (let i = 0; i < (lines?.count ?? 0); i++) {
+      const text = lines!.line(i);
       // A directive runs on over lines ending in a backslash.
       directive = directive || /^\s*#/.test(text);
       if (text.includes(word)) for (const m of text.matchAll(whole)) uses.push({ line: i + 1, called: m[1] !== undefined && !directive });
       directive = directive && /\\\s*$/.test(text);
-    });
+    }
     return uses;
   }
 
-  private lines(file: string): string[] | undefined {
+  private lines(file: string): SourceLines | undefined {
     let lines = this.texts.get(file);
     if (lines === undefined) {
       if (this.texts.size >= KEPT_TEXTS) {
         const oldest = this.texts.keys().next().value;
         if (oldest !== undefined) this.texts.delete(oldest);
       }
-      lines = this.read(file)?.split('\n') ?? null;
+      const text = this.read(file);
+      lines = text === undefined ? null : new SourceLines(text);
       this.texts.set(file, lines);
     }
     return lines ?? undefined;
@@ -179,7 +184,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     let perFile = this.digests.get(file);
     let d = perFile?.get(range);
     if (d === undefined) {
-      d = digest(this.lines(file)?.slice(span.startLine - 1, span.endLine).join('\n') ?? '');
+      d = digest(this.lines(file)?.slice(span.startLine - 1, span.endLine) ?? '');
       if (perFile === undefined) this.digests.set(file, perFile = new Map());
       perFile.set(range, d);
     }
@@ -229,8 +234,8 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     }
     const lines = this.lines(file);
     const text = lines === undefined ? undefined
-      : span === undefined ? lines.join('\n')
-      : '\n'.repeat(span.startLine - 1) + lines.slice(span.startLine - 1, span.endLine).join('\n');
+      : span === undefined ? lines.text
+      : '\n'.repeat(span.startLine - 1) + lines.slice(span.startLine - 1, span.endLine);
     const tree = text === undefined ? null : this.parser.parse(maskAnnotations(text));
     perFile = this.trees.get(file);
     if (perFile === undefined) this.trees.set(file, perFile = new Map());
