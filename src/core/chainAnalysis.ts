@@ -1,5 +1,6 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
+import { createHash } from 'node:crypto';
 import { assessChain, dispatchFacts, type Assessment } from './chains/confidence';
 import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
@@ -146,7 +147,20 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     };
     // Besides its path and the source it read, a verdict rests on the tree-wide sets and on
     // who calls the acquiring function (library code called only from filesystems).
-    const factsKey = (chain: FoundChain): string => `${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}\n${notifiers?.key(chain) ?? ''}`;
+    // Asked again of every kept chain at every live update: one digest per acquiring function
+    // and notifier lists, where a string naming every caller file, made per chain, was most of
+    // an update's garbage on a whole kernel (hundreds of MiB over a few edits).
+    const factsKeys = new Map<string, string>();
+    const factsKey = (chain: FoundChain): string => {
+      const lists = notifiers?.key(chain) ?? '';
+      const at = `${chain.acquire.function}\0${lists}`;
+      let key = factsKeys.get(at);
+      if (key === undefined) {
+        key = createHash('sha1').update(`${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}\n${lists}`).digest('base64');
+        factsKeys.set(at, key);
+      }
+      return key;
+    };
     const judge: ChainJudge = {
       judge: (chain) => {
         // Where called functions are defined is the graph's word, not the source's: noted apart.
