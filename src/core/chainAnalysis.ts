@@ -112,11 +112,19 @@ function definedAt(def: Definition | undefined): string {
   return def === undefined ? '' : `${def.file}:${def.line}`;
 }
 
-/** Are the functions a judge looked up still defined where it found them? */
-function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: DefinitionLookup): boolean {
+/**
+ * Are the functions a judge looked up still defined where it found them? `now` memoizes the
+ * answers by `file\0name` for one result: every kept chain asks again at every live update.
+ */
+function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: DefinitionLookup, now: Map<string, string>): boolean {
   for (const [key, at] of found) {
-    const sep = key.indexOf('\0');
-    if (definedAt(definitionOf(key.slice(0, sep), key.slice(sep + 1))) !== at) return false;
+    let current = now.get(key);
+    if (current === undefined) {
+      const sep = key.indexOf('\0');
+      current = definedAt(definitionOf(key.slice(0, sep), key.slice(sep + 1)));
+      now.set(key, current);
+    }
+    if (current !== at) return false;
   }
   return true;
 }
@@ -130,6 +138,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const reader = inputs.callSites;
   const definitionOf = definitions(graph);
   const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
+  const definedNow = new Map<string, string>();
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const notifierSpecs = rule.dispatch?.notifiers ?? [];
@@ -173,7 +182,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
         const { value, reads } = reader === undefined ? { value: assess(chain, noting), reads: new Map<string, string>() } : reader.recording(() => assess(chain, noting));
         return { verdict: value, basis: { facts: factsKey(chain), reads, definitions: found } };
       },
-      holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf) && (reader?.unchanged(basis.reads) ?? true),
+      holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf, definedNow) && (reader?.unchanged(basis.reads) ?? true),
       targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
     };
     const found = search.chains(judge);

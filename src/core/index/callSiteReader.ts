@@ -40,6 +40,8 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   private log: Map<string, string> | undefined;
   /** Per file, digests of the function spans read (by `start-end`), until the file changes. */
   private readonly digests = new Map<string, Map<string, string>>();
+  /** What each read key gives now (see currentValue), until its file changes. */
+  private readonly values = new Map<string, string>();
   /** Per file, the words asked of it (mentions): asked for every hop of every chain judged. */
   private readonly mentioned = new Map<string, Map<string, boolean>>();
   private readonly macros: MacroDefinitions;
@@ -162,8 +164,21 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   unchanged(reads: ReadonlyMap<string, string>): boolean {
-    for (const [key, read] of reads) if (this.readValue(key) !== read) return false;
+    for (const [key, read] of reads) if (this.currentValue(key) !== read) return false;
     return true;
+  }
+
+  /**
+   * readValue, kept until the file changes (forget): every kept chain's reads are asked again at
+   * every live update, and each answer made anew (split keys, digests) was garbage.
+   */
+  private currentValue(key: string): string {
+    let value = this.values.get(key);
+    if (value === undefined) {
+      value = this.readValue(key);
+      this.values.set(key, value);
+    }
+    return value;
   }
 
   /**
@@ -195,6 +210,8 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   forget(file: string): void {
     this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
     this.digests.delete(file);
+    // Keys are `kind\0file\0at`.
+    for (const key of [...this.values.keys()]) if (key.startsWith(file, 2) && key.charCodeAt(2 + file.length) === 0) this.values.delete(key);
     this.macros.forget(file);
     this.drop(file);
   }
@@ -216,7 +233,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   private noteRead(key: string): void {
-    if (this.log !== undefined && !this.log.has(key)) this.log.set(key, this.readValue(key));
+    if (this.log !== undefined && !this.log.has(key)) this.log.set(key, this.currentValue(key));
   }
 
   /** The parsed function of `file` that spans `line`, or the whole file when no span is known. */
