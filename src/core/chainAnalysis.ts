@@ -159,14 +159,17 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     // Asked again of every kept chain at every live update: one digest per acquiring function
     // and notifier lists, where a string naming every caller file, made per chain, was most of
     // an update's garbage on a whole kernel (hundreds of MiB over a few edits).
-    const factsKeys = new Map<string, string>();
+    // By function, then lists (no key joining the two: the lists' key can run to many KiB).
+    const factsKeys = new Map<string, Map<string, string>>();
     const factsKey = (chain: FoundChain): string => {
       const lists = notifiers?.key(chain) ?? '';
-      const at = `${chain.acquire.function}\0${lists}`;
-      let key = factsKeys.get(at);
+      const fn = chain.acquire.function;
+      let byLists = factsKeys.get(fn);
+      if (byLists === undefined) factsKeys.set(fn, byLists = new Map());
+      let key = byLists.get(lists);
       if (key === undefined) {
-        key = createHash('sha1').update(`${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}\n${lists}`).digest('base64');
-        factsKeys.set(at, key);
+        key = createHash('sha1').update(`${facts.key}\n${facts.callerFiles(fn).join(',')}\n${lists}`).digest('base64');
+        byLists.set(lists, key);
       }
       return key;
     };
