@@ -211,7 +211,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
     this.digests.delete(file);
     // Keys are `kind\0file\0at`.
-    for (const key of [...this.values.keys()]) if (key.startsWith(file, 2) && key.charCodeAt(2 + file.length) === 0) this.values.delete(key);
+    for (const key of this.values.keys()) if (key.startsWith(file, 2) && key.charCodeAt(2 + file.length) === 0) this.values.delete(key);
     this.macros.forget(file);
     this.drop(file);
   }
