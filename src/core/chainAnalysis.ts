@@ -1,5 +1,6 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
+import { createHash } from 'node:crypto';
 import { assessChain, ChainReading, dispatchFacts, type Assessment } from './chains/confidence';
 import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
@@ -114,11 +115,19 @@ function definedAt(def: Definition | undefined): string {
   return def === undefined ? '' : `${def.file}:${def.line}`;
 }
 
-/** Are the functions a judge looked up still defined where it found them? */
-function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: DefinitionLookup): boolean {
+/**
+ * Are the functions a judge looked up still defined where it found them? `now` memoizes the
+ * answers by `file\0name` for one result: every kept chain asks again at every live update.
+ */
+function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: DefinitionLookup, now: Map<string, string>): boolean {
   for (const [key, at] of found) {
-    const sep = key.indexOf('\0');
-    if (definedAt(definitionOf(key.slice(0, sep), key.slice(sep + 1))) !== at) return false;
+    let current = now.get(key);
+    if (current === undefined) {
+      const sep = key.indexOf('\0');
+      current = definedAt(definitionOf(key.slice(0, sep), key.slice(sep + 1)));
+      now.set(key, current);
+    }
+    if (current !== at) return false;
   }
   return true;
 }
@@ -138,6 +147,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const reader = inputs.callSites;
   const definitionOf = definitions(graph);
   const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
+  const definedNow = new Map<string, string>();
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const notifierSpecs = rule.dispatch?.notifiers ?? [];
@@ -155,7 +165,23 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     };
     // Besides its path and the source it read, a verdict rests on the tree-wide sets and on
     // who calls the acquiring function (library code called only from filesystems).
-    const factsKey = (chain: FoundChain): string => `${facts.key}\n${facts.callerFiles(chain.acquire.function).join(',')}\n${notifiers?.key(chain) ?? ''}`;
+    // Asked again of every kept chain at every live update: one digest per acquiring function
+    // and notifier lists, where a string naming every caller file, made per chain, was most of
+    // an update's garbage on a whole kernel (hundreds of MiB over a few edits).
+    // By function, then lists (no key joining the two: the lists' key can run to many KiB).
+    const factsKeys = new Map<string, Map<string, string>>();
+    const factsKey = (chain: FoundChain): string => {
+      const lists = notifiers?.key(chain) ?? '';
+      const fn = chain.acquire.function;
+      let byLists = factsKeys.get(fn);
+      if (byLists === undefined) factsKeys.set(fn, byLists = new Map());
+      let key = byLists.get(lists);
+      if (key === undefined) {
+        key = createHash('sha1').update(`${facts.key}\n${facts.callerFiles(fn).join(',')}\n${lists}`).digest('base64');
+        byLists.set(lists, key);
+      }
+      return key;
+    };
     const judge: ChainJudge = {
       judge: (chain) => {
         // Where called functions are defined is the graph's word, not the source's: noted apart.
@@ -168,7 +194,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
         const { value, reads } = reader === undefined ? { value: assess(chain, noting), reads: new Map<string, string>() } : reader.recording(() => assess(chain, noting));
         return { verdict: value, basis: { facts: factsKey(chain), reads, definitions: found } };
       },
-      holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf) && (reader?.unchanged(basis.reads) ?? true),
+      holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf, definedNow) && (reader?.unchanged(basis.reads) ?? true),
       targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
       // Only the dispatch reading can reject at one hop; the source's checks run on likely chains.
       rejectsAt: (chain, at) => {

@@ -3,6 +3,7 @@
 import { KIND_DIRECT, KIND_FIELD, type PackedFileFacts } from '../model/packedFacts';
 import { mergeRefs, NO_REFS, packRef, type CallRef } from './callRefs';
 import { eachPackedCall, type FunctionNode, type FunctionNodes } from './functionNodes';
+import { RefsByName } from './refsByName';
 
 /**
  * Direct callers of every node: node i's are refs[start[i]] to refs[start[i + 1] - 1], unless
@@ -66,7 +67,7 @@ function copyInto<T extends Int32Array | Float64Array>(to: T, from: T): T {
 
 export class Callers {
   /** Direct call sites by callee name, resolved or not. */
-  readonly direct = new Map<string, Float64Array>();
+  private readonly direct: RefsByName;
   /** Field call sites by field name. */
   readonly field = new Map<string, Float64Array>();
   private reverse: CallerIndex | undefined;
@@ -82,21 +83,33 @@ export class Callers {
       if (id >= counts.length) counts = copyInto(new Int32Array(Math.max(id + 1, counts.length * 2)), counts);
       counts[id]!++;
     });
-    // Numbered in order of first use: each map gets its names in the order a count per name had them.
-    const lists = ids.names.map((name, id) => {
+    // Numbered in order of first use: each list gets its names in the order a count per name had them.
+    const fieldLists: (Float64Array | undefined)[] = [];
+    const directNames: string[] = [];
+    const directCounts: number[] = [];
+    const directSlot = new Int32Array(ids.names.length);
+    ids.names.forEach((name, id) => {
+      if (ids.kinds[id] === KIND_DIRECT) {
+        directSlot[id] = directNames.length;
+        directNames.push(name);
+        directCounts.push(counts[id]!);
+        return;
+      }
       const list = new Float64Array(counts[id]!);
-      (ids.kinds[id] === KIND_DIRECT ? this.direct : this.field).set(name, list);
-      return list;
+      this.field.set(name, list);
+      fieldLists[id] = list;
     });
-    counts.fill(0); // from here on: how many are filled
-    eachNamedCall(nodes, ids, (node, b, c, id) => {
-      lists[id]![counts[id]!++] = packRef(node.index, b, c);
-    });
+    counts.fill(0); // from here on: how many field refs are filled
+    this.direct = new RefsByName(directNames, directCounts, (add) => eachNamedCall(nodes, ids, (node, b, c, id) => {
+      const ref = packRef(node.index, b, c);
+      if (ids.kinds[id] === KIND_DIRECT) add(directSlot[id]!, ref);
+      else fieldLists[id]![counts[id]!++] = ref;
+    }));
   }
 
   /** Call sites naming `name`, resolved or not (CallRefs; do not modify). */
   directCallsTo(name: string): Float64Array {
-    return this.direct.get(name) ?? NO_REFS;
+    return this.direct.get(name);
   }
 
   /** Field call sites through `.field` (CallRefs; do not modify). */
@@ -132,19 +145,21 @@ export class Callers {
 
   /** Puts a file's moved call sites into the by-name lists (`ours`: the file's old sites). */
   patchByName(kind: 'direct' | 'field', moved: Map<string, CallRef[]>, ours: (ref: CallRef) => boolean): void {
-    const index = kind === 'direct' ? this.direct : this.field;
     for (const [name, refs] of moved) {
-      const merged = mergeRefs(index.get(name) ?? NO_REFS, ours, refs);
-      if (merged.length === 0) index.delete(name);
-      else index.set(name, merged);
+      if (kind === 'direct') {
+        this.direct.set(name, mergeRefs(this.direct.get(name), ours, refs));
+        continue;
+      }
+      const merged = mergeRefs(this.field.get(name) ?? NO_REFS, ours, refs);
+      if (merged.length === 0) this.field.delete(name);
+      else this.field.set(name, merged);
     }
   }
 
   private build(): CallerIndex {
     const nodes = this.nodes;
     // Sized for one target per direct call (header statics can have more: then it grows).
-    let size = 0;
-    for (const list of this.direct.values()) size += list.length;
+    const size = this.direct.total();
     let targets = new Int32Array(size);
     let refs = new Float64Array(size);
     let count = 0;

@@ -38,10 +38,11 @@ type StructField = PackedFileFacts['structFields'][number];
 type FieldAssignment = PackedFileFacts['fieldAssignments'][number];
 
 function storeOf(a: FieldAssignment, file: string): FieldStore {
-  const st: FieldStore = { fn: a.fn, file, line: a.line };
-  if (a.structType !== undefined) st.structType = a.structType;
-  if (a.object !== undefined) st.object = a.object;
-  return st;
+  // One literal per shape: a property added after the literal goes to a separate backing store,
+  // which made each of a kernel's ~700k stores cost about twice its fields.
+  const { fn, line, structType, object } = a;
+  if (structType === undefined) return object === undefined ? { fn, file, line } : { fn, file, line, object };
+  return object === undefined ? { fn, file, line, structType } : { fn, file, line, structType, object };
 }
 
 /** `struct.field`: the key of a struct field's type. */

@@ -12,6 +12,7 @@ import { localValues } from '../facts/callSites/localValues';
 import { succeededBefore } from '../facts/callSites/priorCalls';
 import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, NameUse, PredicateBody, ReadTracking } from '../model/callSites';
 import { MacroDefinitions } from './macroDefinitions';
+import { SourceLines } from './sourceLines';
 
 /** Reads a file of the tree as text; undefined when it cannot be read. */
 export type TextSource = (file: string) => string | undefined;
@@ -32,13 +33,15 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   /** Per file, by the first line of the function parsed (0: the whole file). */
   private readonly trees = new Map<string, Map<number, Tree | null>>();
   private keptTrees = 0;
-  private readonly texts = new Map<string, string[] | null>();
+  private readonly texts = new Map<string, SourceLines | null>();
   /** Per file, how often it changed (forget): what a recorded read of a whole file is compared against. */
   private readonly versions = new Map<string, number>();
   /** What was read since recording began, when it did (see readKey). */
   private log: Map<string, string> | undefined;
   /** Per file, digests of the function spans read (by `start-end`), until the file changes. */
   private readonly digests = new Map<string, Map<string, string>>();
+  /** What each read key gives now (see currentValue), until its file changes. */
+  private readonly values = new Map<string, string>();
   /** Per file, the words asked of it (mentions): asked for every hop of every chain judged. */
   private readonly mentioned = new Map<string, Map<string, boolean>>();
   private readonly macros: MacroDefinitions;
@@ -96,7 +99,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   private callLines(file: string, line: number): string | undefined {
-    return this.lines(file)?.slice(line - 1, line + CALL_TEXT_LINES - 1).join('\n');
+    return this.lines(file)?.slice(line - 1, line + CALL_TEXT_LINES - 1);
   }
 
   mentions(file: string, word: string): boolean {
@@ -109,7 +112,9 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     const known = words?.get(word);
     if (known !== undefined) return known;
     const whole = wholeWord(word, '', '');
-    const found = this.lines(file)?.some((l) => l.includes(word) && whole.test(l)) ?? false;
+    // A newline is no word character: a whole word of the text is one of a line.
+    const text = this.lines(file)?.text;
+    const found = text !== undefined && text.includes(word) && whole.test(text);
     if (words === undefined) this.mentioned.set(file, words = new Map());
     words.set(word, found);
     return found;
@@ -117,27 +122,29 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
 
   nameUses(file: string, word: string): NameUse[] {
     this.noteRead(`u\0${file}\0${word}`);
-    const lines = this.lines(file) ?? [];
+    const lines = this.lines(file);
     const whole = wholeWord(word, '(\\s*\\()?', 'g');
     const uses: NameUse[] = [];
     let directive = false;
-    lines.forEach((text, i) => {
+    for (let i = 0; i < (lines?.count ?? 0); i++) {
+      const text = lines!.line(i);
       // A directive runs on over lines ending in a backslash.
       directive = directive || /^\s*#/.test(text);
       if (text.includes(word)) for (const m of text.matchAll(whole)) uses.push({ line: i + 1, called: m[1] !== undefined && !directive });
       directive = directive && /\\\s*$/.test(text);
-    });
+    }
     return uses;
   }
 
-  private lines(file: string): string[] | undefined {
+  private lines(file: string): SourceLines | undefined {
     let lines = this.texts.get(file);
     if (lines === undefined) {
       if (this.texts.size >= KEPT_TEXTS) {
         const oldest = this.texts.keys().next().value;
         if (oldest !== undefined) this.texts.delete(oldest);
       }
-      lines = this.read(file)?.split('\n') ?? null;
+      const text = this.read(file);
+      lines = text === undefined ? null : new SourceLines(text);
       this.texts.set(file, lines);
     }
     return lines ?? undefined;
@@ -157,8 +164,21 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   unchanged(reads: ReadonlyMap<string, string>): boolean {
-    for (const [key, read] of reads) if (this.readValue(key) !== read) return false;
+    for (const [key, read] of reads) if (this.currentValue(key) !== read) return false;
     return true;
+  }
+
+  /**
+   * readValue, kept until the file changes (forget): every kept chain's reads are asked again at
+   * every live update, and each answer made anew (split keys, digests) was garbage.
+   */
+  private currentValue(key: string): string {
+    let value = this.values.get(key);
+    if (value === undefined) {
+      value = this.readValue(key);
+      this.values.set(key, value);
+    }
+    return value;
   }
 
   /**
@@ -179,7 +199,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     let perFile = this.digests.get(file);
     let d = perFile?.get(range);
     if (d === undefined) {
-      d = digest(this.lines(file)?.slice(span.startLine - 1, span.endLine).join('\n') ?? '');
+      d = digest(this.lines(file)?.slice(span.startLine - 1, span.endLine) ?? '');
       if (perFile === undefined) this.digests.set(file, perFile = new Map());
       perFile.set(range, d);
     }
@@ -190,6 +210,8 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   forget(file: string): void {
     this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
     this.digests.delete(file);
+    // Keys are `kind\0file\0at`.
+    for (const key of this.values.keys()) if (key.startsWith(file, 2) && key.charCodeAt(2 + file.length) === 0) this.values.delete(key);
     this.macros.forget(file);
     this.drop(file);
   }
@@ -211,7 +233,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   private noteRead(key: string): void {
-    if (this.log !== undefined && !this.log.has(key)) this.log.set(key, this.readValue(key));
+    if (this.log !== undefined && !this.log.has(key)) this.log.set(key, this.currentValue(key));
   }
 
   /** The parsed function of `file` that spans `line`, or the whole file when no span is known. */
@@ -229,8 +251,8 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     }
     const lines = this.lines(file);
     const text = lines === undefined ? undefined
-      : span === undefined ? lines.join('\n')
-      : '\n'.repeat(span.startLine - 1) + lines.slice(span.startLine - 1, span.endLine).join('\n');
+      : span === undefined ? lines.text
+      : '\n'.repeat(span.startLine - 1) + lines.slice(span.startLine - 1, span.endLine);
     const tree = text === undefined ? null : this.parser.parse(maskAnnotations(text));
     perFile = this.trees.get(file);
     if (perFile === undefined) this.trees.set(file, perFile = new Map());

@@ -54,6 +54,31 @@ function noFacts(file: string): PackedFileFacts {
   return { file, hash: '', functions: [], calls: new Int32Array(0), names: [], fieldAssignments: [], structFields: [], errorNodes: 0 };
 }
 
+/** What a live analysis starts from: the facts, without the walk and the manifests they came from. */
+interface LiveFacts {
+  root: string;
+  files: PackedFileFacts[];
+  detail: FactDetail;
+  skipped: SkippedFile[];
+  notes: NoteCounts;
+  cachedFiles: number;
+}
+
+/**
+ * The walk and the facts. The walk and the manifests (tens of MiB on a kernel) die here, before
+ * the graph and the searches are built, where memory peaks.
+ */
+async function liveFacts(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<LiveFacts> {
+  onProgress?.('walk', 0, 0);
+  const prepared = await prepareScan(options, signal);
+  const collected = await collectFacts(prepared.walk.files, collectOptions(options, prepared, signal, onProgress));
+  addNotes(prepared.notes, collected.notes);
+  return {
+    root: prepared.root, files: collected.files, detail: collected.detail, skipped: [...prepared.walk.skipped, ...collected.skipped],
+    notes: prepared.notes, cachedFiles: collected.cachedFiles,
+  };
+}
+
 export class LiveAnalysis {
   private analysis: ChainAnalysis;
   private current: ScanResult;
@@ -79,15 +104,9 @@ export class LiveAnalysis {
 
   static async open(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<LiveAnalysis> {
     const started = performance.now();
-    onProgress?.('walk', 0, 0);
-    const prepared = await prepareScan(options, signal);
-    const collected = await collectFacts(prepared.walk.files, collectOptions(options, prepared, signal, onProgress));
-    addNotes(prepared.notes, collected.notes);
+    const f = await liveFacts(options, signal, onProgress);
     const language = await loadCLanguage(options.wasm);
-    return new LiveAnalysis(
-      options, prepared.root, collected.files, collected.detail, [...prepared.walk.skipped, ...collected.skipped],
-      prepared.notes, language, collected.cachedFiles, started,
-    );
+    return new LiveAnalysis(options, f.root, f.files, f.detail, f.skipped, f.notes, language, f.cachedFiles, started);
   }
 
   get result(): ScanResult {
