@@ -184,13 +184,18 @@ async function typing(page) {
 /** A log laid over the index in memory: from the file picker's Enter to the notification. */
 async function overlay(page) {
   await runCommand(page, 'Lockpath: Load Trace or Kernel Log', true);
-  await page.waitForFunction(`(document.querySelector('.quick-input-widget .quick-input-box input')?.value ?? '').endsWith('/')`);
+  // The simple file dialog starts at the tree's root once it is ready: a path typed before that
+  // is replaced by the root's, and Enter then opens the folder instead of picking the log.
+  await page.waitForFunction(`(document.querySelector('.quick-input-widget .quick-input-box input')?.value ?? '').endsWith(${JSON.stringify(`${tree.split('/').pop()}/`)})`);
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.fill(opts.log);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: opts.log.split('/').pop() }).first().waitFor();
   const before = outputLog().length;
   const t = Date.now();
   await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 }).catch(async () => {
+    throw new Error(`the file dialog did not take ${opts.log}: it shows ${JSON.stringify(await input.inputValue())}`);
+  });
   // What the extension says either way: a failed load must end the wait with its reason, not a timeout.
   const said = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Lockpath: (trace loaded|could not load|scan the workspace before)/ }).first();
   try {
