@@ -207,7 +207,7 @@ export function readCachedResult(options: AnalysisOptions, key: string): ScanRes
  * What the analysis starts from. The walk and the manifests (tens of MiB on a kernel) stay in
  * gatherFacts: the analysis, where memory peaks, holds only what it reads.
  */
-interface GatheredFacts {
+export interface GatheredFacts {
   root: string;
   files: PackedFileFacts[];
   detail: FactDetail;

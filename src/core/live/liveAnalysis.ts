@@ -7,7 +7,7 @@
 // tree again.
 import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
-import { collectOptions, prepareScan, treeText, type AnalysisOptions } from '../analyze';
+import { collectOptions, prepareScan, treeText, type AnalysisOptions, type GatheredFacts } from '../analyze';
 import { ParsedCallSites } from '../index/callSiteReader';
 import { buildGraph, composeResult, exemptionSources, searchChains, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
 import { deriveExemptions, sameExemptions } from '../rules/derivedExemptions';
@@ -55,14 +55,7 @@ function noFacts(file: string): PackedFileFacts {
 }
 
 /** What a live analysis starts from: the facts, without the walk and the manifests they came from. */
-interface LiveFacts {
-  root: string;
-  files: PackedFileFacts[];
-  detail: FactDetail;
-  skipped: SkippedFile[];
-  notes: NoteCounts;
-  cachedFiles: number;
-}
+type LiveFacts = Omit<GatheredFacts, 'resultKey'>;
 
 /**
  * The walk and the facts. The walk and the manifests (tens of MiB on a kernel) die here, before

@@ -94,14 +94,19 @@ test('diff --git: a revision the tree was scanned at is the tree\'s result, and 
   assert.deepEqual(counts(first), { added: 0, removed: 0, changed: 0, unchanged: 7 });
 });
 
-test('diff --git: revisions the tree was scanned at are answered from their listings, with nothing written out', () => {
-  const [c1, c2] = repo.commits;
-  const cache = join(scratch, 'listed-cache');
-  const env = { XDG_CACHE_HOME: cache };
-  for (const c of [c1, c2]) {
+/** Scans the repository at each commit with a cache of its own: the environment that names it. */
+function scannedAt(commits: readonly string[], cacheName: string): Record<string, string> {
+  const env = { XDG_CACHE_HOME: join(scratch, cacheName) };
+  for (const c of commits) {
     execFileSync('git', ['-C', repo.dir, 'checkout', '-q', c]);
     assert.equal(run(['scan', repo.dir, '--quiet', '--jobs', '0'], repo.dir, env).code, 0);
   }
+  return env;
+}
+
+test('diff --git: revisions the tree was scanned at are answered from their listings, with nothing written out', () => {
+  const [c1, c2] = repo.commits;
+  const env = scannedAt([c1, c2], 'listed-cache');
   const r = run(['diff', '--git', c1, '--git', c2, '--format', 'json', '--jobs', '0'], repo.dir, env);
   assert.equal(r.code, 0, r.stderr);
   // The removed chain's reason needs the new side's graph: c2 is written out for it, c1 never is.
@@ -114,17 +119,12 @@ test('diff --git: revisions the tree was scanned at are answered from their list
 
 test('diff --git: revisions answered from listings are remembered, though nothing was written out', () => {
   const [, c2, c3] = repo.commits;
-  const cache = join(scratch, 'remembered-cache');
-  const env = { XDG_CACHE_HOME: cache };
-  for (const c of [c2, c3]) {
-    execFileSync('git', ['-C', repo.dir, 'checkout', '-q', c]);
-    assert.equal(run(['scan', repo.dir, '--quiet', '--jobs', '0'], repo.dir, env).code, 0);
-  }
+  const env = scannedAt([c2, c3], 'remembered-cache');
   const r = run(['diff', '--git', c2, '--git', c3, '--format', 'json', '--jobs', '0'], repo.dir, env);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /scanning/);
   // The next diff of these revisions lists neither: the index of results names both trees.
-  const checkouts = join(cache, 'lockpath', 'checkouts');
+  const checkouts = join(env.XDG_CACHE_HOME!, 'lockpath', 'checkouts');
   const [index] = readdirSync(checkouts).map((n) => join(checkouts, n, 'results.json')).filter((f) => existsSync(f));
   const trees = [c2, c3].map((c) => execFileSync('git', ['-C', repo.dir, 'rev-parse', `${c}^{tree}`], { encoding: 'utf8' }).trim());
   assert.deepEqual(Object.keys(JSON.parse(readFileSync(index!, 'utf8')) as object).map((k) => k.split(':')[0]).sort(), trees.sort());
