@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { LOCKPATH_VERSION } from '../core/analyze';
+import { analysisHeapFlags } from '../core/heapFlags';
 import { EXIT } from './exitCodes';
 import { USAGE } from './scanArgs';
 import { runScan } from './scanCommand';
@@ -46,20 +47,6 @@ function needsBiggerHeap(): boolean {
   return getHeapStatistics().heap_size_limit < heapLimitMb() * 1024 * 1024 * 0.9;
 }
 
-/**
- * With a high limit V8 lets the heap double between major collections while allocation is fast:
- * growing by a fifth instead cut the peak RSS of a whole-kernel scan after an edit from 1,498
- * to 1,301 MB in the same time (19.7 s; --optimize-for-size took 33 s).
- */
-const HEAP_GROWTH = '--heap-growing-percent=20';
-
-/**
- * A larger young generation: most of a scan's garbage (decoded facts, search records) dies young,
- * and a 16 MiB semi-space promoted much of it. 32 MiB took a whole 6.12 cold scan from 85.7 to
- * 73.1 s with peak RSS 1,394 -> 1,432 MiB, identical report (64 MiB: 75.8 s, 1,530 MiB).
- */
-const YOUNG_GENERATION = '--max-semi-space-size=32';
-
 function heapLimitMb(): number {
   return Math.max(2048, Math.floor((totalmem() / 1048576) * 0.75));
 }
@@ -68,7 +55,7 @@ function heapLimitMb(): number {
 process.env.UV_THREADPOOL_SIZE ??= '16';
 
 if (needsBiggerHeap()) {
-  const child = spawnSync(process.execPath, [`--max-old-space-size=${heapLimitMb()}`, HEAP_GROWTH, YOUNG_GENERATION, ...process.execArgv, __filename, ...process.argv.slice(2)], {
+  const child = spawnSync(process.execPath, [...analysisHeapFlags(heapLimitMb()), ...process.execArgv, __filename, ...process.argv.slice(2)], {
     stdio: 'inherit', env: { ...process.env, LOCKPATH_HEAP_SET: '1' },
   });
   process.exitCode = child.status ?? (child.signal === 'SIGINT' ? EXIT.cancelled : EXIT.internal);

@@ -2,6 +2,7 @@
 // progress, turns an AbortSignal into a cancel message. No `vscode` here, so unit tests run
 // it against the real server bundle.
 import { fork, type ChildProcess } from 'node:child_process';
+import { analysisHeapFlags } from '../core/heapFlags';
 import {
   INDEX_PROTOCOL_VERSION, parseFromServer, type FromServer, type IndexMethod, type IndexMethods, type ProgressPhase, type ToServer,
 } from '../protocol/indexProtocol';
@@ -65,7 +66,7 @@ export class IndexClient {
 
   static start(launch: ServerLaunch, log: ServerLog): IndexClient {
     const child = fork(launch.script, [], {
-      execArgv: [`--max-old-space-size=${launch.maxOldSpaceMb}`],
+      execArgv: analysisHeapFlags(launch.maxOldSpaceMb),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

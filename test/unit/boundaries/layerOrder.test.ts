@@ -43,6 +43,7 @@ const ORDER: readonly Layer[] = [
   { name: 'live', why: 'a scan kept up to date per edited file, for the extension' },
   { name: 'editor', why: 'questions an editor asks of a live analysis (being added with the extension)' },
   { name: 'diff', why: 'compares the results of two scans (being added with `lockpath diff`)' },
+  { name: 'heapFlags.ts', why: 'V8 flags of the processes that hold an analysis: the CLI\'s child and the index server' },
 ];
 
 /**
