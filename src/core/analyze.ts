@@ -98,7 +98,12 @@ export function treeText(root: string): TextSource {
  * architectures' arch/ directories among `architectures` (those of the tree, or of a revision's listing).
  */
 export function scanExcludes(options: Pick<AnalysisOptions, 'include' | 'exclude' | 'arch'>, architectures: readonly string[] | undefined): string[] {
-  return [...(options.exclude ?? DEFAULT_EXCLUDES), ...otherArchitectures(architectures, options.arch ?? DEFAULT_ARCH, options.include)];
+  return [...givenExcludes(options), ...otherArchitectures(architectures, options.arch ?? DEFAULT_ARCH, options.include)];
+}
+
+/** The excludes the options give, or the default ones. */
+function givenExcludes(options: Pick<AnalysisOptions, 'exclude'>): readonly string[] {
+  return options.exclude ?? DEFAULT_EXCLUDES;
 }
 
 /** The walk and the cache manifest: where every scan starts. */
@@ -171,7 +176,7 @@ function resultOptions(options: AnalysisOptions): Omit<ResultKeyInput, 'files'> 
     toolVersion: `${LOCKPATH_VERSION}+${LOCKPATH_BUILD}${options.parseAll === true ? '+parse-all' : ''}`, rules: options.rules,
     // The architecture, not the directories it leaves out: a revision's key is made before
     // anything of it is on disk.
-    include: [...options.include, ...(options.exclude ?? DEFAULT_EXCLUDES).map((e) => `!${e}`), `arch=${options.arch ?? DEFAULT_ARCH}`], pointers: options.pointers ?? 'typed',
+    include: [...options.include, ...givenExcludes(options).map((e) => `!${e}`), `arch=${options.arch ?? DEFAULT_ARCH}`], pointers: options.pointers ?? 'typed',
   };
 }
 
