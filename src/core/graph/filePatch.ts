@@ -130,7 +130,9 @@ function planFilePatch(g: GraphParts, old: PackedFileFacts, next: PackedFileFact
 /** The StorePlan of an edit from `old` to `next`. */
 function planStores(index: FieldIndex, old: PackedFileFacts, next: PackedFileFacts, renamed: ReadonlySet<string>): StorePlan {
   const types = (f: PackedFileFacts): string => f.structFields.map((x) => `${typeKey(x)}:${x.type}`).join(',');
-  const key = (a: PackedFileFacts['fieldAssignments'][number]): string => `${a.field}=${a.fn}@${a.structType ?? ''}`;
+  // Everything a store holds but its line: a renamed table or block is another object to the
+  // notifier lists, though it stores the same function in the same field.
+  const key = (a: PackedFileFacts['fieldAssignments'][number]): string => `${a.field}=${a.fn}@${a.structType ?? ''}#${a.object ?? ''}`;
   const fields = new Set<string>();
   if (old.fieldAssignments.map(key).join(',') !== next.fieldAssignments.map(key).join(',')) {
     for (const a of [...old.fieldAssignments, ...next.fieldAssignments]) fields.add(a.field);

@@ -382,6 +382,8 @@ test('live analysis: notifier lists kept across edits are read again when a regi
   for (const text of [
     original.replace('register_module_notifier(&pi_module_nb)', 'register_module_notifier(&pi_other_nb)'),
     original.replace('.notifier_call = pi_module_notify,', '.notifier_call = pi_other_notify,'),
+    // The block renamed where it is defined, not where it is registered: same stores, another object.
+    original.replace('static struct notifier_block pi_module_nb = {', 'static struct notifier_block pi_renamed_nb = {'),
     original.replace('return register_module_notifier(&pi_module_nb);', 'return 0;'),
   ]) {
     writeFileSync(file, text);
