@@ -39,6 +39,8 @@ export interface ChainAnalysis {
   exemptionInputs: (ExemptionInputs | undefined)[];
   /** Notifier lists read by an earlier result of this graph, given out again while unchanged (composeResult). */
   notifierLists?: KeptNotifierLists;
+  /** The chains the last result merged by hook point, and what it made of them (composeResult). */
+  merged?: { found: readonly Chain[]; chains: readonly Chain[] };
 }
 
 /** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
@@ -244,7 +246,11 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     untypedFieldCalls += found.stats.untypedFieldCalls;
   }
   const sinkRank = (rule: string, sink: string): number => inputs.rules.find((r) => r.id === rule)?.sinks.indexOf(sink) ?? 0;
-  const chains = mergeHookPoints(assessed, sinkRank);
+  // A live update that changed no chain finds the same objects: the merge stands.
+  const last = analysis.merged;
+  const same = last !== undefined && last.found.length === assessed.length && assessed.every((c, i) => c === last.found[i]);
+  if (!same) analysis.merged = { found: assessed, chains: mergeHookPoints(assessed, sinkRank) };
+  const chains = [...analysis.merged!.chains];
   const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: NOTE_CONSEQUENCES[kind], count, kind }));
   if (unresolvedPointerCalls > 0) {
     notAnalysed.push({
