@@ -96,6 +96,8 @@ export interface LeftOut {
   label: string;
 }
 
+const NONE: readonly FunctionNode[] = [];
+
 export class FunctionNodes {
   readonly list: FunctionNode[] = [];
   /**
@@ -108,8 +110,13 @@ export class FunctionNodes {
   private readonly staticsByFile = new Map<string, Map<string, FunctionNode>>();
   private readonly headerStatics = new Map<string, FunctionNode[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
-  /** named() of the names asked so far (a few: an index of every name would cost tens of MiB). */
-  private readonly byName = new Map<string, FunctionNode[]>();
+  /**
+   * named() of the names asked so far, or of every name once indexNames() ran: a scan asks a
+   * few, and an index of every name (tens of MiB) is built only for those who ask of many.
+   */
+  private byName = new Map<string, FunctionNode[]>();
+  /** Does byName hold every name (a name it lacks names no node)? */
+  private namesComplete = false;
   /** Bodies past a limit of the packed layout, in the order they were met. */
   readonly leftOut: LeftOut[] = [];
 
@@ -137,7 +144,9 @@ export class FunctionNodes {
       // A literal: an empty array's first push reserves 17 slots, and most functions have one body.
       node = { index: this.list.length, key, name: fact.name, bodies: [body] };
       this.list.push(node);
-      this.byName.get(fact.name)?.push(node);
+      const named = this.byName.get(fact.name);
+      if (named !== undefined) named.push(node);
+      else if (this.namesComplete) this.byName.set(fact.name, [node]);
       this.ranks[node.index] = this.rankOf(file, fact);
       this.byKey.set(key, node);
       if (fact.isStatic) {
@@ -177,8 +186,27 @@ export class FunctionNodes {
   /** Every node so named, in node order (those an edit emptied included, without bodies). */
   named(name: string): readonly FunctionNode[] {
     let nodes = this.byName.get(name);
-    if (nodes === undefined) this.byName.set(name, nodes = this.list.filter((n) => n.name === name));
+    if (nodes === undefined) {
+      if (this.namesComplete) return NONE;
+      this.byName.set(name, nodes = this.list.filter((n) => n.name === name));
+    }
     return nodes;
+  }
+
+  /**
+   * Indexes every name in one pass, for a caller about to ask of many (symbolizing a log): each
+   * named() that is not memoised yet would scan every node. add() keeps it complete.
+   */
+  indexNames(): void {
+    if (this.namesComplete) return;
+    const byName = new Map<string, FunctionNode[]>();
+    for (const node of this.list) {
+      const list = byName.get(node.name);
+      if (list === undefined) byName.set(node.name, [node]);
+      else list.push(node);
+    }
+    this.byName = byName;
+    this.namesComplete = true;
   }
 
   get(key: string): FunctionNode | undefined {
