@@ -166,11 +166,13 @@ export class FunctionNodes {
     }
   }
 
-  /** Takes a function out of name resolution; its node stays, without bodies. */
+  /** Takes a function out of name resolution and out of named(); its node stays, without bodies. */
   drop(node: FunctionNode): FunctionNode {
     const { file, fn } = node.bodies[0]!;
     node.bodies = [];
     this.byKey.delete(node.key);
+    const named = this.byName.get(node.name);
+    if (named?.includes(node)) named.splice(named.indexOf(node), 1);
     if (fn.isStatic) {
       this.staticsByFile.get(file)?.delete(fn.name);
       const list = this.headerStatics.get(fn.name);
@@ -183,12 +185,15 @@ export class FunctionNodes {
     return node;
   }
 
-  /** Every node so named, in node order (those an edit emptied included, without bodies). */
+  /**
+   * Every node so named, in node order; not those an edit emptied (drop()), as a graph built
+   * from scratch has none of them.
+   */
   named(name: string): readonly FunctionNode[] {
     let nodes = this.byName.get(name);
     if (nodes === undefined) {
       if (this.namesComplete) return NONE;
-      this.byName.set(name, nodes = this.list.filter((n) => n.name === name));
+      this.byName.set(name, nodes = this.list.filter((n) => n.name === name && n.bodies.length > 0));
     }
     return nodes;
   }
@@ -201,6 +206,7 @@ export class FunctionNodes {
     if (this.namesComplete) return;
     const byName = new Map<string, FunctionNode[]>();
     for (const node of this.list) {
+      if (node.bodies.length === 0) continue;
       const list = byName.get(node.name);
       if (list === undefined) byName.set(node.name, [node]);
       else list.push(node);

@@ -41,9 +41,43 @@ test('overlay on a live analysis: a function an edit adds or removes is seen by 
   assert.deepEqual(edge(), { caller: 'lockpath_added', callee: 'rw_verify_area', count: 1, match: 'static', via: 'direct' });
   assert.deepEqual(graph.nodesNamed('lockpath_added').map((n) => n.key), ['fs/splice.c::lockpath_added']);
 
+  // Removed: its node stays in the graph without a body, but no name finds it, as after a fresh scan.
   writeFileSync(file, original);
   assert.equal(live.update('fs/splice.c').kind, 'local');
   assert.equal(live.graph, graph);
   const o = overlayTraces(live.graph, live.result.chains, [parseLogLines(CAPTURE, 'added.txt')]);
   assert.deepEqual(o.unmapped.find((u) => u.name === 'lockpath_added'), { name: 'lockpath_added', count: 1, reason: 'not in tree' });
+  assert.deepEqual(o.observedEdges.find((e) => e.caller === 'lockpath_added'), { caller: 'lockpath_added', callee: 'rw_verify_area', count: 1, match: 'unknown' });
+  assert.deepEqual(graph.nodesNamed('lockpath_added'), []);
+
+  // Added again: a new node, the only one its name finds.
+  writeFileSync(file, `${original}${ADDED}`);
+  assert.equal(live.update('fs/splice.c').kind, 'local');
+  assert.equal(live.graph, graph);
+  assert.deepEqual(graph.nodesNamed('lockpath_added').map((n) => n.bodies.length), [1]);
+  assert.equal(edge()?.match, 'static');
+});
+
+test('function names: a name asked before the index of every name is built leaves out what an edit removed', async (t) => {
+  const root = copyFixture(t);
+  const live = await LiveAnalysis.open(fixtureOptions(root));
+  t.after(() => live.dispose());
+  const file = join(root, 'fs/splice.c');
+  const original = readFileSync(file, 'utf8');
+  // Memoised one name at a time: the memo follows the edits too.
+  assert.deepEqual(live.graph.nodesNamed('lockpath_added'), []);
+  writeFileSync(file, `${original}${ADDED}`);
+  assert.equal(live.update('fs/splice.c').kind, 'local');
+  assert.equal(live.graph.nodesNamed('lockpath_added').length, 1);
+  writeFileSync(file, original);
+  assert.equal(live.update('fs/splice.c').kind, 'local');
+  assert.deepEqual(live.graph.nodesNamed('lockpath_added'), []);
+  // A name first asked after its function was removed is not memoised with the emptied node either.
+  writeFileSync(file, original.replace(/static long splice_read_nocheck\([^]*?\n\}\n/, '').replace('.splice_read\t= splice_read_nocheck,', ''));
+  assert.equal(live.update('fs/splice.c').kind, 'local');
+  assert.equal(live.graph.nodes.filter((n) => n.name === 'splice_read_nocheck' && n.bodies.length === 0).length, 1, 'its node stays, emptied');
+  assert.deepEqual(live.graph.nodesNamed('splice_read_nocheck'), []);
+  live.graph.indexNames();
+  assert.deepEqual(live.graph.nodesNamed('splice_read_nocheck'), []);
+  assert.deepEqual(live.graph.nodesNamed('do_splice_to').map((n) => n.key), ['fs/splice.c::do_splice_to']);
 });
