@@ -4,6 +4,7 @@
 import { CALL_CALLEE, CALL_KIND, CALL_RECEIVER, CALL_STRIDE, type CallHead, type PackedFileFacts, type PackedFunction } from '../model/packedFacts';
 import { callHead } from '../model/packedCalls';
 import { BODY_SLOTS, CALL_BITS, unpackRef, type CallRef } from './callRefs';
+import { NameIndex } from './nameIndex';
 
 export interface FunctionBody {
   file: string;
@@ -96,8 +97,6 @@ export interface LeftOut {
   label: string;
 }
 
-const NONE: readonly FunctionNode[] = [];
-
 export class FunctionNodes {
   readonly list: FunctionNode[] = [];
   /**
@@ -110,13 +109,10 @@ export class FunctionNodes {
   private readonly staticsByFile = new Map<string, Map<string, FunctionNode>>();
   private readonly headerStatics = new Map<string, FunctionNode[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
-  /**
-   * named() of the names asked so far, or of every name once indexNames() ran: a scan asks a
-   * few, and an index of every name (tens of MiB) is built only for those who ask of many.
-   */
-  private byName = new Map<string, FunctionNode[]>();
-  /** Does byName hold every name (a name it lacks names no node)? */
-  private namesComplete = false;
+  /** named() of the names asked so far, until indexNames(): a scan asks of a few. */
+  private readonly byName = new Map<string, FunctionNode[]>();
+  /** Every name, once indexNames() ran: for those who ask of many. */
+  private allNames: NameIndex | undefined;
   /** Bodies past a limit of the packed layout, in the order they were met. */
   readonly leftOut: LeftOut[] = [];
 
@@ -144,9 +140,8 @@ export class FunctionNodes {
       // A literal: an empty array's first push reserves 17 slots, and most functions have one body.
       node = { index: this.list.length, key, name: fact.name, bodies: [body] };
       this.list.push(node);
-      const named = this.byName.get(fact.name);
-      if (named !== undefined) named.push(node);
-      else if (this.namesComplete) this.byName.set(fact.name, [node]);
+      if (this.allNames !== undefined) this.allNames.add(node);
+      else this.byName.get(fact.name)?.push(node);
       this.ranks[node.index] = this.rankOf(file, fact);
       this.byKey.set(key, node);
       if (fact.isStatic) {
@@ -190,11 +185,9 @@ export class FunctionNodes {
    * from scratch has none of them.
    */
   named(name: string): readonly FunctionNode[] {
+    if (this.allNames !== undefined) return this.allNames.named(name);
     let nodes = this.byName.get(name);
-    if (nodes === undefined) {
-      if (this.namesComplete) return NONE;
-      this.byName.set(name, nodes = this.list.filter((n) => n.name === name && n.bodies.length > 0));
-    }
+    if (nodes === undefined) this.byName.set(name, nodes = this.list.filter((n) => n.name === name && n.bodies.length > 0));
     return nodes;
   }
 
@@ -203,16 +196,9 @@ export class FunctionNodes {
    * named() that is not memoised yet would scan every node. add() keeps it complete.
    */
   indexNames(): void {
-    if (this.namesComplete) return;
-    const byName = new Map<string, FunctionNode[]>();
-    for (const node of this.list) {
-      if (node.bodies.length === 0) continue;
-      const list = byName.get(node.name);
-      if (list === undefined) byName.set(node.name, [node]);
-      else list.push(node);
-    }
-    this.byName = byName;
-    this.namesComplete = true;
+    if (this.allNames !== undefined) return;
+    this.allNames = new NameIndex(this.list, this.ranks.length);
+    this.byName.clear();
   }
 
   get(key: string): FunctionNode | undefined {
