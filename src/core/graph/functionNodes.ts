@@ -197,6 +197,7 @@ export class FunctionNodes {
    */
   indexNames(): void {
     if (this.allNames !== undefined) return;
+    // ranks has a slot per node the graph can hold: its capacity.
     this.allNames = new NameIndex(this.list, this.ranks.length);
     this.byName.clear();
   }
