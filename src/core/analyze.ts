@@ -11,7 +11,7 @@ import { contentHash, readManifest, vouchedHashes, type Manifest } from './index
 import { collectFacts, type CollectOptions } from './index/collectFacts';
 import { readResult, resultKey, writeResult, type ResultKeyInput } from './index/resultCache';
 import type { FactDetail } from './index/factDetail';
-import type { ScanResult, SkippedFile } from './model/chain';
+import type { Confidence, ScanResult, SkippedFile } from './model/chain';
 import type { PackedFileFacts } from './model/packedFacts';
 import type { WasmPaths } from './parse/treeSitter';
 import type { RuleModel } from './rules/summaries';
@@ -63,6 +63,11 @@ export interface AnalysisOptions {
    * cache, and the returned graph, models and facts are then empty.
    */
   resultOnly?: boolean;
+  /**
+   * The least confidence the caller shows (all chains when absent): a result replayed from the
+   * cache for `likely` leaves its possible chains unread, counted in stats.possibleChains.
+   */
+  shown?: Confidence;
 }
 
 export interface Analysis {
@@ -192,8 +197,14 @@ export function resultOptionsKey(options: AnalysisOptions): string {
 export function treeResultKey(options: AnalysisOptions, skipped: readonly { file: string; reason: string }[], hashes: ReadonlyMap<string, string>): string {
   return resultKey({
     ...resultOptions(options),
-    files: [...skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...[...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1))],
+    files: [...skipped.map((s) => [s.file, `skipped:${s.reason}`] as const), ...inPathOrder([...hashes])],
   });
+}
+
+/** Sorted by path: the hashes come in walk order (sorted) unless some were read afterwards. */
+function inPathOrder(entries: [string, string][]): [string, string][] {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1]![0] > entries[i]![0]) return entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return entries;
 }
 
 /** A cached result as an analysis of `root` (no graph, models or facts), timed from `started`. */
@@ -205,7 +216,8 @@ export function replayedAnalysis(cached: ScanResult, root: string, started: numb
 /** A result from the result cache: the scan's own, or the shared cache's. */
 export function readCachedResult(options: AnalysisOptions, key: string): ScanResult | undefined {
   if (options.cacheDir === undefined) return undefined;
-  return readResult(options.cacheDir, key) ?? (options.sharedCacheDir === undefined ? undefined : readResult(options.sharedCacheDir, key));
+  const least = options.shown ?? 'possible';
+  return readResult(options.cacheDir, key, least) ?? (options.sharedCacheDir === undefined ? undefined : readResult(options.sharedCacheDir, key, least));
 }
 
 /**

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Log } from 'sarif';
 import type { JsonDiffReport } from '../../../src/core/diff/diffJson';
-import { FACTS_VERSION } from '../../../src/core/index/factCache';
+import { FACTS_VERSION, readManifest } from '../../../src/core/index/factCache';
 import { buildFixtureRepo, type FixtureRepo } from '../../support/fixtureRepo';
 import { validateSarif } from '../../support/sarifSchema';
 
@@ -260,10 +260,10 @@ test('diff --git: a file git converts on checkout (eol=crlf) is hashed from what
     const checkouts = join(cache, 'lockpath', 'checkouts');
     const tree = join(checkouts, readdirSync(checkouts).find((n) => existsSync(join(checkouts, n, 'tree')))!, 'tree');
     assert.match(readFileSync(join(tree, 'fs', 'read_write.c'), 'utf8'), /\r\n/);
-    const manifest = JSON.parse(readFileSync(join(cache, 'lockpath', createHash('sha1').update(tree).digest('hex').slice(0, 16), `v${FACTS_VERSION}`, 'manifest.json'), 'utf8')) as { files: Record<string, [number, number, string]> };
+    const { manifest } = readManifest(join(cache, 'lockpath', createHash('sha1').update(tree).digest('hex').slice(0, 16)), tree);
     const blob = (path: string): string => git('rev-parse', `HEAD:${path}`).trim();
-    assert.notEqual(manifest.files['fs/read_write.c']![2], blob('fs/read_write.c'));
-    assert.equal(manifest.files['fs/splice.c']![2], blob('fs/splice.c'), 'a file written as its blob is its blob id');
+    assert.notEqual(manifest.get('fs/read_write.c')![2], blob('fs/read_write.c'));
+    assert.equal(manifest.get('fs/splice.c')![2], blob('fs/splice.c'), 'a file written as its blob is its blob id');
   } finally {
     rmSync(own.dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { renderJson } from '../../../src/core/report/json';
 import type { ScanResult } from '../../../src/core/model/chain';
 import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
+import { FACTS_VERSION, readManifest, writeManifest, type Manifest } from '../../../src/core/index/factCache';
 
 function stable(r: ScanResult): string {
   return renderJson({ ...r, stats: { ...r.stats, durationMs: 0, cachedFiles: 0 } });
@@ -87,4 +88,18 @@ test('cache: two scans writing one cache at once each keep their own pack, and a
   assert.ok(third.result.stats.cachedFiles > 0);
   assert.ok(!third.result.notAnalysed.some((n) => n.what.includes('cache')), JSON.stringify(third.result.notAnalysed));
   assert.equal(stable(third.result), stable(a.result));
+});
+
+test('cache: the manifest is written flat, and one an older build wrote as an object is still read', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockpath-manifest-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const manifest: Manifest = new Map([['fs/a.c', [10, 1.5, 'h1']], ['fs/b.c', [20, 2.5, 'h2']]]);
+  writeManifest(dir, '/tree', manifest);
+  const path = join(dir, `v${FACTS_VERSION}`, 'manifest.json');
+  assert.deepEqual((JSON.parse(readFileSync(path, 'utf8')) as { entries: unknown[] }).entries, ['fs/a.c', 10, 1.5, 'h1', 'fs/b.c', 20, 2.5, 'h2']);
+  assert.deepEqual(readManifest(dir, '/tree'), { manifest });
+  writeFileSync(path, JSON.stringify({ version: FACTS_VERSION, root: '/tree', files: { 'fs/a.c': [10, 1.5, 'h1'], 'fs/b.c': [20, 2.5, 'h2'], 'fs/bad.c': [1, 'x'] } }));
+  assert.deepEqual(readManifest(dir, '/tree'), { manifest });
+  // Another tree's manifest vouches for nothing here.
+  assert.equal(readManifest(dir, '/other').manifest.size, 0);
 });
