@@ -23,7 +23,7 @@ async function scan(args: ScanArgs, signal: AbortSignal): Promise<number> {
   const root = resolve(args.tree);
   const tty = !args.quiet && process.stderr.isTTY;
   const progress = tty ? ttyProgress() : quietProgress(args.quiet);
-  const analysis = await scanTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true }, signal, progress);
+  const analysis = await scanTree({ ...analysisOptions(root, args, rules, __dirname), resultOnly: true, shown: args.confidence }, signal, progress);
   const result = atConfidence(analysis.result, args.confidence);
   const compared = baseline === undefined ? undefined : applyBaseline(result, baseline);
   const report = args.format === 'json' ? renderJson(result) : args.format === 'sarif' ? compared?.sarif() ?? renderSarif(result) : renderText(result);

@@ -3,7 +3,11 @@
 import type { Confidence, ScanResult } from '../model/chain';
 
 export function atConfidence(result: ScanResult, least: Confidence): ScanResult {
-  const possible = result.chains.filter((c) => c.confidence === 'possible').length;
+  const listed = result.chains.filter((c) => c.confidence === 'possible').length;
+  // A result replayed for a likely-only report left its possible chains unread and counted them.
+  const unread = listed === 0 ? result.stats.possibleChains ?? 0 : 0;
+  if (least === 'possible' && unread > 0) throw new Error(`the result lists none of its ${unread} possible chains`);
+  const possible = listed + unread;
   const stats = { ...result.stats, possibleChains: possible };
   if (least === 'possible') return { ...result, stats };
   return { ...result, stats: { ...stats, hiddenChains: possible }, chains: result.chains.filter((c) => c.confidence === 'likely') };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FACTS_VERSION } from '../../../src/core/index/factCache';
 import { readResult, RESULTS_KEPT, writeResult } from '../../../src/core/index/resultCache';
+import { atConfidence } from '../../../src/core/report/confidence';
 import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
 
 test('result cache: only the most recently written results are kept', async (t) => {
@@ -26,4 +27,20 @@ test('result cache: only the most recently written results are kept', async (t) 
   assert.ok(!kept.includes('k0.json') && !kept.includes('k3.json'), `the oldest go: ${kept.join(' ')}`);
   assert.equal(readResult(dir, 'last')?.chains.length, result.chains.length);
   assert.equal(readResult(dir, 'k0'), undefined);
+});
+
+test('result cache: a likely-only read leaves the possible chains unread and counted; a full read gives them back in order', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockpath-results-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { result } = await analyzeFixture(join(FIXTURES, 'notifiers'));
+  const possible = result.chains.filter((c) => c.confidence === 'possible');
+  assert.ok(possible.length > 0 && possible.length < result.chains.length, 'the fixture has chains of both kinds');
+  writeResult(dir, 'k', result);
+  assert.deepEqual(readResult(dir, 'k'), result);
+  const likely = readResult(dir, 'k', 'likely')!;
+  assert.deepEqual(likely.chains, result.chains.filter((c) => c.confidence === 'likely'));
+  assert.equal(likely.stats.possibleChains, possible.length);
+  // Reports made from either read are the same.
+  assert.deepEqual(atConfidence(likely, 'likely'), atConfidence(result, 'likely'));
+  assert.throws(() => atConfidence(likely, 'possible'), /lists none of its/);
 });
