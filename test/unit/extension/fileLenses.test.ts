@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RatedChain } from '../../../src/core/editor/editorModel';
-import { FileLensCache, fileLenses } from '../../../src/extension/fileLenses';
+import { FileLensIndex, fileLenses } from '../../../src/extension/fileLenses';
 
 const acquire = (file: string, line: number) => ({ file, line, column: 2, function: 'f', call: 'sb_start_write' });
 const hop = (file: string, line: number, callee: string) => ({ file, line, column: 2, caller: 'f', callee, via: 'direct' });
@@ -32,12 +32,27 @@ test('file lenses: a chain with two hops on one line counts once there', () => {
   assert.deepEqual(fileLenses([twice], 'a.c').map((l) => l.title), ['1 freeze chain starts here', 'part of 1 chain']);
 });
 
-test('file lens cache: a file is computed once per set of chains, a new set starts afresh', () => {
-  const cache = new FileLensCache();
-  const chains = [long, short];
-  const first = cache.get(chains, 'a.c');
-  assert.equal(cache.get(chains, 'a.c'), first);
+test('file lens index: a file is computed once per set of chains, a new set starts afresh, an older one yields nothing', async () => {
+  const index = new FileLensIndex();
+  const chains = [long, short, other];
+  const first = await index.get(chains, 'a.c');
+  assert.deepEqual(first, fileLenses(chains, 'a.c'));
+  assert.equal(await index.get(chains, 'a.c'), first);
+  assert.deepEqual(await index.get(chains, 'b.c'), fileLenses(chains, 'b.c'));
   const next = [other];
-  assert.notEqual(cache.get(next, 'a.c'), first);
-  assert.deepEqual(cache.get(next, 'a.c'), []);
+  const older = index.get(chains, 'c.c');
+  assert.deepEqual(await index.get(next, 'a.c'), []);
+  // Asked before the newer set came, answered after: nothing (VS Code asks again).
+  assert.equal(await older, undefined);
+  assert.deepEqual(await index.get(next, 'c.c'), fileLenses(next, 'c.c'));
+});
+
+test('file lens index: many chains are sorted in turns', async () => {
+  const many = Array.from({ length: 1000 }, (_, i) => chain(`freeze/${i}`, acquire('a.c', 3), [hop('b.c', 9, 'fsnotify_perm')]));
+  let ticks = 0;
+  const ticking = setInterval(() => ticks++, 0);
+  const lenses = await new FileLensIndex().get(many, 'b.c');
+  clearInterval(ticking);
+  assert.deepEqual(lenses!.map((l) => l.title), ['part of 1000 chains']);
+  assert.ok(ticks > 0, 'the loop ran while the chains were sorted');
 });
