@@ -47,7 +47,7 @@ export function registerDiagnostics(index: WorkspaceIndex, settings: () => Setti
       return new vscode.Range(start, start.translate(0, length));
     };
     const byFile = new Map<vscode.Uri, vscode.Diagnostic[]>();
-    const built = await inTurns(siteDiagnostics(snapshot.chains, s), (site) => {
+    const built = await inTurns(siteDiagnostics(snapshot.chains, s), (sites) => sites.forEach((site) => {
       const d = new vscode.Diagnostic(range(site.line, site.column, site.length), site.message, site.confidence === 'likely' ? SEVERITY[s.severity] : vscode.DiagnosticSeverity.Hint);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = { value: `${site.rule}-chain`, target: docs };
@@ -56,7 +56,7 @@ export function registerDiagnostics(index: WorkspaceIndex, settings: () => Setti
       const list = byFile.get(uri);
       if (list === undefined) byFile.set(uri, [d]);
       else list.push(d);
-    }, stale);
+    }), stale);
     if (!built) return;
     collection.clear();
     collection.set([...byFile]);

@@ -11,14 +11,15 @@ export function nextTurn(): Promise<void> {
 export const ITEMS_PER_TURN = 100;
 
 /**
- * Calls `each` on every item, `perTurn` at a time, letting the loop run between turns; stops
- * (and says so) once `stale()` turns true, so a newer set of chains does not wait for an older one.
+ * Hands `items` to `slice`, `perTurn` at a time, letting the loop run between turns; stops (and
+ * says so) once `stale()` turns true, so a newer set of chains does not wait for an older one.
+ * An empty list is one empty slice: a receiver that replaces what it holds hears of it.
  */
-export async function inTurns<T>(items: readonly T[], each: (item: T) => void, stale: () => boolean, perTurn = ITEMS_PER_TURN): Promise<boolean> {
-  for (let i = 0; i < items.length; i += perTurn) {
+export async function inTurns<T>(items: readonly T[], slice: (items: readonly T[], first: boolean) => void, stale: () => boolean, perTurn = ITEMS_PER_TURN): Promise<boolean> {
+  for (let i = 0; i === 0 || i < items.length; i += perTurn) {
     if (i > 0) await nextTurn();
     if (stale()) return false;
-    for (const item of items.slice(i, i + perTurn)) each(item);
+    slice(items.slice(i, i + perTurn), i === 0);
   }
-  return !stale();
+  return true;
 }
