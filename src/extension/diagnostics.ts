@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ChainsSnapshot } from '../protocol/indexProtocol';
 import { inTurns, nextTurn } from './hostTurns';
 import type { Settings, SeveritySetting } from './settingDefaults';
-import { siteDiagnostics } from './siteDiagnostics';
+import { shownSites, siteDiagnostic } from './siteDiagnostics';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 const SEVERITY: Record<SeveritySetting, vscode.DiagnosticSeverity> = {
@@ -47,7 +47,7 @@ export function registerDiagnostics(index: WorkspaceIndex, settings: () => Setti
       return new vscode.Range(start, start.translate(0, length));
     };
     const byFile = new Map<vscode.Uri, vscode.Diagnostic[]>();
-    const built = await inTurns(siteDiagnostics(snapshot.chains, s), (sites) => sites.forEach((site) => {
+    const built = await inTurns(shownSites(snapshot.chains, s), (sites) => sites.map(siteDiagnostic).forEach((site) => {
       const d = new vscode.Diagnostic(range(site.line, site.column, site.length), site.message, site.confidence === 'likely' ? SEVERITY[s.severity] : vscode.DiagnosticSeverity.Hint);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = { value: `${site.rule}-chain`, target: docs };
