@@ -63,6 +63,8 @@ export function registerDiagnostics(index: WorkspaceIndex, settings: () => Setti
   };
   const subscriptions = [
     collection,
+    // A refresh still in its turns when the extension goes stops instead of setting a disposed collection.
+    { dispose: () => void latest++ },
     index.onDidChangeState((state) => {
       if (state.kind === 'ready') void refresh(state.snapshot);
     }),
