@@ -10,7 +10,8 @@
 //   --file, --line  where a save is timed: `// ` goes in front of that line, then comes out
 //                (default: fs/read_write.c, vfs_write()'s file_start_write(file))
 //   --profile-host DIR  CPU profiles of the extension host, one per host-health period, into DIR
-//                (LOCKPATH_PROFILE_HOST in code-server's environment, src/extension/hostProfile.ts)
+//                (LOCKPATH_PROFILE_HOST in code-server's environment, src/extension/hostProfile.ts);
+//                `node bench/hostStalls.mjs DIR` says whose code fills the host's long stretches
 //
 // Measures: first diagnostics cold (fresh user data: no workspace storage, no fact cache) and
 // warm (code-server restarted on the same user data: chains from the result cache, then the live
