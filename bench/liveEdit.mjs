@@ -28,6 +28,8 @@ if (!opts.tree || !opts.cache) {
   process.exit(2);
 }
 const include = opts.include ? opts.include.split(',') : [];
+/** package.json's default of lockpath.serverMemoryMb. */
+const SERVER_MEMORY_MB = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.configuration.properties['lockpath.serverMemoryMb'].default;
 
 if (opts.run) {
   // Child: the measurement itself, in its own process so that its peak RSS is its own.
@@ -114,6 +116,7 @@ await esbuild.build({
       "export { LiveAnalysis } from './src/core/live/liveAnalysis';",
       "export { FREEZE_RULE } from './src/core/rules/ruleSpec';",
       "export { locateWasm } from './src/core/parse/wasmLocation';",
+      "export { analysisHeapFlags } from './src/core/heapFlags';",
     ].join('\n'),
     resolveDir: root, loader: 'ts',
   },
@@ -123,7 +126,10 @@ await esbuild.build({
   banner: { js: "const __lockpath_import_meta_url = require('url').pathToFileURL(__filename).href;" },
 });
 try {
-  const argv = ['--max-old-space-size=8192', ...process.execArgv, fileURLToPath(import.meta.url), '--run', bundle, '--tree', opts.tree, '--cache', opts.cache, '--file', opts.file, '--repeat', opts.repeat,
+  // The heap flags of the editor's index server with its default limit (lockpath.serverMemoryMb):
+  // it is the process that makes these updates.
+  const { analysisHeapFlags } = createRequire(import.meta.url)(bundle);
+  const argv = [...analysisHeapFlags(SERVER_MEMORY_MB), ...process.execArgv, fileURLToPath(import.meta.url), '--run', bundle, '--tree', opts.tree, '--cache', opts.cache, '--file', opts.file, '--repeat', opts.repeat,
     ...(opts.include ? ['--include', opts.include] : [])];
   const out = execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
   const r = JSON.parse(out.trim().split('\n').pop());

@@ -39,6 +39,8 @@ export interface ChainAnalysis {
   exemptionInputs: (ExemptionInputs | undefined)[];
   /** Notifier lists read by an earlier result of this graph, given out again while unchanged (composeResult). */
   notifierLists?: KeptNotifierLists;
+  /** The chains the last result merged by hook point, and what it made of them (composeResult). */
+  merged?: { found: readonly Chain[]; chains: readonly Chain[] };
 }
 
 /** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
@@ -101,6 +103,32 @@ export interface ResultInputs {
   started: number;
   /** The source's call sites, to check constant arguments against guards; unchecked without. */
   callSites?: CallSiteReader & ReadTracking;
+  /** fileTotals(files), when the caller keeps it up to date (a live analysis, after each edit). */
+  totals?: FileTotals;
+}
+
+/** What the stats of a result count over the files. */
+export interface FileTotals {
+  functions: number;
+  callSites: number;
+  filesWithErrors: number;
+  bracelessFiles: number;
+  tokenReadFiles: number;
+}
+
+export function fileTotals(files: readonly PackedFileFacts[]): FileTotals {
+  const totals: FileTotals = { functions: 0, callSites: 0, filesWithErrors: 0, bracelessFiles: 0, tokenReadFiles: 0 };
+  for (const f of files) countFile(totals, f, 1);
+  return totals;
+}
+
+/** Adds (`sign` 1) or takes away (-1) one file's share of the totals. */
+export function countFile(totals: FileTotals, f: PackedFileFacts, sign: 1 | -1): void {
+  totals.functions += sign * f.functions.length;
+  totals.callSites += sign * (f.calls.length / CALL_STRIDE);
+  if (f.errorNodes > 0) totals.filesWithErrors += sign;
+  if (f.braceless === true) totals.bracelessFiles += sign;
+  else if (f.reader === 'tokens') totals.tokenReadFiles += sign;
 }
 
 /** Where a called function is defined, as the graph resolves the name from the calling file. */
@@ -218,7 +246,11 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     untypedFieldCalls += found.stats.untypedFieldCalls;
   }
   const sinkRank = (rule: string, sink: string): number => inputs.rules.find((r) => r.id === rule)?.sinks.indexOf(sink) ?? 0;
-  const chains = mergeHookPoints(assessed, sinkRank);
+  // A live update that changed no chain finds the same objects: the merge stands.
+  const last = analysis.merged;
+  const same = last !== undefined && last.found.length === assessed.length && assessed.every((c, i) => c === last.found[i]);
+  if (!same) analysis.merged = { found: assessed, chains: mergeHookPoints(assessed, sinkRank) };
+  const chains = [...analysis.merged!.chains];
   const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: NOTE_CONSEQUENCES[kind], count, kind }));
   if (unresolvedPointerCalls > 0) {
     notAnalysed.push({
@@ -252,18 +284,8 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       count: untypedFieldCalls,
     });
   }
-  let functions = 0;
-  let callSites = 0;
-  let filesWithErrors = 0;
-  let bracelessFiles = 0;
-  let tokenReadFiles = 0;
-  for (const f of inputs.files) {
-    functions += f.functions.length;
-    callSites += f.calls.length / CALL_STRIDE;
-    if (f.errorNodes > 0) filesWithErrors++;
-    if (f.braceless === true) bracelessFiles++;
-    else if (f.reader === 'tokens') tokenReadFiles++;
-  }
+  // Walking every file's facts after each edit of a whole kernel costs more than the edit.
+  const { functions, callSites, filesWithErrors, bracelessFiles, tokenReadFiles } = inputs.totals ?? fileTotals(inputs.files);
   return {
     tool: 'lockpath',
     version: LOCKPATH_VERSION,

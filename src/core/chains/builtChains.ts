@@ -2,7 +2,7 @@
 // and resolves its pointer hops), with how many of them pass through each function: the
 // functions on some chain's path are what the "not analysed" counts look at.
 import type { FunctionNode } from '../graph/functionNodes';
-import type { ChainReason, Confidence, FoundChain } from '../model/chain';
+import type { Chain, ChainReason, Confidence, FoundChain } from '../model/chain';
 
 /** What a judge says of a chain (see ChainJudge). */
 export interface Verdict {
@@ -33,6 +33,8 @@ export interface BuiltChain {
   path: readonly FunctionNode[];
   /** The call site of each hop (packed refs), to read their lines again after code moved. */
   refs: readonly number[];
+  /** The chain as the last result gave it out (judged, with its id): see ChainSearch.chains. */
+  shown?: Chain;
 }
 
 export class BuiltChains<K> {

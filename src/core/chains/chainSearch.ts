@@ -50,6 +50,8 @@ export class ChainSearch {
   private readonly built = new BuiltChains<Candidate>();
   /** Kept chains through code that moved: their lines are read again before they are given out. */
   private readonly relined = new Set<Candidate>();
+  /** The chains the last result was given, in order with their ids (see chains()). */
+  private lastShown: { list: readonly Chain[]; members: ReadonlySet<Chain> } | undefined;
   /** perBody's keys in graph order, while no key came or went (see bodyOrder). */
   private order: number[] | undefined;
   /** Per function: its held calls through local function pointers (see chains()). */
@@ -141,10 +143,14 @@ export class ChainSearch {
       const field = fieldOfVia(via);
       return field !== undefined && patch.fields.has(field);
     };
-    this.built.prune((cand, { chain, path }) => {
+    // Every kept chain is asked after every edit: the tests that cannot hold are not made.
+    const fieldsChanged = patch.fields.size > 0;
+    const anyShifted = shifted.size > 0;
+    const anyStale = patch.typesChanged || changedNodes.size > 0 || moved.size > 0 || fieldsChanged;
+    if (anyStale || anyShifted) this.built.prune((cand, { chain, path }) => {
       const stale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
-        || chain.hops.some((h) => throughField(h.via));
-      if (!stale && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
+        || (fieldsChanged && chain.hops.some((h) => throughField(h.via)));
+      if (!stale && anyShifted && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
       return stale;
     });
     for (const n of [...refreshed, ...patch.removed]) this.pointerCalls.delete(n);
@@ -181,21 +187,26 @@ export class ChainSearch {
     }
     const won = new Set(winners);
     this.built.prune((cand) => !won.has(cand));
-    const chains = winners.map((cand) => {
+    const shown = winners.map((cand): ShownChain => {
       let built = this.built.get(cand);
+      let fresh = false;
       if (built !== undefined && !judge.holds(built.chain, built.basis)) built = undefined;
       if (built === undefined) {
         built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge, this.usable);
         this.built.set(cand, built);
+        fresh = true;
       } else if (this.relined.has(cand)) {
         reline(this.model.graph, cand, built);
         // Reasons quote the lines of the guards they read.
         const judged = judge.judge(built.chain);
         built.verdict = judged.verdict;
         built.basis = judged.basis;
+        fresh = true;
       }
-      // A copy: ids are assigned below, and an earlier result may still hold the kept chain.
-      return { ...built.chain, confidence: built.verdict.confidence, reasons: built.verdict.reasons };
+      // A chain and verdict that stand are given out as the same object: a live update over a
+      // whole kernel would otherwise copy every chain (and collect the copies) after each edit.
+      if (!fresh && built.shown !== undefined) return { built, chain: built.shown, fresh };
+      return { built, chain: { ...built.chain, confidence: built.verdict.confidence, reasons: built.verdict.reasons }, fresh: true };
     });
     this.relined.clear();
     // Calls through local function pointers (splice actors) in functions the chains pass through.
@@ -210,7 +221,14 @@ export class ChainSearch {
       }
       stats.pointerCallsUnresolved += count;
     }
-    return { chains: assignIds(chains), stats };
+    // The same chains as the last result (an edit that changed none): their order and ids stand.
+    const last = this.lastShown;
+    const same = last !== undefined && last.list.length === shown.length && shown.every((s) => !s.fresh && last.members.has(s.chain));
+    if (!same) {
+      const list = assignIds(shown);
+      this.lastShown = { list, members: new Set(list) };
+    }
+    return { chains: [...this.lastShown!.list], stats };
   }
 
   /**
@@ -528,15 +546,29 @@ function isGuarded(model: RuleModel, node: FunctionNode, body: FunctionBody, cal
   return guards.some((g) => g.caller === node.name && g.callee === head.callee);
 }
 
-/** Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order. */
-function assignIds<C extends FoundChain>(chains: C[]): C[] {
-  chains.sort((a, b) => compareText(a.acquire.file, b.acquire.file) || a.acquire.line - b.acquire.line || compareText(a.sink, b.sink) || compareText(a.hops[0]!.callee, b.hops[0]!.callee));
+/** A winner's chain as given out, with the kept chain it shows; `fresh` when made for this result. */
+interface ShownChain {
+  built: BuiltChain;
+  chain: Chain;
+  fresh: boolean;
+}
+
+/**
+ * Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order.
+ * A chain given out before keeps its object unless its id changes: an earlier result may still
+ * hold it, so it is copied rather than changed.
+ */
+function assignIds(shown: ShownChain[]): Chain[] {
+  shown.sort(({ chain: a }, { chain: b }) => compareText(a.acquire.file, b.acquire.file) || a.acquire.line - b.acquire.line || compareText(a.sink, b.sink) || compareText(a.hops[0]!.callee, b.hops[0]!.callee));
   const used = new Map<string, number>();
-  for (const c of chains) {
+  return shown.map((s) => {
+    const c = s.chain;
     const base = [c.rule, c.acquire.function, c.acquire.call, c.hops[0]!.callee, c.sink].join('/');
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
-    c.id = n === 1 ? base : `${base}#${n}`;
-  }
-  return chains;
+    const id = n === 1 ? base : `${base}#${n}`;
+    if (s.fresh) c.id = id;
+    s.built.shown = c.id === id ? c : { ...c, id };
+    return s.built.shown;
+  });
 }

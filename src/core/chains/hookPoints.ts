@@ -21,24 +21,41 @@ function pathKey(chain: Chain): string {
   return key;
 }
 
+/** Merged chains already made, by their first chain: given out again while the other sinks are the same. */
+const madeMerges = new WeakMap<Chain, Chain>();
+
 /** Chains equal but for the sink their last function calls, merged; the rule's first sink names the finding. */
 export function mergeHookPoints(chains: readonly Chain[], sinkRank: (rule: string, sink: string) => number): Chain[] {
-  const groups = new Map<string, Chain[]>();
+  // Most paths reach one hook: no array for those.
+  const groups = new Map<string, Chain | Chain[]>();
   for (const c of chains) {
     const key = pathKey(c);
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, [c]);
-    else group.push(c);
+    if (group === undefined) groups.set(key, c);
+    else if (Array.isArray(group)) group.push(c);
+    else groups.set(key, [group, c]);
   }
   const out: Chain[] = [];
   for (const group of groups.values()) {
-    if (group.length === 1) {
-      out.push(group[0]!);
+    if (!Array.isArray(group)) {
+      out.push(group);
       continue;
     }
     const sorted = [...group].sort((a, b) => sinkRank(a.rule, a.sink) - sinkRank(b.rule, b.sink));
     const [first, ...rest] = sorted;
-    out.push({ ...first!, alsoSinks: rest.map((c) => c.sink) });
+    const alsoSinks = rest.map((c) => c.sink);
+    const made = madeMerges.get(first!);
+    if (made !== undefined && sameSinks(made.alsoSinks ?? [], alsoSinks)) {
+      out.push(made);
+      continue;
+    }
+    const merged = { ...first!, alsoSinks };
+    madeMerges.set(first!, merged);
+    out.push(merged);
   }
   return out;
+}
+
+function sameSinks(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

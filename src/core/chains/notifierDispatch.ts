@@ -18,12 +18,27 @@ export class NotifierJudge {
   /** Heads by the call sites of the hops before the walk: the other targets of one hop share them. */
   private readonly heads = new Map<string, HeadTerm>();
 
+  /** The specs by the function that walks their lists: most hops are made by none of them. */
+  private readonly byWalker = new Map<string, NotifierKnowledge[]>();
+
   /** `kept`: lists kept from earlier results of this graph (see KeptNotifierLists), when there are. */
-  constructor(private readonly graph: CallGraph, private readonly reader: CallSiteReader, private readonly specs: readonly NotifierKnowledge[], private readonly kept?: KeptNotifierLists) {}
+  constructor(private readonly graph: CallGraph, private readonly reader: CallSiteReader, specs: readonly NotifierKnowledge[], private readonly kept?: KeptNotifierLists) {
+    for (const spec of specs) {
+      const list = this.byWalker.get(spec.call.function);
+      if (list === undefined) this.byWalker.set(spec.call.function, [spec]);
+      else list.push(spec);
+    }
+  }
 
   /** What a verdict on `chain` read of the tree's registrations: empty when it has no notifier hop. */
   key(chain: FoundChain): string {
-    return chain.hops.map((_, i) => this.specOf(chain, i)).filter((s) => s !== undefined).map((s) => this.listsOf(s).key).join('\n');
+    // Asked of every chain of every result, and most have no notifier hop: no arrays made.
+    let key = '';
+    for (let i = 0; i < chain.hops.length; i++) {
+      const spec = this.specOf(chain, i);
+      if (spec !== undefined) key = key === '' ? this.listsOf(spec).key : `${key}\n${this.listsOf(spec).key}`;
+    }
+    return key;
   }
 
   /** The reason for hop `i`, when it is a call through a notifier list's block. */
@@ -69,8 +84,10 @@ export class NotifierJudge {
 
   private specOf(chain: FoundChain, i: number): NotifierKnowledge | undefined {
     const hop = chain.hops[i]!;
+    const walked = this.byWalker.get(hop.caller);
+    if (walked === undefined) return undefined;
     const field = fieldOfVia(hop.via);
-    return field === undefined ? undefined : this.specs.find((s) => s.field === field && s.block === hop.structType && s.call.function === hop.caller);
+    return field === undefined ? undefined : walked.find((s) => s.field === field && s.block === hop.structType);
   }
 
   private listsOf(spec: NotifierKnowledge): NotifierLists {

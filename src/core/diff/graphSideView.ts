@@ -1,6 +1,5 @@
 // A side of a diff backed by its analysis: the call graph and the rule model say for certain
 // whether a function is defined, what it calls, and whether a call runs under the hold.
-import type { CallGraph } from '../graph/callGraph';
 import { refNode } from '../graph/callRefs';
 import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
 import { compareText } from '../model/compareText';
@@ -21,10 +20,13 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 export function graphSideView(model: RuleModel): SideView {
   const { graph } = model;
-  // Built on first use: listing acquirers needs neither.
-  let byName: Map<string, FunctionNode[]> | undefined;
+  // Built on first use: listing acquirers needs neither. A diff asks of many names: the graph
+  // indexes them all at once.
   let heldThrough: HeldThrough | undefined;
-  const nodesNamed = (fn: string): readonly FunctionNode[] => (byName ??= nodesByName(graph)).get(fn) ?? [];
+  const nodesNamed = (fn: string): readonly FunctionNode[] => {
+    graph.indexNames();
+    return graph.nodesNamed(fn);
+  };
 
   /** Calls of `caller` that may go to `callee`. */
   const callsTo = (caller: string, callee: string): CallIn[] => {
@@ -91,16 +93,4 @@ export function graphSideView(model: RuleModel): SideView {
       return names;
     },
   };
-}
-
-/** Nodes with a body, by function name (statics of several files share one name). */
-function nodesByName(graph: CallGraph): Map<string, FunctionNode[]> {
-  const out = new Map<string, FunctionNode[]>();
-  for (const node of graph.nodes) {
-    if (node.bodies.length === 0) continue;
-    const list = out.get(node.name);
-    if (list === undefined) out.set(node.name, [node]);
-    else list.push(node);
-  }
-  return out;
 }

@@ -9,7 +9,6 @@ import type { CallEdge, ChainDelta, FunctionLocation } from './editorModel';
 import { calleesOf, callersOf, functionAt, functionByKey } from './graphQueries';
 import type { ParsedLog } from '../model/trace';
 import { definitionsOfPrinted, traceView, type TraceView } from './traceView';
-import { functionsByName, type FunctionsByName } from '../traces/overlay/symbolize';
 
 export interface SessionUpdate {
   /** Per changed file, in the order given. */
@@ -25,9 +24,6 @@ export interface UnsavedText {
 }
 
 export class EditorSession {
-  /** The graph's nodes by name, and the result they were indexed for: every update that changes the graph composes a new result. */
-  private names: { of: ScanResult; byName: FunctionsByName } | undefined;
-
   private constructor(private readonly live: LiveAnalysis) {}
 
   static async open(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<EditorSession> {
@@ -70,23 +66,20 @@ export class EditorSession {
 
   /** Parsed logs against the index as it is now: no rescan. */
   traceView(logs: readonly ParsedLog[]): TraceView {
-    return traceView(this.live.graph, this.live.result.chains, logs, this.functionsByName());
+    return traceView(this.live.graph, this.live.result.chains, logs);
   }
 
   /** Definitions of a function name as a log prints it. */
   definitionsOfPrinted(printed: string): FunctionLocation[] {
-    return definitionsOfPrinted(this.live.graph, printed, this.functionsByName());
+    return definitionsOfPrinted(this.live.graph, printed);
   }
 
-  /** Builds now what the next trace request would otherwise build first (for an idle moment). */
+  /**
+   * Builds now what the next trace request would otherwise build first (for an idle moment): the
+   * graph's index of every name, which live edits keep up to date and a rebuilt graph starts without.
+   */
   prepareTraces(): void {
-    this.functionsByName();
-  }
-
-  private functionsByName(): FunctionsByName {
-    const of = this.live.result;
-    if (this.names?.of !== of) this.names = { of, byName: functionsByName(this.live.graph) };
-    return this.names.byName;
+    this.live.graph.indexNames();
   }
 
   dispose(): void {

@@ -10,7 +10,7 @@ import { overlayTraces, type EdgeSummary, type ExtraEdge, type FreezeHeldOverlay
 import type { ChainOverlay, HopOverlay } from '../traces/overlay/chainOverlay';
 import { EdgeEvidence, type DurationStats } from '../traces/overlay/edgeEvidence';
 import { isAddressOnly, normalizeFunction } from '../traces/parse/symbols';
-import { functionsByName, sameSourceFile, Symbolizer, type FunctionsByName, type MappingStats } from '../traces/overlay/symbolize';
+import { sameSourceFile, Symbolizer, type MappingStats } from '../traces/overlay/symbolize';
 import type { CallEdge, FunctionLocation } from './editorModel';
 import { calleesOf, functionByKey } from './graphQueries';
 
@@ -98,11 +98,10 @@ const TASK_LIMIT = 20;
 /** Printed positions kept per function. */
 const PRINTED_LIMIT = 5;
 
-/** `byName`: the graph's nodes by name, when the caller keeps them (see functionsByName). */
-export function traceView(graph: CallGraph, chains: readonly Chain[], logs: readonly ParsedLog[], byName: FunctionsByName = functionsByName(graph)): TraceView {
+export function traceView(graph: CallGraph, chains: readonly Chain[], logs: readonly ParsedLog[]): TraceView {
   // overlayTraces fills `mapped` on the frames, which the frame pass below reads.
-  const overlay = overlayTraces(graph, chains, logs, byName);
-  const symbols = new Symbolizer(graph, byName);
+  const overlay = overlayTraces(graph, chains, logs);
+  const symbols = new Symbolizer(graph);
   const evidence = new EdgeEvidence();
   for (const log of logs) evidence.addLog(log);
   return {
@@ -223,11 +222,12 @@ function observedFunctions(symbols: Symbolizer, logs: readonly ParsedLog[]): Pic
 
 /**
  * Where a function a log prints (`do_splice_to.isra.0`, `__x64_sys_sendfile64`) is defined: the
- * global one and every static of that name. A scan of the nodes: asked once per click on a link.
+ * global one and every static of that name. Asked once per click on a link: one name does not
+ * call for the index of every name (the graph scans its nodes for it, unless a trace view built that).
  */
-export function definitionsOfPrinted(graph: CallGraph, printed: string, byName: FunctionsByName = functionsByName(graph)): FunctionLocation[] {
+export function definitionsOfPrinted(graph: CallGraph, printed: string): FunctionLocation[] {
   if (isAddressOnly(printed)) return [];
-  return (byName.get(normalizeFunction(printed)) ?? []).flatMap((n) => functionByKey(graph, n.key) ?? []);
+  return graph.nodesNamed(normalizeFunction(printed)).flatMap((n) => functionByKey(graph, n.key) ?? []);
 }
 
 /** Iterative: a capture that never closes its calls can nest deeper than the JS stack. */

@@ -81,6 +81,11 @@ export class CallGraph {
     return this.functions.named(name);
   }
 
+  /** Indexes every function name now, for a caller about to ask nodesNamed() of many names (a log's). */
+  indexNames(): void {
+    this.functions.indexNames();
+  }
+
   /** A name called from `file`: its own static first, then a global, then header inlines. */
   resolveName(file: string, name: string): FunctionNode[] {
     return this.functions.resolveName(file, name);

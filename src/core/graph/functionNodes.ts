@@ -4,6 +4,7 @@
 import { CALL_CALLEE, CALL_KIND, CALL_RECEIVER, CALL_STRIDE, type CallHead, type PackedFileFacts, type PackedFunction } from '../model/packedFacts';
 import { callHead } from '../model/packedCalls';
 import { BODY_SLOTS, CALL_BITS, unpackRef, type CallRef } from './callRefs';
+import { NameIndex } from './nameIndex';
 
 export interface FunctionBody {
   file: string;
@@ -108,8 +109,10 @@ export class FunctionNodes {
   private readonly staticsByFile = new Map<string, Map<string, FunctionNode>>();
   private readonly headerStatics = new Map<string, FunctionNode[]>();
   private byFile: Map<string, FunctionNode[]> | undefined;
-  /** named() of the names asked so far (a few: an index of every name would cost tens of MiB). */
+  /** named() of the names asked so far, until indexNames(): a scan asks of a few. */
   private readonly byName = new Map<string, FunctionNode[]>();
+  /** Every name, once indexNames() ran: for those who ask of many. */
+  private allNames: NameIndex | undefined;
   /** Bodies past a limit of the packed layout, in the order they were met. */
   readonly leftOut: LeftOut[] = [];
 
@@ -137,7 +140,8 @@ export class FunctionNodes {
       // A literal: an empty array's first push reserves 17 slots, and most functions have one body.
       node = { index: this.list.length, key, name: fact.name, bodies: [body] };
       this.list.push(node);
-      this.byName.get(fact.name)?.push(node);
+      if (this.allNames !== undefined) this.allNames.add(node);
+      else this.byName.get(fact.name)?.push(node);
       this.ranks[node.index] = this.rankOf(file, fact);
       this.byKey.set(key, node);
       if (fact.isStatic) {
@@ -157,11 +161,13 @@ export class FunctionNodes {
     }
   }
 
-  /** Takes a function out of name resolution; its node stays, without bodies. */
+  /** Takes a function out of name resolution and out of named(); its node stays, without bodies. */
   drop(node: FunctionNode): FunctionNode {
     const { file, fn } = node.bodies[0]!;
     node.bodies = [];
     this.byKey.delete(node.key);
+    const named = this.byName.get(node.name);
+    if (named?.includes(node)) named.splice(named.indexOf(node), 1);
     if (fn.isStatic) {
       this.staticsByFile.get(file)?.delete(fn.name);
       const list = this.headerStatics.get(fn.name);
@@ -174,11 +180,26 @@ export class FunctionNodes {
     return node;
   }
 
-  /** Every node so named, in node order (those an edit emptied included, without bodies). */
+  /**
+   * Every node so named, in node order; not those an edit emptied (drop()), as a graph built
+   * from scratch has none of them.
+   */
   named(name: string): readonly FunctionNode[] {
+    if (this.allNames !== undefined) return this.allNames.named(name);
     let nodes = this.byName.get(name);
-    if (nodes === undefined) this.byName.set(name, nodes = this.list.filter((n) => n.name === name));
+    if (nodes === undefined) this.byName.set(name, nodes = this.list.filter((n) => n.name === name && n.bodies.length > 0));
     return nodes;
+  }
+
+  /**
+   * Indexes every name in one pass, for a caller about to ask of many (symbolizing a log): each
+   * named() that is not memoised yet would scan every node. add() keeps it complete.
+   */
+  indexNames(): void {
+    if (this.allNames !== undefined) return;
+    // ranks has a slot per node the graph can hold: its capacity.
+    this.allNames = new NameIndex(this.list, this.ranks.length);
+    this.byName.clear();
   }
 
   get(key: string): FunctionNode | undefined {

@@ -5,6 +5,7 @@
 // wrappers and the heads are read from the tree: a function that passes its parameters on to
 // a registration is a registration itself, and a head is an expression followed through the
 // parameters of the functions it is passed on by until it names a variable.
+import { createHash } from 'node:crypto';
 import type { CallSiteReader, ReadTracking } from '../model/callSites';
 import type { NotifierKnowledge } from '../model/ruleSpec';
 import type { CallGraph } from './callGraph';
@@ -129,19 +130,29 @@ export class NotifierLists {
       }
       level = next;
     }
-    this.key = [...this.byHead].map(([head, regs]) => `${head}:${regs.map((r) => r.functions.join('+')).join(',')}`).sort().join(';');
+    // Hashed once here: verdict bases compare it for every chain of every result, and the
+    // registrations' text runs to kilobytes on a whole kernel.
+    const text = [...this.byHead].map(([head, regs]) => `${head}:${regs.map((r) => r.functions.join('+')).join(',')}`).sort().join(';');
+    this.key = createHash('sha1').update(text).digest('base64');
   }
 
   /**
-   * The call sites of the registrars, as text: with the same stores into the block field and the
-   * same source (see KeptNotifierLists), lists built on a graph that gives the same text are the
-   * lists a build on it would make.
+   * The call sites of the registrars: with the same stores into the block field and the same
+   * source (see KeptNotifierLists), lists built on a graph that has the same sites are the lists
+   * a build on it would make. Numbers and files rather than text: asked on every result.
    */
-  registrarCalls(graph: CallGraph): string {
-    return this.registrarNames.map((name) => [...graph.directCallsTo(name)].map((ref) => {
-      const { node, body, call } = graph.callAt(ref);
-      return `${node.name}@${body.file}:${call.line}:${call.column}`;
-    }).join(',')).join('\n');
+  registrarCalls(graph: CallGraph): RegistrarCalls {
+    const sites: number[] = [];
+    const files: string[] = [];
+    for (const name of this.registrarNames) {
+      for (const ref of graph.directCallsTo(name)) {
+        const { body, call } = graph.callAt(ref);
+        sites.push(ref, call.line, call.column);
+        files.push(body.file);
+      }
+      sites.push(-1);
+    }
+    return { sites, files };
   }
 
   /** The registrations on the list whose head is `key`. */
@@ -187,7 +198,7 @@ export class NotifierLists {
  * out again while the graph and the source it read say the same.
  */
 export class KeptNotifierLists {
-  private readonly kept = new Map<NotifierKnowledge, { lists: NotifierLists; calls: string; stores: readonly FieldStore[]; reads: ReadonlyMap<string, string> }>();
+  private readonly kept = new Map<NotifierKnowledge, { lists: NotifierLists; calls: RegistrarCalls; stores: readonly FieldStore[]; reads: ReadonlyMap<string, string> }>();
 
   constructor(readonly graph: CallGraph, readonly reader: CallSiteReader & ReadTracking) {}
 
@@ -197,11 +208,22 @@ export class KeptNotifierLists {
     // An edit that changes a field's stores gives the field a new list (FieldIndex.replaceStores).
     const stores = this.graph.storesIn(spec.field);
     if (kept !== undefined && (kept.stores === stores || (kept.stores.length === 0 && stores.length === 0))
-      && this.reader.unchanged(kept.reads) && kept.lists.registrarCalls(this.graph) === kept.calls) return kept.lists;
+      && this.reader.unchanged(kept.reads) && sameCalls(kept.lists.registrarCalls(this.graph), kept.calls)) return kept.lists;
     const { value: lists, reads } = this.reader.recording(() => new NotifierLists(this.graph, this.reader, spec));
     this.kept.set(spec, { lists, calls: lists.registrarCalls(this.graph), stores, reads });
     return lists;
   }
+}
+
+/** Where the registrars are called: (ref, line, column) per site, -1 after each registrar; the sites' files. */
+interface RegistrarCalls {
+  sites: readonly number[];
+  files: readonly string[];
+}
+
+function sameCalls(a: RegistrarCalls, b: RegistrarCalls): boolean {
+  return a.sites.length === b.sites.length && a.files.length === b.files.length
+    && a.sites.every((x, i) => x === b.sites[i]) && a.files.every((f, i) => f === b.files[i]);
 }
 
 /** The parameters of the function making the call at (line, column); none when not read. */

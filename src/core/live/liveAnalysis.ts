@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
 import { collectOptions, prepareScan, treeText, type AnalysisOptions, type GatheredFacts } from '../analyze';
 import { ParsedCallSites } from '../index/callSiteReader';
-import { buildGraph, composeResult, exemptionSources, searchChains, type ChainAnalysis, type ProgressListener } from '../chainAnalysis';
+import { buildGraph, composeResult, countFile, exemptionSources, fileTotals, searchChains, type ChainAnalysis, type FileTotals, type ProgressListener } from '../chainAnalysis';
 import { deriveExemptions, sameExemptions } from '../rules/derivedExemptions';
 import { sameInputs } from '../rules/exemptionInputs';
 import { collectFacts } from '../index/collectFacts';
@@ -91,9 +91,13 @@ export class LiveAnalysis {
     private readonly cachedFiles: number,
     started: number,
   ) {
+    this.totals = fileTotals(files);
     this.analysis = this.searchAnew();
     this.current = this.compose(started);
   }
+
+  /** fileTotals(this.files), kept up to date by apply(). */
+  private readonly totals: FileTotals;
 
   static async open(options: AnalysisOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<LiveAnalysis> {
     const started = performance.now();
@@ -169,6 +173,7 @@ export class LiveAnalysis {
     if (outcome.facts === undefined || outcome.hash === undefined) {
       if (old === undefined) return 'unchanged';
       this.files.splice(at, 1);
+      countFile(this.totals, old, -1);
       const reason = outcome.skipped ?? 'no facts';
       // A deleted file is simply gone; any other reason is one the user should see.
       if (!reason.includes('ENOENT')) this.skipped.push({ file: rel, reason });
@@ -185,10 +190,13 @@ export class LiveAnalysis {
       let pos = 0;
       while (pos < this.files.length && this.files[pos]!.file < rel) pos++;
       this.files.splice(pos, 0, packed);
+      countFile(this.totals, packed, 1);
       this.analysis.graph.renumberFiles();
       return settle(noFacts(rel), packed, outcome.facts);
     }
     this.files[at] = packed;
+    countFile(this.totals, old, -1);
+    countFile(this.totals, packed, 1);
     return settle(old, packed, outcome.facts);
   }
 
@@ -298,7 +306,7 @@ export class LiveAnalysis {
     addNotes(notes, this.detail.notes);
     return composeResult(this.analysis, {
       root: this.root, rules: this.options.rules, files: this.files, skipped: this.skipped, notes, cachedFiles: this.cachedFiles, started,
-      callSites: this.reader(),
+      callSites: this.reader(), totals: this.totals,
     });
   }
 

@@ -42,22 +42,6 @@ export interface MappingStats {
 /** Unmapped names reported: the most frequent first; the rest are counted in `unmappedDropped`. */
 const UNMAPPED_LIMIT = 200;
 
-/**
- * Graph nodes by function name. Indexing a whole kernel's 680 000 nodes takes most of a second
- * (more under load), so a long-lived caller builds it once per version of its graph and passes it in.
- */
-export type FunctionsByName = ReadonlyMap<string, readonly FunctionNode[]>;
-
-export function functionsByName(graph: CallGraph): FunctionsByName {
-  const byName = new Map<string, FunctionNode[]>();
-  for (const node of graph.nodes) {
-    const list = byName.get(node.name);
-    if (list === undefined) byName.set(node.name, [node]);
-    else list.push(node);
-  }
-  return byName;
-}
-
 export class Symbolizer {
   private readonly seenNames = new Map<string, boolean>();
   private readonly unmapped = new Map<string, UnmappedName>();
@@ -65,11 +49,15 @@ export class Symbolizer {
   private mapped = 0;
   private addresses = 0;
 
-  constructor(graph: CallGraph, private readonly byName: FunctionsByName = functionsByName(graph)) {}
+  constructor(private readonly graph: CallGraph) {
+    // A log names thousands of functions: one pass over the nodes instead of one per name. The
+    // graph keeps the index, across live edits too.
+    graph.indexNames();
+  }
 
   /** Every node defining this (already normalized) name: one global and/or statics of several files. */
   nodesNamed(name: string): readonly FunctionNode[] {
-    return this.byName.get(name) ?? [];
+    return this.graph.nodesNamed(name);
   }
 
   /** Definitions of a printed name, each body of each node (an #ifdef alternative is a body). */

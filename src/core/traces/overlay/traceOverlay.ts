@@ -7,7 +7,7 @@
 import type { CallGraph } from '../../graph/callGraph';
 import type { Chain } from '../../model/chain';
 import type { FreezeHeld, ParsedLog } from '../../model/trace';
-import { Symbolizer, type FunctionsByName, type MappingStats, type UnmappedName } from './symbolize';
+import { Symbolizer, type MappingStats, type UnmappedName } from './symbolize';
 import { ChainOverlayBuilder, type ChainOverlay, type FreezeHeldMatch } from './chainOverlay';
 import { EdgeEvidence } from './edgeEvidence';
 import { EdgeMatcher, type EdgeMatch } from './edgeMatch';
@@ -61,9 +61,8 @@ export interface TraceOverlay {
   freezeHeld: FreezeHeldOverlay[];
 }
 
-/** `byName`: the graph's nodes by name, when the caller keeps them (see functionsByName). */
-export function overlayTraces(graph: CallGraph, chains: readonly Chain[], logs: readonly ParsedLog[], byName?: FunctionsByName): TraceOverlay {
-  const symbols = new Symbolizer(graph, byName);
+export function overlayTraces(graph: CallGraph, chains: readonly Chain[], logs: readonly ParsedLog[]): TraceOverlay {
+  const symbols = new Symbolizer(graph);
   const hidden = new HiddenCalls(graph);
   const evidence = new EdgeEvidence();
   for (const log of logs) {
