@@ -9,6 +9,9 @@
 //   --log FILE   a log to overlay (default ../shared/logs/lockdep-ovl-sendfile-seq-read-1.txt)
 //   --file, --line  where a save is timed: `// ` goes in front of that line, then comes out
 //                (default: fs/read_write.c, vfs_write()'s file_start_write(file))
+//   --profile-host DIR  CPU profiles of the extension host, one per host-health period, into DIR
+//                (LOCKPATH_PROFILE_HOST in code-server's environment, src/extension/hostProfile.ts);
+//                `node bench/hostStalls.mjs DIR` says whose code fills the host's long stretches
 //
 // Measures: first diagnostics cold (fresh user data: no workspace storage, no fact cache) and
 // warm (code-server restarted on the same user data: chains from the result cache, then the live
@@ -36,6 +39,7 @@ const { values: opts } = parseArgs({
     file: { type: 'string', default: 'fs/read_write.c' },
     line: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'profile-host': { type: 'string' },
   },
 });
 const tree = resolve(opts.tree);
@@ -74,7 +78,8 @@ try {
   const settings = JSON.parse(readFileSync(join(root, 'test/e2e/settings.json'), 'utf8'));
   const port = await freePort();
   writeFileSync(join(R, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const env = { ...process.env, XDG_DATA_HOME: join(R, 'xdg'), XDG_CONFIG_HOME: join(R, 'xdg'), XDG_CACHE_HOME: join(R, 'xdg'), TMPDIR: join(R, 'tmp') };
+  const env = { ...process.env, XDG_DATA_HOME: join(R, 'xdg'), XDG_CONFIG_HOME: join(R, 'xdg'), XDG_CACHE_HOME: join(R, 'xdg'), TMPDIR: join(R, 'tmp'),
+    ...(opts['profile-host'] !== undefined ? { LOCKPATH_PROFILE_HOST: resolve(opts['profile-host']) } : {}) };
   run('node', [CS, '--config', join(R, 'config.yaml'), '--user-data-dir', join(R, 'ud'), '--extensions-dir', join(R, 'ext'), '--install-extension', join(root, `lockpath-${version}.vsix`)], env);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });

@@ -25,8 +25,12 @@ export function toChainDto(chain: RatedChain): ChainDto {
   };
 }
 
-/** Best chains first, as the diagnostics order them. */
-export function toChainDtos(chains: readonly RatedChain[]): ChainDto[] {
+/** In the panel's order: by acquisition site, as the diagnostics order them, best chains first within one. */
+export function panelOrder(chains: readonly RatedChain[]): RatedChain[] {
   return [...chains].sort((a, b) => (a.acquire.file < b.acquire.file ? -1 : a.acquire.file > b.acquire.file ? 1 : 0)
-    || a.acquire.line - b.acquire.line || compareChains(a, b)).map(toChainDto);
+    || a.acquire.line - b.acquire.line || compareChains(a, b));
+}
+
+export function toChainDtos(chains: readonly RatedChain[]): ChainDto[] {
+  return panelOrder(chains).map(toChainDto);
 }

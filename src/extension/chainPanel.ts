@@ -3,8 +3,9 @@
 // messages are validated and it can only open locations that are hops of the current chains.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { CHAIN_PANEL_PROTOCOL, parseFromPanel, type ChainDto, type OverlayDto, type ToPanel } from '../protocol/chainPanelProtocol';
-import { toChainDtos } from './chainDto';
+import { CHAIN_PANEL_PROTOCOL, PANEL_PAGE_SIZE, parseFromPanel, type ChainDto, type OverlayDto, type ToPanel } from '../protocol/chainPanelProtocol';
+import { panelOrder, toChainDto } from './chainDto';
+import { inTurns } from './hostTurns';
 import type { OutputLog } from './outputLog';
 import { toOverlayDto } from './traceEvidence';
 import type { TraceOverlay } from './traceOverlay';
@@ -19,6 +20,8 @@ export class ChainPanel implements vscode.Disposable {
   private chains: ChainDto[] = [];
   private evidence: OverlayDto | null = null;
   private generation = 0;
+  /** Bumped by every set of chains sent. */
+  private sending = 0;
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly index: WorkspaceIndex, private readonly overlay: TraceOverlay, private readonly log: OutputLog) {
@@ -95,13 +98,23 @@ export class ChainPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * The chains in pages, each made and posted in a turn of its own (a whole tree's DTOs in one
+   * message held the host for 0.1-0.3 s); a newer set stops an older one still being sent.
+   */
   private sendChains(): void {
     const snapshot = this.index.snapshot;
-    this.chains = snapshot === undefined ? [] : toChainDtos(snapshot.chains);
-    this.generation = snapshot?.generation ?? this.generation;
+    const generation = (this.generation = snapshot?.generation ?? this.generation);
+    const mine = ++this.sending;
+    const chains = snapshot === undefined ? [] : panelOrder(snapshot.chains);
+    const sent: ChainDto[] = (this.chains = []);
     // Only the newest set matters: drop older ones still waiting for `ready`.
-    this.queue = this.queue.filter((m) => m.type !== 'chains/set');
-    this.post({ type: 'chains/set', generation: this.generation, chains: this.chains });
+    this.queue = this.queue.filter((m) => m.type !== 'chains/set' && m.type !== 'chains/more');
+    void inTurns(chains, (slice, first) => {
+      const page = slice.map(toChainDto);
+      sent.push(...page);
+      this.post(first ? { type: 'chains/set', generation, total: chains.length, chains: page } : { type: 'chains/more', generation, chains: page });
+    }, () => mine !== this.sending || this.panel === undefined, PANEL_PAGE_SIZE);
   }
 
   private sendOverlay(): void {

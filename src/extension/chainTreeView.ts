@@ -9,7 +9,7 @@ import type { HopDto } from '../protocol/chainPanelProtocol';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 type Node =
-  | { kind: 'rule'; rule: string; sites: AcquisitionSite[] }
+  | { kind: 'rule'; rule: string; chains: RatedChain[]; sites?: AcquisitionSite[] }
   | { kind: 'site'; site: AcquisitionSite }
   | { kind: 'chain'; chain: RatedChain }
   | { kind: 'hop'; hop: HopDto };
@@ -35,15 +35,15 @@ class ChainTree implements vscode.TreeDataProvider<Node> {
     this.changed.fire();
   }
 
+  /**
+   * Each level when VS Code asks for it: the rules with their chains at the top, a rule's
+   * sites when it is shown, cached per set of chains and filter. Grouping and sorting a whole
+   * tree's 2,176 chains by site in one turn was one of the host's longer stalls.
+   */
   getChildren(node?: Node): Node[] {
-    if (node === undefined) {
-      const chains = (this.index.snapshot?.chains ?? []).filter((c) => chainMatches(c, this.filter));
-      const byRule = new Map<string, AcquisitionSite[]>();
-      for (const site of acquisitionSites(chains)) byRule.set(site.rule, [...(byRule.get(site.rule) ?? []), site]);
-      return [...byRule].map(([rule, sites]) => ({ kind: 'rule', rule, sites }));
-    }
+    if (node === undefined) return this.rules();
     switch (node.kind) {
-      case 'rule': return node.sites.map((site) => ({ kind: 'site', site }));
+      case 'rule': return (node.sites ??= acquisitionSites(node.chains)).map((site) => ({ kind: 'site', site }));
       case 'site': return node.site.chains.map((chain) => ({ kind: 'chain', chain }));
       case 'chain': return toChainDto(node.chain).hops.map((hop) => ({ kind: 'hop', hop }));
       case 'hop': return [];
@@ -51,11 +51,33 @@ class ChainTree implements vscode.TreeDataProvider<Node> {
     }
   }
 
+  private shown: { chains: readonly RatedChain[]; filter: string; rules: Extract<Node, { kind: 'rule' }>[] } | undefined;
+
+  /** The rules that have chains, in the order of their first acquisition site (file, line). */
+  private rules(): Node[] {
+    const chains = this.index.snapshot?.chains ?? [];
+    if (this.shown?.chains === chains && this.shown.filter === this.filter) return this.shown.rules;
+    const byRule = new Map<string, { chains: RatedChain[]; first: RatedChain['acquire'] }>();
+    for (const c of chains) {
+      if (!chainMatches(c, this.filter)) continue;
+      const group = byRule.get(c.rule);
+      if (group === undefined) byRule.set(c.rule, { chains: [c], first: c.acquire });
+      else {
+        group.chains.push(c);
+        if (c.acquire.file < group.first.file || (c.acquire.file === group.first.file && c.acquire.line < group.first.line)) group.first = c.acquire;
+      }
+    }
+    const rules = [...byRule].sort(([ra, a], [rb, b]) => (a.first.file < b.first.file ? -1 : a.first.file > b.first.file ? 1 : a.first.line - b.first.line || (ra < rb ? -1 : 1)))
+      .map(([rule, group]) => ({ kind: 'rule' as const, rule, chains: group.chains }));
+    this.shown = { chains, filter: this.filter, rules };
+    return rules;
+  }
+
   getTreeItem(node: Node): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'rule': {
-        const n = node.sites.reduce((sum, s) => sum + s.chains.length, 0);
+        const n = node.chains.length;
         const item = new vscode.TreeItem(node.rule, C.Expanded);
         item.description = `${n} chain${n === 1 ? '' : 's'}${this.filter !== '' ? ` matching "${this.filter}"` : ''}`;
         return item;

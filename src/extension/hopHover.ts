@@ -25,10 +25,11 @@ export interface HopHover {
  * field of a call through a function pointer), best chain first.
  */
 export function hopHovers(chains: readonly RatedChain[], file: string, line: number, word: string): HopHover[] {
+  const at = (h: RatedChain['hops'][number]): boolean => h.file === file && h.line === line && (h.callee === word || h.via === `->${word}`);
   const out: HopHover[] = [];
-  for (const c of [...chains].sort(compareChains)) {
-    const i = c.hops.findIndex((h) => h.file === file && h.line === line && (h.callee === word || h.via === `->${word}`));
-    if (i < 0) continue;
+  // Only the chains through this call are sorted: a hover is asked on every mouse rest.
+  for (const c of chains.filter((x) => x.hops.some(at)).sort(compareChains)) {
+    const i = c.hops.findIndex(at);
     const { acquire } = c;
     out.push({
       chainId: c.id,

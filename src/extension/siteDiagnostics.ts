@@ -2,7 +2,7 @@
 // per acquisition site, not per chain, naming the primitive, the sink and how many chains start
 // there, with every hop of the best chain as related information.
 import { acquisitionSites, chainConfidence } from '../core/editor/chainQueries';
-import type { ChainConfidence, RatedChain } from '../core/editor/editorModel';
+import type { AcquisitionSite, ChainConfidence, RatedChain } from '../core/editor/editorModel';
 import type { ChainLocation } from '../core/model/chain';
 
 export interface RelatedHop extends ChainLocation {
@@ -51,29 +51,40 @@ export function chainCounts(chains: readonly RatedChain[], suppressedChains: rea
   return { likely, possible };
 }
 
-export function siteDiagnostics(chains: readonly RatedChain[], filter: SiteFilter): SiteDiagnostic[] {
+/**
+ * The acquisition sites that become diagnostics, in order: those with a shown chain (likely, or
+ * any with possible chains shown; never a suppressed one), likely sites first when there are
+ * more than `maxDiagnostics`.
+ */
+export function shownSites(chains: readonly RatedChain[], filter: SiteFilter): AcquisitionSite[] {
   const suppressed = new Set(filter.suppressedChains);
   const shown = chains.filter((c) => !suppressed.has(c.id) && (filter.showPossibleChains || chainConfidence(c) === 'likely'));
-  const out: SiteDiagnostic[] = [];
-  for (const site of acquisitionSites(shown)) {
-    const best = site.chains[0]!;
-    const sinks = new Set(site.chains.map((c) => c.sink));
-    const others = sinks.size > 1 ? ` (and ${plural(sinks.size - 1, 'other sink')})` : '';
-    const { acquire } = site;
-    out.push({
-      file: acquire.file, line: acquire.line, column: acquire.column, length: Math.max(1, acquire.call.length),
-      message: `${acquire.call}() holds ${site.rule} protection in ${acquire.function}() while it reaches ${best.sink}()${others}: `
-        + `${plural(site.chains.length, `${site.rule} chain`)} ${site.chains.length === 1 ? 'starts' : 'start'} here`,
-      rule: site.rule,
-      confidence: site.chains.some((c) => chainConfidence(c) === 'likely') ? 'likely' : 'possible',
-      chainIds: site.chains.map((c) => c.id),
-      related: [
-        { file: acquire.file, line: acquire.line, column: acquire.column, message: `${acquire.function} takes ${site.rule} protection via ${acquire.call}${acquire.condition ? ` (${acquire.condition})` : ''}` },
-        ...best.hops.map((h, i) => ({ file: h.file, line: h.line, column: h.column, message: hopMessage(h, i === best.hops.length - 1) })),
-      ],
-    });
-  }
-  // Likely sites first when there are more than are shown.
-  return out.length <= filter.maxDiagnostics ? out
-    : [...out.filter((d) => d.confidence === 'likely'), ...out.filter((d) => d.confidence !== 'likely')].slice(0, filter.maxDiagnostics);
+  const sites = acquisitionSites(shown);
+  if (sites.length <= filter.maxDiagnostics) return sites;
+  const likely = (site: AcquisitionSite): boolean => site.chains.some((c) => chainConfidence(c) === 'likely');
+  return [...sites.filter(likely), ...sites.filter((site) => !likely(site))].slice(0, filter.maxDiagnostics);
+}
+
+/** What the Problems panel says of one site: the best chain's hops as related information. */
+export function siteDiagnostic(site: AcquisitionSite): SiteDiagnostic {
+  const best = site.chains[0]!;
+  const sinks = new Set(site.chains.map((c) => c.sink));
+  const others = sinks.size > 1 ? ` (and ${plural(sinks.size - 1, 'other sink')})` : '';
+  const { acquire } = site;
+  return {
+    file: acquire.file, line: acquire.line, column: acquire.column, length: Math.max(1, acquire.call.length),
+    message: `${acquire.call}() holds ${site.rule} protection in ${acquire.function}() while it reaches ${best.sink}()${others}: `
+      + `${plural(site.chains.length, `${site.rule} chain`)} ${site.chains.length === 1 ? 'starts' : 'start'} here`,
+    rule: site.rule,
+    confidence: site.chains.some((c) => chainConfidence(c) === 'likely') ? 'likely' : 'possible',
+    chainIds: site.chains.map((c) => c.id),
+    related: [
+      { file: acquire.file, line: acquire.line, column: acquire.column, message: `${acquire.function} takes ${site.rule} protection via ${acquire.call}${acquire.condition ? ` (${acquire.condition})` : ''}` },
+      ...best.hops.map((h, i) => ({ file: h.file, line: h.line, column: h.column, message: hopMessage(h, i === best.hops.length - 1) })),
+    ],
+  };
+}
+
+export function siteDiagnostics(chains: readonly RatedChain[], filter: SiteFilter): SiteDiagnostic[] {
+  return shownSites(chains, filter).map(siteDiagnostic);
 }

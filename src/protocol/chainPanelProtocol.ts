@@ -1,7 +1,13 @@
 // Messages between the chain panel's host (src/extension/chainPanel.ts) and its webview
 // (webview/). Types, constants and validation only, compiled for both sides: no imports. The
 // webview is an untrusted display, so both directions are validated where they arrive.
-export const CHAIN_PANEL_PROTOCOL = 1;
+export const CHAIN_PANEL_PROTOCOL = 2;
+
+/**
+ * Chains per message: a whole tree's 2,176 chains are 6.4 MB of DTOs, 0.1-0.3 s to build and
+ * serialize in one turn of the extension host; a page of 200 is a tenth of that.
+ */
+export const PANEL_PAGE_SIZE = 200;
 
 export type HopKind = 'acquire' | 'call' | 'pointer' | 'sink';
 
@@ -61,7 +67,9 @@ export interface OverlayDto {
 }
 
 export type ToPanel =
-  | { type: 'chains/set'; generation: number; chains: ChainDto[] }
+  /** A new set of `total` chains, best first: its first page; `chains/more` brings the rest, in order. */
+  | { type: 'chains/set'; generation: number; total: number; chains: ChainDto[] }
+  | { type: 'chains/more'; generation: number; chains: ChainDto[] }
   | { type: 'chains/reveal'; chainId: string }
   /** A loaded trace's evidence, or null once the overlay is cleared. */
   | { type: 'overlay/set'; overlay: OverlayDto | null };
@@ -131,10 +139,13 @@ function parseOverlay(x: unknown): OverlayDto | null | undefined {
 export function parseToPanel(x: unknown): ToPanel | undefined {
   if (!isRecord(x)) return undefined;
   switch (x.type) {
-    case 'chains/set': {
+    case 'chains/set':
+    case 'chains/more': {
       if (!isLine(x.generation) || !Array.isArray(x.chains)) return undefined;
       const chains = x.chains.map(parseChain);
-      return chains.some((c) => c === undefined) ? undefined : { type: 'chains/set', generation: x.generation, chains: chains as ChainDto[] };
+      if (chains.some((c) => c === undefined)) return undefined;
+      if (x.type === 'chains/more') return { type: 'chains/more', generation: x.generation, chains: chains as ChainDto[] };
+      return isCount(x.total) && x.total >= chains.length ? { type: 'chains/set', generation: x.generation, total: x.total, chains: chains as ChainDto[] } : undefined;
     }
     case 'chains/reveal': return isText(x.chainId) ? { type: 'chains/reveal', chainId: x.chainId } : undefined;
     case 'overlay/set': {

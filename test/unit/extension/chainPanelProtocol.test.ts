@@ -10,8 +10,13 @@ import { analyzeFixture, FIXTURES } from '../../support/analyzeFixture';
 test('chain panel protocol: the chains sent are valid, hop by hop, acquire first and sink last', async () => {
   const { result } = await analyzeFixture(join(FIXTURES, 'kernel-like'));
   const chains = toChainDtos(result.chains);
-  const msg = { type: 'chains/set', generation: 3, chains };
+  const msg = { type: 'chains/set', generation: 3, total: chains.length + 2, chains };
   assert.deepEqual(parseToPanel(JSON.parse(JSON.stringify(msg))), msg);
+  const more = { type: 'chains/more', generation: 3, chains: chains.slice(0, 2) };
+  assert.deepEqual(parseToPanel(JSON.parse(JSON.stringify(more))), more);
+  // A first page larger than the set it starts is refused.
+  assert.equal(parseToPanel({ ...msg, total: chains.length - 1 }), undefined);
+  assert.equal(parseToPanel({ type: 'chains/set', generation: 3, chains }), undefined);
   const sendfile = chains.find((c) => c.title === 'do_sendfile: file_start_write -> security_file_permission')!;
   assert.deepEqual(sendfile.hops.map((h) => `${h.kind} ${h.file}:${h.line}:${h.column} ${h.label}${h.detail ? ` (${h.detail})` : ''}`), [
     'acquire fs/read_write.c:20:2 do_sendfile takes freeze via file_start_write',
@@ -32,13 +37,14 @@ test('chain panel protocol: markup in names stays text; malformed messages are r
   };
   const [dto] = toChainDtos([chain]);
   assert.equal(dto!.title, `${evil}: sb_start_write -> security_file_open`);
-  assert.deepEqual(parseToPanel({ type: 'chains/set', generation: 1, chains: [dto] }), { type: 'chains/set', generation: 1, chains: [dto] });
+  assert.deepEqual(parseToPanel({ type: 'chains/set', generation: 1, total: 1, chains: [dto] }), { type: 'chains/set', generation: 1, total: 1, chains: [dto] });
   for (const bad of [null, 'ready', { type: 'ready' }, { type: 'hop/open', file: 'a.c', line: -1, column: 1 }, { type: 'hop/open', file: 7, line: 1, column: 1 },
     { type: 'chain/select' }, { type: 'eval', code: '1' }]) {
     assert.equal(parseFromPanel(bad), undefined, JSON.stringify(bad));
   }
   assert.deepEqual(parseFromPanel({ type: 'hop/open', file: 'fs/splice.c', line: 28, column: 19, extra: evil }), { type: 'hop/open', file: 'fs/splice.c', line: 28, column: 19 });
-  assert.equal(parseToPanel({ type: 'chains/set', generation: 1, chains: [{ ...dto, hops: [{ kind: 'script' }] }] }), undefined);
+  assert.equal(parseToPanel({ type: 'chains/set', generation: 1, total: 1, chains: [{ ...dto, hops: [{ kind: 'script' }] }] }), undefined);
+  assert.equal(parseToPanel({ type: 'chains/more', generation: 1, chains: [{ ...dto, hops: [{ kind: 'script' }] }] }), undefined);
 });
 
 test('webview: renders text only (no innerHTML and friends anywhere in webview/)', () => {
