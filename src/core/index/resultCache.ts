@@ -40,13 +40,19 @@ function resultPath(dir: string, key: string): string {
   return join(dir, `v${FACTS_VERSION}`, 'results', `${key}.json`);
 }
 
+/** The possible chains of the result kept under `key` (see StoredResult). */
+function possiblePath(resultFile: string): string {
+  return resultFile.replace(/\.json$/, POSSIBLE_SUFFIX);
+}
+
+const POSSIBLE_SUFFIX = '.possible.json';
+
 /**
- * A result on disk: its likely chains as JSON, the possible ones (most of a kernel's, 8 MB of
- * its 8.5) as one JSON string that only a reader wanting them parses, and which of the two each
- * chain of the result was, in order.
+ * A result on disk: its likely chains, and which kind each chain of the result was, in order.
+ * The possible ones (8 of a whole kernel's 8.5 MB, never shown by a default report) are in a
+ * file of their own beside it, which only a reader wanting them parses.
  */
 interface StoredResult extends ScanResult {
-  possibleText?: string;
   order?: string;
 }
 
@@ -56,14 +62,15 @@ interface StoredResult extends ScanResult {
  */
 export function readResult(dir: string, key: string, least: Confidence = 'possible'): ScanResult | undefined {
   try {
-    const doc = JSON.parse(readFileSync(resultPath(dir, key), 'utf8')) as StoredResult;
+    const path = resultPath(dir, key);
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as StoredResult;
     if (doc.tool !== 'lockpath' || !Array.isArray(doc.chains) || typeof doc.stats !== 'object') return undefined;
-    const { possibleText, order, ...result } = doc;
-    if (possibleText === undefined || order === undefined) return result;
+    const { order, ...result } = doc;
+    if (order === undefined) return result;
     const possibleCount = order.length - result.chains.length;
     if (least === 'likely') return { ...result, stats: { ...result.stats, possibleChains: possibleCount } };
-    const possible = JSON.parse(possibleText) as ScanResult['chains'];
-    if (possible.length !== possibleCount) return undefined;
+    const possible = possibleCount === 0 ? [] : JSON.parse(readFileSync(possiblePath(path), 'utf8')) as ScanResult['chains'];
+    if (!Array.isArray(possible) || possible.length !== possibleCount) return undefined;
     let l = 0;
     let p = 0;
     const chains = [...order].map((kind) => (kind === 'p' ? possible[p++]! : result.chains[l++]!));
@@ -84,21 +91,31 @@ export function writeResult(dir: string, key: string, result: ScanResult): void 
   const path = resultPath(dir, key);
   const folder = dirname(path);
   mkdirSync(folder, { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const possible = result.chains.filter((c) => c.confidence === 'possible');
+  // The possible chains first: a result file is only read with the file it names beside it.
+  if (possible.length > 0) writeAtomically(possiblePath(path), JSON.stringify(possible));
   const stored: StoredResult = {
     ...result,
     chains: result.chains.filter((c) => c.confidence !== 'possible'),
-    possibleText: JSON.stringify(result.chains.filter((c) => c.confidence === 'possible')),
     order: result.chains.map((c) => (c.confidence === 'possible' ? 'p' : 'l')).join(''),
   };
-  writeFileSync(tmp, JSON.stringify(stored));
-  renameSync(tmp, path);
+  writeAtomically(path, JSON.stringify(stored));
   pruneResults(folder);
 }
 
-/** Removes all but the RESULTS_KEPT most recently written results; a file another scan removed first is no loss. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/**
+ * Removes all but the RESULTS_KEPT most recently written results, each with its possible
+ * chains, and possible chains whose result is gone; a file another scan removed first is no loss.
+ */
 function pruneResults(folder: string): void {
-  const results = readdirSync(folder).filter((n) => n.endsWith('.json')).map((n) => {
+  const names = readdirSync(folder);
+  const results = names.filter((n) => n.endsWith('.json') && !n.endsWith(POSSIBLE_SUFFIX)).map((n) => {
     const path = join(folder, n);
     try {
       return { path, mtime: statSync(path).mtimeMs };
@@ -107,5 +124,23 @@ function pruneResults(folder: string): void {
     }
   }).filter((r) => r !== undefined);
   results.sort((a, b) => b.mtime - a.mtime);
-  for (const { path } of results.slice(RESULTS_KEPT)) rmSync(path, { force: true });
+  const kept = new Set(results.slice(0, RESULTS_KEPT).map((r) => possiblePath(r.path)));
+  for (const { path } of results.slice(RESULTS_KEPT)) {
+    rmSync(path, { force: true });
+    rmSync(possiblePath(path), { force: true });
+  }
+  // Left by a writer that stopped between its two files; not one still writing its result.
+  const stale = Date.now() - ORPHAN_AGE_MS;
+  for (const n of names) {
+    const path = join(folder, n);
+    if (!n.endsWith(POSSIBLE_SUFFIX) || kept.has(path)) continue;
+    try {
+      if (statSync(path).mtimeMs < stale) rmSync(path, { force: true });
+    } catch {
+      // gone already
+    }
+  }
 }
+
+/** Possible chains without their result are removed when older than this. */
+const ORPHAN_AGE_MS = 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -27,6 +27,8 @@ test('result cache: only the most recently written results are kept', async (t) 
   assert.ok(!kept.includes('k0.json') && !kept.includes('k3.json'), `the oldest go: ${kept.join(' ')}`);
   assert.equal(readResult(dir, 'last')?.chains.length, result.chains.length);
   assert.equal(readResult(dir, 'k0'), undefined);
+  // Possible chains go with their result.
+  assert.equal(readdirSync(folder).filter((n) => n.endsWith('.possible.json')).length, kept.filter((n) => existsSync(join(folder, n.replace(/\.json$/, '.possible.json')))).length);
 });
 
 test('result cache: a likely-only read leaves the possible chains unread and counted; a full read gives them back in order', async (t) => {
@@ -43,4 +45,8 @@ test('result cache: a likely-only read leaves the possible chains unread and cou
   // Reports made from either read are the same.
   assert.deepEqual(atConfidence(likely, 'likely'), atConfidence(result, 'likely'));
   assert.throws(() => atConfidence(likely, 'possible'), /lists none of its/);
+  // Without the file of possible chains beside it, the result is not given out whole.
+  rmSync(join(dir, `v${FACTS_VERSION}`, 'results', 'k.possible.json'));
+  assert.equal(readResult(dir, 'k'), undefined);
+  assert.equal(readResult(dir, 'k', 'likely')?.chains.length, result.chains.length - possible.length);
 });
