@@ -15,7 +15,7 @@ import { matchChains } from '../core/diff/matchChains';
 import { describeRemoval, type RemovalReason } from '../core/diff/removalReason';
 import { resultSideView, type SideView } from '../core/diff/sideView';
 import type { Chain, Confidence, ScanResult } from '../core/model/chain';
-import { atConfidence } from '../core/report/confidence';
+import { atConfidence, unreadPossible } from '../core/report/confidence';
 import { demotedChains } from '../core/diff/demotedChains';
 import { renderJsonDiff } from '../core/diff/diffJson';
 import { diffSummaryLine, renderDiffText } from '../core/diff/diffText';
@@ -123,10 +123,13 @@ class SideScanner {
     private readonly checkout: RevisionCheckout | undefined, private readonly signal: AbortSignal,
   ) {}
 
-  /** The side's result: a replay from the result cache when its tree is unchanged. */
-  async result(side: Side): Promise<ScanResult> {
+  /**
+   * The side's result: a replay from the result cache when its tree is unchanged, which for
+   * `least` 'likely' may leave the possible chains unread (see readResult).
+   */
+  async result(side: Side, least: Confidence = 'possible'): Promise<ScanResult> {
     if (side.kind === 'json') return side.result;
-    const analysis = await this.scanSide(side, true);
+    const analysis = await this.scanSide(side, true, least);
     // A replayed result comes without the graph: nothing to keep.
     this.kept = analysis.files.length > 0 ? { side, analysis } : undefined;
     return analysis.result;
@@ -177,7 +180,7 @@ class SideScanner {
     this.kept = undefined;
   }
 
-  private async scanSide(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean): Promise<Analysis> {
+  private async scanSide(side: Exclude<Side, { kind: 'json' }>, resultOnly: boolean, least: Confidence = 'possible'): Promise<Analysis> {
     this.kept = undefined;
     const started = performance.now();
     const known = side.kind === 'git' ? this.revisionKey(side) : undefined;
@@ -187,7 +190,7 @@ class SideScanner {
       const options = this.options(side, this.checkout!.root);
       const remembered = this.checkout!.knownResult(known.content, known.options);
       const resultKey = remembered ?? await this.listedResultKey(known.content, options);
-      const cached = resultKey === undefined ? undefined : readCachedResult(options, resultKey);
+      const cached = resultKey === undefined ? undefined : readCachedResult({ ...options, shown: least }, resultKey);
       if (cached !== undefined) {
         if (remembered === undefined) this.checkout!.rememberResult(known.content, known.options, resultKey!);
         const analysis = replayedAnalysis(cached, side.shownRoot, started);
@@ -360,17 +363,20 @@ async function diffSides(scanner: SideScanner, oldSide: Side, newSide: Side, con
   // then costs a warm scan plus the files that differ. The order changes no result.
   scanner.prefetch([oldSide, newSide]);
   const newFirst = newSide.kind === 'git' && newSide.commit === scanner.lastCommit && !(oldSide.kind === 'git' && oldSide.commit === newSide.commit);
-  let newAll = newFirst ? await scanner.result(newSide) : undefined;
+  // Each side as the report shows it; the new side's possible chains are read only if a chain
+  // went, to tell whether it was demoted.
+  let newAll = newFirst ? await scanner.result(newSide, confidence) : undefined;
   if (newFirst) scanner.drop();
   // The chains compared are those scan reports at the same confidence, so that a diff and a
   // scan --baseline agree on what is new.
-  const oldResult = atConfidence(await scanner.result(oldSide), confidence);
+  const oldResult = atConfidence(await scanner.result(oldSide, confidence), confidence);
   // What confirming a move needs of the old side, taken while its analysis is at hand: a cold
   // old side is then not analysed twice.
   const oldAcquirers = scanner.acquirersAtHand(oldResult.chains);
-  newAll ??= await scanner.result(newSide);
+  newAll ??= await scanner.result(newSide, confidence);
   const newResult = atConfidence(newAll, confidence);
   const match = matchChains(oldResult.chains, newResult.chains);
+  if (match.removed.length > 0 && unreadPossible(newAll) > 0) newAll = await scanner.result(newSide);
   const reasons = demotedChains(match.removed, newAll);
   const gone = match.removed.filter((c) => !reasons.has(c));
   if (gone.length > 0) {

@@ -2,10 +2,14 @@
 // result keeps saying how many it leaves out, so a reader knows there is more on request.
 import type { Confidence, ScanResult } from '../model/chain';
 
+/** Possible chains a result replayed for a likely-only report left unread (see readResult). */
+export function unreadPossible(result: ScanResult): number {
+  return result.chains.some((c) => c.confidence === 'possible') ? 0 : result.stats.possibleChains ?? 0;
+}
+
 export function atConfidence(result: ScanResult, least: Confidence): ScanResult {
   const listed = result.chains.filter((c) => c.confidence === 'possible').length;
-  // A result replayed for a likely-only report left its possible chains unread and counted them.
-  const unread = listed === 0 ? result.stats.possibleChains ?? 0 : 0;
+  const unread = unreadPossible(result);
   if (least === 'possible' && unread > 0) throw new Error(`the result lists none of its ${unread} possible chains`);
   const possible = listed + unread;
   const stats = { ...result.stats, possibleChains: possible };
