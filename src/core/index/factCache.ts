@@ -40,6 +40,14 @@ export class FactCache {
     this.packs = new PackStore(join(dir, `v${FACTS_VERSION}`, 'packs'), refreshOnMiss);
   }
 
+  /**
+   * Reads the indexes of the cache's packs now: 160 ms on a whole kernel's cache, which a
+   * long-lived reader (the live analysis) had paid at the first save.
+   */
+  prepare(): void {
+    this.packs.prepare();
+  }
+
   read(hash: string, file: string, reader: FactReader): ShardRead {
     const read = this.packs.read(hash, READER_KINDS[reader]);
     if (read.status !== 'hit') return read;

@@ -52,6 +52,11 @@ export class PackStore {
   /** `refreshOnMiss`: a key not in the index looks for what other writers added since (for reads that expect a hit). */
   constructor(private readonly dir: string, private readonly refreshOnMiss = false) {}
 
+  /** Reads the packs' indexes now, not at the first lookup. */
+  prepare(): void {
+    this.loaded();
+  }
+
   read(hash: string, kind: number): PackRead {
     const key = keyOf(hash, kind);
     const pending = this.pending.get(key);

@@ -94,6 +94,8 @@ export class LiveAnalysis {
     this.totals = fileTotals(files);
     this.analysis = this.searchAnew();
     this.current = this.compose(started);
+    // As the graph's edit indexes (searchAnew): read now rather than at the first save.
+    this.cache()?.prepare();
   }
 
   /** fileTotals(this.files), kept up to date by apply(). */
@@ -139,6 +141,12 @@ export class LiveAnalysis {
     return { kind: rebuilt === undefined ? 'local' : 'rebuilt', ...(rebuilt !== undefined ? { reason: rebuilt } : {}), durationMs: performance.now() - started };
   }
 
+  /** The fact cache edits read and write (its indexes are read when the analysis opens). */
+  private cache(): FactCache | undefined {
+    if (this.options.cacheDir !== undefined) this.factCache ??= new FactCache(this.options.cacheDir);
+    return this.factCache;
+  }
+
   /** Files whose reader an update may have changed (see noteReadersToCheck): read again. */
   private readonly recheck = new Set<string>();
 
@@ -158,8 +166,7 @@ export class LiveAnalysis {
     const content = this.unsaved.get(rel);
     const job = { rel, abs: join(this.root, rel), ...(content !== undefined ? { content } : {}) };
     // An unsaved buffer changes with every pause in typing: its facts stay out of the cache.
-    if (this.options.cacheDir !== undefined) this.factCache ??= new FactCache(this.options.cacheDir);
-    const cache = content === undefined ? this.factCache : undefined;
+    const cache = content === undefined ? this.cache() : undefined;
     const outcome = this.options.parseAll === true
       ? processOne({ ...job, reader: 'tree' }, this.parser, cache)
       : processOne({ ...job, reader: 'tokens' }, this.parser, cache, effectfulNow(this.analysis.models));
