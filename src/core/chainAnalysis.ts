@@ -17,6 +17,7 @@ import type { PointerPolicy } from './graph/fieldIndex';
 import { BODY_SLOTS, CALL_BITS } from './graph/callRefs';
 import { definingBody, FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from './graph/functionNodes';
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
+import { sameItems } from './model/sameItems';
 import { NOTE_CONSEQUENCES, type NoteCounts } from './model/noteCounts';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
 import { deriveExemptions, type ExemptionVerdict } from './rules/derivedExemptions';
@@ -248,7 +249,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const sinkRank = (rule: string, sink: string): number => inputs.rules.find((r) => r.id === rule)?.sinks.indexOf(sink) ?? 0;
   // A live update that changed no chain finds the same objects: the merge stands.
   const last = analysis.merged;
-  const same = last !== undefined && last.found.length === assessed.length && assessed.every((c, i) => c === last.found[i]);
+  const same = last !== undefined && sameItems(last.found, assessed);
   if (!same) analysis.merged = { found: assessed, chains: mergeHookPoints(assessed, sinkRank) };
   const chains = [...analysis.merged!.chains];
   const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: NOTE_CONSEQUENCES[kind], count, kind }));

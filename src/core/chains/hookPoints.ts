@@ -21,9 +21,6 @@ function pathKey(chain: Chain): string {
   return key;
 }
 
-/** Merged chains already made, by their first chain: given out again while the other sinks are the same. */
-const madeMerges = new WeakMap<Chain, Chain>();
-
 /** Chains equal but for the sink their last function calls, merged; the rule's first sink names the finding. */
 export function mergeHookPoints(chains: readonly Chain[], sinkRank: (rule: string, sink: string) => number): Chain[] {
   // Most paths reach one hook: no array for those.
@@ -43,19 +40,7 @@ export function mergeHookPoints(chains: readonly Chain[], sinkRank: (rule: strin
     }
     const sorted = [...group].sort((a, b) => sinkRank(a.rule, a.sink) - sinkRank(b.rule, b.sink));
     const [first, ...rest] = sorted;
-    const alsoSinks = rest.map((c) => c.sink);
-    const made = madeMerges.get(first!);
-    if (made !== undefined && sameSinks(made.alsoSinks ?? [], alsoSinks)) {
-      out.push(made);
-      continue;
-    }
-    const merged = { ...first!, alsoSinks };
-    madeMerges.set(first!, merged);
-    out.push(merged);
+    out.push({ ...first!, alsoSinks: rest.map((c) => c.sink) });
   }
   return out;
-}
-
-function sameSinks(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { CallSiteReader, ReadTracking } from '../model/callSites';
 import type { NotifierKnowledge } from '../model/ruleSpec';
+import { sameItems } from '../model/sameItems';
 import type { CallGraph } from './callGraph';
 import type { FieldStore } from './fieldIndex';
 
@@ -222,8 +223,7 @@ interface RegistrarCalls {
 }
 
 function sameCalls(a: RegistrarCalls, b: RegistrarCalls): boolean {
-  return a.sites.length === b.sites.length && a.files.length === b.files.length
-    && a.sites.every((x, i) => x === b.sites[i]) && a.files.every((f, i) => f === b.files[i]);
+  return sameItems(a.sites, b.sites) && sameItems(a.files, b.files);
 }
 
 /** The parameters of the function making the call at (line, column); none when not read. */

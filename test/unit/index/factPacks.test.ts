@@ -65,14 +65,17 @@ test('packs: a pack cut short reports the entries past the cut as truncated, the
   for (const [i, r] of reads.entries()) if (r.status === 'hit') assertHit(r, i);
 });
 
+/** Flips a bit in the pack's last entry, whose payload ends the file. */
+function flipInLastEntry(pack: string): void {
+  const bytes = readFileSync(pack);
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 0x20, bytes.length - 3);
+  writeFileSync(pack, bytes);
+}
+
 test('packs: a flipped byte in an entry is a checksum mismatch, not data', (t) => {
   const dir = scratch(t);
   fill(dir, 5, 5);
-  const pack = files(dir, '.pack')[0]!;
-  const bytes = readFileSync(pack);
-  // The last entry's payload ends the file.
-  bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 0x20, bytes.length - 3);
-  writeFileSync(pack, bytes);
+  flipInLastEntry(files(dir, '.pack')[0]!);
   const reader = new PackStore(dir);
   assert.deepEqual(reader.read(hashOf(4), 0), { status: 'corrupt', reason: 'checksum mismatch' });
   for (let i = 0; i < 4; i++) assertHit(reader.read(hashOf(i), 0), i);
@@ -148,9 +151,7 @@ test('packs: a content written again after its entry was damaged is read from th
   const dir = scratch(t);
   fill(dir, 3, 3);
   const pack = files(dir, '.pack')[0]!;
-  const bytes = readFileSync(pack);
-  bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 0x20, bytes.length - 3);
-  writeFileSync(pack, bytes);
+  flipInLastEntry(pack);
   utimesSync(pack, new Date(0), new Date(0));
   const first = new PackStore(dir);
   assert.equal(first.read(hashOf(2), 0).status, 'corrupt');
