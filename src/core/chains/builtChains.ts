@@ -2,7 +2,7 @@
 // and resolves its pointer hops), with how many of them pass through each function: the
 // functions on some chain's path are what the "not analysed" counts look at.
 import type { FunctionNode } from '../graph/functionNodes';
-import type { Chain, ChainReason, Confidence, FoundChain } from '../model/chain';
+import { fieldOfVia, type Chain, type ChainReason, type Confidence, type FoundChain } from '../model/chain';
 
 /** What a judge says of a chain (see ChainJudge). */
 export interface Verdict {
@@ -40,6 +40,16 @@ export interface BuiltChain {
 export class BuiltChains<K> {
   private readonly byKey = new Map<K, BuiltChain>();
   private readonly through = new Map<FunctionNode, number>();
+  /**
+   * Keys by the index of a function their chain starts in or passes through, and by a field
+   * their hops call through: an edit asks only the chains that touch what it changed, where
+   * asking every kept chain of a whole kernel took longer than the rest of a small edit.
+   */
+  private readonly byNode = new Map<number, Set<K>>();
+  private readonly byField = new Map<string, Set<K>>();
+
+  /** `acquirer`: the function a key's chain starts in. */
+  constructor(private readonly acquirer: (key: K) => FunctionNode) {}
 
   get(key: K): BuiltChain | undefined {
     return this.byKey.get(key);
@@ -49,6 +59,11 @@ export class BuiltChains<K> {
     this.delete(key);
     this.byKey.set(key, built);
     for (const n of built.path) this.through.set(n, (this.through.get(n) ?? 0) + 1);
+    this.indexed(key, built, (index, at) => {
+      let keys = index.get(at);
+      if (keys === undefined) index.set(at, keys = new Set());
+      keys.add(key);
+    });
   }
 
   delete(key: K): void {
@@ -60,12 +75,40 @@ export class BuiltChains<K> {
       if (left === 0) this.through.delete(n);
       else this.through.set(n, left);
     }
+    this.indexed(key, built, (index, at) => {
+      const keys = index.get(at);
+      keys?.delete(key);
+      if (keys?.size === 0) index.delete(at);
+    });
+  }
+
+  private indexed(key: K, built: BuiltChain, visit: <T>(index: Map<T, Set<K>>, at: T) => void): void {
+    visit(this.byNode, this.acquirer(key).index);
+    for (const n of built.path) visit(this.byNode, n.index);
+    for (const hop of built.chain.hops) {
+      const field = fieldOfVia(hop.via);
+      if (field !== undefined) visit(this.byField, field);
+    }
   }
 
   /** Drops every kept chain that `stale` picks. */
   prune(stale: (key: K, built: BuiltChain) => boolean): void {
     // Deleting the entry at hand does not upset a Map's iteration: no copy of every entry.
     for (const [key, built] of this.byKey) if (stale(key, built)) this.delete(key);
+  }
+
+  /**
+   * Drops the kept chains that `stale` picks among those that start in or pass through a
+   * function of `nodes` (by index), or call through a field of `fields`; the others are not asked.
+   */
+  pruneTouching(nodes: Iterable<number>, fields: Iterable<string>, stale: (key: K, built: BuiltChain) => boolean): void {
+    const asked = new Set<K>();
+    for (const n of nodes) for (const key of this.byNode.get(n) ?? []) asked.add(key);
+    for (const f of fields) for (const key of this.byField.get(f) ?? []) asked.add(key);
+    for (const key of asked) {
+      const built = this.byKey.get(key);
+      if (built !== undefined && stale(key, built)) this.delete(key);
+    }
   }
 
   /** Functions some kept chain passes through. */

@@ -47,7 +47,7 @@ export class ChainSearch {
   private readonly stepsBySink = new Map<string, SinkPaths>();
   /** By node index * BODY_SLOTS + body. */
   private readonly perBody = new Map<number, BodyCandidates>();
-  private readonly built = new BuiltChains<Candidate>();
+  private readonly built = new BuiltChains<Candidate>((cand) => cand.node);
   /** Kept chains through code that moved: their lines are read again before they are given out. */
   private readonly relined = new Set<Candidate>();
   /** The chains the last result was given, in order with their ids (see chains()). */
@@ -147,12 +147,16 @@ export class ChainSearch {
     const fieldsChanged = patch.fields.size > 0;
     const anyShifted = shifted.size > 0;
     const anyStale = patch.typesChanged || changedNodes.size > 0 || moved.size > 0 || fieldsChanged;
-    if (anyStale || anyShifted) this.built.prune((cand, { chain, path }) => {
-      const stale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
+    const stale = (cand: Candidate, { chain, path }: BuiltChain): boolean => {
+      const isStale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
         || (fieldsChanged && chain.hops.some((h) => throughField(h.via)));
-      if (!stale && anyShifted && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
-      return stale;
-    });
+      if (!isStale && anyShifted && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
+      return isStale;
+    };
+    // Only chains touching a changed, moved or shifted function or a changed field can be
+    // stale or need new lines; a change of struct types can make any chain stale.
+    if (patch.typesChanged) this.built.prune(stale);
+    else if (anyStale || anyShifted) this.built.pruneTouching([...[...changedNodes, ...shifted].map((n) => n.index), ...moved], patch.fields, stale);
     for (const n of [...refreshed, ...patch.removed]) this.pointerCalls.delete(n);
     // Candidates take their first step's cost from the callee: bodies calling a moved node.
     const bodies = new Set<number>();
