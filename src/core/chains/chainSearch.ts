@@ -10,11 +10,11 @@ import { BODY_SLOTS, bodyKeyOf, packRef, refNode, unpackRef } from '../graph/cal
 import { functionLabel, someCall } from '../graph/functionNodes';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
 import { CALL_SITE_REASONS, fieldOfVia, type Chain, type ChainHop, type ChainReason, type FoundChain } from '../model/chain';
-import { compareText } from '../model/compareText';
 import type { CallHead } from '../model/packedFacts';
 import { callKind } from '../model/packedCalls';
 import { ENTRY, traceHolds } from '../rules/heldState';
 import { BuiltChains, type BuiltChain, type Verdict, type VerdictBasis } from './builtChains';
+import { assignIds, type ShownChain } from './shownChains';
 import { HeldThrough } from './heldThrough';
 import type { RuleModel } from '../rules/summaries';
 
@@ -548,31 +548,4 @@ function isGuarded(model: RuleModel, node: FunctionNode, body: FunctionBody, cal
   if (guards === undefined || guards.length === 0) return false;
   const head = model.graph.call(body, call);
   return guards.some((g) => g.caller === node.name && g.callee === head.callee);
-}
-
-/** A winner's chain as given out, with the kept chain it shows; `fresh` when made for this result. */
-interface ShownChain {
-  built: BuiltChain;
-  chain: Chain;
-  fresh: boolean;
-}
-
-/**
- * Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order.
- * A chain given out before keeps its object unless its id changes: an earlier result may still
- * hold it, so it is copied rather than changed.
- */
-function assignIds(shown: ShownChain[]): Chain[] {
-  shown.sort(({ chain: a }, { chain: b }) => compareText(a.acquire.file, b.acquire.file) || a.acquire.line - b.acquire.line || compareText(a.sink, b.sink) || compareText(a.hops[0]!.callee, b.hops[0]!.callee));
-  const used = new Map<string, number>();
-  return shown.map((s) => {
-    const c = s.chain;
-    const base = [c.rule, c.acquire.function, c.acquire.call, c.hops[0]!.callee, c.sink].join('/');
-    const n = (used.get(base) ?? 0) + 1;
-    used.set(base, n);
-    const id = n === 1 ? base : `${base}#${n}`;
-    if (s.fresh) c.id = id;
-    s.built.shown = c.id === id ? c : { ...c, id };
-    return s.built.shown;
-  });
 }
