@@ -35,6 +35,8 @@ export interface BuiltChain {
   refs: readonly number[];
   /** The chain as the last result gave it out (judged, with its id): see ChainSearch.chains. */
   shown?: Chain;
+  /** The id this chain's names give (ids are made anew for every result that changed). */
+  idBase?: string;
 }
 
 export class BuiltChains<K> {

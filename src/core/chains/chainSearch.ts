@@ -229,7 +229,7 @@ export class ChainSearch {
     const last = this.lastShown;
     const same = last !== undefined && last.list.length === shown.length && shown.every((s) => !s.fresh && last.members.has(s.chain));
     if (!same) {
-      const list = assignIds(shown);
+      const list = assignIds(shown, last?.list);
       this.lastShown = { list, members: new Set(list) };
     }
     return { chains: [...this.lastShown!.list], stats };

@@ -11,17 +11,53 @@ export interface ShownChain {
   fresh: boolean;
 }
 
+/** Source order; equal chains in the order of `shown` (the winners' graph order). */
+function compareShown(a: Chain, b: Chain): number {
+  return compareText(a.acquire.file, b.acquire.file) || a.acquire.line - b.acquire.line || compareText(a.sink, b.sink) || compareText(a.hops[0]!.callee, b.hops[0]!.callee);
+}
+
+/**
+ * `shown` in source order, as a stable sort would give it. Chains given out in `last` and given
+ * out again kept their lines, so they keep their order there: only the others are sorted, then
+ * merged in (a live edit changes a few of thousands). Positions in `shown` break ties, and the
+ * kept order is checked against them, so the outcome is the full sort's.
+ */
+function inSourceOrder(shown: readonly ShownChain[], last: readonly Chain[] | undefined): ShownChain[] {
+  const position = new Map<ShownChain, number>();
+  shown.forEach((s, i) => position.set(s, i));
+  const compare = (a: ShownChain, b: ShownChain): number => compareShown(a.chain, b.chain) || position.get(a)! - position.get(b)!;
+  if (last === undefined) return [...shown].sort(compare);
+  const keptBy = new Map<Chain, ShownChain>();
+  for (const s of shown) if (!s.fresh) keptBy.set(s.chain, s);
+  const kept: ShownChain[] = [];
+  for (const c of last) {
+    const s = keptBy.get(c);
+    if (s === undefined) continue;
+    keptBy.delete(c);
+    if (kept.length > 0 && compare(kept[kept.length - 1]!, s) > 0) return [...shown].sort(compare);
+    kept.push(s);
+  }
+  const others = shown.filter((s) => s.fresh || keptBy.has(s.chain)).sort(compare);
+  const merged: ShownChain[] = [];
+  let k = 0;
+  for (const o of others) {
+    while (k < kept.length && compare(kept[k]!, o) < 0) merged.push(kept[k++]!);
+    merged.push(o);
+  }
+  while (k < kept.length) merged.push(kept[k++]!);
+  return merged;
+}
+
 /**
  * Ids from names, not lines: stable while code moves; clashes get `#2`, `#3` in source order.
  * A chain given out before keeps its object unless its id changes: an earlier result may still
- * hold it, so it is copied rather than changed.
+ * hold it, so it is copied rather than changed. `last`: the chains the previous result was given.
  */
-export function assignIds(shown: ShownChain[]): Chain[] {
-  shown.sort(({ chain: a }, { chain: b }) => compareText(a.acquire.file, b.acquire.file) || a.acquire.line - b.acquire.line || compareText(a.sink, b.sink) || compareText(a.hops[0]!.callee, b.hops[0]!.callee));
+export function assignIds(shown: readonly ShownChain[], last?: readonly Chain[]): Chain[] {
   const used = new Map<string, number>();
-  return shown.map((s) => {
+  return inSourceOrder(shown, last).map((s) => {
     const c = s.chain;
-    const base = [c.rule, c.acquire.function, c.acquire.call, c.hops[0]!.callee, c.sink].join('/');
+    const base = s.built.idBase ??= [c.rule, c.acquire.function, c.acquire.call, c.hops[0]!.callee, c.sink].join('/');
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
     const id = n === 1 ? base : `${base}#${n}`;
