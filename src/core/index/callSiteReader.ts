@@ -45,6 +45,8 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   /** Per file, the words asked of it (mentions): asked for every hop of every chain judged. */
   private readonly mentioned = new Map<string, Map<string, boolean>>();
   private readonly macros: MacroDefinitions;
+  /** Per file, what was read at its calls (see atCall). */
+  private readonly atCalls = new Map<string, Map<string, unknown>>();
 
   constructor(private readonly parser: Parser, private readonly read: TextSource, private readonly spans?: FunctionSpans) {
     this.macros = new MacroDefinitions(read, (text) => this.expression(text));
@@ -69,18 +71,34 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
   }
 
   arguments(file: string, line: number, column: number): string[] | undefined {
-    const tree = this.tree(file, line);
-    return tree === undefined ? undefined : callArguments(tree, line, column);
+    return this.atCall('a', file, line, column, callArguments);
   }
 
   parameters(file: string, line: number, column: number): string[] | undefined {
-    const tree = this.tree(file, line);
-    return tree === undefined ? undefined : callerParameters(tree, line, column);
+    return this.atCall('p', file, line, column, callerParameters);
   }
 
   guards(file: string, line: number, column: number): CallGuards | undefined {
+    return this.atCall('g', file, line, column, callGuards);
+  }
+
+  /**
+   * What `read` finds at a call of the function parsed for `line`, kept until the file changes
+   * or its trees are let go: a live update judges thousands of chains, and the variants tried
+   * for one chain ask the same call sites again. Callers share the answer and do not change it.
+   */
+  private atCall<T>(kind: string, file: string, line: number, column: number, read: (tree: Tree, line: number, column: number) => T): T | undefined {
+    const key = `${kind}${line}:${column}`;
+    let perFile = this.atCalls.get(file);
+    if (perFile?.has(key) === true) {
+      this.noteRead(`t\0${file}\0${line}`);
+      return perFile.get(key) as T | undefined;
+    }
     const tree = this.tree(file, line);
-    return tree === undefined ? undefined : callGuards(tree, line, column);
+    const value = tree === undefined ? undefined : read(tree, line, column);
+    if (perFile === undefined) this.atCalls.set(file, perFile = new Map());
+    perFile.set(key, value);
+    return value;
   }
 
   succeededBefore(file: string, line: number, column: number, callee: string, index: number, arg: string): number | undefined {
@@ -224,6 +242,7 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
 
   private drop(file: string): void {
     this.mentioned.delete(file);
+    this.atCalls.delete(file);
     this.texts.delete(file);
     const trees = this.trees.get(file);
     if (trees === undefined) return;
