@@ -201,10 +201,13 @@ export class ChainSearch {
         fresh = true;
       } else if (this.relined.has(cand)) {
         reline(this.model.graph, cand, built);
-        // Reasons quote the lines of the guards they read.
-        const judged = judge.judge(built.chain);
-        built.verdict = judged.verdict;
-        built.basis = judged.basis;
+        // Reasons quote the lines of the guards they read: judged again, unless the verdict
+        // read nothing of the source and so quotes no line.
+        if (judge.keepsOnMove?.(built.chain, built.basis) !== true) {
+          const judged = judge.judge(built.chain);
+          built.verdict = judged.verdict;
+          built.basis = judged.basis;
+        }
         fresh = true;
       }
       // A chain and verdict that stand are given out as the same object: a live update over a
@@ -348,6 +351,11 @@ export interface ChainJudge {
   rejectsAt?(chain: FoundChain, at: number): (hop: ChainHop) => boolean;
   /** Does a verdict given on this chain before still hold: is what it rested on unchanged? */
   holds(chain: FoundChain, basis: VerdictBasis): boolean;
+  /**
+   * Does a verdict that holds still hold, word for word, when the chain's code only moved to
+   * other lines: did it rest on nothing that names a position?
+   */
+  keepsOnMove?(chain: FoundChain, basis: VerdictBasis): boolean;
 }
 
 /** The first reason a verdict rejects the chain for, if it does. */
