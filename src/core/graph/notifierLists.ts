@@ -133,7 +133,8 @@ export class NotifierLists {
     }
     // Hashed once here: verdict bases compare it for every chain of every result, and the
     // registrations' text runs to kilobytes on a whole kernel.
-    const text = [...this.byHead].map(([head, regs]) => `${head}:${regs.map((r) => r.functions.join('+')).join(',')}`).sort().join(';');
+    // Where each block is registered counts too: a reason quotes it.
+    const text = [...this.byHead].map(([head, regs]) => `${head}:${regs.map((r) => `${r.functions.join('+')}@${r.file}:${r.line}`).join(',')}`).sort().join(';');
     this.key = createHash('sha1').update(text).digest('base64');
   }
 

@@ -377,6 +377,13 @@ test('live analysis: notifier lists kept across edits are read again when a regi
   writeFileSync(file, `${original}/* nothing registered here */\n`);
   assert.equal(live.update(rel).kind, 'local');
   await assertSameAsFresh(live, root);
+  // Lines added above the registration: a kept verdict quotes where the block is registered.
+  const where = (): string | undefined => live.result.chains.find((c) => c.acquire.function === 'case_module')?.reasons.find((r) => r.kind === 'notifier-dispatch')?.text;
+  const quoted = where();
+  writeFileSync(file, `/*\n * two lines\n */\n${original}`);
+  assert.equal(live.update(rel).kind, 'local');
+  await assertSameAsFresh(live, root);
+  assert.notEqual(where(), quoted);
   // The same call registers another block (only the source it read says so), the block holds
   // another function (a store changed), then no call at all.
   for (const text of [
