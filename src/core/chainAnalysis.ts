@@ -224,9 +224,10 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
         return { verdict: value, basis: { facts: factsKey(chain), reads, definitions: found } };
       },
       holds: (chain, basis) => basis.facts === factsKey(chain) && sameDefinitions(basis.definitions, definitionOf, definedNow) && (reader?.unchanged(basis.reads) ?? true),
-      // The dispatch reading quotes no line; what reads the source (the checks of likely chains,
-      // a notifier list's head) notes its reads, and a notifier reason quotes where a block is registered.
-      keepsOnMove: (chain, basis) => basis.reads.size === 0 && basis.definitions.size === 0 && (notifiers?.key(chain) ?? '') === '',
+      // A verdict that holds read only unchanged source, found definitions where they were and
+      // the same notifier registrations (their lines are in the lists' key): the lines it quotes
+      // come from those reads, and stand unless a read cannot tell whether its text moved.
+      keepsOnMove: (basis, files) => reader?.placedAsBefore(basis.reads, files) ?? true,
       targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
       // Only the dispatch reading can reject at one hop; the source's checks run on likely chains.
       rejectsAt: (chain, at) => {

@@ -50,6 +50,8 @@ export class ChainSearch {
   private readonly built = new BuiltChains<Candidate>((cand) => cand.node);
   /** Kept chains through code that moved: their lines are read again before they are given out. */
   private readonly relined = new Set<Candidate>();
+  /** The files whose code moved in the updates since the last result. */
+  private readonly movedFiles = new Set<string>();
   /** The chains the last result was given, in order with their ids (see chains()). */
   private lastShown: { list: readonly Chain[]; members: ReadonlySet<Chain> } | undefined;
   /** perBody's keys in graph order, while no key came or went (see bodyOrder). */
@@ -146,6 +148,7 @@ export class ChainSearch {
     // Every kept chain is asked after every edit: the tests that cannot hold are not made.
     const fieldsChanged = patch.fields.size > 0;
     const anyShifted = shifted.size > 0;
+    for (const n of shifted) for (const body of n.bodies) this.movedFiles.add(body.file);
     const anyStale = patch.typesChanged || changedNodes.size > 0 || moved.size > 0 || fieldsChanged;
     const stale = (cand: Candidate, { chain, path }: BuiltChain): boolean => {
       const isStale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
@@ -201,9 +204,8 @@ export class ChainSearch {
         fresh = true;
       } else if (this.relined.has(cand)) {
         reline(this.model.graph, cand, built);
-        // Reasons quote the lines of the guards they read: judged again, unless the verdict
-        // read nothing of the source and so quotes no line.
-        if (judge.keepsOnMove?.(built.chain, built.basis) !== true) {
+        // Reasons quote the lines of the guards they read: judged again when those moved.
+        if (judge.keepsOnMove?.(built.basis, this.movedFiles) !== true) {
           const judged = judge.judge(built.chain);
           built.verdict = judged.verdict;
           built.basis = judged.basis;
@@ -216,6 +218,7 @@ export class ChainSearch {
       return { built, chain: { ...built.chain, confidence: built.verdict.confidence, reasons: built.verdict.reasons }, fresh: true };
     });
     this.relined.clear();
+    this.movedFiles.clear();
     // Calls through local function pointers (splice actors) in functions the chains pass through.
     for (const n of this.built.functions()) {
       let count = this.pointerCalls.get(n);
@@ -352,10 +355,10 @@ export interface ChainJudge {
   /** Does a verdict given on this chain before still hold: is what it rested on unchanged? */
   holds(chain: FoundChain, basis: VerdictBasis): boolean;
   /**
-   * Does a verdict that holds still hold, word for word, when the chain's code only moved to
-   * other lines: did it rest on nothing that names a position?
+   * Does a verdict that holds (see holds) still hold word for word when code in `files` only
+   * moved to other lines: are the lines it quotes where they were?
    */
-  keepsOnMove?(chain: FoundChain, basis: VerdictBasis): boolean;
+  keepsOnMove?(basis: VerdictBasis, files: ReadonlySet<string>): boolean;
 }
 
 /** The first reason a verdict rejects the chain for, if it does. */

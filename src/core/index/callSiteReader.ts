@@ -186,6 +186,12 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     return true;
   }
 
+  placedAsBefore(reads: ReadonlyMap<string, string>, files: ReadonlySet<string>): boolean {
+    // `c`: a call's lines by digest, which text moved onto the same lines could match.
+    for (const key of reads.keys()) if (key.startsWith('c\0') && files.has(key.slice(2, key.indexOf('\0', 2)))) return false;
+    return true;
+  }
+
   /**
    * readValue, kept until the file changes (forget): every kept chain's reads are asked again at
    * every live update, and each answer made anew (split keys, digests) was garbage.

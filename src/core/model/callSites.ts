@@ -153,6 +153,12 @@ export function constantText(text: string): string | undefined {
 export interface ReadTracking {
   recording<T>(read: () => T): { value: T; reads: ReadonlyMap<string, string> };
   unchanged(reads: ReadonlyMap<string, string>): boolean;
+  /**
+   * Reads that are unchanged: do they also place what they found where it was, when code in
+   * `files` moved? A read of a function's text answers with its lines, so one that is unchanged
+   * read a function that did not move; a read of a few lines of text does not say where they are.
+   */
+  placedAsBefore(reads: ReadonlyMap<string, string>, files: ReadonlySet<string>): boolean;
 }
 
 /**
