@@ -25,6 +25,12 @@ const SOURCE_GLOB = '**/*.{c,h}';
  * thousands, in bursts); short, as it is part of every save's time to updated diagnostics.
  */
 const BATCH_MS = 50;
+/**
+ * A save goes out on the next turn: it is one event (Save All brings its saves together), and
+ * waiting out the batch window was a quarter of a save's time to updated diagnostics. Disk
+ * changes noted meanwhile go with it, or in the update after.
+ */
+const SAVE_BATCH_MS = 0;
 
 export class WorkspaceIndex implements vscode.Disposable {
   private client: IndexClient | undefined;
@@ -59,7 +65,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     const onDisk = (uri: vscode.Uri): void => this.noteChanged(uri);
     this.disposables.push(
       watcher, watcher.onDidChange(onDisk), watcher.onDidCreate(onDisk), watcher.onDidDelete(onDisk),
-      vscode.workspace.onDidSaveTextDocument((d) => this.noteChanged(d.uri)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.noteChanged(d.uri, SAVE_BATCH_MS)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         // A revert (or an undo back to the saved text) leaves the document clean: the disk counts.
         if (!this.settings().updateOnType) return;
