@@ -9,7 +9,7 @@ import { knownCallers } from './chains/knownCallers';
 import { objectKindReason } from './chains/objectKinds';
 import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, Definition, DefinitionLookup, ReadTracking } from './model/callSites';
-import { mergeHookPoints } from './chains/hookPoints';
+import { HookPoints } from './chains/hookPoints';
 import { NotifierJudge } from './chains/notifierDispatch';
 import { KeptNotifierLists } from './graph/notifierLists';
 import { CallGraph, type DetailSource } from './graph/callGraph';
@@ -42,6 +42,8 @@ export interface ChainAnalysis {
   notifierLists?: KeptNotifierLists;
   /** The chains the last result merged by hook point, and what it made of them (composeResult). */
   merged?: { found: readonly Chain[]; chains: readonly Chain[] };
+  /** Merges chains by hook point, with the keys it made for earlier results (composeResult). */
+  hookPoints?: HookPoints;
 }
 
 /** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
@@ -254,7 +256,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   // A live update that changed no chain finds the same objects: the merge stands.
   const last = analysis.merged;
   const same = last !== undefined && sameItems(last.found, assessed);
-  if (!same) analysis.merged = { found: assessed, chains: mergeHookPoints(assessed, sinkRank) };
+  if (!same) analysis.merged = { found: assessed, chains: (analysis.hookPoints ??= new HookPoints()).merge(assessed, sinkRank) };
   const chains = [...analysis.merged!.chains];
   const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: NOTE_CONSEQUENCES[kind], count, kind }));
   if (unresolvedPointerCalls > 0) {
