@@ -10,6 +10,7 @@ import { objectKindReason } from './chains/objectKinds';
 import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, Definition, DefinitionLookup, ReadTracking } from './model/callSites';
 import { HookPoints } from './chains/hookPoints';
+import { shiftedLine, type LineShift } from './model/lineShift';
 import { NotifierJudge } from './chains/notifierDispatch';
 import { KeptNotifierLists } from './graph/notifierLists';
 import { CallGraph, type DetailSource } from './graph/callGraph';
@@ -146,6 +147,17 @@ function definedAt(def: Definition | undefined): string {
   return def === undefined ? '' : `${def.file}:${def.line}`;
 }
 
+/** Definitions found (`file:line`, see definedAt) at the lines `shifts` moved them to. */
+function shiftedDefinitions(found: ReadonlyMap<string, string>, shifts: readonly LineShift[]): ReadonlyMap<string, string> {
+  const moved = new Map<string, string>();
+  for (const [key, at] of found) {
+    const sep = at.lastIndexOf(':');
+    const line = sep < 0 ? undefined : shiftedLine(shifts, at.slice(0, sep), Number(at.slice(sep + 1)));
+    moved.set(key, line === undefined ? at : `${at.slice(0, sep)}:${line}`);
+  }
+  return moved;
+}
+
 /**
  * Are the functions a judge looked up still defined where it found them? `now` memoizes the
  * answers by `file\0name` for one result: every kept chain asks again at every live update.
@@ -230,6 +242,11 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       // the same notifier registrations (their lines are in the lists' key): the lines it quotes
       // come from those reads, and stand unless a read cannot tell whether its text moved.
       keepsOnMove: (basis, files) => reader?.placedAsBefore(basis.reads, files) ?? true,
+      shiftedBasis: (basis, shifts) => (reader === undefined ? undefined : {
+        facts: basis.facts,
+        reads: reader.shiftedReads(basis.reads, shifts),
+        definitions: shiftedDefinitions(basis.definitions, shifts),
+      }),
       targetsAt: (chain, hop) => notifiers?.registeredAt(chain, hop),
       // Only the dispatch reading can reject at one hop; the source's checks run on likely chains.
       rejectsAt: (chain, at) => {

@@ -11,6 +11,7 @@ import { functionLabel, someCall } from '../graph/functionNodes';
 import { comesFirst, DIRECT_COST, MinHeap, POINTER_COST, reverseSearch, updateSearch, type SearchSpec, type SinkPaths, type Step, type StepOption } from './reverseSearch';
 import { CALL_SITE_REASONS, fieldOfVia, type Chain, type ChainHop, type ChainReason, type FoundChain } from '../model/chain';
 import type { CallHead } from '../model/packedFacts';
+import type { LineShift } from '../model/lineShift';
 import { callKind } from '../model/packedCalls';
 import { ENTRY, traceHolds } from '../rules/heldState';
 import { BuiltChains, type BuiltChain, type Verdict, type VerdictBasis } from './builtChains';
@@ -52,6 +53,8 @@ export class ChainSearch {
   private readonly relined = new Set<Candidate>();
   /** The files whose code moved in the updates since the last result. */
   private readonly movedFiles = new Set<string>();
+  /** How the updates since the last result moved lines, in order (see LineShift). */
+  private readonly shifts: LineShift[] = [];
   /** The chains the last result was given, in order with their ids (see chains()). */
   private lastShown: { list: readonly Chain[]; members: ReadonlySet<Chain> } | undefined;
   /** perBody's keys in graph order, while no key came or went (see bodyOrder). */
@@ -118,8 +121,9 @@ export class ChainSearch {
    * these functions, of callers whose calls act differently, and of every acquiring body whose
    * callees' paths moved.
    */
-  update(patch: FilePatch, touched: readonly FunctionNode[], resummarized: readonly FunctionNode[], shifted: ReadonlySet<FunctionNode>): void {
+  update(patch: FilePatch, touched: readonly FunctionNode[], resummarized: readonly FunctionNode[], shifted: ReadonlySet<FunctionNode>, lineShift?: LineShift): void {
     const { graph, sinks } = this.model;
+    if (lineShift !== undefined) this.shifts.push(lineShift);
     // Functions whose calls may have another effect now: the file's that changed more than
     // their position, callers whose calls resolve elsewhere (both in `touched`), and callers
     // of functions whose summary changed (a call to them may now acquire or release).
@@ -197,12 +201,18 @@ export class ChainSearch {
     const shown = winners.map((cand): ShownChain => {
       let built = this.built.get(cand);
       let fresh = false;
-      if (built !== undefined && !judge.holds(built.chain, built.basis)) built = undefined;
+      let relined = this.relined.has(cand);
+      if (built !== undefined && !judge.holds(built.chain, built.basis)) {
+        // Code the verdict read moved: read at its new lines, the same, its choice stands.
+        built = this.movedVerdict(cand, built, judge, relined);
+        fresh = built !== undefined;
+        relined = false;
+      }
       if (built === undefined) {
         built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge, this.usable);
         this.built.set(cand, built);
         fresh = true;
-      } else if (this.relined.has(cand)) {
+      } else if (relined) {
         reline(this.model.graph, cand, built);
         // Reasons quote the lines of the guards they read: judged again when those moved.
         if (judge.keepsOnMove?.(built.basis, this.movedFiles) !== true) {
@@ -219,6 +229,7 @@ export class ChainSearch {
     });
     this.relined.clear();
     this.movedFiles.clear();
+    this.shifts.length = 0;
     // Calls through local function pointers (splice actors) in functions the chains pass through.
     for (const n of this.built.functions()) {
       let count = this.pointerCalls.get(n);
@@ -239,6 +250,29 @@ export class ChainSearch {
       this.lastShown = { list, members: new Set(list) };
     }
     return { chains: [...this.lastShown!.list], stats };
+  }
+
+  /**
+   * A kept chain whose verdict no longer holds as it was, after code moved: when what the
+   * verdict read (its own and that of every variant tried for it) moved with the code and reads
+   * the same at the new lines, the choice among the variants stands. The chain gets its new
+   * lines (`relined`: its own code moved) and is judged again for the lines its reasons quote;
+   * a verdict that says otherwise now (it should not) leaves the chain to be built anew.
+   */
+  private movedVerdict(cand: Candidate, built: BuiltChain, judge: ChainJudge, relined: boolean): BuiltChain | undefined {
+    if (this.shifts.length === 0 || judge.shiftedBasis === undefined) return undefined;
+    const basis = judge.shiftedBasis(built.basis, this.shifts);
+    if (basis === undefined || !judge.holds(built.chain, basis)) return undefined;
+    if (relined) reline(this.model.graph, cand, built);
+    const judged = judge.judge(built.chain);
+    if (judged.verdict.confidence !== built.verdict.confidence) return undefined;
+    built.verdict = judged.verdict;
+    built.basis = {
+      facts: judged.basis.facts,
+      reads: new Map([...basis.reads, ...judged.basis.reads]),
+      definitions: new Map([...basis.definitions, ...judged.basis.definitions]),
+    };
+    return built;
   }
 
   /**
@@ -359,6 +393,8 @@ export interface ChainJudge {
    * moved to other lines: are the lines it quotes where they were?
    */
   keepsOnMove?(basis: VerdictBasis, files: ReadonlySet<string>): boolean;
+  /** What a basis read, at the lines `shifts` moved it to; undefined when that cannot be said. */
+  shiftedBasis?(basis: VerdictBasis, shifts: readonly LineShift[]): VerdictBasis | undefined;
 }
 
 /** The first reason a verdict rejects the chain for, if it does. */

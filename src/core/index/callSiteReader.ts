@@ -10,6 +10,7 @@ import { bodyOutline, callArguments, callerParameters, callGuards, predicateBody
 import { parsedExpression } from '../facts/callSites/constantConditions';
 import { localValues } from '../facts/callSites/localValues';
 import { succeededBefore } from '../facts/callSites/priorCalls';
+import { shiftedLine, type LineShift } from '../model/lineShift';
 import type { BodyOutline, CallGuards, CallSiteReader, Expr, FunctionSpans, MacroDefinition, NameUse, PredicateBody, ReadTracking } from '../model/callSites';
 import { MacroDefinitions } from './macroDefinitions';
 import { SourceLines } from './sourceLines';
@@ -190,6 +191,23 @@ export class ParsedCallSites implements CallSiteReader, ReadTracking {
     // `c`: a call's lines by digest, which text moved onto the same lines could match.
     for (const key of reads.keys()) if (key.startsWith('c\0') && files.has(key.slice(2, key.indexOf('\0', 2)))) return false;
     return true;
+  }
+
+  shiftedReads(reads: ReadonlyMap<string, string>, shifts: readonly LineShift[]): ReadonlyMap<string, string> {
+    const moved = new Map<string, string>();
+    for (const [key, value] of reads) {
+      const [kind, file, at] = key.split('\0') as [string, string, string];
+      const line = kind === 't' || kind === 'c' ? shiftedLine(shifts, file, Number(at)) : undefined;
+      if (line === undefined || line === Number(at)) {
+        moved.set(key, value);
+        continue;
+      }
+      const delta = line - Number(at);
+      // `t`: `start-end:digest` of the function spanning the line, or the file's version.
+      const span = kind === 't' ? /^(\d+)-(\d+):/.exec(value) : null;
+      moved.set(`${kind}\0${file}\0${line}`, span === null ? value : `${Number(span[1]) + delta}-${Number(span[2]) + delta}:${value.slice(span[0].length)}`);
+    }
+    return moved;
   }
 
   /**

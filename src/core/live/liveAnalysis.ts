@@ -27,7 +27,8 @@ import type { ScanResult, SkippedFile } from '../model/chain';
 import { readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { patched, type Patched } from '../model/patched';
-import { movedOnly, samePositions, type ContentMemo } from './movedFunctions';
+import { lineDelta, movedOnly, samePositions, type ContentMemo } from './movedFunctions';
+import type { LineShift } from '../model/lineShift';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
 import { sourceText } from '../sources/textDecode';
 import { addNotes, type NoteCounts } from '../model/noteCounts';
@@ -241,6 +242,14 @@ export class LiveAnalysis {
     const unchanged = new Set(moved.map(([, j]) => j));
     // Of those, the ones whose lines or columns changed: chains through them are given new lines.
     const shiftedFns = new Set(moved.filter(([i, j]) => !samePositions(oldFull!.functions[i]!, nextFull!.functions[j]!)).map(([, j]) => j));
+    // Those that moved by whole lines: what verdicts read in them is read at the moved lines now.
+    const spans: LineShift['spans'][number][] = [];
+    for (const [i, j] of moved) {
+      const before = oldFull!.functions[i]!;
+      const delta = shiftedFns.has(j) ? lineDelta(before, nextFull!.functions[j]!) : undefined;
+      if (delta !== undefined) spans.push({ startLine: before.startLine, endLine: before.endLine, delta });
+    }
+    const lineShift: LineShift = { file: next.file, spans };
     const touched = new Set(patch.callers);
     const shifted = new Set<FunctionNode>();
     for (const n of patch.nodes) {
@@ -261,7 +270,7 @@ export class LiveAnalysis {
       const resummarized = m.resummarize([...touched, ...patch.removed]);
       if (!resummarized.ok) return resummarized;
       this.noteReadersToCheck(graph, resummarized.value);
-      searches[i]!.update(patch, [...touched], resummarized.value, shifted);
+      searches[i]!.update(patch, [...touched], resummarized.value, shifted, lineShift);
     }
     return patched(undefined);
   }

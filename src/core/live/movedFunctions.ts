@@ -50,3 +50,10 @@ export function samePositions(before: FunctionFact, after: FunctionFact): boolea
   if (before.startLine !== after.startLine || before.endLine !== after.endLine || before.nameLine !== after.nameLine || before.nameColumn !== after.nameColumn) return false;
   return before.calls.every((c, i) => c.line === after.calls[i]?.line && c.column === after.calls[i]?.column);
 }
+
+/** Whether `after` is `before` moved down (or up) by whole lines: every position moved by the same number of lines, no column moved. */
+export function lineDelta(before: FunctionFact, after: FunctionFact): number | undefined {
+  const d = after.startLine - before.startLine;
+  if (after.endLine - before.endLine !== d || after.nameLine - before.nameLine !== d || after.nameColumn !== before.nameColumn) return undefined;
+  return before.calls.every((c, i) => after.calls[i]?.line === c.line + d && after.calls[i]?.column === c.column) ? d : undefined;
+}

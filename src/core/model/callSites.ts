@@ -1,6 +1,7 @@
 // Call sites a chain names, as read again from the source: what a call passes and what its
 // function tests of its parameters before making it. Shared by the reader (index) and the
 // rule that checks constant arguments (chains).
+import type { LineShift } from './lineShift';
 
 /** A value a test needs: non-zero, zero, or equal / unequal to a named constant. */
 export type Requirement =
@@ -159,6 +160,12 @@ export interface ReadTracking {
    * read a function that did not move; a read of a few lines of text does not say where they are.
    */
   placedAsBefore(reads: ReadonlyMap<string, string>, files: ReadonlySet<string>): boolean;
+  /**
+   * The reads as made at the lines `shifts` moved them to, with what they gave then (a
+   * function's span moved too); reads where no shift says where the line went stay as they
+   * are, for unchanged() to judge.
+   */
+  shiftedReads(reads: ReadonlyMap<string, string>, shifts: readonly LineShift[]): ReadonlyMap<string, string>;
 }
 
 /**

@@ -403,3 +403,20 @@ test('live analysis: notifier lists kept across edits are read again when a regi
   await assertSameAsFresh(live, root);
   assert.equal(module(), 'notifier-dispatch');
 });
+
+test('live analysis: lines added between functions move the chains and the lines their verdicts quote, as a fresh scan has them', async (t) => {
+  // Verdicts here read guards, flags and callers in the files edited: after lines come in above
+  // some functions and not others, what they read is at other lines, and their reasons say so.
+  for (const fixture of ['precision', 'notifiers']) {
+    const { root, live } = await openCopy(t, fixture);
+    const files = live.result.chains.flatMap((c) => [c.acquire.file, ...c.hops.map((h) => h.file)]).filter((f, i, all) => all.indexOf(f) === i).sort();
+    assert.ok(files.length > 3, `${fixture}: chains through several files`);
+    for (const rel of files) {
+      await expectUpdate(live, root, rel, (s) => {
+        const second = s.indexOf('\n}\n', s.indexOf('\n}\n') + 1);
+        return second < 0 ? `/*\n * two lines\n */\n${s}` : `${s.slice(0, second + 3)}\n/* a line */\n${s.slice(second + 3)}`;
+      }, 'local');
+      await expectUpdate(live, root, rel, (s) => `/* and one */\n${s}`, 'local');
+    }
+  }
+});
