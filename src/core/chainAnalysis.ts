@@ -9,7 +9,7 @@ import { knownCallers } from './chains/knownCallers';
 import { objectKindReason } from './chains/objectKinds';
 import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, Definition, DefinitionLookup, ReadTracking } from './model/callSites';
-import { HookPoints } from './chains/hookPoints';
+import { mergeHookPoints } from './chains/hookPoints';
 import { shiftedLine, type LineShift } from './model/lineShift';
 import { NotifierJudge } from './chains/notifierDispatch';
 import { KeptNotifierLists } from './graph/notifierLists';
@@ -43,8 +43,6 @@ export interface ChainAnalysis {
   notifierLists?: KeptNotifierLists;
   /** The chains the last result merged by hook point, and what it made of them (composeResult). */
   merged?: { found: readonly Chain[]; chains: readonly Chain[] };
-  /** Merges chains by hook point, with the keys it made for earlier results (composeResult). */
-  hookPoints?: HookPoints;
 }
 
 /** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
@@ -184,6 +182,8 @@ function keptLists(analysis: ChainAnalysis, reader: CallSiteReader & ReadTrackin
 export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): ScanResult {
   const { graph, models } = analysis;
   const assessed: Chain[] = [];
+  /** What each chain shares with those it merges with (mergeHookPoints). */
+  const groups: string[] = [];
   let unresolvedPointerCalls = 0;
   let untypedFieldCalls = 0;
   const facts = dispatchFacts(graph);
@@ -266,6 +266,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     };
     const found = search.chains(judge);
     assessed.push(...found.chains);
+    groups.push(...found.groups);
     unresolvedPointerCalls += found.stats.pointerCallsUnresolved;
     untypedFieldCalls += found.stats.untypedFieldCalls;
   }
@@ -273,7 +274,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   // A live update that changed no chain finds the same objects: the merge stands.
   const last = analysis.merged;
   const same = last !== undefined && sameItems(last.found, assessed);
-  if (!same) analysis.merged = { found: assessed, chains: (analysis.hookPoints ??= new HookPoints()).merge(assessed, sinkRank) };
+  if (!same) analysis.merged = { found: assessed, chains: mergeHookPoints(assessed, groups, sinkRank) };
   const chains = [...analysis.merged!.chains];
   const notAnalysed: ScanResult['notAnalysed'] = [...inputs.notes].map(([what, { kind, count }]) => ({ what, reason: NOTE_CONSEQUENCES[kind], count, kind }));
   if (unresolvedPointerCalls > 0) {

@@ -33,10 +33,14 @@ export interface BuiltChain {
   path: readonly FunctionNode[];
   /** The call site of each hop (packed refs), to read their lines again after code moved. */
   refs: readonly number[];
+  /** The acquiring call's index in the body of the first hop's call. */
+  acquisition: number;
   /** The chain as the last result gave it out (judged, with its id): see ChainSearch.chains. */
   shown?: Chain;
   /** The id this chain's names give (ids are made anew for every result that changed). */
   idBase?: string;
+  /** What it shares with chains that differ only in their sink (see ChainSearch). */
+  hookPoint?: string;
 }
 
 export class BuiltChains<K> {

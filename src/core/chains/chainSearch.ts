@@ -56,7 +56,7 @@ export class ChainSearch {
   /** How the updates since the last result moved lines, in order (see LineShift). */
   private readonly shifts: LineShift[] = [];
   /** The chains the last result was given, in order with their ids (see chains()). */
-  private lastShown: { list: readonly Chain[]; members: ReadonlySet<Chain> } | undefined;
+  private lastShown: { list: readonly Chain[]; members: ReadonlySet<Chain>; groups: readonly string[] } | undefined;
   /** perBody's keys in graph order, while no key came or went (see bodyOrder). */
   private order: number[] | undefined;
   /** Per function: its held calls through local function pointers (see chains()). */
@@ -184,7 +184,7 @@ export class ChainSearch {
    * a judge, a winner whose path it rejects is tried again through the other functions its
    * pointer hop can reach (see buildJudged).
    */
-  chains(judge: ChainJudge): { chains: Chain[]; stats: ChainSearchStats } {
+  chains(judge: ChainJudge): { chains: Chain[]; groups: readonly string[]; stats: ChainSearchStats } {
     // Direct chains are kept per first callee; chains that need a pointer hop fan out through
     // ops tables to hundreds of first callees, so only the cheapest per acquisition site and sink.
     const stats: ChainSearchStats = { pointerCallsUnresolved: 0, untypedFieldCalls: 0 };
@@ -247,9 +247,11 @@ export class ChainSearch {
     const same = last !== undefined && last.list.length === shown.length && shown.every((s) => !s.fresh && last.members.has(s.chain));
     if (!same) {
       const list = assignIds(shown, last?.list);
-      this.lastShown = { list, members: new Set(list) };
+      const builtOf = new Map(shown.map((s) => [s.built.shown!, s.built]));
+      const rule = this.model.rule.id;
+      this.lastShown = { list, members: new Set(list), groups: list.map((c) => hookPointKey(rule, builtOf.get(c)!)) };
     }
-    return { chains: [...this.lastShown!.list], stats };
+    return { chains: [...this.lastShown!.list], groups: this.lastShown!.groups, stats };
   }
 
   /**
@@ -435,7 +437,7 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     const { verdict, basis } = judge.judge(chain);
     for (const [key, read] of basis.reads) reads.set(key, read);
     for (const [key, found] of basis.definitions) definitions.set(key, found);
-    return { chain, verdict, basis: { facts: basis.facts, reads, definitions }, path: [...path], refs };
+    return { chain, verdict, basis: { facts: basis.facts, reads, definitions }, path: [...path], refs, acquisition: cand.acq };
   };
   const built = make([])!;
   const reason = rejection(built.verdict);
@@ -542,6 +544,22 @@ function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths
     sink,
     indirect: hops.some((h) => h.via !== 'direct'),
   };
+}
+
+/**
+ * What a chain shares with the chains that differ from it only in the sink their last function
+ * calls (see chains/hookPoints.ts): its acquisition and its call sites but the last, and the
+ * function making the last call. Call refs, not lines, so that it stands while code moves.
+ */
+function hookPointKey(rule: string, built: BuiltChain): string {
+  if (built.hookPoint === undefined) {
+    const { refs, acquisition } = built;
+    const last = refs.length - 1;
+    let key = `${rule}|${acquisition}|`;
+    for (let i = 0; i < last; i++) key += `${refs[i]},`;
+    built.hookPoint = `${key}|${refNode(refs[last]!)}`;
+  }
+  return built.hookPoint;
 }
 
 /**

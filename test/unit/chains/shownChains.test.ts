@@ -26,7 +26,7 @@ function chain(n: number, file: string, line: number, sink: string, first: strin
 
 function shownOf(c: Chain, fresh: boolean): ShownChain {
   const built: BuiltChain = {
-    chain: c, verdict: { confidence: 'possible', reasons: [] }, basis: { facts: '', reads: new Map(), definitions: new Map() }, path: [], refs: [],
+    chain: c, verdict: { confidence: 'possible', reasons: [] }, basis: { facts: '', reads: new Map(), definitions: new Map() }, path: [], refs: [], acquisition: 0,
   };
   return { built, chain: c, fresh };
 }
