@@ -23,28 +23,29 @@ function compareShown(a: Chain, b: Chain): number {
  * kept order is checked against them, so the outcome is the full sort's.
  */
 function inSourceOrder(shown: readonly ShownChain[], last: readonly Chain[] | undefined): ShownChain[] {
-  const position = new Map<ShownChain, number>();
-  shown.forEach((s, i) => position.set(s, i));
-  const compare = (a: ShownChain, b: ShownChain): number => compareShown(a.chain, b.chain) || position.get(a)! - position.get(b)!;
-  if (last === undefined) return [...shown].sort(compare);
-  const keptBy = new Map<Chain, ShownChain>();
-  for (const s of shown) if (!s.fresh) keptBy.set(s.chain, s);
-  const kept: ShownChain[] = [];
+  const entries = shown.map((s, position) => ({ s, position }));
+  type Entry = (typeof entries)[number];
+  const compare = (a: Entry, b: Entry): number => compareShown(a.s.chain, b.s.chain) || a.position - b.position;
+  const sorted = (list: Entry[]): ShownChain[] => list.sort(compare).map((e) => e.s);
+  if (last === undefined) return sorted(entries);
+  const keptBy = new Map<Chain, Entry>();
+  for (const e of entries) if (!e.s.fresh) keptBy.set(e.s.chain, e);
+  const kept: Entry[] = [];
   for (const c of last) {
-    const s = keptBy.get(c);
-    if (s === undefined) continue;
+    const e = keptBy.get(c);
+    if (e === undefined) continue;
     keptBy.delete(c);
-    if (kept.length > 0 && compare(kept[kept.length - 1]!, s) > 0) return [...shown].sort(compare);
-    kept.push(s);
+    if (kept.length > 0 && compare(kept[kept.length - 1]!, e) > 0) return sorted(entries);
+    kept.push(e);
   }
-  const others = shown.filter((s) => s.fresh || keptBy.has(s.chain)).sort(compare);
+  const others = entries.filter((e) => e.s.fresh || keptBy.has(e.s.chain)).sort(compare);
   const merged: ShownChain[] = [];
   let k = 0;
   for (const o of others) {
-    while (k < kept.length && compare(kept[k]!, o) < 0) merged.push(kept[k++]!);
-    merged.push(o);
+    while (k < kept.length && compare(kept[k]!, o) < 0) merged.push(kept[k++]!.s);
+    merged.push(o.s);
   }
-  while (k < kept.length) merged.push(kept[k++]!);
+  while (k < kept.length) merged.push(kept[k++]!.s);
   return merged;
 }
 
