@@ -41,8 +41,21 @@ export interface ChainAnalysis {
   exemptionInputs: (ExemptionInputs | undefined)[];
   /** Notifier lists read by an earlier result of this graph, given out again while unchanged (composeResult). */
   notifierLists?: KeptNotifierLists;
+  /** Verdict facts keys made for earlier results of this graph (composeResult). */
+  factsKeys?: FactsKeys;
   /** The chains the last result merged by hook point, and what it made of them (composeResult). */
   merged?: { found: readonly Chain[]; chains: readonly Chain[] };
+}
+
+/**
+ * The facts keys of verdicts (see composeResult), kept while the tree-wide facts say the same:
+ * per acquiring function while the calls naming it are those the key was made from, then per
+ * notifier lists' key.
+ */
+interface FactsKeys {
+  graph: CallGraph;
+  facts: string;
+  byFunction: Map<string, { callsVersion: number; byLists: Map<string, string> }>;
 }
 
 /** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
@@ -191,6 +204,8 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const definitionOf = definitions(graph);
   const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
   const definedNow = new Map<string, string>();
+  let factsKeys = analysis.factsKeys;
+  if (factsKeys?.graph !== graph || factsKeys.facts !== facts.key) analysis.factsKeys = factsKeys = { graph, facts: facts.key, byFunction: new Map() };
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const notifierSpecs = rule.dispatch?.notifiers ?? [];
@@ -211,13 +226,15 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     // Asked again of every kept chain at every live update: one digest per acquiring function
     // and notifier lists, where a string naming every caller file, made per chain, was most of
     // an update's garbage on a whole kernel (hundreds of MiB over a few edits).
-    // By function, then lists (no key joining the two: the lists' key can run to many KiB).
-    const factsKeys = new Map<string, Map<string, string>>();
+    // By function, then lists (no key joining the two: the lists' key can run to many KiB),
+    // kept for the next result while the calls naming the function stay.
     const factsKey = (chain: FoundChain): string => {
       const lists = notifiers?.key(chain) ?? '';
       const fn = chain.acquire.function;
-      let byLists = factsKeys.get(fn);
-      if (byLists === undefined) factsKeys.set(fn, byLists = new Map());
+      const callsVersion = graph.directCallsVersion(fn);
+      let entry = factsKeys.byFunction.get(fn);
+      if (entry === undefined || entry.callsVersion !== callsVersion) factsKeys.byFunction.set(fn, entry = { callsVersion, byLists: new Map() });
+      const { byLists } = entry;
       let key = byLists.get(lists);
       if (key === undefined) {
         key = createHash('sha1').update(`${facts.key}\n${facts.callerFiles(fn).join(',')}\n${lists}`).digest('base64');

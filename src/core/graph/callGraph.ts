@@ -156,6 +156,11 @@ export class CallGraph {
     return this.callers.directCallsTo(name);
   }
 
+  /** Changes whenever directCallsTo(name) may have (an edit patched the call sites naming it). */
+  directCallsVersion(name: string): number {
+    return this.callers.directCallsVersion(name);
+  }
+
   /**
    * Direct call sites that resolve to `node` (a same-named static elsewhere does not count).
    * Resolved once for the whole tree: reverse searches visit most functions, once per sink.

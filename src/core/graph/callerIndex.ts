@@ -112,6 +112,11 @@ export class Callers {
     return this.direct.get(name);
   }
 
+  /** Changes whenever directCallsTo(name) may have. */
+  directCallsVersion(name: string): number {
+    return this.direct.version(name);
+  }
+
   /** Field call sites through `.field` (CallRefs; do not modify). */
   fieldCallsTo(field: string): Float64Array {
     return this.field.get(field) ?? NO_REFS;

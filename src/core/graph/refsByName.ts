@@ -11,6 +11,8 @@ export class RefsByName {
   private readonly refs: Float64Array;
   /** Lists set since they were packed (an empty one for a name no longer called). */
   private readonly patched = new Map<string, Float64Array>();
+  /** Per name, how often its list was set (see version). */
+  private readonly versions = new Map<string, number>();
 
   /** `names` in slot order, `counts[slot]` refs each; `fill` adds every ref to its name's slot. */
   constructor(names: readonly string[], counts: readonly number[], fill: (add: (slot: number, ref: CallRef) => void) => void) {
@@ -36,6 +38,12 @@ export class RefsByName {
 
   set(name: string, refs: Float64Array): void {
     this.patched.set(name, refs);
+    this.versions.set(name, (this.versions.get(name) ?? 0) + 1);
+  }
+
+  /** Changes whenever the refs naming `name` may have: what was derived from them can be kept until then. */
+  version(name: string): number {
+    return this.versions.get(name) ?? 0;
   }
 
   /** How many refs all lists hold together. */
