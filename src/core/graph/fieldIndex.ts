@@ -289,10 +289,27 @@ export class FieldIndex {
     if (this.storesByNode !== undefined) {
       const names = new Set([...handlers].map((n) => n.name));
       const fresh = new Map<number, StoredAt[]>([...handlers].map((n) => [n.index, []]));
+      // The handlers of a field like ->write are thousands, each stored in a few fields of
+      // thousands of stores: each field's stores are grouped by function once, not scanned
+      // once per handler (seconds after an edit that made a file's stores be read again).
+      const byFunction = new Map<string, Map<string, FieldStore[]>>();
+      const storesOf = (field: string, name: string): readonly FieldStore[] => {
+        let grouped = byFunction.get(field);
+        if (grouped === undefined) {
+          grouped = new Map();
+          for (const st of this.stores.get(field) ?? []) {
+            if (!names.has(st.fn)) continue;
+            const list = grouped.get(st.fn);
+            if (list === undefined) grouped.set(st.fn, [st]);
+            else list.push(st);
+          }
+          byFunction.set(field, grouped);
+        }
+        return grouped.get(name) ?? [];
+      };
       for (const name of names) {
         for (const field of this.fieldsNamed(name)) {
-          for (const st of this.stores.get(field) ?? []) {
-            if (st.fn !== name) continue;
+          for (const st of storesOf(field, name)) {
             for (const n of this.nodes.resolveName(st.file, st.fn)) fresh.get(n.index)?.push(this.storedAt(field, st.structType));
           }
         }
