@@ -4,7 +4,11 @@
 //   - a call to the permission hook added to the file's first function, then taken out
 //     again (calls change, definitions do not: patched in place), several times, median;
 //   - a function added that makes new calls (patched in as well), then restored;
-//   - an ops table added, a new function-pointer store (patched in too).
+//   - an ops table added, a new function-pointer store (patched in too);
+//   - a comment line added at the start of the first function body, then taken out again: every
+//     function below moves by a line (what an edit near the top of a file does), median;
+//   - the first `file_start_write(file);` commented out, then restored (the editor bench's save:
+//     an acquisition goes, with its chains), median.
 // The file is restored byte for byte, with its mtime, whatever happens.
 //   node bench/liveEdit.mjs --tree DIR --cache DIR [--file fs/read_write.c] [--include a,b]
 import * as esbuild from 'esbuild';
@@ -59,6 +63,8 @@ if (opts.run) {
   let opsTable;
   let addedFunction;
   let callEdits = [];
+  let lineEdits = [];
+  let acquireEdits = [];
   try {
     for (let i = 0; i < Number(opts.repeat); i++) {
       appendFileSync(abs, `\n/* lockpath bench edit ${i} */\n`);
@@ -83,6 +89,20 @@ if (opts.run) {
       calls.push({ add: add.durationMs, remove: remove.durationMs, kinds: `${add.kind}/${remove.kind}`, reason: add.reason ?? remove.reason });
     }
     callEdits = calls;
+    const pairs = (edited) => {
+      const times = [];
+      for (let i = 0; i < Number(opts.repeat); i++) {
+        writeFileSync(abs, edited);
+        const add = live.update(opts.file);
+        restore();
+        const remove = live.update(opts.file);
+        times.push({ add: add.durationMs, remove: remove.durationMs, kinds: `${add.kind}/${remove.kind}` });
+      }
+      return times;
+    };
+    lineEdits = pairs(`${text.slice(0, at)}\t/* lockpath bench: a line added */\n${text.slice(at)}`);
+    const acquire = text.indexOf('\tfile_start_write(file);\n');
+    if (acquire >= 0) acquireEdits = pairs(`${text.slice(0, acquire + 1)}// ${text.slice(acquire + 1)}`);
     writeFileSync(abs, `${original}\nlong lockpath_bench_added(struct file *f)\n{\n\treturn vfs_fsync(f, 0);\n}\n`);
     const f = live.update(opts.file);
     addedFunction = { kind: f.kind, reason: f.reason, ms: f.durationMs };
@@ -104,6 +124,8 @@ if (opts.run) {
     callRemoveMedianMs: median(callEdits.map((c) => c.remove)), callRemoveMaxMs: Math.max(...callEdits.map((c) => c.remove)),
     callKinds: [...new Set(callEdits.map((c) => c.kinds))], callReason: callEdits.find((c) => c.reason)?.reason,
     addedFunction, opsTable, openRssMb, maxRssMb: process.resourceUsage().maxRSS / 1024,
+    lineAddMedianMs: median(lineEdits.map((c) => c.add)), lineRemoveMedianMs: median(lineEdits.map((c) => c.remove)),
+    ...(acquireEdits.length > 0 ? { acquireOffMedianMs: median(acquireEdits.map((c) => c.add)), acquireBackMedianMs: median(acquireEdits.map((c) => c.remove)) } : {}),
   }));
   live.dispose();
   process.exit(0);
@@ -139,6 +161,8 @@ try {
   const how = (u) => `${u.kind}${u.reason ? `: ${u.reason}` : ''}`;
   console.log(`  edit adding a function with a new call (${how(r.addedFunction)}): ${r.addedFunction.ms.toFixed(1)} ms`);
   console.log(`  edit adding an ops table, a new function-pointer store (${how(r.opsTable)}): ${r.opsTable.ms.toFixed(1)} ms`);
+  console.log(`  edit adding a comment line to the first function, moving the code below it (${opts.repeat}×): median ${r.lineAddMedianMs.toFixed(1)} ms; removing it again: median ${r.lineRemoveMedianMs.toFixed(1)} ms`);
+  if (r.acquireOffMedianMs !== undefined) console.log(`  edit commenting out the first file_start_write(file) (${opts.repeat}×): median ${r.acquireOffMedianMs.toFixed(1)} ms; restoring it: median ${r.acquireBackMedianMs.toFixed(1)} ms`);
   console.log(`  after restoring the file: ${r.restoreKind}, ${r.chainsAfterRestore} chains`);
   console.log(`JSON ${JSON.stringify(r)}`);
 } finally {
