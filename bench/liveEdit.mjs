@@ -80,15 +80,7 @@ if (opts.run) {
     if (body === null) throw new Error(`${opts.file}: no function body starting with a tab-indented line`);
     const at = body.index + 3;
     const added = `${text.slice(0, at)}\tsecurity_file_permission(NULL, MAY_READ);\n${text.slice(at)}`;
-    const calls = [];
-    for (let i = 0; i < Number(opts.repeat); i++) {
-      writeFileSync(abs, added);
-      const add = live.update(opts.file);
-      restore();
-      const remove = live.update(opts.file);
-      calls.push({ add: add.durationMs, remove: remove.durationMs, kinds: `${add.kind}/${remove.kind}`, reason: add.reason ?? remove.reason });
-    }
-    callEdits = calls;
+    // Each edit made and undone `repeat` times.
     const pairs = (edited) => {
       const times = [];
       for (let i = 0; i < Number(opts.repeat); i++) {
@@ -96,10 +88,11 @@ if (opts.run) {
         const add = live.update(opts.file);
         restore();
         const remove = live.update(opts.file);
-        times.push({ add: add.durationMs, remove: remove.durationMs, kinds: `${add.kind}/${remove.kind}` });
+        times.push({ add: add.durationMs, remove: remove.durationMs, kinds: `${add.kind}/${remove.kind}`, reason: add.reason ?? remove.reason });
       }
       return times;
     };
+    callEdits = pairs(added);
     lineEdits = pairs(`${text.slice(0, at)}\t/* lockpath bench: a line added */\n${text.slice(at)}`);
     const acquire = text.indexOf('\tfile_start_write(file);\n');
     if (acquire >= 0) acquireEdits = pairs(`${text.slice(0, acquire + 1)}// ${text.slice(acquire + 1)}`);
