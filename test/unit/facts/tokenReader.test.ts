@@ -326,3 +326,32 @@ test('tokenReader: a function-defining macro without `;` ends at its line; noinl
   assert.deepEqual(f.functions.map((x) => [x.name, x.isStatic, x.startLine]), [['tlv_put_string', true, 3], ['select_reloc_root', true, 8]]);
   assert.deepEqual(calls(fn(f, 'select_reloc_root')), ['direct:pick']);
 });
+
+test('tokenReader and tree-sitter: an ops table entry right after #ifdef is a store for both', async () => {
+  // tree-sitter has no directives inside initializer lists: `#ifdef CONFIG_BLOCK` becomes an
+  // error and `.dirty_folio = ...` reads as `CONFIG_BLOCK.dirty_folio = ...`.
+  const src = [
+    'const struct address_space_operations ecryptfs_aops = {',
+    '#ifdef CONFIG_BLOCK',
+    '\t.dirty_folio\t= block_dirty_folio,',
+    '\t.invalidate_folio = block_invalidate_folio,',
+    '#endif',
+    '\t.writepage = ecryptfs_writepage,',
+    '\t.read_folio = ecryptfs_read_folio,',
+    '};',
+    '',
+  ].join('\n');
+  const parser = await createCParser(locateWasm(__dirname));
+  const tree = parser.parse(maskAnnotations(src));
+  assert.ok(tree);
+  const fromTree = extractFileFacts('t.c', tree);
+  tree.delete();
+  const stores = (f: FileFacts): string[] => f.fieldAssignments.map((a) => `${a.field}=${a.fn} ${a.structType ?? '-'} ${a.object ?? '-'} ${a.line}`).sort();
+  assert.deepEqual(stores(fromTree), stores(read(src)));
+  assert.deepEqual(stores(fromTree), [
+    'dirty_folio=block_dirty_folio address_space_operations ecryptfs_aops 3',
+    'invalidate_folio=block_invalidate_folio address_space_operations ecryptfs_aops 4',
+    'read_folio=ecryptfs_read_folio address_space_operations ecryptfs_aops 7',
+    'writepage=ecryptfs_writepage address_space_operations ecryptfs_aops 6',
+  ]);
+});

@@ -27,7 +27,17 @@ export function collectInitializers(list: Node, structType: string | undefined, 
 }
 
 function collect(list: Node, structType: string | undefined, out: FieldAssignment[], source: string, object: string | undefined): void {
+  let afterDirective = false;
   for (const item of named(list)) {
+    // `#ifdef CONFIG_BLOCK` then `.dirty_folio = block_dirty_folio,`: the grammar has no
+    // directives inside an initializer list, so the directive is an error and its condition
+    // reads as the object of `CONFIG_BLOCK.dirty_folio = ...`. The pair is the table's all the same.
+    const directive = afterDirective;
+    afterDirective = item.type === 'ERROR' && /^#\s*(if|ifdef|ifndef|elif|else)\b/.test(item.text);
+    if (directive && item.type === 'assignment_expression') {
+      conditionalPair(item, structType, out, object);
+      continue;
+    }
     if (NOT_PAIR.test(source.charAt(item.startIndex))) continue;
     const itemType = item.type;
     if (itemType === 'initializer_list') {
@@ -65,6 +75,20 @@ function collect(list: Node, structType: string | undefined, out: FieldAssignmen
     if (object !== undefined) a.object = object;
     out.push(a);
   }
+}
+
+/** `COND.field = fn` read after a directive (see collect): the pair `.field = fn`. */
+function conditionalPair(item: Node, structType: string | undefined, out: FieldAssignment[], object: string | undefined): void {
+  const left = field(item, 'left');
+  const right = field(item, 'right');
+  if (left?.type !== 'field_expression' || field(left, 'argument')?.type !== 'identifier' || right === null) return;
+  const name = field(left, 'field')?.text;
+  const v = unwrapTyped(right, right.type);
+  if (name === undefined || v.type !== 'identifier') return;
+  const a: FieldAssignment = { field: name, fn: v.node.text, line: left.endPosition.row + 1 };
+  if (structType !== undefined) a.structType = structType;
+  if (object !== undefined) a.object = object;
+  out.push(a);
 }
 
 /** `LSM_HOOK_INIT(hook, fn)`: fn stored in field `hook` of the LSM hook union (kernelMacros). */
