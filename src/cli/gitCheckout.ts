@@ -8,10 +8,11 @@
 // from its blob id, so the cache manifest vouches for every file whose content it has seen.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
+import { writeAtomically } from '../core/index/atomicFile';
 import type { ListedFile } from '../core/sources/listingWalk';
 
 const execFileAsync = promisify(execFile);
@@ -239,8 +240,7 @@ export class RevisionCheckout {
     try {
       // A diff that only replayed results wrote nothing else: the checkout's directory may not be there yet.
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(Object.fromEntries(kept)));
-      renameSync(`${file}.${process.pid}.tmp`, file);
+      writeAtomically(file, JSON.stringify(Object.fromEntries(kept)));
     } catch {
       // without the index, the next diff lists the revision again: slower, not wrong
     }

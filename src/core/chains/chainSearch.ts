@@ -262,7 +262,8 @@ export class ChainSearch {
    * a verdict that says otherwise now (it should not) leaves the chain to be built anew.
    */
   private movedVerdict(cand: Candidate, built: BuiltChain, judge: ChainJudge, relined: boolean): BuiltChain | undefined {
-    if (this.shifts.length === 0 || judge.shiftedBasis === undefined) return undefined;
+    // Most edits move no function by whole lines: nothing to read elsewhere, and holds() again would say no again.
+    if (!this.shifts.some((s) => s.spans.length > 0) || judge.shiftedBasis === undefined) return undefined;
     const basis = judge.shiftedBasis(built.basis, this.shifts);
     if (basis === undefined || !judge.holds(built.chain, basis)) return undefined;
     if (relined) reline(this.model.graph, cand, built);

@@ -2,7 +2,8 @@
 // factPacks.ts), and a manifest that maps path + size + mtime to the hash so an unchanged tree
 // is not even read. Every entry carries a checksum: a corrupt one is detected and rebuilt.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeAtomically } from './atomicFile';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { readerOf, type FactReader, type FileFacts } from '../model/facts';
@@ -125,9 +126,7 @@ export function writeManifest(dir: string, root: string, manifest: Manifest): vo
   const entries: (string | number)[] = [];
   for (const [k, [size, mtime, hash]] of manifest) entries.push(k, size, mtime, hash);
   const doc: ManifestFile = { version: FACTS_VERSION, root, entries };
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(doc));
-  renameSync(tmp, path);
+  writeAtomically(path, JSON.stringify(doc));
 }
 
 /** Adds entries to a cache's manifest: files whose content hash is known without reading them. */

@@ -2,10 +2,11 @@
 // rules and the options. An unchanged tree is then answered from one file, like a build
 // system's up-to-date check; any change anywhere recomputes from the per-file cached facts.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Confidence, ScanResult } from '../model/chain';
 import type { RuleSpec } from '../model/ruleSpec';
+import { writeAtomically } from './atomicFile';
 import { FACTS_VERSION } from './factCache';
 
 export interface ResultKeyInput {
@@ -101,12 +102,6 @@ export function writeResult(dir: string, key: string, result: ScanResult): void 
   };
   writeAtomically(path, JSON.stringify(stored));
   pruneResults(folder);
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 /**

@@ -70,11 +70,15 @@ function collect(list: Node, structType: string | undefined, out: FieldAssignmen
       v = arg === null ? v : unwrapTyped(arg, arg.type);
     }
     if (v.type !== 'identifier') continue;
-    const a: FieldAssignment = { field: name, fn: v.node.text, line: item.startPosition.row + 1 };
-    if (structType !== undefined) a.structType = structType;
-    if (object !== undefined) a.object = object;
-    out.push(a);
+    out.push(store(name, v.node.text, item.startPosition.row + 1, structType, object));
   }
+}
+
+function store(field: string, fn: string, line: number, structType: string | undefined, object: string | undefined): FieldAssignment {
+  const a: FieldAssignment = { field, fn, line };
+  if (structType !== undefined) a.structType = structType;
+  if (object !== undefined) a.object = object;
+  return a;
 }
 
 /** `COND.field = fn` read after a directive (see collect): the pair `.field = fn`. */
@@ -85,10 +89,7 @@ function conditionalPair(item: Node, structType: string | undefined, out: FieldA
   const name = field(left, 'field')?.text;
   const v = unwrapTyped(right, right.type);
   if (name === undefined || v.type !== 'identifier') return;
-  const a: FieldAssignment = { field: name, fn: v.node.text, line: left.endPosition.row + 1 };
-  if (structType !== undefined) a.structType = structType;
-  if (object !== undefined) a.object = object;
-  out.push(a);
+  out.push(store(name, v.node.text, left.endPosition.row + 1, structType, object));
 }
 
 /** `LSM_HOOK_INIT(hook, fn)`: fn stored in field `hook` of the LSM hook union (kernelMacros). */
