@@ -35,6 +35,14 @@ export interface BuiltChain {
   refs: readonly number[];
   /** The acquiring call's index in the body of the first hop's call. */
   acquisition: number;
+  /**
+   * Functions off its path whose ways to the sink choosing it weighed (other targets of a
+   * pointer hop, callees of other routes), by index: when one of those moves, another variant
+   * may be chosen now.
+   */
+  weighed?: Int32Array;
+  /** Functions whose other calls choosing it tried, by index: which of them are usable may change. */
+  tried?: Int32Array;
   /** The chain as the last result gave it out (judged, with its id): see ChainSearch.chains. */
   shown?: Chain;
   /** The id this chain's names give (ids are made anew for every result that changed). */
@@ -47,9 +55,10 @@ export class BuiltChains<K> {
   private readonly byKey = new Map<K, BuiltChain>();
   private readonly through = new Map<FunctionNode, number>();
   /**
-   * Keys by the index of a function their chain starts in or passes through, and by a field
-   * their hops call through: an edit asks only the chains that touch what it changed, where
-   * asking every kept chain of a whole kernel took longer than the rest of a small edit.
+   * Keys by the index of a function their chain starts in, passes through or was chosen by
+   * (weighed, tried), and by a field their hops call through: an edit asks only the chains that
+   * touch what it changed, where asking every kept chain of a whole kernel took longer than the
+   * rest of a small edit.
    */
   private readonly byNode = new Map<number, Set<K>>();
   private readonly byField = new Map<string, Set<K>>();
@@ -91,6 +100,8 @@ export class BuiltChains<K> {
   private indexed(key: K, built: BuiltChain, visit: <T>(index: Map<T, Set<K>>, at: T) => void): void {
     visit(this.byNode, this.acquirer(key).index);
     for (const n of built.path) visit(this.byNode, n.index);
+    for (const index of built.weighed ?? []) visit(this.byNode, index);
+    for (const index of built.tried ?? []) visit(this.byNode, index);
     for (const hop of built.chain.hops) {
       const field = fieldOfVia(hop.via);
       if (field !== undefined) visit(this.byField, field);

@@ -143,7 +143,9 @@ export class ChainSearch {
     // Chains through changed functions are built again, and chains through moved steps (their
     // path changed); with struct field types changed, any pointer hop may count other candidates,
     // and a hop through a field whose stores changed has another candidate count. Chains through
-    // functions that only moved keep their hops, whose lines are read again.
+    // functions that only moved keep their hops, whose lines are read again. A chain chosen
+    // among variants is built again when a function it weighed moved or one whose other calls
+    // it tried was refreshed (which of them are usable may have changed).
     const changedNodes = new Set([...refreshed, ...patch.removed]);
     const throughField = (via: string): boolean => {
       const field = fieldOfVia(via);
@@ -154,9 +156,11 @@ export class ChainSearch {
     const anyShifted = shifted.size > 0;
     for (const n of shifted) for (const body of n.bodies) this.movedFiles.add(body.file);
     const anyStale = patch.typesChanged || changedNodes.size > 0 || moved.size > 0 || fieldsChanged;
-    const stale = (cand: Candidate, { chain, path }: BuiltChain): boolean => {
+    const refreshedIndex = new Set([...changedNodes].map((n) => n.index));
+    const stale = (cand: Candidate, { chain, path, weighed, tried }: BuiltChain): boolean => {
       const isStale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
-        || (fieldsChanged && chain.hops.some((h) => throughField(h.via)));
+        || (fieldsChanged && chain.hops.some((h) => throughField(h.via)))
+        || weighed?.some((i) => moved.has(i)) === true || tried?.some((i) => refreshedIndex.has(i)) === true;
       if (!isStale && anyShifted && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
       return isStale;
     };
@@ -429,10 +433,15 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
   // The choice rests on the verdicts of every variant tried, so the kept one's basis holds them all.
   const reads = new Map<string, string>();
   const definitions = new Map<string, string>();
+  // So does it rest on the paths of every function it weighed and the calls of every function it
+  // tried other routes through: a live update asks these again (see ChainSearch.update).
+  const weighed = new Set<number>();
+  const tried = new Set<number>();
   const make = (overrides: readonly HopOverride[]): BuiltChain | undefined => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
     const chain = buildChain(model, cand, steps, path, refs, overrides);
+    for (const n of path) weighed.add(n.index);
     // An alternative's own path may lead back through the hop (evict -> iput -> evict): no chain.
     if (overrides.length > 0 && (chain.hops.at(-1)?.callee !== cand.sink || new Set(chain.hops.map((h) => h.caller)).size !== chain.hops.length)) return undefined;
     const { verdict, basis } = judge.judge(chain);
@@ -440,23 +449,32 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     for (const [key, found] of basis.definitions) definitions.set(key, found);
     return { chain, verdict, basis: { facts: basis.facts, reads, definitions }, path: [...path], refs, acquisition: cand.acq };
   };
+  const chosen = (built: BuiltChain): BuiltChain => {
+    for (const n of built.path) weighed.delete(n.index);
+    weighed.delete(cand.node.index);
+    if (weighed.size > 0) built.weighed = Int32Array.from(weighed);
+    if (tried.size > 0) built.tried = Int32Array.from(tried);
+    return built;
+  };
   const built = make([])!;
   const reason = rejection(built.verdict);
-  if (reason === undefined || reason.hop < 0) return built;
-  const retargeted = otherTargets(model, steps, built, reason, [], make, judge);
-  if (retargeted !== undefined) return retargeted;
-  if (!ROUTE_REASONS.has(reason.kind)) return built;
+  if (reason === undefined || reason.hop < 0) return chosen(built);
+  const retargeted = otherTargets(model, steps, built, reason, [], make, judge, weighed);
+  if (retargeted !== undefined) return chosen(retargeted);
+  if (!ROUTE_REASONS.has(reason.kind)) return chosen(built);
   const { graph } = model;
   let budget = ROUTES_PER_CHAIN;
   // The acquiring function's other calls are candidates of their own.
   for (let at = Math.min(reason.hop, built.chain.hops.length - 1); at >= 1 && budget > 0; at--) {
     const taken = unpackRef(built.refs[at]!);
     const { node, body } = graph.callAt(built.refs[at]!);
+    tried.add(node.index);
     const routes: { ref: CallRef; target: FunctionNode | undefined; cost: number }[] = [];
     for (let c = 0; c < body.fn.callCount; c++) {
       const ref = packRef(taken.node, taken.body, c);
       if (c === taken.call || !usable(ref)) continue;
       for (const t of graph.resolveCall(body.file, graph.call(body, c))) {
+        weighed.add(t.node.index);
         if (t.node.name === cand.sink) routes.push({ ref, target: undefined, cost: 0 });
         else if (steps.targetOf(t.node.index) !== undefined && t.node !== node) routes.push({ ref, target: t.node, cost: steps.costOf(t.node.index) });
       }
@@ -468,12 +486,12 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
       const variant = make(overrides);
       if (variant === undefined) continue;
       const why = rejection(variant.verdict);
-      if (why === undefined) return variant;
-      const further = why.hop > at ? otherTargets(model, steps, variant, why, overrides, make, judge) : undefined;
-      if (further !== undefined) return further;
+      if (why === undefined) return chosen(variant);
+      const further = why.hop > at ? otherTargets(model, steps, variant, why, overrides, make, judge, weighed) : undefined;
+      if (further !== undefined) return chosen(further);
     }
   }
-  return built;
+  return chosen(built);
 }
 
 /**
@@ -482,7 +500,7 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
  */
 function otherTargets(
   model: RuleModel, steps: SinkPaths, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
-  make: (overrides: readonly HopOverride[]) => BuiltChain | undefined, judge: ChainJudge,
+  make: (overrides: readonly HopOverride[]) => BuiltChain | undefined, judge: ChainJudge, weighed: Set<number>,
 ): BuiltChain | undefined {
   const floor = overrides.reduce((m, o) => Math.max(m, o.at), -1);
   let at = Math.min(reason.hop, built.chain.hops.length - 1);
@@ -493,7 +511,9 @@ function otherTargets(
   const { node, body, call } = graph.callAt(built.refs[at]!);
   const taken = built.chain.hops[at]!.callee;
   const allowed = judge.targetsAt?.(built.chain, at);
-  const others = graph.resolveCall(body.file, call)
+  const resolved = graph.resolveCall(body.file, call);
+  for (const t of resolved) weighed.add(t.node.index);
+  const others = resolved
     .filter((t) => t.node.name !== taken && steps.targetOf(t.node.index) !== undefined && (allowed === undefined || allowed.has(t.node.name)))
     .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || graph.ranks[a.node.index]! - graph.ranks[b.node.index]!)
     .slice(0, ALTERNATIVES_PER_HOP);

@@ -420,3 +420,15 @@ test('live analysis: lines added between functions move the chains and the lines
     }
   }
 });
+
+test('live analysis: a chain chosen among a pointer hop\'s targets is chosen again when another target\'s path changes', async (t) => {
+  // The chain's own path stays as it was: only the target it was preferred to now reaches the
+  // hook in fewer calls, which a fresh scan tries first.
+  const { root, live } = await openCopy(t, 'variants');
+  const through = (): string[] => live.result.chains.map((c) => c.hops[2]!.caller);
+  assert.deepEqual(through(), ['alpha_file_setattr']);
+  await expectUpdate(live, root, 'fs/alpha/inode.c', (s) => s.replace('return alpha_begin(f);', 'return alpha_check(f);'), 'local');
+  assert.deepEqual(through(), ['alpha_dir_setattr']);
+  await expectUpdate(live, root, 'fs/alpha/inode.c', (s) => s.replace('return alpha_check(f);\n}\n\n/* Reaches', 'return alpha_begin(f);\n}\n\n/* Reaches'), 'local');
+  assert.deepEqual(through(), ['alpha_file_setattr']);
+});
