@@ -140,13 +140,16 @@ export class ChainSearch {
     const moved = new Set<number>();
     const changed = [...refreshed, ...patch.removed].map((n) => n.index);
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
-    // Chains through changed functions are built again, and chains through moved steps (their
-    // path changed); with struct field types changed, any pointer hop may count other candidates,
-    // and a hop through a field whose stores changed has another candidate count. Chains through
+    // Chains through functions whose code changed are built again, and chains through moved
+    // steps (their path changed); with struct field types changed, any pointer hop may count
+    // other candidates, and a hop through a field whose stores changed has another candidate
+    // count. A function refreshed only because what it calls summarizes differently keeps its
+    // calls and lines: a path through it changes only where its step moved. Chains through
     // functions that only moved keep their hops, whose lines are read again. A chain chosen
     // among variants is built again when a function it weighed moved or one whose other calls
     // it tried was refreshed (which of them are usable may have changed).
     const changedNodes = new Set([...refreshed, ...patch.removed]);
+    const rewritten = new Set([...touched, ...patch.removed].map((n) => n.index));
     const throughField = (via: string): boolean => {
       const field = fieldOfVia(via);
       return field !== undefined && patch.fields.has(field);
@@ -157,8 +160,9 @@ export class ChainSearch {
     for (const n of shifted) for (const body of n.bodies) this.movedFiles.add(body.file);
     const anyStale = patch.typesChanged || changedNodes.size > 0 || moved.size > 0 || fieldsChanged;
     const refreshedIndex = new Set([...changedNodes].map((n) => n.index));
-    const stale = (cand: Candidate, { chain, path, weighed, tried }: BuiltChain): boolean => {
-      const isStale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index) || changedNodes.has(n))
+    const stale = (cand: Candidate, { chain, path, refs, weighed, tried }: BuiltChain): boolean => {
+      const isStale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index))
+        || (path.some((n) => rewritten.has(n.index)) && !hopsStand(graph, chain, refs, rewritten))
         || (fieldsChanged && chain.hops.some((h) => throughField(h.via)))
         || weighed?.some((i) => moved.has(i)) === true || tried?.some((i) => refreshedIndex.has(i)) === true;
       if (!isStale && anyShifted && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
@@ -565,6 +569,31 @@ function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths
     sink,
     indirect: hops.some((h) => h.via !== 'direct'),
   };
+}
+
+/**
+ * Do the chain's hops made in `rewritten` functions (by index) still make the calls they were
+ * built from, to the same functions? A function whose facts were read anew (an edit elsewhere
+ * in it, or its file read from the tree instead of tokens) often keeps them all, and its step
+ * towards the sink, so the chain through it stands.
+ */
+function hopsStand(graph: CallGraph, chain: FoundChain, refs: readonly number[], rewritten: ReadonlySet<number>): boolean {
+  return chain.hops.every((hop, i) => {
+    const ref = refs[i]!;
+    if (!rewritten.has(refNode(ref))) return true;
+    const at = unpackRef(ref);
+    const node = graph.nodes[at.node];
+    const body = node?.bodies[at.body];
+    if (node === undefined || body === undefined || at.call >= body.fn.callCount) return false;
+    const next = refs[i + 1];
+    const target = next === undefined ? undefined : graph.nodes[refNode(next)];
+    return sameHop(hopOf(graph, node, body, graph.call(body, at.call), target, chain.sink), hop);
+  });
+}
+
+function sameHop(a: ChainHop, b: ChainHop): boolean {
+  return a.caller === b.caller && a.callee === b.callee && a.file === b.file && a.line === b.line && a.column === b.column
+    && a.via === b.via && a.candidates === b.candidates && a.structType === b.structType;
 }
 
 /**

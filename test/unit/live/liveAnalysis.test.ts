@@ -432,3 +432,14 @@ test('live analysis: a chain chosen among a pointer hop\'s targets is chosen aga
   await expectUpdate(live, root, 'fs/alpha/inode.c', (s) => s.replace('return alpha_check(f);\n}\n\n/* Reaches', 'return alpha_begin(f);\n}\n\n/* Reaches'), 'local');
   assert.deepEqual(through(), ['alpha_file_setattr']);
 });
+
+test('live analysis: a function on a chain\'s path edited round its call gives the hop its new place', async (t) => {
+  // Its step to the sink stays the same call, the verdicts of these chains read nothing there,
+  // and with a call added it did not only move: the chains stand only if the hop is read again.
+  // Within its line: no other function moves, and no chain is given new lines for that.
+  const { root, live } = await openCopy(t, 'precision');
+  const hops = (): string[] => live.result.chains.flatMap((c) => c.hops.filter((h) => h.caller === 'stack_link_copy_one').map((h) => `${h.line}:${h.column}`));
+  assert.ok(hops().length > 0 && hops().every((h) => h === '10:9'), hops().join());
+  await expectUpdate(live, root, 'fs/stack/link.c', (s) => s.replace('\treturn finish_open(real);', '\treturn (finish_open(real)) + link_count(real);'), 'local');
+  assert.ok(hops().every((h) => h === '10:10'), hops().join());
+});
