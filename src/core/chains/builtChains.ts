@@ -41,6 +41,11 @@ export interface BuiltChain {
    * may be chosen now.
    */
   weighed?: Int32Array;
+  /**
+   * The same, as the targets of calls it was tried through (arrays shared by the chains of one
+   * result), each with the cost below which a target not tried would now be tried first.
+   */
+  weighedTargets?: readonly { targets: Int32Array; below: number }[];
   /** Functions whose other calls choosing it tried, by index: which of them are usable may change. */
   tried?: Int32Array;
   /** The chain as the last result gave it out (judged, with its id): see ChainSearch.chains. */
@@ -55,13 +60,16 @@ export class BuiltChains<K> {
   private readonly byKey = new Map<K, BuiltChain>();
   private readonly through = new Map<FunctionNode, number>();
   /**
-   * Keys by the index of a function their chain starts in, passes through or was chosen by
-   * (weighed, tried), and by a field their hops call through: an edit asks only the chains that
-   * touch what it changed, where asking every kept chain of a whole kernel took longer than the
-   * rest of a small edit.
+   * Keys by the index of a function their chain starts in or passes through or whose other
+   * calls choosing it tried, and by a field their hops call through: an edit asks only the
+   * chains that touch what it changed, where asking every kept chain of a whole kernel took
+   * longer than the rest of a small edit.
    */
   private readonly byNode = new Map<number, Set<K>>();
   private readonly byField = new Map<string, Set<K>>();
+  /** Keys by what choosing their chain weighed: functions tried, lists of a call's targets (see pruneWeighing). */
+  private readonly byWeighed = new Map<number, Set<K>>();
+  private readonly byTargets = new Map<Int32Array, Set<K>>();
 
   /** `acquirer`: the function a key's chain starts in. */
   constructor(private readonly acquirer: (key: K) => FunctionNode) {}
@@ -100,8 +108,9 @@ export class BuiltChains<K> {
   private indexed(key: K, built: BuiltChain, visit: <T>(index: Map<T, Set<K>>, at: T) => void): void {
     visit(this.byNode, this.acquirer(key).index);
     for (const n of built.path) visit(this.byNode, n.index);
-    for (const index of built.weighed ?? []) visit(this.byNode, index);
     for (const index of built.tried ?? []) visit(this.byNode, index);
+    for (const index of built.weighed ?? []) visit(this.byWeighed, index);
+    for (const { targets } of built.weighedTargets ?? []) visit(this.byTargets, targets);
     for (const hop of built.chain.hops) {
       const field = fieldOfVia(hop.via);
       if (field !== undefined) visit(this.byField, field);
@@ -126,6 +135,30 @@ export class BuiltChains<K> {
       const built = this.byKey.get(key);
       if (built !== undefined && stale(key, built)) this.delete(key);
     }
+  }
+
+  /**
+   * Drops the kept chains whose choice weighed a function of `moved` (by index, also marked in
+   * `marks`): one it tried, or among a call's targets it did not try, one that now costs no more
+   * than what it tried (`costOf`, for the key's sink).
+   */
+  pruneWeighing(moved: ReadonlySet<number>, marks: Uint8Array, costOf: (key: K, index: number) => number): void {
+    const stale: K[] = [];
+    for (const m of moved) for (const key of this.byWeighed.get(m) ?? []) stale.push(key);
+    for (const [targets, keys] of this.byTargets) {
+      // A list is made for one sink: any of its keys tells the costs.
+      const [first] = keys;
+      let cheapest = Infinity;
+      let any = false;
+      for (let i = 0; i < targets.length; i++) {
+        if (marks[targets[i]!] !== 1) continue;
+        any = true;
+        cheapest = Math.min(cheapest, costOf(first!, targets[i]!));
+      }
+      if (!any) continue;
+      for (const key of keys) if (this.byKey.get(key)!.weighedTargets!.some((w) => w.targets === targets && cheapest <= w.below)) stale.push(key);
+    }
+    for (const key of stale) this.delete(key);
   }
 
   /** Functions some kept chain passes through. */

@@ -61,6 +61,8 @@ export class ChainSearch {
   private order: number[] | undefined;
   /** Per function: its held calls through local function pointers (see chains()). */
   private readonly pointerCalls = new Map<FunctionNode, number>();
+  /** The targets of calls that chains were chosen through, by sink, for this result (see ChoiceReads). */
+  private readonly targetLists = new Map<string, Map<CallRef, Int32Array>>();
 
   /** Per node: 1 when a call of it may release the hold or be exempt (see mayRestrict). */
   private readonly restricted: Uint8Array;
@@ -160,11 +162,11 @@ export class ChainSearch {
     for (const n of shifted) for (const body of n.bodies) this.movedFiles.add(body.file);
     const anyStale = patch.typesChanged || changedNodes.size > 0 || moved.size > 0 || fieldsChanged;
     const refreshedIndex = new Set([...changedNodes].map((n) => n.index));
-    const stale = (cand: Candidate, { chain, path, refs, weighed, tried }: BuiltChain): boolean => {
+    const stale = (cand: Candidate, { chain, path, refs, tried }: BuiltChain): boolean => {
       const isStale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index))
         || (path.some((n) => rewritten.has(n.index)) && !hopsStand(graph, chain, refs, rewritten))
         || (fieldsChanged && chain.hops.some((h) => throughField(h.via)))
-        || weighed?.some((i) => moved.has(i)) === true || tried?.some((i) => refreshedIndex.has(i)) === true;
+        || tried?.some((i) => refreshedIndex.has(i)) === true;
       if (!isStale && anyShifted && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
       return isStale;
     };
@@ -172,6 +174,11 @@ export class ChainSearch {
     // stale or need new lines; a change of struct types can make any chain stale.
     if (patch.typesChanged) this.built.prune(stale);
     else if (anyStale || anyShifted) this.built.pruneTouching([...[...changedNodes, ...shifted].map((n) => n.index), ...moved], patch.fields, stale);
+    if (!patch.typesChanged && moved.size > 0) {
+      const marks = new Uint8Array(graph.capacity);
+      for (const i of moved) marks[i] = 1;
+      this.built.pruneWeighing(moved, marks, (cand, index) => this.stepsBySink.get(cand.sink)!.costOf(index));
+    }
     for (const n of [...refreshed, ...patch.removed]) this.pointerCalls.delete(n);
     // Candidates take their first step's cost from the callee: bodies calling a moved node.
     const bodies = new Set<number>();
@@ -217,7 +224,7 @@ export class ChainSearch {
         relined = false;
       }
       if (built === undefined) {
-        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge, this.usable);
+        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge, this.usable, this.targetsOf(cand.sink));
         this.built.set(cand, built);
         fresh = true;
       } else if (relined) {
@@ -237,6 +244,7 @@ export class ChainSearch {
     });
     this.relined.clear();
     this.movedFiles.clear();
+    this.targetLists.clear();
     this.shifts.length = 0;
     // Calls through local function pointers (splice actors) in functions the chains pass through.
     for (const n of this.built.functions()) {
@@ -260,6 +268,18 @@ export class ChainSearch {
       this.lastShown = { list, members: new Set(list), groups: list.map((c) => hookPointKey(rule, builtOf.get(c)!)) };
     }
     return { chains: [...this.lastShown!.list], groups: this.lastShown!.groups, stats };
+  }
+
+  /** One array per sink and call: what it weighs is told by that sink's costs (BuiltChains.pruneWeighing). */
+  private targetsOf(sink: string): ChoiceReads['targetsOf'] {
+    let lists = this.targetLists.get(sink);
+    if (lists === undefined) this.targetLists.set(sink, lists = new Map());
+    const bySink = lists;
+    return (ref, targets) => {
+      let list = bySink.get(ref);
+      if (list === undefined) bySink.set(ref, list = Int32Array.from(targets, (t) => t.node.index));
+      return list;
+    };
   }
 
   /**
@@ -408,6 +428,23 @@ export interface ChainJudge {
   shiftedBasis?(basis: VerdictBasis, shifts: readonly LineShift[]): VerdictBasis | undefined;
 }
 
+/**
+ * What choosing a chain among its variants read besides their paths: the functions whose ways
+ * to the sink it weighed (one by one, or as the targets a call resolves to, shared by every
+ * chain tried through that call) and the functions whose other calls it tried.
+ */
+interface ChoiceReads {
+  weighed: Set<number>;
+  /**
+   * Each call's targets with the cost up to which a target that was not tried would be tried
+   * before the choice made (Infinity: any newcomer would be; the targets tried are in `weighed`).
+   */
+  lists: Map<Int32Array, number>;
+  tried: Set<number>;
+  /** The targets of the call at `ref`, as indexes: one array per call and result. */
+  targetsOf(ref: CallRef, targets: readonly { node: FunctionNode }[]): Int32Array;
+}
+
 /** The first reason a verdict rejects the chain for, if it does. */
 function rejection(verdict: Verdict): ChainReason | undefined {
   return verdict.reasons.find((r) => r.lowers);
@@ -433,14 +470,16 @@ const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard
  * before it are tried with their other calls that lead to the sink (lookup_open() also calls
  * atomic_open()), each with its own pointer alternatives.
  */
-function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge, usable: (ref: CallRef) => boolean): BuiltChain {
+function buildJudged(
+  model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge, usable: (ref: CallRef) => boolean, targetsOf: ChoiceReads['targetsOf'],
+): BuiltChain {
   // The choice rests on the verdicts of every variant tried, so the kept one's basis holds them all.
   const reads = new Map<string, string>();
   const definitions = new Map<string, string>();
   // So does it rest on the paths of every function it weighed and the calls of every function it
   // tried other routes through: a live update asks these again (see ChainSearch.update).
-  const weighed = new Set<number>();
-  const tried = new Set<number>();
+  const read: ChoiceReads = { weighed: new Set(), lists: new Map(), tried: new Set(), targetsOf };
+  const { weighed, tried } = read;
   const make = (overrides: readonly HopOverride[]): BuiltChain | undefined => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
@@ -457,13 +496,14 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     for (const n of built.path) weighed.delete(n.index);
     weighed.delete(cand.node.index);
     if (weighed.size > 0) built.weighed = Int32Array.from(weighed);
+    if (read.lists.size > 0) built.weighedTargets = [...read.lists].map(([targets, below]) => ({ targets, below }));
     if (tried.size > 0) built.tried = Int32Array.from(tried);
     return built;
   };
   const built = make([])!;
   const reason = rejection(built.verdict);
   if (reason === undefined || reason.hop < 0) return chosen(built);
-  const retargeted = otherTargets(model, steps, built, reason, [], make, judge, weighed);
+  const retargeted = otherTargets(model, steps, built, reason, [], make, judge, read);
   if (retargeted !== undefined) return chosen(retargeted);
   if (!ROUTE_REASONS.has(reason.kind)) return chosen(built);
   const { graph } = model;
@@ -477,8 +517,10 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
     for (let c = 0; c < body.fn.callCount; c++) {
       const ref = packRef(taken.node, taken.body, c);
       if (c === taken.call || !usable(ref)) continue;
-      for (const t of graph.resolveCall(body.file, graph.call(body, c))) {
-        weighed.add(t.node.index);
+      const targets = graph.resolveCall(body.file, graph.call(body, c));
+      // Another route coming in anywhere can take the budget of the routes after it: any target counts.
+      noteTargets(read, targetsOf(ref, targets), Infinity);
+      for (const t of targets) {
         if (t.node.name === cand.sink) routes.push({ ref, target: undefined, cost: 0 });
         else if (steps.targetOf(t.node.index) !== undefined && t.node !== node) routes.push({ ref, target: t.node, cost: steps.costOf(t.node.index) });
       }
@@ -491,7 +533,7 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
       if (variant === undefined) continue;
       const why = rejection(variant.verdict);
       if (why === undefined) return chosen(variant);
-      const further = why.hop > at ? otherTargets(model, steps, variant, why, overrides, make, judge, weighed) : undefined;
+      const further = why.hop > at ? otherTargets(model, steps, variant, why, overrides, make, judge, read) : undefined;
       if (further !== undefined) return chosen(further);
     }
   }
@@ -504,7 +546,7 @@ function buildJudged(model: RuleModel, cand: Candidate, steps: SinkPaths, judge:
  */
 function otherTargets(
   model: RuleModel, steps: SinkPaths, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
-  make: (overrides: readonly HopOverride[]) => BuiltChain | undefined, judge: ChainJudge, weighed: Set<number>,
+  make: (overrides: readonly HopOverride[]) => BuiltChain | undefined, judge: ChainJudge, read: ChoiceReads,
 ): BuiltChain | undefined {
   const floor = overrides.reduce((m, o) => Math.max(m, o.at), -1);
   let at = Math.min(reason.hop, built.chain.hops.length - 1);
@@ -516,7 +558,7 @@ function otherTargets(
   const taken = built.chain.hops[at]!.callee;
   const allowed = judge.targetsAt?.(built.chain, at);
   const resolved = graph.resolveCall(body.file, call);
-  for (const t of resolved) weighed.add(t.node.index);
+  const list = read.targetsOf(built.refs[at]!, resolved);
   const others = resolved
     .filter((t) => t.node.name !== taken && steps.targetOf(t.node.index) !== undefined && (allowed === undefined || allowed.has(t.node.name)))
     .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || graph.ranks[a.node.index]! - graph.ranks[b.node.index]!)
@@ -526,9 +568,19 @@ function otherTargets(
     // Rejected at the hop itself: the variant could only be possible, which is not taken.
     if (rejects?.(hopOf(graph, node, body, call, t.node, built.chain.sink)) === true) continue;
     const variant = make([...overrides, { at, target: t.node }]);
-    if (variant?.verdict.confidence === 'likely') return variant;
+    if (variant?.verdict.confidence === 'likely') {
+      noteTargets(read, list, steps.costOf(t.node.index));
+      return variant;
+    }
   }
+  // Every target was tried: one coming in would be too, unless the cap keeps it out.
+  noteTargets(read, list, others.length < ALTERNATIVES_PER_HOP ? Infinity : steps.costOf(others.at(-1)!.node.index));
   return undefined;
+}
+
+/** The targets of a call a choice was made through, up to cost `below` (the highest noted stands). */
+function noteTargets(read: ChoiceReads, targets: Int32Array, below: number): void {
+  read.lists.set(targets, Math.max(below, read.lists.get(targets) ?? -Infinity));
 }
 
 /** Hop `at` goes to `target` instead of the step's own target, through call `ref` when given. */
