@@ -327,7 +327,7 @@ test('tokenReader: a function-defining macro without `;` ends at its line; noinl
   assert.deepEqual(calls(fn(f, 'select_reloc_root')), ['direct:pick']);
 });
 
-test('tokenReader and tree-sitter: an ops table entry right after #ifdef is a store for both', async () => {
+test('tokenReader and tree-sitter: an ops table entry right after #ifdef (or #endif then #ifndef) is a store for both', async () => {
   // tree-sitter has no directives inside initializer lists: `#ifdef CONFIG_BLOCK` becomes an
   // error and `.dirty_folio = ...` reads as `CONFIG_BLOCK.dirty_folio = ...`.
   const src = [
@@ -338,6 +338,11 @@ test('tokenReader and tree-sitter: an ops table entry right after #ifdef is a st
     '#endif',
     '\t.writepage = ecryptfs_writepage,',
     '\t.read_folio = ecryptfs_read_folio,',
+    // One error holds both directives; the entry after the second opens its block too, and by address.
+    '#endif',
+    '#ifndef CONFIG_MIGRATION',
+    '\t.migrate_folio = &ecryptfs_migrate_folio,',
+    '#endif',
     '};',
     '',
   ].join('\n');
@@ -351,6 +356,7 @@ test('tokenReader and tree-sitter: an ops table entry right after #ifdef is a st
   assert.deepEqual(stores(fromTree), [
     'dirty_folio=block_dirty_folio address_space_operations ecryptfs_aops 3',
     'invalidate_folio=block_invalidate_folio address_space_operations ecryptfs_aops 4',
+    'migrate_folio=ecryptfs_migrate_folio address_space_operations ecryptfs_aops 10',
     'read_folio=ecryptfs_read_folio address_space_operations ecryptfs_aops 7',
     'writepage=ecryptfs_writepage address_space_operations ecryptfs_aops 6',
   ]);

@@ -10,6 +10,9 @@ import { field, named, unwrapTyped } from '../syntax';
  */
 const NOT_PAIR = /[0-9"'-]/;
 
+/** An error's text whose last directive opens a conditional block (its condition follows it). */
+const OPENS_BLOCK = /(?:^|\n)\s*#\s*(?:if|ifdef|ifndef|elif|else)\b[^#]*$/;
+
 /** Every designator (`.f`, `[i]`) or GNU `f:` pair holds one of these. */
 const PAIR_TOKEN = /[.[:]/;
 
@@ -31,9 +34,10 @@ function collect(list: Node, structType: string | undefined, out: FieldAssignmen
   for (const item of named(list)) {
     // `#ifdef CONFIG_BLOCK` then `.dirty_folio = block_dirty_folio,`: the grammar has no
     // directives inside an initializer list, so the directive is an error and its condition
-    // reads as the object of `CONFIG_BLOCK.dirty_folio = ...`. The pair is the table's all the same.
+    // reads as the object of `CONFIG_BLOCK.dirty_folio = ...`. The pair is the table's all the
+    // same. One error can hold an `#endif` and the next block's `#ifdef`: its last directive counts.
     const directive = afterDirective;
-    afterDirective = item.type === 'ERROR' && /^#\s*(if|ifdef|ifndef|elif|else)\b/.test(item.text);
+    afterDirective = item.type === 'ERROR' && OPENS_BLOCK.test(item.text);
     if (directive && item.type === 'assignment_expression') {
       conditionalPair(item, structType, out, object);
       continue;
@@ -64,14 +68,19 @@ function collect(list: Node, structType: string | undefined, out: FieldAssignmen
       collect(value, undefined, out, source, member);
       continue;
     }
-    let v = unwrapTyped(value, valueType);
-    if (v.type === 'pointer_expression' && v.node.child(0)?.type === '&') {
-      const arg = field(v.node, 'argument');
-      v = arg === null ? v : unwrapTyped(arg, arg.type);
-    }
-    if (v.type !== 'identifier') continue;
-    out.push(store(name, v.node.text, item.startPosition.row + 1, structType, object));
+    const fn = storedFunction(value);
+    if (fn !== undefined) out.push(store(name, fn, item.startPosition.row + 1, structType, object));
   }
+}
+
+/** The function a pair's value names: `fn`, `&fn`, `(type)fn`. */
+function storedFunction(value: Node): string | undefined {
+  let v = unwrapTyped(value, value.type);
+  if (v.type === 'pointer_expression' && v.node.child(0)?.type === '&') {
+    const arg = field(v.node, 'argument');
+    v = arg === null ? v : unwrapTyped(arg, arg.type);
+  }
+  return v.type === 'identifier' ? v.node.text : undefined;
 }
 
 function store(field: string, fn: string, line: number, structType: string | undefined, object: string | undefined): FieldAssignment {
@@ -87,9 +96,9 @@ function conditionalPair(item: Node, structType: string | undefined, out: FieldA
   const right = field(item, 'right');
   if (left?.type !== 'field_expression' || field(left, 'argument')?.type !== 'identifier' || right === null) return;
   const name = field(left, 'field')?.text;
-  const v = unwrapTyped(right, right.type);
-  if (name === undefined || v.type !== 'identifier') return;
-  out.push(store(name, v.node.text, left.endPosition.row + 1, structType, object));
+  const fn = storedFunction(right);
+  if (name === undefined || fn === undefined) return;
+  out.push(store(name, fn, left.endPosition.row + 1, structType, object));
 }
 
 /** `LSM_HOOK_INIT(hook, fn)`: fn stored in field `hook` of the LSM hook union (kernelMacros). */
