@@ -36,9 +36,8 @@ export interface BuiltChain {
   /** The acquiring call's index in the body of the first hop's call. */
   acquisition: number;
   /**
-   * Functions off its path whose ways to the sink choosing it weighed (other targets of a
-   * pointer hop, callees of other routes), by index: when one of those moves, another variant
-   * may be chosen now.
+   * Functions off its path that the variants tried for it pass through, by index: when one of
+   * those moves, another variant may be chosen now.
    */
   weighed?: Int32Array;
   /**
@@ -67,7 +66,7 @@ export class BuiltChains<K> {
    */
   private readonly byNode = new Map<number, Set<K>>();
   private readonly byField = new Map<string, Set<K>>();
-  /** Keys by what choosing their chain weighed: functions tried, lists of a call's targets (see pruneWeighing). */
+  /** Keys by what choosing their chain weighed: functions its variants pass, lists of a call's targets (see pruneWeighing). */
   private readonly byWeighed = new Map<number, Set<K>>();
   private readonly byTargets = new Map<Int32Array, Set<K>>();
 
@@ -138,11 +137,11 @@ export class BuiltChains<K> {
   }
 
   /**
-   * Drops the kept chains whose choice weighed a function of `moved` (by index, also marked in
-   * `marks`): one it tried, or among a call's targets it did not try, one that now costs no more
-   * than what it tried (`costOf`, for the key's sink).
+   * Drops the kept chains whose choice weighed a function of `moved` (by index): one its
+   * variants pass, or among a call's targets it did not try, one that now costs no more than
+   * what it tried (`costOf`, for the key's sink).
    */
-  pruneWeighing(moved: ReadonlySet<number>, marks: Uint8Array, costOf: (key: K, index: number) => number): void {
+  pruneWeighing(moved: ReadonlySet<number>, costOf: (key: K, index: number) => number): void {
     const stale: K[] = [];
     for (const m of moved) for (const key of this.byWeighed.get(m) ?? []) stale.push(key);
     for (const [targets, keys] of this.byTargets) {
@@ -151,7 +150,7 @@ export class BuiltChains<K> {
       let cheapest = Infinity;
       let any = false;
       for (let i = 0; i < targets.length; i++) {
-        if (marks[targets[i]!] !== 1) continue;
+        if (!moved.has(targets[i]!)) continue;
         any = true;
         cheapest = Math.min(cheapest, costOf(first!, targets[i]!));
       }

@@ -142,14 +142,15 @@ export class ChainSearch {
     const moved = new Set<number>();
     const changed = [...refreshed, ...patch.removed].map((n) => n.index);
     for (const spec of this.specs) updateSearch(spec, this.stepsBySink.get(spec.sink)!, changed, moved);
-    // Chains through functions whose code changed are built again, and chains through moved
-    // steps (their path changed); with struct field types changed, any pointer hop may count
-    // other candidates, and a hop through a field whose stores changed has another candidate
-    // count. A function refreshed only because what it calls summarizes differently keeps its
-    // calls and lines: a path through it changes only where its step moved. Chains through
-    // functions that only moved keep their hops, whose lines are read again. A chain chosen
-    // among variants is built again when a function it weighed moved or one whose other calls
-    // it tried was refreshed (which of them are usable may have changed).
+    // Chains through moved steps are built again (their path changed); with struct field types
+    // changed, any pointer hop may count other candidates, and a hop through a field whose
+    // stores changed has another candidate count. A function whose facts changed keeps a chain
+    // through it when its step did not move and the hops made there name the same calls
+    // (hopsStand); one refreshed only because what it calls summarizes differently keeps its
+    // calls and lines. Chains through functions that only moved keep their hops, whose lines
+    // are read again. A chain chosen among variants is built again when a function it weighed
+    // moved (pruneWeighing) or one whose other calls it tried was refreshed (which of them are
+    // usable may have changed).
     const changedNodes = new Set([...refreshed, ...patch.removed]);
     const rewritten = new Set([...touched, ...patch.removed].map((n) => n.index));
     const throughField = (via: string): boolean => {
@@ -174,11 +175,7 @@ export class ChainSearch {
     // stale or need new lines; a change of struct types can make any chain stale.
     if (patch.typesChanged) this.built.prune(stale);
     else if (anyStale || anyShifted) this.built.pruneTouching([...[...changedNodes, ...shifted].map((n) => n.index), ...moved], patch.fields, stale);
-    if (!patch.typesChanged && moved.size > 0) {
-      const marks = new Uint8Array(graph.capacity);
-      for (const i of moved) marks[i] = 1;
-      this.built.pruneWeighing(moved, marks, (cand, index) => this.stepsBySink.get(cand.sink)!.costOf(index));
-    }
+    if (!patch.typesChanged && moved.size > 0) this.built.pruneWeighing(moved, (cand, index) => this.stepsBySink.get(cand.sink)!.costOf(index));
     for (const n of [...refreshed, ...patch.removed]) this.pointerCalls.delete(n);
     // Candidates take their first step's cost from the callee: bodies calling a moved node.
     const bodies = new Set<number>();
