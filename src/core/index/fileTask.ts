@@ -59,10 +59,20 @@ export function processFile(job: FileJob, parser: Parser, cache: FactCache | und
   const reader = job.reader ?? 'tree';
   // Token facts that call one of `parseCalling`, cached or not, are not the answer.
   const enough = (facts: FileFacts): boolean => facts.reader !== 'tokens' || parseCalling === undefined || !callsAny(facts, parseCalling);
-  if (cache !== undefined && job.knownHash !== undefined) {
-    const shard = cache.read(job.knownHash, job.rel, reader);
-    if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash: job.knownHash, facts: shard.facts, cached: true, stored: true, notes };
+  // Cached facts of the content, by its hash: the job's reader's, or when those are token facts
+  // that are not enough, a full parse's (a live edit that makes a wrapper release, undone and
+  // made again, reads its callers' files so), as reading them anew would give.
+  const cached = (hash: string): FileFacts | undefined => {
+    const shard = cache!.read(hash, job.rel, reader);
     if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cached facts corrupt (${shard.reason}): rebuilt` });
+    if (shard.status !== 'hit') return undefined;
+    if (enough(shard.facts)) return shard.facts;
+    const full = cache!.read(hash, job.rel, 'tree');
+    return full.status === 'hit' && full.facts.tokensDeclined !== true ? full.facts : undefined;
+  };
+  if (cache !== undefined && job.knownHash !== undefined) {
+    const facts = cached(job.knownHash);
+    if (facts !== undefined) return { rel: job.rel, hash: job.knownHash, facts, cached: true, stored: true, notes };
   }
   let bytes: Uint8Array;
   try {
@@ -72,9 +82,8 @@ export function processFile(job: FileJob, parser: Parser, cache: FactCache | und
   }
   const hash = contentHash(bytes);
   if (cache !== undefined && hash !== job.knownHash) {
-    const shard = cache.read(hash, job.rel, reader);
-    if (shard.status === 'hit' && enough(shard.facts)) return { rel: job.rel, hash, facts: shard.facts, cached: true, stored: true, notes };
-    if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cached facts corrupt (${shard.reason}): rebuilt` });
+    const facts = cached(hash);
+    if (facts !== undefined) return { rel: job.rel, hash, facts, cached: true, stored: true, notes };
   }
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { rel: job.rel, hash, cached: false, skipped: decoded.reason, notes };
