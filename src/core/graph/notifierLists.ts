@@ -149,7 +149,7 @@ export class NotifierLists {
     for (const name of this.registrarNames) {
       for (const ref of graph.directCallsTo(name)) {
         const { body, call } = graph.callAt(ref);
-        sites.push(ref, call.line, call.column);
+        sites.push(call.line, call.column);
         files.push(body.file);
       }
       sites.push(-1);
@@ -217,7 +217,11 @@ export class KeptNotifierLists {
   }
 }
 
-/** Where the registrars are called: (ref, line, column) per site, -1 after each registrar; the sites' files. */
+/**
+ * Where the registrars are called: (line, column) per site, -1 after each registrar; the sites'
+ * files. Places, not call refs: a file read again with the other reader keeps its calls where
+ * they are, while their indexes in the graph may change.
+ */
 interface RegistrarCalls {
   sites: readonly number[];
   files: readonly string[];
