@@ -162,12 +162,12 @@ export class ChainSearch {
     const anyShifted = shifted.size > 0;
     for (const n of shifted) for (const body of n.bodies) this.movedFiles.add(body.file);
     const anyStale = patch.typesChanged || changedNodes.size > 0 || moved.size > 0 || fieldsChanged;
-    const refreshedIndex = new Set([...changedNodes].map((n) => n.index));
+    const changedIndexes = new Set(changed);
     const stale = (cand: Candidate, { chain, path, refs, tried }: BuiltChain): boolean => {
       const isStale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index))
-        || (path.some((n) => rewritten.has(n.index)) && !hopsStand(graph, chain, refs, rewritten))
+        || !hopsStand(graph, chain, refs, rewritten)
         || (fieldsChanged && chain.hops.some((h) => throughField(h.via)))
-        || tried?.some((i) => refreshedIndex.has(i)) === true;
+        || tried?.some((i) => changedIndexes.has(i)) === true;
       if (!isStale && anyShifted && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
       return isStale;
     };
@@ -516,7 +516,7 @@ function buildJudged(
       if (c === taken.call || !usable(ref)) continue;
       const targets = graph.resolveCall(body.file, graph.call(body, c));
       // Another route coming in anywhere can take the budget of the routes after it: any target counts.
-      noteTargets(read, targetsOf(ref, targets), Infinity);
+      noteTargets(read, read.targetsOf(ref, targets), Infinity);
       for (const t of targets) {
         if (t.node.name === cand.sink) routes.push({ ref, target: undefined, cost: 0 });
         else if (steps.targetOf(t.node.index) !== undefined && t.node !== node) routes.push({ ref, target: t.node, cost: steps.costOf(t.node.index) });

@@ -62,16 +62,16 @@ export function processFile(job: FileJob, parser: Parser, cache: FactCache | und
   // Cached facts of the content, by its hash: the job's reader's, or when those are token facts
   // that are not enough, a full parse's (a live edit that makes a wrapper release, undone and
   // made again, reads its callers' files so), as reading them anew would give.
-  const cached = (hash: string): FileFacts | undefined => {
-    const shard = cache!.read(hash, job.rel, reader);
+  const cached = (from: FactCache, hash: string): FileFacts | undefined => {
+    const shard = from.read(hash, job.rel, reader);
     if (shard.status === 'corrupt') notes.push({ kind: 'cache-shard', message: `cached facts corrupt (${shard.reason}): rebuilt` });
     if (shard.status !== 'hit') return undefined;
     if (enough(shard.facts)) return shard.facts;
-    const full = cache!.read(hash, job.rel, 'tree');
+    const full = from.read(hash, job.rel, 'tree');
     return full.status === 'hit' && full.facts.tokensDeclined !== true ? full.facts : undefined;
   };
   if (cache !== undefined && job.knownHash !== undefined) {
-    const facts = cached(job.knownHash);
+    const facts = cached(cache, job.knownHash);
     if (facts !== undefined) return { rel: job.rel, hash: job.knownHash, facts, cached: true, stored: true, notes };
   }
   let bytes: Uint8Array;
@@ -82,7 +82,7 @@ export function processFile(job: FileJob, parser: Parser, cache: FactCache | und
   }
   const hash = contentHash(bytes);
   if (cache !== undefined && hash !== job.knownHash) {
-    const facts = cached(hash);
+    const facts = cached(cache, hash);
     if (facts !== undefined) return { rel: job.rel, hash, facts, cached: true, stored: true, notes };
   }
   const decoded = decodeSource(bytes);
