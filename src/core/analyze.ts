@@ -54,6 +54,8 @@ export interface AnalysisOptions {
   sharedRoot?: string;
   jobs: number;
   workerScript?: string;
+  /** The parser threads' nice value; undefined: the process's own (see WorkerInit.nice). */
+  parserNice?: number;
   maxFileBytes: number;
   pointers?: PointerPolicy;
   /** Parse every file fully, not only those whose control flow the rules need (for checking the token reader). */
@@ -141,6 +143,7 @@ export function collectOptions(options: AnalysisOptions, prepared: PreparedScan,
     ...(options.sharedCacheDir !== undefined && options.sharedRoot !== undefined ? { seedSnapshot: { dir: options.sharedCacheDir, root: options.sharedRoot } } : {}),
     ...(options.parseAll === true ? {} : { flow: flowQuestion(options.rules) }),
     ...(options.workerScript !== undefined ? { workerScript: options.workerScript } : {}),
+    ...(options.parserNice !== undefined ? { parserNice: options.parserNice } : {}),
     ...(signal ? { signal } : {}),
     onProgress: (done, total) => onProgress?.('parse', done, total),
   };

@@ -38,6 +38,14 @@ const IDLE_MS = 1000;
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
+ * The parser threads of a scan run at this nice value, as clangd's background index does: on a
+ * machine with as many parsers as cores, the editor's own processes (the extension host, the
+ * window) would otherwise wait for a core behind them. The server's thread, which answers the
+ * editor and updates after a save, keeps its priority.
+ */
+const PARSER_NICE = 10;
+
+/**
  * A result replayed from the result cache, answered while the live analysis is built behind
  * it: a warm open shows chains in the time it takes to walk the tree, not to rebuild the graph.
  */
@@ -200,6 +208,7 @@ export class IndexServer {
       ...(params.exclude !== undefined ? { exclude: params.exclude } : {}),
       ...(typeof params.arch === 'string' ? { arch: params.arch } : {}),
       wasm: this.env.wasm, cacheDir: params.cacheDir, jobs: params.jobs, maxFileBytes: DEFAULT_MAX_FILE_BYTES, pointers: params.pointers,
+      parserNice: PARSER_NICE,
       ...(this.env.workerScript !== undefined ? { workerScript: this.env.workerScript } : {}),
     };
     const last = new Map<ProgressPhase, number>();

@@ -17,6 +17,8 @@ export interface ScanFilesOptions {
   jobs: number;
   /** Path of the bundled scanWorker.js; required when jobs > 0. */
   workerScript?: string;
+  /** The worker threads' nice value (see WorkerInit.nice); undefined: the process's own. */
+  parserNice?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /** Called on each file's facts as they arrive, before the next batch (e.g. to share strings). */
@@ -75,6 +77,7 @@ function scanInWorkers(jobs: FileJob[], options: ScanFilesOptions): Promise<Pack
   const count = Math.min(options.jobs, batches.length);
   const init: WorkerInit = { wasm: options.wasm, cacheDir: options.cacheDir };
   if (options.parseCalling !== undefined) init.parseCalling = [...options.parseCalling];
+  if (options.parserNice !== undefined) init.nice = options.parserNice;
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     let next = 0;

@@ -1,4 +1,5 @@
 // Worker thread entry: parses files it is sent with its own tree-sitter instance.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCParser } from '../parse/treeSitter';
 import { FactCache } from './factCache';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   if (port === null) throw new Error('scanWorker must run in a worker thread');
   const init = workerData as WorkerInit;
   const post = (m: FromWorker): void => port.postMessage(m);
+  if (init.nice !== undefined) lowerPriority(init.nice);
   try {
     const parser = await createCParser(init.wasm);
     const parseCalling = init.parseCalling === undefined ? undefined : new Set(init.parseCalling);
@@ -33,6 +35,19 @@ async function main(): Promise<void> {
     post({ type: 'ready' });
   } catch (e) {
     post({ type: 'fatal', message: (e as Error).message });
+  }
+}
+
+/**
+ * Only where a nice value is the thread's own (Linux): elsewhere pid 0 names the whole process,
+ * whose other work would slow down with the parsers. A refusal leaves the thread as it was.
+ */
+function lowerPriority(nice: number): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(0, nice);
+  } catch {
+    // Not ours to decide: parsing at the usual priority is still right.
   }
 }
 

@@ -7,6 +7,11 @@ export interface WorkerInit {
   cacheDir: string | undefined;
   /** As ScanFilesOptions.parseCalling. */
   parseCalling?: string[];
+  /**
+   * Lower the thread's priority to this nice value before parsing. Linux keeps a nice value per
+   * thread, so the process's other threads (an index server answering the editor) keep theirs.
+   */
+  nice?: number;
 }
 
 export type ToWorker = { type: 'batch'; id: number; jobs: FileJob[] } | { type: 'stop' };
