@@ -1,7 +1,7 @@
 // Everything after the index: the call graph, the rule models and the chain searches over
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
 import { createHash } from 'node:crypto';
-import { assessChain, ChainReading, dispatchFacts, type Assessment } from './chains/confidence';
+import { assessChain, ChainReading, DispatchReader, dispatchFacts, type Assessment } from './chains/confidence';
 import { ChainSearch, type ChainJudge } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
@@ -211,8 +211,9 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
     const notifierSpecs = rule.dispatch?.notifiers ?? [];
     // Lists are read from the source: without a reader, notifier hops stay type-only guesses.
     const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs, keptLists(analysis, reader));
+    const dispatch = new DispatchReader(rule, facts, notifiers);
     const assess = (chain: FoundChain, definitionOf: DefinitionLookup): Assessment => {
-      const assessment = assessChain(chain, rule, facts, notifiers);
+      const assessment = assessChain(chain, dispatch);
       // Parsing is dear: only chains that would be shown by default are read again.
       if (assessment.confidence !== 'likely' || reader === undefined) return assessment;
       const ruledOut = constantGuardReason(chain, reader, definitionOf)
@@ -269,7 +270,7 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
       rejectsAt: (chain, at) => {
         const hops = chain.hops.slice(0, at + 1);
         const probe: FoundChain = { ...chain, hops };
-        const reading = new ChainReading(probe, rule, facts, notifiers);
+        const reading = new ChainReading(probe, dispatch);
         for (let i = 0; i < at; i++) reading.hop(probe, i);
         if (reading.lowered()) return () => true;
         const before = reading.save();

@@ -150,10 +150,50 @@ export interface Assessment {
  * then notify_change(path->dentry)): while the dispatches narrow that object's filesystem, at
  * least one of them must be freezable.
  */
-export function assessChain(chain: FoundChain, rule: RuleSpec, facts: DispatchFacts, notifiers?: NotifierJudge): Assessment {
-  const reading = new ChainReading(chain, rule, facts, notifiers);
+export function assessChain(chain: FoundChain, dispatch: DispatchReader): Assessment {
+  const reading = new ChainReading(chain, dispatch);
   chain.hops.forEach((_, i) => reading.hop(chain, i));
   return { confidence: reading.lowered() ? 'possible' : 'likely', reasons: reading.reasons };
+}
+
+/**
+ * What reading any chain of one rule needs, made once per result: the rule's dispatch knowledge
+ * as sets, and where each file's code belongs, asked for every hop of every chain and of every
+ * variant a search tries.
+ */
+export class DispatchReader {
+  readonly objectOps: ReadonlySet<string>;
+  readonly hooks: ReadonlySet<string>;
+  readonly perSuperblock: boolean;
+  private readonly crossers = new Map<string, Crosser | null>();
+  private readonly fsCodes = new Map<string, string | null>();
+
+  constructor(readonly rule: RuleSpec, readonly facts: DispatchFacts, readonly notifiers?: NotifierJudge) {
+    this.objectOps = new Set(rule.dispatch?.objectOps);
+    this.hooks = new Set(rule.dispatch?.hooks);
+    this.perSuperblock = rule.perSuperblock === true;
+  }
+
+  /** The crosser (code that handles other filesystems' objects on purpose) `file` is part of. */
+  crosserOf(file: string): Crosser | undefined {
+    let crosser = this.crossers.get(file);
+    if (crosser === undefined) {
+      crosser = this.rule.dispatch?.crossers.find((c) => file === c.dir || (file.startsWith(c.dir) && file[c.dir.length] === '/')) ?? null;
+      this.crossers.set(file, crosser);
+    }
+    return crosser ?? undefined;
+  }
+
+  /** Code in a place that defines a filesystem works on that filesystem's objects. */
+  fsCode(file: string): string | undefined {
+    let fs = this.fsCodes.get(file);
+    if (fs === undefined) {
+      const p = this.facts.placeOfFile(file);
+      fs = p !== undefined && this.facts.filesystems.has(p) ? p : null;
+      this.fsCodes.set(file, fs);
+    }
+    return fs ?? undefined;
+  }
 }
 
 /** What the reading of a chain carries from one hop to the next (see assessChain). */
@@ -178,22 +218,17 @@ export interface ReadingPoint {
  */
 export class ChainReading {
   readonly reasons: ChainReason[] = [];
-  private readonly objectOps: ReadonlySet<string>;
-  private readonly hooks: ReadonlySet<string>;
-  private readonly perSuperblock: boolean;
   private state: ReadingState;
 
-  constructor(chain: FoundChain, private readonly rule: RuleSpec, private readonly facts: DispatchFacts, private readonly notifiers?: NotifierJudge) {
-    const dispatch = rule.dispatch;
-    this.objectOps = new Set(dispatch?.objectOps);
-    this.hooks = new Set(dispatch?.hooks);
-    this.perSuperblock = rule.perSuperblock === true;
+  constructor(chain: FoundChain, private readonly dispatch: DispatchReader) {
+    const { facts } = dispatch;
     this.state = { owner: undefined, crossing: undefined, heldOn: undefined, tracingHold: false };
-    if (dispatch === undefined) return;
-    const heldCrosser = this.crosserOf(chain.acquire.file);
+    if (dispatch.rule.dispatch === undefined) return;
+    const heldCrosser = dispatch.crosserOf(chain.acquire.file);
     // A crosser's hold is on the filesystem whose objects it works on, not on its own.
-    const heldBy = heldCrosser === undefined ? this.fsCode(chain.acquire.file) : undefined;
-    if (this.perSuperblock && heldBy !== undefined && !facts.freezable.has(heldBy)) {
+    const heldBy = heldCrosser === undefined ? dispatch.fsCode(chain.acquire.file) : undefined;
+    const perSuperblock = dispatch.perSuperblock;
+    if (perSuperblock && heldBy !== undefined && !facts.freezable.has(heldBy)) {
       this.reasons.push({
         hop: -1, kind: 'not-freezable', lowers: true,
         text: `${heldBy} has no freeze_fs/freeze_super and no block device: its superblocks cannot be frozen, so this hold cannot meet a freeze`,
@@ -203,10 +238,10 @@ export class ChainReading {
     if (owner === undefined && heldCrosser === undefined) {
       // Library code called only from filesystems' own code (fsverity_ioctl_enable from ext4,
       // f2fs and btrfs) works on one of their objects.
-      const callers = facts.callerFiles(chain.acquire.function).map((f) => (this.crosserOf(f) === undefined ? this.fsCode(f) : undefined));
+      const callers = facts.callerFiles(chain.acquire.function).map((f) => (dispatch.crosserOf(f) === undefined ? dispatch.fsCode(f) : undefined));
       if (callers.length > 0 && callers.every((p) => p !== undefined)) owner = new Set(callers as string[]);
     }
-    this.state = { owner, crossing: heldCrosser, heldOn: undefined, tracingHold: this.perSuperblock && heldBy === undefined };
+    this.state = { owner, crossing: heldCrosser, heldOn: undefined, tracingHold: perSuperblock && heldBy === undefined };
   }
 
   /** Does a reason given so far lower the chain? */
@@ -224,25 +259,16 @@ export class ChainReading {
     this.reasons.length = point.reasons;
   }
 
-  private crosserOf(file: string): Crosser | undefined {
-    return this.rule.dispatch?.crossers.find((c) => file === c.dir || file.startsWith(`${c.dir}/`));
-  }
-
-  /** Code in a place that defines a filesystem works on that filesystem's objects. */
-  private fsCode(file: string): string | undefined {
-    const p = this.facts.placeOfFile(file);
-    return p !== undefined && this.facts.filesystems.has(p) ? p : undefined;
-  }
-
   /** Reads hop `i` of `chain` (the hops before it read already). */
   hop(chain: FoundChain, i: number): void {
-    if (this.rule.dispatch === undefined) return;
-    const { facts, reasons, state } = this;
+    const { dispatch, reasons, state } = this;
+    if (dispatch.rule.dispatch === undefined) return;
+    const { facts } = dispatch;
     const hop = chain.hops[i]!;
     const place = facts.placeOfFile;
     const names = (set: ReadonlySet<string>): string => [...set].sort().join(', ');
-    const crosser = this.crosserOf(hop.file);
-    const fs = this.fsCode(hop.file);
+    const crosser = dispatch.crosserOf(hop.file);
+    const fs = dispatch.fsCode(hop.file);
     if (crosser !== undefined) {
       if (state.crossing === undefined && state.heldOn !== undefined) state.tracingHold = false;
       state.crossing = crosser;
@@ -258,18 +284,18 @@ export class ChainReading {
       reasons.push({ hop: i, kind: 'untyped-dispatch', lowers: true, text: `->${field}: the struct type at the call is not known; every function stored in a field of that name is a candidate` });
       return;
     }
-    const notified = this.notifiers?.reason(chain, i);
+    const notified = dispatch.notifiers?.reason(chain, i);
     if (notified !== undefined) {
       // The block's function runs on what the list's caller passed: the owner stays.
       reasons.push(notified);
       return;
     }
-    if (this.hooks.has(hop.structType)) {
+    if (dispatch.hooks.has(hop.structType)) {
       // Every enabled module's function runs, on the object the caller passed: the owner stays.
       reasons.push({ hop: i, kind: 'hook-dispatch', lowers: false, text: `${op} is a hook that calls every function registered for it: ${hop.callee} is one of ${hop.candidates ?? '?'}` });
       return;
     }
-    if (!this.objectOps.has(hop.structType)) {
+    if (!dispatch.objectOps.has(hop.structType)) {
       reasons.push({
         hop: i, kind: 'type-only-dispatch', lowers: true,
         text: `${op} is not a filesystem object's op: ${hop.callee} is one of ${hop.candidates ?? '?'} functions stored there, and which one this object holds is not known`,
