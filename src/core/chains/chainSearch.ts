@@ -17,6 +17,7 @@ import { ENTRY, traceHolds } from '../rules/heldState';
 import { BuiltChains, type BuiltChain, type Verdict, type VerdictBasis } from './builtChains';
 import { assignIds, type ShownChain } from './shownChains';
 import { HeldThrough } from './heldThrough';
+import { hopOf, PathTails } from './chainHops';
 import type { RuleModel } from '../rules/summaries';
 
 export interface ChainSearchStats {
@@ -210,6 +211,7 @@ export class ChainSearch {
     }
     const won = new Set(winners);
     this.built.prune((cand) => !won.has(cand));
+    const tails = new PathTails(this.model.graph);
     const shown = winners.map((cand): ShownChain => {
       let built = this.built.get(cand);
       let fresh = false;
@@ -221,7 +223,7 @@ export class ChainSearch {
         relined = false;
       }
       if (built === undefined) {
-        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, judge, this.usable, this.targetsOf(cand.sink));
+        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, tails, judge, this.usable, this.targetsOf(cand.sink));
         this.built.set(cand, built);
         fresh = true;
       } else if (relined) {
@@ -468,7 +470,7 @@ const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard
  * atomic_open()), each with its own pointer alternatives.
  */
 function buildJudged(
-  model: RuleModel, cand: Candidate, steps: SinkPaths, judge: ChainJudge, usable: (ref: CallRef) => boolean, targetsOf: ChoiceReads['targetsOf'],
+  model: RuleModel, cand: Candidate, steps: SinkPaths, tails: PathTails, judge: ChainJudge, usable: (ref: CallRef) => boolean, targetsOf: ChoiceReads['targetsOf'],
 ): BuiltChain {
   // The choice rests on the verdicts of every variant tried, so the kept one's basis holds them all.
   const reads = new Map<string, string>();
@@ -480,7 +482,7 @@ function buildJudged(
   const make = (overrides: readonly HopOverride[]): BuiltChain | undefined => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
-    const chain = buildChain(model, cand, steps, path, refs, overrides);
+    const chain = buildChain(model, cand, steps, tails, path, refs, overrides);
     for (const n of path) weighed.add(n.index);
     // An alternative's own path may lead back through the hop (evict -> iput -> evict): no chain.
     if (overrides.length > 0 && (chain.hops.at(-1)?.callee !== cand.sink || new Set(chain.hops.map((h) => h.caller)).size !== chain.hops.length)) return undefined;
@@ -587,12 +589,18 @@ interface HopOverride {
   target: FunctionNode | undefined;
 }
 
-/** `onPaths` and `refs` get the functions the chain passes through and its hops' call sites. */
-function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths: Set<FunctionNode>, refs: number[], overrides: readonly HopOverride[] = []): FoundChain {
+/**
+ * `onPaths` and `refs` get the functions the chain passes through and its hops' call sites.
+ * Past its last override, the chain ends with the tail its steps take from there (`tails`).
+ */
+function buildChain(
+  model: RuleModel, cand: Candidate, steps: SinkPaths, tails: PathTails, onPaths: Set<FunctionNode>, refs: number[], overrides: readonly HopOverride[] = [],
+): FoundChain {
   const { graph } = model;
   const { node, body, acq, sink } = cand;
   const acqCall = graph.call(body, acq);
   const hops: ChainHop[] = [];
+  const lastOverride = overrides.reduce((m, o) => Math.max(m, o.at), -1);
   let step: Step | undefined = cand.first;
   const visited = new Set<number>();
   while (step !== undefined) {
@@ -603,8 +611,20 @@ function buildChain(model: RuleModel, cand: Candidate, steps: SinkPaths, onPaths
     refs.push(step.ref);
     hops.push(hopOf(graph, at.node, at.body, at.call, step.target, sink));
     if (step.target === undefined || visited.has(step.target.index)) break;
-    visited.add(step.target.index);
-    step = steps.get(step.target.index);
+    const from = step.target.index;
+    visited.add(from);
+    if (hops.length > lastOverride) {
+      const tail = tails.from(steps, sink, from);
+      if (tail.targets.every((t) => t === from || !visited.has(t))) {
+        tail.callers.forEach((caller, i) => {
+          if (caller !== node) onPaths.add(caller);
+          refs.push(tail.refs[i]!);
+          hops.push(tail.hops[i]!);
+        });
+        break;
+      }
+    }
+    step = steps.get(from);
   }
   const acquireWhen = model.effect(body, acq)?.acquire;
   return {
@@ -674,20 +694,6 @@ function reline(graph: CallGraph, cand: Candidate, built: BuiltChain): void {
     const { call } = graph.callAt(refs[i]!);
     return call.line === h.line && call.column === h.column ? h : { ...h, line: call.line, column: call.column };
   });
-}
-
-function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call: CallHead, target: FunctionNode | undefined, sink: string): ChainHop {
-  const hop: ChainHop = {
-    caller: caller.name, callee: target?.name ?? sink, file: body.file, line: call.line, column: call.column, via: 'direct',
-  };
-  if (call.kind === 'field' && target !== undefined) {
-    const resolved = graph.resolveField(call.callee, call.receiverType);
-    hop.via = `->${call.callee}`;
-    hop.candidates = resolved.length;
-    const t = resolved[0]?.structType;
-    if (t !== undefined) hop.structType = t;
-  }
-  return hop;
 }
 
 /**
