@@ -5,7 +5,7 @@
 // (`blocking_notifier_call_chain(&vmap_notify_list, ...)`); a list reached through a pointer
 // held at run time (`&mp->m_dir_update_hooks`) leaves the hop a type-only guess.
 import type { CallGraph } from '../graph/callGraph';
-import { accessPath, callerParameters, headTerm, NotifierLists, substitute, wholeParam, type HeadTerm, type KeptNotifierLists } from '../graph/notifierLists';
+import { accessPath, callerParameters, headTerm, NotifierLists, substitute, wholeParam, type AccessPath, type HeadTerm, type KeptNotifierLists } from '../graph/notifierLists';
 import type { CallSiteReader } from '../model/callSites';
 import { fieldOfVia, type ChainReason, type FoundChain } from '../model/chain';
 import type { NotifierKnowledge } from '../model/ruleSpec';
@@ -15,8 +15,8 @@ const NAMED_FUNCTIONS = 6;
 
 export class NotifierJudge {
   private readonly lists = new Map<NotifierKnowledge, NotifierLists>();
-  /** Heads by the call sites of the hops before the walk: the other targets of one hop share them. */
-  private readonly heads = new Map<string, HeadTerm>();
+  /** accessPath() of the argument texts read: the same few recur along thousands of chains. */
+  private readonly paths = new Map<string, AccessPath | null>();
 
   /** The specs by the function that walks their lists: most hops are made by none of them. */
   private readonly byWalker = new Map<string, NotifierKnowledge[]>();
@@ -99,28 +99,28 @@ export class NotifierJudge {
     return lists;
   }
 
-  /** The list hop `i` walks: its walker's head parameter, followed back through the hops before it. */
+  /**
+   * The list hop `i` walks: its walker's head parameter, followed back through the hops before it.
+   * Read anew for every chain (the reader keeps what it read at each call): a verdict's basis
+   * must name the call sites its head was read at, also when another chain read them first.
+   */
   private headOf(chain: FoundChain, i: number, spec: NotifierKnowledge): HeadTerm {
-    const key = `${spec.call.function}:${spec.call.head}\n${chain.hops.slice(0, i).map((h) => `${h.file}:${h.line}:${h.column}`).join('\n')}`;
-    let head = this.heads.get(key);
-    if (head === undefined) {
-      head = this.followHead(chain, i, spec);
-      this.heads.set(key, head);
-    }
-    return head;
-  }
-
-  private followHead(chain: FoundChain, i: number, spec: NotifierKnowledge): HeadTerm {
     let term = wholeParam(spec.call.head);
     for (let k = i - 1; k >= 0 && term.kind === 'param'; k--) {
       const hop = chain.hops[k]!;
       const argText = this.reader.arguments(hop.file, hop.line, hop.column)?.[term.index];
       if (argText === undefined) return { kind: 'runtime', text: `an argument of ${hop.callee} not read` };
-      const arg = accessPath(argText);
+      const arg = this.accessPathOf(argText);
       const path = arg === undefined ? undefined : substitute(term.path, arg);
       if (path === undefined) return { kind: 'runtime', text: argText };
       term = headTerm(path, callerParameters(this.reader, hop.file, hop.line, hop.column));
     }
     return term;
+  }
+
+  private accessPathOf(text: string): AccessPath | undefined {
+    let path = this.paths.get(text);
+    if (path === undefined) this.paths.set(text, path = accessPath(text) ?? null);
+    return path ?? undefined;
   }
 }

@@ -404,6 +404,28 @@ test('live analysis: notifier lists kept across edits are read again when a regi
   assert.equal(module(), 'notifier-dispatch');
 });
 
+test('live analysis: a list head changed at a call site is read again for every chain walking that list from there', async (t) => {
+  // Two hooks in do_dentry_open(): two chains from case_module with the same hops up to the
+  // notifier call, whose verdicts both follow the list's head back to module_loaded()'s call.
+  // That call first passes a list without the block: both chains are only possible, rated by
+  // the dispatch alone, which reads nothing else of the source.
+  const rel = 'kernel/module.c';
+  const passed = (head: string): string => `blocking_notifier_call_chain(&${head}, 1, 0);`;
+  const { root, live } = await openCopy(t, 'notifiers', (root) => {
+    const open = join(root, 'fs/open.c');
+    writeFileSync(open, readFileSync(open, 'utf8').replace('\tint error = security_file_open(f);\n', '\tint error = security_file_open(f);\n\n\tif (!error)\n\t\terror = fsnotify_open_perm(f);\n'));
+    const module = join(root, rel);
+    writeFileSync(module, readFileSync(module, 'utf8').replace(passed('module_notify_list'), passed('nobody_list')));
+  });
+  const modules = (): string[] => live.result.chains.filter((c) => c.acquire.function === 'case_module').map((c) => `${c.sink}: ${c.confidence}`).sort();
+  assert.ok(modules().length > 0 && modules().every((m) => m.endsWith('possible')), modules().join('; '));
+  // The call stays where it was and calls the same function; only the list it passes changes.
+  writeFileSync(join(root, rel), readFileSync(join(root, rel), 'utf8').replace(passed('nobody_list'), passed('module_notify_list')));
+  assert.equal(live.update(rel).kind, 'local');
+  await assertSameAsFresh(live, root);
+  assert.ok(modules().every((m) => m.endsWith('likely')), modules().join('; '));
+});
+
 test('live analysis: lines added between functions move the chains and the lines their verdicts quote, as a fresh scan has them', async (t) => {
   // Verdicts here read guards, flags and callers in the files edited: after lines come in above
   // some functions and not others, what they read is at other lines, and their reasons say so.
