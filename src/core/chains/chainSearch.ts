@@ -479,10 +479,11 @@ function buildJudged(
   // tried other routes through: a live update asks these again (see ChainSearch.update).
   const read: ChoiceReads = { weighed: new Set(), lists: new Map(), tried: new Set(), targetsOf };
   const { weighed, tried } = read;
-  const make = (overrides: readonly HopOverride[]): BuiltChain | undefined => {
+  /** `parent`: the chain the variant differs from only at and after its last override. */
+  const make = (overrides: readonly HopOverride[], parent?: BuiltChain): BuiltChain | undefined => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
-    const chain = buildChain(model, cand, steps, tails, path, refs, overrides);
+    const chain = buildChain(model, cand, steps, tails, path, refs, overrides, parent);
     for (const n of path) weighed.add(n.index);
     // An alternative's own path may lead back through the hop (evict -> iput -> evict): no chain.
     if (overrides.length > 0 && (chain.hops.at(-1)?.callee !== cand.sink || new Set(chain.hops.map((h) => h.caller)).size !== chain.hops.length)) return undefined;
@@ -528,7 +529,7 @@ function buildJudged(
     for (const route of routes.slice(0, Math.min(budget, ROUTES_PER_HOP))) {
       budget--;
       const overrides = [{ at, ref: route.ref, target: route.target }];
-      const variant = make(overrides);
+      const variant = make(overrides, built);
       if (variant === undefined) continue;
       const why = rejection(variant.verdict);
       if (why === undefined) return chosen(variant);
@@ -545,7 +546,7 @@ function buildJudged(
  */
 function otherTargets(
   model: RuleModel, steps: SinkPaths, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
-  make: (overrides: readonly HopOverride[]) => BuiltChain | undefined, judge: ChainJudge, read: ChoiceReads,
+  make: (overrides: readonly HopOverride[], parent: BuiltChain) => BuiltChain | undefined, judge: ChainJudge, read: ChoiceReads,
 ): BuiltChain | undefined {
   const floor = overrides.reduce((m, o) => Math.max(m, o.at), -1);
   let at = Math.min(reason.hop, built.chain.hops.length - 1);
@@ -566,7 +567,7 @@ function otherTargets(
   for (const t of others) {
     // Rejected at the hop itself: the variant could only be possible, which is not taken.
     if (rejects?.(hopOf(graph, node, body, call, t.node, built.chain.sink)) === true) continue;
-    const variant = make([...overrides, { at, target: t.node }]);
+    const variant = make([...overrides, { at, target: t.node }], built);
     if (variant?.verdict.confidence === 'likely') {
       noteTargets(read, list, steps.costOf(t.node.index));
       return variant;
@@ -591,10 +592,12 @@ interface HopOverride {
 
 /**
  * `onPaths` and `refs` get the functions the chain passes through and its hops' call sites.
- * Past its last override, the chain ends with the tail its steps take from there (`tails`).
+ * Past its last override, the chain ends with the tail its steps take from there (`tails`);
+ * before it, it makes the hops of `parent`, when given (a chain differing only from there on).
  */
 function buildChain(
-  model: RuleModel, cand: Candidate, steps: SinkPaths, tails: PathTails, onPaths: Set<FunctionNode>, refs: number[], overrides: readonly HopOverride[] = [],
+  model: RuleModel, cand: Candidate, steps: SinkPaths, tails: PathTails, onPaths: Set<FunctionNode>, refs: number[],
+  overrides: readonly HopOverride[] = [], parent?: BuiltChain,
 ): FoundChain {
   const { graph } = model;
   const { node, body, acq, sink } = cand;
@@ -603,6 +606,18 @@ function buildChain(
   const lastOverride = overrides.reduce((m, o) => Math.max(m, o.at), -1);
   let step: Step | undefined = cand.first;
   const visited = new Set<number>();
+  if (parent !== undefined && lastOverride > 0) {
+    // Its steps up to there: each hop goes to the function making the next one.
+    for (let i = 0; i < lastOverride; i++) {
+      const ref = parent.refs[i]!;
+      const caller = graph.nodes[refNode(ref)]!;
+      if (caller !== node) onPaths.add(caller);
+      refs.push(ref);
+      hops.push(parent.chain.hops[i]!);
+      visited.add(refNode(parent.refs[i + 1]!));
+    }
+    step = { ref: parent.refs[lastOverride]!, target: undefined, cost: 0 };
+  }
   while (step !== undefined) {
     const override = overrides.find((o) => o.at === hops.length);
     if (override !== undefined) step = { ...step, ref: override.ref ?? step.ref, target: override.target };
