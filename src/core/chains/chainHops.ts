@@ -2,7 +2,7 @@
 // every chain reaching that function shares.
 import type { CallGraph } from '../graph/callGraph';
 import type { CallRef } from '../graph/callRefs';
-import type { FunctionBody, FunctionNode } from '../graph/functionNodes';
+import type { CallTarget, FunctionBody, FunctionNode } from '../graph/functionNodes';
 import type { ChainHop } from '../model/chain';
 import type { CallHead } from '../model/packedFacts';
 import type { SinkPaths } from './reverseSearch';
@@ -33,14 +33,35 @@ export interface PathTail {
 }
 
 /**
- * Tails by sink and first function, for one result: a search builds thousands of chains and of
- * variants tried for them, most ending along the same few paths. Hops are shared, never changed
- * once made (a chain moved to other lines gets new ones), so a tail is made once.
+ * What the chains of one result share on their way to a sink: tails by first function, and the
+ * targets of a call that lead on. A search builds thousands of chains and of variants tried for
+ * them, most along the same few paths and through the same pointer calls. Hops are shared,
+ * never changed once made (a chain moved to other lines gets new ones), so a tail is made once.
  */
 export class PathTails {
   private readonly bySink = new Map<SinkPaths, Map<number, PathTail>>();
+  private readonly onwardBySink = new Map<SinkPaths, Map<CallRef, readonly CallTarget[]>>();
 
   constructor(private readonly graph: CallGraph) {}
+
+  /**
+   * The targets `resolved` of the call at `ref` that lead on to the sink, cheapest first (then
+   * in graph order; in the order given when both tie): a pointer call of an ops table can have
+   * thousands, and every chain through it that is tried elsewhere asks again.
+   */
+  onward(steps: SinkPaths, ref: CallRef, resolved: readonly CallTarget[]): readonly CallTarget[] {
+    let lists = this.onwardBySink.get(steps);
+    if (lists === undefined) this.onwardBySink.set(steps, lists = new Map());
+    let list = lists.get(ref);
+    if (list === undefined) {
+      const { ranks } = this.graph;
+      list = resolved
+        .filter((t) => steps.targetOf(t.node.index) !== undefined)
+        .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || ranks[a.node.index]! - ranks[b.node.index]!);
+      lists.set(ref, list);
+    }
+    return list;
+  }
 
   /**
    * The hops from node `from` on. They stop where the steps reach the sink or come back to a

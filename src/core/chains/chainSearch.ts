@@ -503,7 +503,7 @@ function buildJudged(
   const built = make([])!;
   const reason = rejection(built.verdict);
   if (reason === undefined || reason.hop < 0) return chosen(built);
-  const retargeted = otherTargets(model, steps, built, reason, [], make, judge, read);
+  const retargeted = otherTargets(model, steps, tails, built, reason, [], make, judge, read);
   if (retargeted !== undefined) return chosen(retargeted);
   if (!ROUTE_REASONS.has(reason.kind)) return chosen(built);
   const { graph } = model;
@@ -533,7 +533,7 @@ function buildJudged(
       if (variant === undefined) continue;
       const why = rejection(variant.verdict);
       if (why === undefined) return chosen(variant);
-      const further = why.hop > at ? otherTargets(model, steps, variant, why, overrides, make, judge, read) : undefined;
+      const further = why.hop > at ? otherTargets(model, steps, tails, variant, why, overrides, make, judge, read) : undefined;
       if (further !== undefined) return chosen(further);
     }
   }
@@ -545,7 +545,7 @@ function buildJudged(
  * hop at or before the rejected one (and after the overridden ones) going to another target.
  */
 function otherTargets(
-  model: RuleModel, steps: SinkPaths, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
+  model: RuleModel, steps: SinkPaths, tails: PathTails, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
   make: (overrides: readonly HopOverride[], parent: BuiltChain) => BuiltChain | undefined, judge: ChainJudge, read: ChoiceReads,
 ): BuiltChain | undefined {
   const floor = overrides.reduce((m, o) => Math.max(m, o.at), -1);
@@ -559,9 +559,8 @@ function otherTargets(
   const allowed = judge.targetsAt?.(built.chain, at);
   const resolved = graph.resolveCall(body.file, call);
   const list = read.targetsOf(built.refs[at]!, resolved);
-  const others = resolved
-    .filter((t) => t.node.name !== taken && steps.targetOf(t.node.index) !== undefined && (allowed === undefined || allowed.has(t.node.name)))
-    .sort((a, b) => steps.costOf(a.node.index) - steps.costOf(b.node.index) || graph.ranks[a.node.index]! - graph.ranks[b.node.index]!)
+  const others = tails.onward(steps, built.refs[at]!, resolved)
+    .filter((t) => t.node.name !== taken && (allowed === undefined || allowed.has(t.node.name)))
     .slice(0, ALTERNATIVES_PER_HOP);
   const rejects = others.length === 0 ? undefined : judge.rejectsAt?.(built.chain, at);
   for (const t of others) {
