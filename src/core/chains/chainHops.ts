@@ -1,11 +1,11 @@
-// A chain's hops as the call graph gives them, and the hops from a function on to a sink that
-// every chain reaching that function shares.
+// A chain's hops as the call graph gives them, and the hops that every chain of a result
+// passing a function shares.
 import type { CallGraph } from '../graph/callGraph';
 import type { CallRef } from '../graph/callRefs';
 import type { CallTarget, FunctionBody, FunctionNode } from '../graph/functionNodes';
 import type { ChainHop } from '../model/chain';
 import type { CallHead } from '../model/packedFacts';
-import type { SinkPaths } from './reverseSearch';
+import type { SinkPaths, Step } from './reverseSearch';
 
 /** The hop of `call` made by `caller` to `target` (undefined: to the sink itself). */
 export function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call: CallHead, target: FunctionNode | undefined, sink: string): ChainHop {
@@ -22,27 +22,37 @@ export function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody
   return hop;
 }
 
-/** The hops a sink's steps take from one function on, as a chain reaching it would make them. */
-export interface PathTail {
-  readonly hops: readonly ChainHop[];
-  readonly refs: readonly CallRef[];
-  /** The function making each hop. */
-  readonly callers: readonly FunctionNode[];
-  /** Where each hop goes, by node index (-1: the sink itself). */
-  readonly targets: readonly number[];
+/** The hop a sink's steps take from one function, and the function making it. */
+export interface SharedHop {
+  readonly hop: ChainHop;
+  readonly caller: FunctionNode;
 }
 
 /**
- * What the chains of one result share on their way to a sink: tails by first function, and the
- * targets of a call that lead on. A search builds thousands of chains and of variants tried for
- * them, most along the same few paths and through the same pointer calls. Hops are shared,
- * never changed once made (a chain moved to other lines gets new ones), so a tail is made once.
+ * What the chains of one result share on their way to a sink: the hop each function's step
+ * makes, and the targets of a call that lead on. A search builds thousands of chains and of
+ * variants tried for them, most along the same few paths and through the same pointer calls.
+ * Hops are never changed once made (a chain moved to other lines gets new ones), so each is
+ * made once and shared.
  */
-export class PathTails {
-  private readonly bySink = new Map<SinkPaths, Map<number, PathTail>>();
+export class SharedHops {
+  private readonly bySink = new Map<SinkPaths, Map<number, SharedHop>>();
   private readonly onwardBySink = new Map<SinkPaths, Map<CallRef, readonly CallTarget[]>>();
 
   constructor(private readonly graph: CallGraph) {}
+
+  /** The hop of `step`, which is the step of node `from` towards `sink`. */
+  of(steps: SinkPaths, sink: string, from: number, step: Step): SharedHop {
+    let hops = this.bySink.get(steps);
+    if (hops === undefined) this.bySink.set(steps, hops = new Map());
+    let made = hops.get(from);
+    if (made === undefined) {
+      const at = this.graph.callAt(step.ref);
+      made = { hop: hopOf(this.graph, at.node, at.body, at.call, step.target, sink), caller: at.node };
+      hops.set(from, made);
+    }
+    return made;
+  }
 
   /**
    * The targets `resolved` of the call at `ref` that lead on to the sink, cheapest first (then
@@ -61,36 +71,5 @@ export class PathTails {
       lists.set(ref, list);
     }
     return list;
-  }
-
-  /**
-   * The hops from node `from` on. They stop where the steps reach the sink or come back to a
-   * function the tail passed (`from` included): a chain that passed one of the tail's targets
-   * before `from` stops earlier, and is not made from the tail.
-   */
-  from(steps: SinkPaths, sink: string, from: number): PathTail {
-    let tails = this.bySink.get(steps);
-    if (tails === undefined) this.bySink.set(steps, tails = new Map());
-    let tail = tails.get(from);
-    if (tail !== undefined) return tail;
-    const hops: ChainHop[] = [];
-    const refs: CallRef[] = [];
-    const callers: FunctionNode[] = [];
-    const targets: number[] = [];
-    const seen = new Set<number>([from]);
-    let step = steps.get(from);
-    while (step !== undefined) {
-      const at = this.graph.callAt(step.ref);
-      hops.push(hopOf(this.graph, at.node, at.body, at.call, step.target, sink));
-      refs.push(step.ref);
-      callers.push(at.node);
-      targets.push(step.target?.index ?? -1);
-      if (step.target === undefined || seen.has(step.target.index)) break;
-      seen.add(step.target.index);
-      step = steps.get(step.target.index);
-    }
-    tail = { hops, refs, callers, targets };
-    tails.set(from, tail);
-    return tail;
   }
 }

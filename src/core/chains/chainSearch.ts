@@ -17,7 +17,7 @@ import { ENTRY, traceHolds } from '../rules/heldState';
 import { BuiltChains, type BuiltChain, type Verdict, type VerdictBasis } from './builtChains';
 import { assignIds, type ShownChain } from './shownChains';
 import { HeldThrough } from './heldThrough';
-import { hopOf, PathTails } from './chainHops';
+import { hopOf, SharedHops } from './chainHops';
 import type { RuleModel } from '../rules/summaries';
 
 export interface ChainSearchStats {
@@ -211,7 +211,7 @@ export class ChainSearch {
     }
     const won = new Set(winners);
     this.built.prune((cand) => !won.has(cand));
-    const tails = new PathTails(this.model.graph);
+    const shared = new SharedHops(this.model.graph);
     const shown = winners.map((cand): ShownChain => {
       let built = this.built.get(cand);
       let fresh = false;
@@ -223,7 +223,7 @@ export class ChainSearch {
         relined = false;
       }
       if (built === undefined) {
-        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, tails, judge, this.usable, this.targetsOf(cand.sink));
+        built = buildJudged(this.model, cand, this.stepsBySink.get(cand.sink)!, shared, judge, this.usable, this.targetsOf(cand.sink));
         this.built.set(cand, built);
         fresh = true;
       } else if (relined) {
@@ -470,7 +470,7 @@ const ROUTE_REASONS: ReadonlySet<ChainReason['kind']> = new Set(['constant-guard
  * atomic_open()), each with its own pointer alternatives.
  */
 function buildJudged(
-  model: RuleModel, cand: Candidate, steps: SinkPaths, tails: PathTails, judge: ChainJudge, usable: (ref: CallRef) => boolean, targetsOf: ChoiceReads['targetsOf'],
+  model: RuleModel, cand: Candidate, steps: SinkPaths, shared: SharedHops, judge: ChainJudge, usable: (ref: CallRef) => boolean, targetsOf: ChoiceReads['targetsOf'],
 ): BuiltChain {
   // The choice rests on the verdicts of every variant tried, so the kept one's basis holds them all.
   const reads = new Map<string, string>();
@@ -483,7 +483,7 @@ function buildJudged(
   const make = (overrides: readonly HopOverride[], parent?: BuiltChain): BuiltChain | undefined => {
     const path = new Set<FunctionNode>();
     const refs: number[] = [];
-    const chain = buildChain(model, cand, steps, tails, path, refs, overrides, parent);
+    const chain = buildChain(model, cand, steps, shared, path, refs, overrides, parent);
     for (const n of path) weighed.add(n.index);
     // An alternative's own path may lead back through the hop (evict -> iput -> evict): no chain.
     if (overrides.length > 0 && (chain.hops.at(-1)?.callee !== cand.sink || new Set(chain.hops.map((h) => h.caller)).size !== chain.hops.length)) return undefined;
@@ -503,7 +503,7 @@ function buildJudged(
   const built = make([])!;
   const reason = rejection(built.verdict);
   if (reason === undefined || reason.hop < 0) return chosen(built);
-  const retargeted = otherTargets(model, steps, tails, built, reason, [], make, judge, read);
+  const retargeted = otherTargets(model, steps, shared, built, reason, [], make, judge, read);
   if (retargeted !== undefined) return chosen(retargeted);
   if (!ROUTE_REASONS.has(reason.kind)) return chosen(built);
   const { graph } = model;
@@ -533,7 +533,7 @@ function buildJudged(
       if (variant === undefined) continue;
       const why = rejection(variant.verdict);
       if (why === undefined) return chosen(variant);
-      const further = why.hop > at ? otherTargets(model, steps, tails, variant, why, overrides, make, judge, read) : undefined;
+      const further = why.hop > at ? otherTargets(model, steps, shared, variant, why, overrides, make, judge, read) : undefined;
       if (further !== undefined) return chosen(further);
     }
   }
@@ -545,7 +545,7 @@ function buildJudged(
  * hop at or before the rejected one (and after the overridden ones) going to another target.
  */
 function otherTargets(
-  model: RuleModel, steps: SinkPaths, tails: PathTails, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
+  model: RuleModel, steps: SinkPaths, shared: SharedHops, built: BuiltChain, reason: ChainReason, overrides: readonly HopOverride[],
   make: (overrides: readonly HopOverride[], parent: BuiltChain) => BuiltChain | undefined, judge: ChainJudge, read: ChoiceReads,
 ): BuiltChain | undefined {
   const floor = overrides.reduce((m, o) => Math.max(m, o.at), -1);
@@ -559,7 +559,7 @@ function otherTargets(
   const allowed = judge.targetsAt?.(built.chain, at);
   const resolved = graph.resolveCall(body.file, call);
   const list = read.targetsOf(built.refs[at]!, resolved);
-  const others = tails.onward(steps, built.refs[at]!, resolved)
+  const others = shared.onward(steps, built.refs[at]!, resolved)
     .filter((t) => t.node.name !== taken && (allowed === undefined || allowed.has(t.node.name)))
     .slice(0, ALTERNATIVES_PER_HOP);
   const rejects = others.length === 0 ? undefined : judge.rejectsAt?.(built.chain, at);
@@ -591,11 +591,12 @@ interface HopOverride {
 
 /**
  * `onPaths` and `refs` get the functions the chain passes through and its hops' call sites.
- * Past its last override, the chain ends with the tail its steps take from there (`tails`);
- * before it, it makes the hops of `parent`, when given (a chain differing only from there on).
+ * A hop its steps take from a function is the one every chain of the result makes there
+ * (`shared`); before its last override, it makes the hops of `parent`, when given (a chain
+ * differing only from there on).
  */
 function buildChain(
-  model: RuleModel, cand: Candidate, steps: SinkPaths, tails: PathTails, onPaths: Set<FunctionNode>, refs: number[],
+  model: RuleModel, cand: Candidate, steps: SinkPaths, shared: SharedHops, onPaths: Set<FunctionNode>, refs: number[],
   overrides: readonly HopOverride[] = [], parent?: BuiltChain,
 ): FoundChain {
   const { graph } = model;
@@ -604,6 +605,8 @@ function buildChain(
   const hops: ChainHop[] = [];
   const lastOverride = overrides.reduce((m, o) => Math.max(m, o.at), -1);
   let step: Step | undefined = cand.first;
+  /** The function whose step `step` is (-1: the acquiring call's, or an override's). */
+  let from = -1;
   const visited = new Set<number>();
   if (parent !== undefined && lastOverride > 0) {
     // Its steps up to there: each hop goes to the function making the next one.
@@ -619,25 +622,22 @@ function buildChain(
   }
   while (step !== undefined) {
     const override = overrides.find((o) => o.at === hops.length);
-    if (override !== undefined) step = { ...step, ref: override.ref ?? step.ref, target: override.target };
-    const at = graph.callAt(step.ref);
-    if (at.node !== node) onPaths.add(at.node);
-    refs.push(step.ref);
-    hops.push(hopOf(graph, at.node, at.body, at.call, step.target, sink));
-    if (step.target === undefined || visited.has(step.target.index)) break;
-    const from = step.target.index;
-    visited.add(from);
-    if (hops.length > lastOverride) {
-      const tail = tails.from(steps, sink, from);
-      if (tail.targets.every((t) => t === from || !visited.has(t))) {
-        tail.callers.forEach((caller, i) => {
-          if (caller !== node) onPaths.add(caller);
-          refs.push(tail.refs[i]!);
-          hops.push(tail.hops[i]!);
-        });
-        break;
-      }
+    if (override !== undefined) {
+      step = { ...step, ref: override.ref ?? step.ref, target: override.target };
+      from = -1;
     }
+    const made = from < 0 ? undefined : shared.of(steps, sink, from, step);
+    const caller = made?.caller ?? graph.callAt(step.ref).node;
+    if (caller !== node) onPaths.add(caller);
+    refs.push(step.ref);
+    if (made !== undefined) hops.push(made.hop);
+    else {
+      const at = graph.callAt(step.ref);
+      hops.push(hopOf(graph, at.node, at.body, at.call, step.target, sink));
+    }
+    if (step.target === undefined || visited.has(step.target.index)) break;
+    from = step.target.index;
+    visited.add(from);
     step = steps.get(from);
   }
   const acquireWhen = model.effect(body, acq)?.acquire;
