@@ -6,9 +6,10 @@
 // indexes once. Every entry carries a SHA-1 of its header and payload: damage is reported, not
 // trusted, and an index that is damaged or gone is rebuilt by walking its pack.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { writeAtomically } from './atomicFile';
 
 export type PackRead =
   | { status: 'hit'; payload: Buffer }
@@ -193,9 +194,7 @@ export class PackStore {
     addRecords(this.index!, pack, block);
     const idx = join(this.dir, `${pack}.idx`);
     try {
-      const tmp = `${idx}.${process.pid}.${threadId}.tmp`;
-      writeFileSync(tmp, block);
-      renameSync(tmp, idx);
+      writeAtomically(idx, block);
       this.consumed.set(`${pack}.idx`, block.length);
     } catch {
       // Read-only cache: the walk serves this reader, and the next walks again.
