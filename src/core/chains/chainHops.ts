@@ -5,7 +5,7 @@ import type { CallRef } from '../graph/callRefs';
 import type { CallTarget, FunctionBody, FunctionNode } from '../graph/functionNodes';
 import type { ChainHop } from '../model/chain';
 import type { CallHead } from '../model/packedFacts';
-import type { SinkPaths, Step } from './reverseSearch';
+import type { SinkPaths } from './reverseSearch';
 
 /** The hop of `call` made by `caller` to `target` (undefined: to the sink itself). */
 export function hopOf(graph: CallGraph, caller: FunctionNode, body: FunctionBody, call: CallHead, target: FunctionNode | undefined, sink: string): ChainHop {
@@ -41,12 +41,13 @@ export class SharedHops {
 
   constructor(private readonly graph: CallGraph) {}
 
-  /** The hop of `step`, which is the step of node `from` towards `sink`. */
-  of(steps: SinkPaths, sink: string, from: number, step: Step): SharedHop {
+  /** The hop of node `from`'s step towards `sink` (it has one). */
+  of(steps: SinkPaths, sink: string, from: number): SharedHop {
     let hops = this.bySink.get(steps);
     if (hops === undefined) this.bySink.set(steps, hops = new Map());
     let made = hops.get(from);
     if (made === undefined) {
+      const step = steps.get(from)!;
       const at = this.graph.callAt(step.ref);
       made = { hop: hopOf(this.graph, at.node, at.body, at.call, step.target, sink), caller: at.node };
       hops.set(from, made);

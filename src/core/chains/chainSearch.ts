@@ -17,7 +17,7 @@ import { ENTRY, traceHolds } from '../rules/heldState';
 import { BuiltChains, type BuiltChain, type Verdict, type VerdictBasis } from './builtChains';
 import { assignIds, type ShownChain } from './shownChains';
 import { HeldThrough } from './heldThrough';
-import { hopOf, SharedHops } from './chainHops';
+import { hopOf, SharedHops, type SharedHop } from './chainHops';
 import type { RuleModel } from '../rules/summaries';
 
 export interface ChainSearchStats {
@@ -626,15 +626,15 @@ function buildChain(
       step = { ...step, ref: override.ref ?? step.ref, target: override.target };
       from = -1;
     }
-    const made = from < 0 ? undefined : shared.of(steps, sink, from, step);
-    const caller = made?.caller ?? graph.callAt(step.ref).node;
-    if (caller !== node) onPaths.add(caller);
-    refs.push(step.ref);
-    if (made !== undefined) hops.push(made.hop);
+    let made: SharedHop;
+    if (from >= 0) made = shared.of(steps, sink, from);
     else {
       const at = graph.callAt(step.ref);
-      hops.push(hopOf(graph, at.node, at.body, at.call, step.target, sink));
+      made = { hop: hopOf(graph, at.node, at.body, at.call, step.target, sink), caller: at.node };
     }
+    if (made.caller !== node) onPaths.add(made.caller);
+    refs.push(step.ref);
+    hops.push(made.hop);
     if (step.target === undefined || visited.has(step.target.index)) break;
     from = step.target.index;
     visited.add(from);
