@@ -18,7 +18,9 @@
 // index built behind them, which the saves wait for), save -> updated diagnostics (both ways),
 // typing -> updated diagnostics (lockpath.updateOnType), loading a log -> overlay shown, the
 // extension host's longest event-loop stall while indexing (lockpath's "host health" lines),
-// extension host and index server memory (/proc: VmRSS now, VmHWM peak).
+// extension host and index server memory (/proc: VmRSS now, VmHWM peak), and the CPU seconds each
+// kind of process (index server, extension host, code-server's others, the browser) spent from
+// opening the page to first diagnostics.
 // Needs the E2E harness (sudo bash test/e2e/setup.sh) and Debian's chromium.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -91,6 +93,7 @@ try {
     writeSettings({ ...settings, 'lockpath.updateOnType': pass === 'cold' });
     server = await startServer(port, env);
     const page = await openPage(browser);
+    const cpuBefore = cpuTimes();
     const started = Date.now();
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(tree)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
@@ -105,7 +108,7 @@ try {
     results[pass] = {
       firstDiagnosticsMs: readyAt - started, workbenchMs, activationToDiagnosticsMs: activated ? readyAt - stamp(activated) : undefined, status: status.trim(),
       scan: lastLine(log, /scan done in .*/), views: lastLine(log, /\d+ chains shown in the views .*/), hostHealth: lastLine(log, /host health \(while indexing\).*/),
-      memory: memory(server.pid),
+      memory: memory(server.pid), cpuSeconds: cpuSince(cpuBefore, cpuTimes()),
     };
     say(`${pass}: ${JSON.stringify(results[pass])}`);
     if (/from the result cache/.test(results[pass].scan ?? '')) {
@@ -373,6 +376,37 @@ function descendants(pid) {
   return out;
 }
 
+/** The process's kind: the index server, the extension host, the browser (chromium), or code-server's others. */
+function kindOf(cmd) {
+  return cmd.includes('indexServer.js') ? 'indexServer' : /extensionHost/i.test(cmd) ? 'extensionHost' : /chromium/.test(cmd) ? 'browser' : 'codeServer';
+}
+
+/**
+ * CPU time (user + system, in clock ticks) of each live process of code-server's tree and the
+ * browser's (a process that ended is not counted): where a machine's cores went while the index was built (the editor's own processes
+ * compete with the parser threads for them).
+ */
+function cpuTimes() {
+  const out = new Map();
+  // This process started both code-server and the browser.
+  for (const p of descendants(process.pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(p, { kind: kindOf(readFileSync(`/proc/${p}/cmdline`, 'utf8')), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch { /* exited */ }
+  }
+  return out;
+}
+
+/** CPU seconds per kind of process between two cpuTimes (a process started since counts from zero). */
+function cpuSince(before, after) {
+  const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  const out = {};
+  for (const [p, { kind, ticks }] of after) out[kind] = (out[kind] ?? 0) + ticks - (before.get(p)?.ticks ?? 0);
+  return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Number((t / ticksPerSecond).toFixed(1))]));
+}
+
 /** VmRSS and VmHWM (peak) in MB of the extension host and the index server under code-server. */
 function memory(pid) {
   const out = {};
@@ -386,7 +420,8 @@ function memory(pid) {
       continue;
     }
     const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    const what = cmd.includes('indexServer.js') ? 'indexServer' : /extensionHost/i.test(cmd) ? 'extensionHost' : 'other';
+    const kind = kindOf(cmd);
+    const what = kind === 'indexServer' || kind === 'extensionHost' ? kind : 'other';
     (out[what] ??= []).push({ pid: p, rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024), ...(what === 'other' ? { cmd: cmd.slice(0, 120) } : {}) });
   }
   return out;
