@@ -155,10 +155,10 @@ interface PreviousSnapshot {
 function reuseSnapshot(sources: readonly SourceFile[], options: CollectOptions, strings: StringPool): { byPath: Map<string, PackedOutcome>; toScan: SourceFile[]; previous: PreviousSnapshot } {
   const byPath = new Map<string, PackedOutcome>();
   const toScan: SourceFile[] = [];
-  const own = options.cacheDir === undefined ? undefined : readSnapshot(options.cacheDir, options.root, (f) => strings.internFile(f));
+  const own = options.cacheDir === undefined ? undefined : readSnapshot(options.cacheDir, options.root, strings);
   // Borrowed facts are only a starting point: no layout, so this scan writes a snapshot of its own.
   const seed = own?.layout === undefined && options.seedSnapshot !== undefined
-    ? readSnapshot(options.seedSnapshot.dir, options.seedSnapshot.root, (f) => strings.internFile(f)).files : undefined;
+    ? readSnapshot(options.seedSnapshot.dir, options.seedSnapshot.root, strings).files : undefined;
   const read = seed === undefined ? own : { files: seed, ...(own?.problem !== undefined ? { problem: own.problem } : {}) };
   const held = read?.files ?? new Map<string, PackedFileFacts>();
   for (const f of sources) {

@@ -2,8 +2,9 @@
 // unchanged file is taken from here: one read instead of tens of thousands of entry reads and
 // decodes. Files are matched by content hash (from the manifest), so a stale entry is never used.
 //
-// Layout: segments, each its own length-prefixed records (a header, then one per file, each a v8
-// structured clone) followed by the SHA-1 of those records. The first segment is the base (every
+// Layout: segments, each its own length-prefixed records (a header, the table of the names its
+// files use, then one record per file naming them by index; each a v8 structured clone) followed
+// by the SHA-1 of those records. The first segment is the base (every
 // file); the others are deltas appended after scans that changed a few files: a delta's records
 // replace earlier ones with the same path, and its header lists the paths removed. The checksum
 // trails its segment so that appending never touches bytes already written, and an append cut
@@ -15,7 +16,9 @@ import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { FACTS_VERSION } from './factCache';
+import { StringPool } from './internStrings';
 import { RecordReader } from './recordReader';
+import { decodeTabled, SegmentStrings, type TabledFile } from './snapshotStrings';
 
 type SegmentHeader =
   | { kind: 'base'; version: number; root: string; files: number }
@@ -49,11 +52,11 @@ function snapshotPath(dir: string): string {
 
 /**
  * Packed facts by path; a problem (corrupt, other tree) is returned for the user, not thrown.
- * `settle` sees each record as it is decoded (to share its strings with the rest, say): copies
- * dropped then die young, where dropped after the whole read they would first fill the old
- * generation and size the heap for what follows.
+ * Their strings are shared through `strings` as each record is decoded: copies dropped then die
+ * young, where dropped after the whole read they would first fill the old generation and size
+ * the heap for what follows.
  */
-export function readSnapshot(dir: string, root: string, settle: (f: PackedFileFacts) => void = () => {}): SnapshotRead {
+export function readSnapshot(dir: string, root: string, strings: StringPool = new StringPool()): SnapshotRead {
   let fd: number;
   try {
     fd = openSync(snapshotPath(dir), 'r');
@@ -65,10 +68,7 @@ export function readSnapshot(dir: string, root: string, settle: (f: PackedFileFa
     const files = new Map<string, PackedFileFacts>();
     let base: SegmentRead | undefined;
     try {
-      base = readSegment(reader, isOurBase(root), (f) => {
-        settle(f);
-        files.set(f.file, f);
-      });
+      base = readSegment(reader, isOurBase(root), strings, (f) => files.set(f.file, f));
     } catch (e) {
       return { files: new Map(), problem: corrupt((e as Error).message) };
     }
@@ -79,10 +79,7 @@ export function readSnapshot(dir: string, root: string, settle: (f: PackedFileFa
       // it (they cannot be framed reliably); the base and the earlier deltas still count.
       const records: PackedFileFacts[] = [];
       try {
-        const delta = readSegment(reader, isDelta, (f) => {
-          settle(f);
-          records.push(f);
-        })!;
+        const delta = readSegment(reader, isDelta, strings, (f) => records.push(f))!;
         const removed = delta.header.kind === 'delta' ? delta.header.removed : [];
         for (const f of records) files.set(f.file, f);
         for (const path of removed) files.delete(path);
@@ -127,7 +124,7 @@ interface SegmentRead {
  * One segment, its file records handed to `onFile` as they come; undefined when `check` turns
  * the header down. Throws unless the whole segment checks out.
  */
-function readSegment(reader: RecordReader, check: HeaderCheck, onFile: (f: PackedFileFacts) => void): SegmentRead | undefined {
+function readSegment(reader: RecordReader, check: HeaderCheck, strings: StringPool, onFile: (f: PackedFileFacts) => void): SegmentRead | undefined {
   const start = reader.offset;
   const hash = createHash('sha1');
   const next = (): Buffer => {
@@ -141,14 +138,22 @@ function readSegment(reader: RecordReader, check: HeaderCheck, onFile: (f: Packe
   if (!check(header)) return undefined;
   // A damaged record may not decode; the checksum, known only at the end, names the cause.
   let undecodable: Error | undefined;
+  let table: string[] = [];
+  try {
+    table = deserialize(next()) as string[];
+    if (!Array.isArray(table) || !table.every((s) => typeof s === 'string')) throw new Error('the table of names is not a list of strings');
+    for (let i = 0; i < table.length; i++) table[i] = strings.intern(table[i]!);
+  } catch (e) {
+    undecodable = e as Error;
+  }
   for (let i = 0; i < header.files; i++) {
     const body = next();
     if (undecodable !== undefined) continue;
     try {
-      const f = deserialize(body) as PackedFileFacts;
-      // Typed arrays come back as views of the read buffer: copy, so the chunk can go.
-      f.calls = f.calls.slice();
-      onFile(f);
+      const record = deserialize(body) as TabledFile;
+      // Typed arrays come back as views of the read buffer: copy, so the chunk can go (names are copied out).
+      record.calls = record.calls.slice();
+      onFile(decodeTabled(record, table));
     } catch (e) {
       undecodable = e as Error;
     }
@@ -166,9 +171,7 @@ export function writeSnapshot(dir: string, root: string, files: readonly PackedF
   const fd = openSync(tmp, 'w');
   try {
     const out = new SegmentWriter((bytes) => writeSync(fd, bytes), WRITE_BATCH);
-    out.record(serialize({ kind: 'base', version: FACTS_VERSION, root, files: files.length } satisfies SegmentHeader));
-    for (const f of files) out.record(serialize(f));
-    out.end();
+    out.segment({ kind: 'base', version: FACTS_VERSION, root, files: files.length }, files);
   } finally {
     closeSync(fd);
   }
@@ -179,9 +182,7 @@ export function writeSnapshot(dir: string, root: string, files: readonly PackedF
 export function encodeDelta(files: readonly PackedFileFacts[], removed: readonly string[]): Buffer {
   const parts: Buffer[] = [];
   const out = new SegmentWriter((bytes) => parts.push(bytes), Infinity);
-  out.record(serialize({ kind: 'delta', files: files.length, removed: [...removed] } satisfies SegmentHeader));
-  for (const f of files) out.record(serialize(f));
-  out.end();
+  out.segment({ kind: 'delta', files: files.length, removed: [...removed] }, files);
   return Buffer.concat(parts);
 }
 
@@ -207,7 +208,17 @@ class SegmentWriter {
 
   constructor(private readonly write: (bytes: Buffer) => void, private readonly batch: number) {}
 
-  record(body: Buffer): void {
+  /** A whole segment: the header, the table of names, a record per file, the checksum. */
+  segment(header: SegmentHeader, files: readonly PackedFileFacts[]): void {
+    const strings = new SegmentStrings(files);
+    this.record(serialize(header));
+    this.record(serialize(strings.table));
+    // One file encoded at a time: tabled copies of every file at once would double the facts in memory.
+    for (const f of files) this.record(serialize(strings.encode(f)));
+    this.end();
+  }
+
+  private record(body: Buffer): void {
     const len = Buffer.alloc(LENGTH_BYTES);
     len.writeUInt32LE(body.length, 0);
     this.hash.update(len).update(body);
@@ -216,7 +227,7 @@ class SegmentWriter {
     if (this.pendingBytes >= this.batch) this.flush();
   }
 
-  end(): void {
+  private end(): void {
     this.pending.push(this.hash.digest());
     this.flush();
   }

@@ -157,7 +157,7 @@ test('snapshot delta: a damaged delta is dropped with a note, the base still ser
       writeFileSync(snapshot, Buffer.concat([withDelta, second.subarray(0, second.length >> 1)]));
     }],
     // A second delta that checks out but holds no facts (a bug, not a crash): refused all the same.
-    [2, 'slice', () => writeFileSync(snapshot, Buffer.concat([withDelta, encodeDelta([{ file: 'lib/filler1.c' } as PackedFileFacts], [])]))],
+    [2, 'slice', () => writeFileSync(snapshot, Buffer.concat([withDelta, encodeDelta([{ file: 'lib/filler1.c', names: [], functions: [], fieldAssignments: [], structFields: [] } as unknown as PackedFileFacts], [])]))],
   ];
   for (const [i, [delta, why, damage]] of damages.entries()) {
     damage();
