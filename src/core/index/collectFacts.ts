@@ -79,7 +79,7 @@ export async function collectFacts(sources: readonly SourceFile[], options: Coll
   if (options.cacheDir !== undefined) {
     try {
       writeManifest(options.cacheDir, options.root, out.manifest);
-      updateSnapshot(options.cacheDir, options.root, previous.layout, out.files, snapshotChanges(previous.superseded, [...fresh.values()]));
+      updateSnapshot(options.cacheDir, options.root, previous.layout, out.files, snapshotChanges(previous.superseded, [...fresh.values()]), strings);
     } catch (e) {
       addNote(notes, { kind: 'cache-write', message: `cache not written: ${(e as Error).message}` });
     }

@@ -1,16 +1,27 @@
 // Facts arrive from worker threads and cache shards as fresh copies: every `kfree` callee is its
 // own string. Sharing equal strings keeps a whole kernel's facts within memory.
 import type { PackedFileFacts } from '../model/packedFacts';
+import type { StringTable } from './snapshotStrings';
 
-export class StringPool {
-  private readonly pool = new Map<string, string>();
+export class StringPool implements StringTable {
+  private readonly index = new Map<string, number>();
+  /** Every string interned, in the order first seen: a snapshot's table of names (see snapshotStrings.ts). */
+  readonly table: string[] = [];
 
   intern<S extends string>(s: S): S {
-    // The pool maps each string to an equal one, so what it returns has the type of what it was given.
-    const have = this.pool.get(s) as S | undefined;
-    if (have !== undefined) return have;
-    this.pool.set(s, s);
+    const at = this.index.get(s);
+    // The pool holds each string's first copy, so what it returns has the type of what it was given.
+    if (at !== undefined) return this.table[at] as S;
+    this.index.set(s, this.table.length);
+    this.table.push(s);
     return s;
+  }
+
+  /** The string's place in `table`; throws for one never interned (facts that bypassed the pool). */
+  indexOf(s: string): number {
+    const at = this.index.get(s);
+    if (at === undefined) throw new Error(`a string outside the pool: ${JSON.stringify(s.slice(0, 60))}`);
+    return at;
   }
 
   /** Interns the repeated names of one file's packed facts, in place. */

@@ -18,7 +18,7 @@ import type { PackedFileFacts } from '../model/packedFacts';
 import { FACTS_VERSION } from './factCache';
 import { StringPool } from './internStrings';
 import { RecordReader } from './recordReader';
-import { decodeTabled, SegmentStrings, type TabledFile } from './snapshotStrings';
+import { decodeTabled, encodeTabled, SegmentStrings, type StringTable, type TabledFile } from './snapshotStrings';
 
 type SegmentHeader =
   | { kind: 'base'; version: number; root: string; files: number }
@@ -163,15 +163,19 @@ function readSegment(reader: RecordReader, check: HeaderCheck, strings: StringPo
   return { header, bytes: reader.offset - start };
 }
 
-/** Replaces the snapshot with a base of `files` (tmp + rename: readers see the old file or the new one). */
-export function writeSnapshot(dir: string, root: string, files: readonly PackedFileFacts[]): void {
+/**
+ * Replaces the snapshot with a base of `files` (tmp + rename: readers see the old file or the
+ * new one). `strings`: a table holding every string of theirs (the pool they were interned in,
+ * which saves gathering one: seconds on a kernel), else one is gathered.
+ */
+export function writeSnapshot(dir: string, root: string, files: readonly PackedFileFacts[], strings: StringTable = new SegmentStrings(files)): void {
   const path = snapshotPath(dir);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
     const out = new SegmentWriter((bytes) => writeSync(fd, bytes), WRITE_BATCH);
-    out.segment({ kind: 'base', version: FACTS_VERSION, root, files: files.length }, files);
+    out.segment({ kind: 'base', version: FACTS_VERSION, root, files: files.length }, files, strings);
   } finally {
     closeSync(fd);
   }
@@ -182,7 +186,7 @@ export function writeSnapshot(dir: string, root: string, files: readonly PackedF
 export function encodeDelta(files: readonly PackedFileFacts[], removed: readonly string[]): Buffer {
   const parts: Buffer[] = [];
   const out = new SegmentWriter((bytes) => parts.push(bytes), Infinity);
-  out.segment({ kind: 'delta', files: files.length, removed: [...removed] }, files);
+  out.segment({ kind: 'delta', files: files.length, removed: [...removed] }, files, new SegmentStrings(files));
   return Buffer.concat(parts);
 }
 
@@ -208,13 +212,12 @@ class SegmentWriter {
 
   constructor(private readonly write: (bytes: Buffer) => void, private readonly batch: number) {}
 
-  /** A whole segment: the header, the table of names, a record per file, the checksum. */
-  segment(header: SegmentHeader, files: readonly PackedFileFacts[]): void {
-    const strings = new SegmentStrings(files);
+  /** A whole segment: the header, the table of strings, a record per file, the checksum. */
+  segment(header: SegmentHeader, files: readonly PackedFileFacts[], strings: StringTable): void {
     this.record(serialize(header));
     this.record(serialize(strings.table));
     // One file encoded at a time: tabled copies of every file at once would double the facts in memory.
-    for (const f of files) this.record(serialize(strings.encode(f)));
+    for (const f of files) this.record(serialize(encodeTabled(f, strings)));
     this.end();
   }
 

@@ -23,41 +23,78 @@ const ASSIGNMENT_STRIDE = 5;
 const STRUCT_FIELD_STRIDE = 3;
 const ABSENT = -1;
 
-/** Gathers the strings of the files a segment will hold, then encodes each file against them. */
-export class SegmentStrings {
+/** The strings a segment's records index: its table, and a string's place in it. */
+export interface StringTable {
+  readonly table: readonly string[];
+  indexOf(s: string): number;
+}
+
+/** The strings of the files a segment will hold, gathered from them (a delta's few files). */
+export class SegmentStrings implements StringTable {
   private readonly index = new Map<string, number>();
   readonly table: string[] = [];
 
   constructor(files: readonly PackedFileFacts[]) {
-    // Encoding indexes what it meets: the table is complete once every file was encoded once.
-    for (const f of files) this.encode(f);
-  }
-
-  /** The file's record; its facts are not changed. */
-  encode(f: PackedFileFacts): TabledFile {
-    const at = (s: string | undefined): number => (s === undefined ? ABSENT : this.indexOf(s));
-    const assignments = new Int32Array(f.fieldAssignments.length * ASSIGNMENT_STRIDE);
-    f.fieldAssignments.forEach((a, i) => assignments.set([at(a.field), at(a.fn), at(a.structType), at(a.object), a.line], i * ASSIGNMENT_STRIDE));
-    const structFields = new Int32Array(f.structFields.length * STRUCT_FIELD_STRIDE);
-    f.structFields.forEach((s, i) => structFields.set([at(s.struct), at(s.field), at(s.type)], i * STRUCT_FIELD_STRIDE));
-    return {
-      ...f,
-      names: Int32Array.from(f.names, (n) => this.indexOf(n)),
-      functions: f.functions.map((fn) => ({ ...fn, name: this.indexOf(fn.name), kind: this.indexOf(fn.kind) })),
-      fieldAssignments: assignments,
-      structFields,
-    };
-  }
-
-  private indexOf(s: string): number {
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.table.length;
-      this.index.set(s, i);
+    const add = (s: string | undefined): void => {
+      if (s === undefined || this.index.has(s)) return;
+      this.index.set(s, this.table.length);
       this.table.push(s);
+    };
+    for (const f of files) {
+      for (const n of f.names) add(n);
+      for (const fn of f.functions) {
+        add(fn.name);
+        add(fn.kind);
+      }
+      for (const a of f.fieldAssignments) {
+        add(a.field);
+        add(a.fn);
+        add(a.structType);
+        add(a.object);
+      }
+      for (const s of f.structFields) {
+        add(s.struct);
+        add(s.field);
+        add(s.type);
+      }
     }
-    return i;
   }
+
+  indexOf(s: string): number {
+    const at = this.index.get(s);
+    if (at === undefined) throw new Error(`a string outside the segment's table: ${JSON.stringify(s.slice(0, 60))}`);
+    return at;
+  }
+}
+
+/** The file's record against `strings`, which must hold every string of it; its facts are not changed. */
+export function encodeTabled(f: PackedFileFacts, strings: StringTable): TabledFile {
+  // Plain loops writing in place: a kernel's base holds millions of these strings.
+  const names = new Int32Array(f.names.length);
+  for (let i = 0; i < names.length; i++) names[i] = strings.indexOf(f.names[i]!);
+  const assignments = new Int32Array(f.fieldAssignments.length * ASSIGNMENT_STRIDE);
+  for (let i = 0, o = 0; i < f.fieldAssignments.length; i++, o += ASSIGNMENT_STRIDE) {
+    const a = f.fieldAssignments[i]!;
+    assignments[o] = strings.indexOf(a.field);
+    assignments[o + 1] = strings.indexOf(a.fn);
+    assignments[o + 2] = a.structType === undefined ? ABSENT : strings.indexOf(a.structType);
+    assignments[o + 3] = a.object === undefined ? ABSENT : strings.indexOf(a.object);
+    assignments[o + 4] = a.line;
+  }
+  const structFields = new Int32Array(f.structFields.length * STRUCT_FIELD_STRIDE);
+  for (let i = 0, o = 0; i < f.structFields.length; i++, o += STRUCT_FIELD_STRIDE) {
+    const s = f.structFields[i]!;
+    structFields[o] = strings.indexOf(s.struct);
+    structFields[o + 1] = strings.indexOf(s.field);
+    structFields[o + 2] = strings.indexOf(s.type);
+  }
+  return {
+    ...f,
+    names,
+    functions: f.functions.map((fn) => ({ ...fn, name: strings.indexOf(fn.name), kind: strings.indexOf(fn.kind) })),
+    fieldAssignments: assignments,
+    structFields,
+  };
 }
 
 /**

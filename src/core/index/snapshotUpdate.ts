@@ -4,6 +4,7 @@
 // tenth keeps the reads' wasted decoding under 10% and the amortised write cost per change small.
 import type { PackedFileFacts } from '../model/packedFacts';
 import { appendDelta, encodeDelta, writeSnapshot, type SnapshotLayout } from './packedSnapshot';
+import type { StringTable } from './snapshotStrings';
 
 /** Deltas may add up to this fraction of the base's records, or of its bytes, before a rewrite. */
 export const COMPACT_FRACTION = 0.1;
@@ -17,9 +18,12 @@ export interface SnapshotChanges {
 
 /**
  * `layout` is the snapshot as read before the scan (undefined: missing, damaged or another
- * tree's, so it is rewritten); `files` is everything the scan has facts for, in walk order.
+ * tree's, so it is rewritten); `files` is everything the scan has facts for, in walk order;
+ * `strings` holds every string of theirs, when the caller has such a table.
  */
-export function updateSnapshot(dir: string, root: string, layout: SnapshotLayout | undefined, files: readonly PackedFileFacts[], changes: SnapshotChanges): void {
+export function updateSnapshot(
+  dir: string, root: string, layout: SnapshotLayout | undefined, files: readonly PackedFileFacts[], changes: SnapshotChanges, strings?: StringTable,
+): void {
   const entries = changes.changed.length + changes.removed.length;
   if (layout !== undefined && entries === 0) return;
   // Counted before encoded: after a checkout of another release, encoding first would build
@@ -31,7 +35,7 @@ export function updateSnapshot(dir: string, root: string, layout: SnapshotLayout
       return;
     }
   }
-  writeSnapshot(dir, root, files);
+  writeSnapshot(dir, root, files, strings);
 }
 
 /** Would deltas of `entries` more records and removals, `bytes` more bytes, outgrow the base? */
