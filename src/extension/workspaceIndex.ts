@@ -246,12 +246,13 @@ export class WorkspaceIndex implements vscode.Disposable {
       if (chains !== undefined) return { ...withoutCount(head), chains };
       this.log.info(`all chains fetched again: ${changes.kind === 'refetch' ? changes.reason : 'the changes named a chain neither held nor sent'}`);
     }
-    const chains: ChainsSnapshot['chains'] = [];
-    while (chains.length < head.chainCount) {
-      const page = await this.request('chains', { generation: head.generation, offset: chains.length, count: CHAIN_PAGE_SIZE }, signal);
-      if (page.length === 0) throw new Error(`the index server sent ${chains.length} of ${head.chainCount} chains`);
-      chains.push(...page);
-    }
+    // Every page asked at once: the server answers them in order, one message each (a page is
+    // what the host parses without a long stall), with no round trip waited for between them
+    // (44 pages on a whole kernel).
+    const offsets = Array.from({ length: Math.ceil(head.chainCount / CHAIN_PAGE_SIZE) }, (_, i) => i * CHAIN_PAGE_SIZE);
+    const pages = await Promise.all(offsets.map((offset) => this.request('chains', { generation: head.generation, offset, count: CHAIN_PAGE_SIZE }, signal)));
+    const chains: ChainsSnapshot['chains'] = pages.flat();
+    if (chains.length !== head.chainCount) throw new Error(`the index server sent ${chains.length} of ${head.chainCount} chains`);
     return { ...withoutCount(head), chains };
   }
 
