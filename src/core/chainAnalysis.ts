@@ -2,7 +2,8 @@
 // packed facts, and the ScanResult they make. Shared by the one-shot scan and the live analysis.
 import { createHash } from 'node:crypto';
 import { assessChain, ChainReading, DispatchReader, dispatchFacts, type Assessment } from './chains/confidence';
-import { ChainSearch, type ChainJudge } from './chains/chainSearch';
+import type { ChainJudge } from './chains/chainChoice';
+import { ChainSearch } from './chains/chainSearch';
 import { constantGuardReason } from './chains/constantArgs';
 import { exportFlagReason } from './chains/exportFlags';
 import { knownCallers } from './chains/knownCallers';
