@@ -14,7 +14,7 @@ import { PackStore } from './factPacks';
  * Bump when facts change shape or meaning, the snapshot its layout, or content hashes their
  * form: old caches are then ignored.
  */
-export const FACTS_VERSION = 20;
+export const FACTS_VERSION = 21;
 
 export type ShardRead =
   | { status: 'hit'; facts: FileFacts }

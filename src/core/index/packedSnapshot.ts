@@ -2,9 +2,9 @@
 // unchanged file is taken from here: one read instead of tens of thousands of entry reads and
 // decodes. Files are matched by content hash (from the manifest), so a stale entry is never used.
 //
-// Layout: segments, each its own length-prefixed records (a header, the table of the names its
-// files use, then one record per file naming them by index; each a v8 structured clone) followed
-// by the SHA-1 of those records. The first segment is the base (every
+// Layout: segments, each its own length-prefixed records (a header, the table of the strings its
+// files use in parts, then one record per file naming them by index; each a v8 structured clone)
+// followed by the SHA-1 of those records. The first segment is the base (every
 // file); the others are deltas appended after scans that changed a few files: a delta's records
 // replace earlier ones with the same path, and its header lists the paths removed. The checksum
 // trails its segment so that appending never touches bytes already written, and an append cut
@@ -20,9 +20,19 @@ import { StringPool } from './internStrings';
 import { RecordReader } from './recordReader';
 import { decodeTabled, encodeTabled, SegmentStrings, type StringTable, type TabledFile } from './snapshotStrings';
 
-type SegmentHeader =
+type SegmentKind =
   | { kind: 'base'; version: number; root: string; files: number }
   | { kind: 'delta'; files: number; removed: string[] };
+
+/** `tableParts`: the records the table of strings takes (see TABLE_PART) before the files' records. */
+type SegmentHeader = SegmentKind & { tableParts: number };
+
+/**
+ * Strings per record of the table: a kernel's table (1.2 million strings, 23 MiB) in one record
+ * was held two or three times over while written (the serializer's buffer, the record, the
+ * batch), tens of MiB on top of the facts just before the graph is built.
+ */
+const TABLE_PART = 1 << 16;
 
 /** How much the base and the deltas after it hold: what decides between appending and compacting. */
 export interface SnapshotLayout {
@@ -138,13 +148,18 @@ function readSegment(reader: RecordReader, check: HeaderCheck, strings: StringPo
   if (!check(header)) return undefined;
   // A damaged record may not decode; the checksum, known only at the end, names the cause.
   let undecodable: Error | undefined;
-  let table: string[] = [];
-  try {
-    table = deserialize(next()) as string[];
-    if (!Array.isArray(table) || !table.every((s) => typeof s === 'string')) throw new Error('the table of names is not a list of strings');
-    for (let i = 0; i < table.length; i++) table[i] = strings.intern(table[i]!);
-  } catch (e) {
-    undecodable = e as Error;
+  const table: string[] = [];
+  if (!Number.isInteger(header.tableParts) || header.tableParts < 0) throw new Error('unexpected header');
+  for (let p = 0; p < header.tableParts; p++) {
+    const body = next();
+    if (undecodable !== undefined) continue;
+    try {
+      const part = deserialize(body) as unknown;
+      if (!Array.isArray(part) || !part.every((s) => typeof s === 'string')) throw new Error('the table of strings is not a list of strings');
+      for (const s of part as string[]) table.push(strings.intern(s));
+    } catch (e) {
+      undecodable = e as Error;
+    }
   }
   for (let i = 0; i < header.files; i++) {
     const body = next();
@@ -212,10 +227,12 @@ class SegmentWriter {
 
   constructor(private readonly write: (bytes: Buffer) => void, private readonly batch: number) {}
 
-  /** A whole segment: the header, the table of strings, a record per file, the checksum. */
-  segment(header: SegmentHeader, files: readonly PackedFileFacts[], strings: StringTable): void {
-    this.record(serialize(header));
-    this.record(serialize(strings.table));
+  /** A whole segment: the header, the table of strings in parts, a record per file, the checksum. */
+  segment(header: SegmentKind, files: readonly PackedFileFacts[], strings: StringTable): void {
+    const { table } = strings;
+    const tableParts = Math.ceil(table.length / TABLE_PART);
+    this.record(serialize({ ...header, tableParts }));
+    for (let p = 0; p < tableParts; p++) this.record(serialize(table.slice(p * TABLE_PART, (p + 1) * TABLE_PART)));
     // One file encoded at a time: tabled copies of every file at once would double the facts in memory.
     for (const f of files) this.record(serialize(encodeTabled(f, strings)));
     this.end();

@@ -18,8 +18,8 @@ function stable(r: ScanResult): string {
   return renderJson({ ...r, stats: { ...r.stats, durationMs: 0, cachedFiles: 0 }, notAnalysed: r.notAnalysed.filter((n) => !n.what.startsWith('cache ')) });
 }
 
-/** The kernel-like fixture plus small filler files, scanned once into a fresh cache. */
-async function scannedTree(t: TestContext): Promise<{ root: string; cacheDir: string; snapshot: string; cold: ScanResult }> {
+/** The kernel-like fixture plus small filler files (and `extra` files by path), scanned once into a fresh cache. */
+async function scannedTree(t: TestContext, extra: Record<string, string> = {}): Promise<{ root: string; cacheDir: string; snapshot: string; cold: ScanResult }> {
   const work = mkdtempSync(join(tmpdir(), 'lockpath-delta-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
   const root = join(work, 'tree');
@@ -27,6 +27,7 @@ async function scannedTree(t: TestContext): Promise<{ root: string; cacheDir: st
   cpSync(join(FIXTURES, 'kernel-like'), root, { recursive: true });
   mkdirSync(join(root, 'lib'));
   for (let i = 0; i < FILLER; i++) writeFileSync(join(root, 'lib', `filler${i}.c`), `int filler${i}(int x)\n{\n\treturn helper${i}(x) + ${i};\n}\n`);
+  for (const [path, text] of Object.entries(extra)) writeFileSync(join(root, path), text);
   const cold = await analyzeFixture(root, { cacheDir });
   return { root, cacheDir, snapshot: join(cacheDir, `v${FACTS_VERSION}`, 'facts.snapshot'), cold: cold.result };
 }
@@ -94,7 +95,10 @@ test('snapshot delta: a removed file is a tombstone, an added one a record', asy
 });
 
 test('snapshot delta: deltas past a tenth of the base, in records or in bytes, compact it', async (t) => {
-  const { root, cacheDir, snapshot } = await scannedTree(t);
+  // A base heavy enough in bytes that the records count first: each tiny delta carries its own
+  // header and table of strings, so it weighs more than a filler's record in the base.
+  const padding = Array.from({ length: 60 }, (_, i) => `int padding${i}(struct file *f)\n{\n\treturn filler${i % 8}(${i});\n}\n`).join('');
+  const { root, cacheDir, snapshot } = await scannedTree(t, { 'lib/padding.c': padding });
   const baseFiles = readSnapshot(cacheDir, root).layout!.baseFiles;
   const limit = Math.floor(baseFiles * COMPACT_FRACTION);
   let last: PackedFileFacts[] = [];
