@@ -4,8 +4,8 @@
 //
 // Layout: segments, each its own length-prefixed records (a header, the table of the strings its
 // files use in parts, then one record per file naming them by index; each a v8 structured clone)
-// followed by the SHA-1 of those records. The first segment is the base (every
-// file); the others are deltas appended after scans that changed a few files: a delta's records
+// followed by the SHA-1 of those records. The first segment is the base (every file); the
+// others are deltas appended after scans that changed a few files: a delta's records
 // replace earlier ones with the same path, and its header lists the paths removed. The checksum
 // trails its segment so that appending never touches bytes already written, and an append cut
 // short (a crash, a full disk) fails its own check without casting doubt on what precedes it.
