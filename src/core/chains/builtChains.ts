@@ -24,6 +24,25 @@ export interface VerdictBasis {
   definitions: ReadonlyMap<string, string>;
 }
 
+/**
+ * What choosing a chain among its variants weighed beside the chain's own path (see
+ * chainChoice.ts): a live update builds the chain again when one of these changes.
+ */
+export interface ChoiceWeighed {
+  /**
+   * Functions off its path that the variants tried for it pass through, by index: when one of
+   * those moves, another variant may be chosen now.
+   */
+  functions?: Int32Array;
+  /**
+   * The same, as the targets of calls it was tried through (arrays shared by the chains of one
+   * result), each with the cost below which a target not tried would now be tried first.
+   */
+  targets?: readonly { targets: Int32Array; below: number }[];
+  /** Functions whose other calls choosing it tried, by index: which of them are usable may change. */
+  tried?: Int32Array;
+}
+
 export interface BuiltChain {
   chain: FoundChain;
   /** The judge's word on it, kept with it: a live update asks again only when its basis changed. */
@@ -35,18 +54,8 @@ export interface BuiltChain {
   refs: readonly number[];
   /** The acquiring call's index in the body of the first hop's call. */
   acquisition: number;
-  /**
-   * Functions off its path that the variants tried for it pass through, by index: when one of
-   * those moves, another variant may be chosen now.
-   */
-  weighed?: Int32Array;
-  /**
-   * The same, as the targets of calls it was tried through (arrays shared by the chains of one
-   * result), each with the cost below which a target not tried would now be tried first.
-   */
-  weighedTargets?: readonly { targets: Int32Array; below: number }[];
-  /** Functions whose other calls choosing it tried, by index: which of them are usable may change. */
-  tried?: Int32Array;
+  /** What choosing it among variants weighed beside its own path, when variants were tried. */
+  choice?: ChoiceWeighed;
   /** The chain as the last result gave it out (judged, with its id): see ChainSearch.chains. */
   shown?: Chain;
   /** The id this chain's names give (ids are made anew for every result that changed). */
@@ -107,9 +116,12 @@ export class BuiltChains<K> {
   private indexed(key: K, built: BuiltChain, visit: <T>(index: Map<T, Set<K>>, at: T) => void): void {
     visit(this.byNode, this.acquirer(key).index);
     for (const n of built.path) visit(this.byNode, n.index);
-    for (const index of built.tried ?? []) visit(this.byNode, index);
-    for (const index of built.weighed ?? []) visit(this.byWeighed, index);
-    for (const { targets } of built.weighedTargets ?? []) visit(this.byTargets, targets);
+    const { choice } = built;
+    if (choice !== undefined) {
+      for (const index of choice.tried ?? []) visit(this.byNode, index);
+      for (const index of choice.functions ?? []) visit(this.byWeighed, index);
+      for (const { targets } of choice.targets ?? []) visit(this.byTargets, targets);
+    }
     for (const hop of built.chain.hops) {
       const field = fieldOfVia(hop.via);
       if (field !== undefined) visit(this.byField, field);
@@ -155,7 +167,7 @@ export class BuiltChains<K> {
         cheapest = Math.min(cheapest, costOf(first!, targets[i]!));
       }
       if (!any) continue;
-      for (const key of keys) if (this.byKey.get(key)!.weighedTargets!.some((w) => w.targets === targets && cheapest <= w.below)) stale.push(key);
+      for (const key of keys) if (this.byKey.get(key)!.choice!.targets!.some((w) => w.targets === targets && cheapest <= w.below)) stale.push(key);
     }
     for (const key of stale) this.delete(key);
   }

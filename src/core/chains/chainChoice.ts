@@ -179,9 +179,12 @@ class ChainChoice {
     const { weighed, lists, tried } = this.read;
     for (const n of built.path) weighed.delete(n.index);
     weighed.delete(this.cand.node.index);
-    if (weighed.size > 0) built.weighed = Int32Array.from(weighed);
-    if (lists.size > 0) built.weighedTargets = [...lists].map(([targets, below]) => ({ targets, below }));
-    if (tried.size > 0) built.tried = Int32Array.from(tried);
+    if (weighed.size === 0 && lists.size === 0 && tried.size === 0) return built;
+    built.choice = {
+      ...(weighed.size > 0 ? { functions: Int32Array.from(weighed) } : {}),
+      ...(lists.size > 0 ? { targets: [...lists].map(([targets, below]) => ({ targets, below })) } : {}),
+      ...(tried.size > 0 ? { tried: Int32Array.from(tried) } : {}),
+    };
     return built;
   }
 

@@ -165,11 +165,11 @@ export class ChainSearch {
     for (const n of shifted) for (const body of n.bodies) this.movedFiles.add(body.file);
     const anyStale = patch.typesChanged || changedNodes.size > 0 || moved.size > 0 || fieldsChanged;
     const changedIndexes = new Set(changed);
-    const stale = (cand: Candidate, { chain, path, refs, tried }: BuiltChain): boolean => {
+    const stale = (cand: Candidate, { chain, path, refs, choice }: BuiltChain): boolean => {
       const isStale = patch.typesChanged || changedNodes.has(cand.node) || path.some((n) => moved.has(n.index))
         || !hopsStand(graph, chain, refs, rewritten)
         || (fieldsChanged && chain.hops.some((h) => throughField(h.via)))
-        || tried?.some((i) => changedIndexes.has(i)) === true;
+        || choice?.tried?.some((i) => changedIndexes.has(i)) === true;
       if (!isStale && anyShifted && (shifted.has(cand.node) || path.some((n) => shifted.has(n)))) this.relined.add(cand);
       return isStale;
     };
