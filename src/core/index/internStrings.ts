@@ -26,23 +26,39 @@ export class StringPool implements StringTable {
 
   /** Interns the repeated names of one file's packed facts, in place. */
   internFile(file: PackedFileFacts): void {
-    const names = file.names;
-    for (let i = 0; i < names.length; i++) names[i] = this.intern(names[i]!);
-    for (const fn of file.functions) {
-      fn.name = this.intern(fn.name);
-      // Two values, yet every decoded function had its own copy: 15 MiB on a kernel.
-      fn.kind = this.intern(fn.kind);
-    }
-    for (const a of file.fieldAssignments) {
-      a.field = this.intern(a.field);
-      a.fn = this.intern(a.fn);
-      if (a.structType !== undefined) a.structType = this.intern(a.structType);
-      if (a.object !== undefined) a.object = this.intern(a.object);
-    }
-    for (const f of file.structFields) {
-      f.struct = this.intern(f.struct);
-      f.field = this.intern(f.field);
-      f.type = this.intern(f.type);
-    }
+    eachString(file, (s) => this.intern(s));
+  }
+
+  /** Adds the strings of one file's packed facts to the pool, leaving the file's own copies. */
+  addFile(file: PackedFileFacts): void {
+    eachString(file, (s) => {
+      this.intern(s);
+      return s;
+    });
+  }
+}
+
+/**
+ * Every string of a file's packed facts, replaced in place by what `visit` gives for it: the one
+ * list of them, for interning and for a snapshot's table (snapshotStrings.ts).
+ */
+function eachString(file: PackedFileFacts, visit: <S extends string>(s: S) => S): void {
+  const names = file.names;
+  for (let i = 0; i < names.length; i++) names[i] = visit(names[i]!);
+  for (const fn of file.functions) {
+    fn.name = visit(fn.name);
+    // Two values, yet every decoded function had its own copy: 15 MiB on a kernel.
+    fn.kind = visit(fn.kind);
+  }
+  for (const a of file.fieldAssignments) {
+    a.field = visit(a.field);
+    a.fn = visit(a.fn);
+    if (a.structType !== undefined) a.structType = visit(a.structType);
+    if (a.object !== undefined) a.object = visit(a.object);
+  }
+  for (const f of file.structFields) {
+    f.struct = visit(f.struct);
+    f.field = visit(f.field);
+    f.type = visit(f.type);
   }
 }

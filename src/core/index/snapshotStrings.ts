@@ -6,6 +6,7 @@
 // stores and struct fields packed in Int32Arrays rather than one object each.
 import type { FieldAssignment, StructField } from '../model/facts';
 import type { PackedFileFacts, PackedFunction } from '../model/packedFacts';
+import { StringPool } from './internStrings';
 
 /** A file's packed facts as a segment record holds them: strings as indexes into the segment's table. */
 export interface TabledFile extends Omit<PackedFileFacts, 'names' | 'functions' | 'fieldAssignments' | 'structFields'> {
@@ -29,41 +30,11 @@ export interface StringTable {
   indexOf(s: string): number;
 }
 
-/** The strings of the files a segment will hold, gathered from them (a delta's few files). */
-export class SegmentStrings implements StringTable {
-  private readonly index = new Map<string, number>();
-  readonly table: string[] = [];
-
+/** The strings of the files a segment will hold, gathered from them (a delta's few files): a pool of their own. */
+export class SegmentStrings extends StringPool {
   constructor(files: readonly PackedFileFacts[]) {
-    const add = (s: string | undefined): void => {
-      if (s === undefined || this.index.has(s)) return;
-      this.index.set(s, this.table.length);
-      this.table.push(s);
-    };
-    for (const f of files) {
-      for (const n of f.names) add(n);
-      for (const fn of f.functions) {
-        add(fn.name);
-        add(fn.kind);
-      }
-      for (const a of f.fieldAssignments) {
-        add(a.field);
-        add(a.fn);
-        add(a.structType);
-        add(a.object);
-      }
-      for (const s of f.structFields) {
-        add(s.struct);
-        add(s.field);
-        add(s.type);
-      }
-    }
-  }
-
-  indexOf(s: string): number {
-    const at = this.index.get(s);
-    if (at === undefined) throw new Error(`a string outside the segment's table: ${JSON.stringify(s.slice(0, 60))}`);
-    return at;
+    super();
+    for (const f of files) this.addFile(f);
   }
 }
 
