@@ -27,7 +27,7 @@ import type { ScanResult, SkippedFile } from '../model/chain';
 import { readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { patched, type Patched } from '../model/patched';
-import { lineDelta, movedOnly, samePositions, type ContentMemo } from './movedFunctions';
+import { lineDelta, movedOnly, samePositions } from './movedFunctions';
 import type { LineShift } from '../model/lineShift';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
 import { sourceText } from '../sources/textDecode';
@@ -79,7 +79,6 @@ export class LiveAnalysis {
   private parser: Parser | undefined;
   /** Opened at the first edit read with a cache; its index is loaded once, not per edit. */
   private factCache: FactCache | undefined;
-  private readonly contents: ContentMemo = new WeakMap();
 
   private constructor(
     private readonly options: AnalysisOptions,
@@ -235,7 +234,7 @@ export class LiveAnalysis {
     const { graph, models, searches } = this.analysis;
     // Functions that only moved need no new analysis (unknown without the old full facts: all did not).
     const oldFull = nextFull === undefined || old.functions.length === 0 ? undefined : this.detail.read(old);
-    const moved = oldFull === undefined || nextFull === undefined ? [] : movedOnly(oldFull, nextFull, this.contents);
+    const moved = oldFull === undefined || nextFull === undefined ? [] : movedOnly(oldFull, nextFull);
     const replaced = graph.replaceFile(old, next);
     if (!replaced.ok) return replaced;
     const patch = replaced.value;
