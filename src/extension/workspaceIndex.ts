@@ -137,11 +137,21 @@ export class WorkspaceIndex implements vscode.Disposable {
             reported = Math.max(reported, pct);
             this.setState({ kind: 'indexing', message: total > 0 ? `${Math.floor((done / total) * 100)}%` : phase });
           });
-          const snapshot = await this.withChains(head, signal);
+          let snapshot = await this.withChains(head, signal);
           this.log.info(`scan done in ${Math.round(performance.now() - started)} ms${head.preliminary === true ? ' (from the result cache)' : ''}: `
-            + `${snapshot.chains.length} chains, ${snapshot.stats.files} files (${snapshot.stats.cachedFiles} from cache), ${snapshot.skippedFiles} skipped`);
+            + `${snapshot.chains.length} chains${head.partial === true ? ` (the likely ones; ${snapshot.stats.possibleChains ?? 0} possible to follow)` : ''}, `
+            + `${snapshot.stats.files} files (${snapshot.stats.cachedFiles} from cache), ${snapshot.skippedFiles} skipped`);
           for (const n of snapshot.notAnalysed) this.log.info(`not analysed: ${n.what} (${n.count}): ${n.reason}`);
           this.publish(snapshot);
+          if (head.partial === true) {
+            // Diagnostics show the likely chains: they went first. The views list every chain.
+            const whole = await this.request('complete', {}, signal);
+            if (whole.generation !== snapshot.generation) {
+              snapshot = await this.withChains(whole, signal, snapshot);
+              this.log.info(`all ${snapshot.chains.length} chains shown ${Math.round(performance.now() - started)} ms after the scan started`);
+              this.publish(snapshot);
+            }
+          }
           this.opening = false;
           if (head.preliminary === true) {
             // Saves wait for the live analysis (see update()): the server applies them to it, in order.

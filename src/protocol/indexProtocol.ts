@@ -11,7 +11,7 @@ import type { TraceView } from '../core/editor/traceView';
 export type { ProgressPhase } from '../core/analyze';
 export type { UnsavedText } from '../core/editor/editorSession';
 
-export const INDEX_PROTOCOL_VERSION = 6;
+export const INDEX_PROTOCOL_VERSION = 7;
 
 /** What the server needs to open a tree; paths are absolute. */
 export interface OpenParams {
@@ -54,6 +54,11 @@ export interface SnapshotHead extends Omit<ChainsSnapshot, 'chains'> {
    * being built behind them; method `settle` answers when it is.
    */
   preliminary?: boolean;
+  /**
+   * Of a preliminary result, only the likely chains (what diagnostics show); method `complete`
+   * gives the snapshot with all of them.
+   */
+  partial?: boolean;
 }
 
 /** Chains per `chains` request. */
@@ -99,6 +104,8 @@ export interface IndexMethods {
    * is none); requests that need it wait for it anyway, in order.
    */
   settle: { params: Record<string, never>; result: SettleResult };
+  /** After a partial snapshot: the snapshot with every chain (the same one when there is no more). */
+  complete: { params: Record<string, never>; result: SnapshotHead };
   /**
    * Files (relative to the root) changed on disk (saved, created, deleted, checked out, or an
    * unsaved buffer closed or reverted), and unsaved buffers, whose text stands for their file
@@ -120,7 +127,7 @@ export interface IndexMethods {
   definitions: { params: { name: string }; result: FunctionLocation[] };
 }
 export type IndexMethod = keyof IndexMethods;
-export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'settle', 'update', 'chains', 'chainChanges', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
+export const INDEX_METHODS: readonly IndexMethod[] = ['open', 'settle', 'complete', 'update', 'chains', 'chainChanges', 'functionAt', 'callers', 'callees', 'export', 'traceView', 'definitions'];
 
 export type ToServer =
   | { kind: 'hello'; protocol: number }

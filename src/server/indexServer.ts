@@ -2,7 +2,7 @@
 // time (an update must not run while the tree is being opened). Transport-agnostic: main.ts
 // wires it to the parent process, tests call handle() directly.
 import {
-  DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, cachedResultOf, manifestResultKey, prepareScan, rememberResult, type AnalysisOptions, type PreparedScan,
+  DEFAULT_MAX_FILE_BYTES, LOCKPATH_VERSION, cachedResultOf, manifestResultKey, prepareScan, readCachedResult, rememberResult, type AnalysisOptions, type PreparedScan,
 } from '../core/analyze';
 import { chainChanges, chainDelta, sameChain } from '../core/editor/chainQueries';
 import { EditorSession, type UnsavedText } from '../core/editor/editorSession';
@@ -51,6 +51,12 @@ const PARSER_NICE = 10;
  */
 interface Preliminary {
   result: ScanResult;
+  /**
+   * The whole result, when `result` holds only its likely chains: a whole kernel's possible
+   * chains are 8 of its 8.5 MB, and reading them and sending them in pages before the first
+   * diagnostics (which show likely chains only) made a warm open wait for them.
+   */
+  rest?: () => ScanResult | undefined;
   /**
    * Started by the first request that needs it (the host's settle, once it has fetched the
    * chains): building it first starved the host's page requests, which waited behind the
@@ -145,6 +151,7 @@ export class IndexServer {
     switch (req.method) {
       case 'open': return this.open(req.id, req.params, signal);
       case 'settle': return this.settle(req.id, signal);
+      case 'complete': return this.complete();
       case 'update': {
         const { files, unsaved } = checkedUpdate(req.params);
         const session = await this.live();
@@ -222,17 +229,20 @@ export class IndexServer {
     this.dropPreliminary();
     progress(() => id)('walk', 0, 0);
     const prepared = await prepareScan(options, signal);
-    const cached = cachedResultOf(options, prepared);
+    const cached = cachedResultOf({ ...options, shown: 'likely' }, prepared);
     if (cached !== undefined) {
       const controller = new AbortController();
+      const partial = (cached.result.stats.possibleChains ?? 0) > 0;
+      let whole = partial ? undefined : cached.result;
+      const rest = (): ScanResult | undefined => (whole ??= readCachedResult(options, cached.key));
       const build = (): Promise<EditorSession> => {
         const live = EditorSession.open(options, controller.signal, progress(() => this.progressTo));
         // Whoever needs the live analysis waits for it and sees its failure; none may go unhandled.
         live.catch(() => undefined);
-        void live.then((session) => this.remember(options, prepared, session, cached.result), () => undefined);
+        void live.then((session) => this.remember(options, prepared, session, rest()), () => undefined);
         return live;
       };
-      this.preliminary = { result: { ...cached.result, root: prepared.root }, build, controller };
+      this.preliminary = { result: { ...cached.result, root: prepared.root }, build, controller, ...(partial ? { rest } : {}) };
       return this.snapshot();
     }
     const session = await EditorSession.open(options, signal, progress(() => id));
@@ -262,6 +272,20 @@ export class IndexServer {
     if (options.cacheDir === undefined || (cached !== undefined && sameChains(cached.chains, session.result.chains))) return;
     const key = manifestResultKey(options, prepared, readManifest(options.cacheDir, prepared.root).manifest);
     if (key !== undefined) rememberResult(options.cacheDir, key, session.result);
+  }
+
+  /**
+   * The whole preliminary result, when open answered with its likely chains only: a new
+   * snapshot. The same snapshot when there is nothing more (the live analysis answers already,
+   * or the rest of the result could not be read: settle brings the live chains then).
+   */
+  private complete(): SnapshotHead {
+    const pending = this.preliminary;
+    const whole = pending?.rest?.();
+    if (pending === undefined || pending.rest === undefined || whole === undefined) return this.snapshot(false);
+    pending.result = { ...whole, root: pending.result.root };
+    delete pending.rest;
+    return this.snapshot();
   }
 
   /** Waits for the live analysis behind a preliminary result; says whether its chains differ. */
@@ -331,6 +355,7 @@ export class IndexServer {
     return {
       generation: this.generation, root: r.root, chainCount: r.chains.length, stats: r.stats, notAnalysed: r.notAnalysed, skippedFiles: r.skipped.length,
       ...(this.preliminary !== undefined ? { preliminary: true } : {}),
+      ...(this.preliminary?.rest !== undefined ? { partial: true } : {}),
     };
   }
 

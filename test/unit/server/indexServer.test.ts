@@ -190,12 +190,51 @@ test('index server: settle says the live chains are the preliminary ones, so the
   assert.equal((result(3) as { key: string }).key, 'fs/splice.c::do_splice_to');
 });
 
+test('index server: a warm open answers with the likely chains, complete with all of them, settle with the same', async (t) => {
+  // The precision fixture: 3 likely chains, 22 possible.
+  const { params, cold } = await openedOnce(t, 'precision');
+  const coldHead = (cold.find((m) => m.kind === 'response' && m.id === 1) as { result: SnapshotHead }).result;
+  assert.equal(coldHead.chainCount, 25);
+  assert.equal(coldHead.partial, undefined);
+  const coldIds = (cold.find((m) => m.kind === 'response' && m.id === 2) as { result: RatedChain[] }).result.map((c) => c.id);
+  const { server, sent } = inProcess();
+  t.after(() => server.dispose());
+  server.handle({ kind: 'request', id: 1, method: 'open', params });
+  server.handle({ kind: 'request', id: 2, method: 'chains', params: { generation: 1, offset: 0, count: 50 } });
+  server.handle({ kind: 'request', id: 3, method: 'complete', params: {} });
+  server.handle({ kind: 'request', id: 4, method: 'chainChanges', params: { generation: 2, since: 1 } });
+  server.handle({ kind: 'request', id: 5, method: 'complete', params: {} });
+  server.handle({ kind: 'request', id: 6, method: 'settle', params: {} });
+  await server.idle();
+  const result = (id: number): unknown => (sent.find((m) => m.kind === 'response' && m.id === id) as { result: unknown }).result;
+  const head = result(1) as SnapshotHead;
+  assert.equal(head.preliminary, true);
+  assert.equal(head.partial, true);
+  assert.equal(head.chainCount, 3);
+  assert.equal(head.stats.possibleChains, 22);
+  const likely = result(2) as RatedChain[];
+  assert.ok(likely.every((c) => c.confidence === 'likely'));
+  const whole = result(3) as SnapshotHead;
+  assert.equal(whole.generation, 2);
+  assert.equal(whole.chainCount, 25);
+  assert.equal(whole.partial, undefined);
+  assert.equal(whole.preliminary, true);
+  const changes = result(4) as ChainChanges;
+  assert.equal(changes.kind, 'changes');
+  assert.deepEqual(changes.kind === 'changes' ? changes.ids : [], coldIds);
+  // Nothing more: the same snapshot.
+  assert.equal((result(5) as SnapshotHead).generation, 2);
+  const settled = result(6) as SettleResult;
+  assert.equal(settled.sameChains, true);
+  assert.equal(settled.snapshot.chainCount, 25);
+});
+
 /**
  * A fixture tree opened once with a fact cache (no result cached yet: the live analysis
  * answers, open then chains), and what that server sent; it stores the result once idle for a second.
  */
-async function openedOnce(t: { after(fn: () => void): void }): Promise<{ root: string; params: OpenParams; cold: FromServer[] }> {
-  const root = copyFixture(t);
+async function openedOnce(t: { after(fn: () => void): void }, fixture?: string): Promise<{ root: string; params: OpenParams; cold: FromServer[] }> {
+  const root = copyFixture(t, fixture);
   const cacheDir = mkdtempSync(join(tmpdir(), 'lockpath-server-cache-'));
   t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
   const params = { ...openParams(root), cacheDir };
