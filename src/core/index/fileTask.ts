@@ -18,7 +18,7 @@ export interface FileJob {
   knownHash?: string;
   /** 'tree' when not given. */
   reader?: FactReader;
-  /** The file's bytes when they are not those on disk (an editor's unsaved buffer). */
+  /** The file's bytes when the caller has them: an editor's unsaved buffer, or the disk's, already read. */
   content?: Uint8Array;
 }
 
