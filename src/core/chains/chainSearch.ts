@@ -228,7 +228,7 @@ export class ChainSearch {
         this.built.set(cand, built);
         fresh = true;
       } else if (relined) {
-        reline(this.model.graph, cand, built);
+        reline(this.model.graph, cand, built, this.movedFiles);
         // Reasons quote the lines of the guards they read: judged again when those moved.
         if (judge.keepsOnMove?.(built.basis, this.movedFiles) !== true) {
           const judged = judge.judge(built.chain);
@@ -294,7 +294,7 @@ export class ChainSearch {
     if (!this.shifts.some((s) => s.spans.length > 0) || judge.shiftedBasis === undefined) return undefined;
     const basis = judge.shiftedBasis(built.basis, this.shifts);
     if (basis === undefined || !judge.holds(built.chain, basis)) return undefined;
-    if (relined) reline(this.model.graph, cand, built);
+    if (relined) reline(this.model.graph, cand, built, this.movedFiles);
     const judged = judge.judge(built.chain);
     if (judged.verdict.confidence !== built.verdict.confidence) return undefined;
     built.verdict = judged.verdict;
@@ -438,13 +438,16 @@ function hookPointKey(rule: string, built: BuiltChain): string {
 /**
  * A kept chain whose functions only moved: the same calls at new lines. Its acquisition and hops
  * take their lines and columns from the current facts, as new objects: earlier results share
- * the old ones.
+ * the old ones. Only hops made in `movedFiles` (those of the functions that moved) can have
+ * moved: an edit near the top of fs/read_write.c relines 1,400 chains, most of whose hops lie
+ * in other files.
  */
-function reline(graph: CallGraph, cand: Candidate, built: BuiltChain): void {
+function reline(graph: CallGraph, cand: Candidate, built: BuiltChain, movedFiles: ReadonlySet<string>): void {
   const { chain, refs } = built;
   const acq = graph.call(cand.body, cand.acq);
   chain.acquire = { ...chain.acquire, line: acq.line, column: acq.column };
   chain.hops = chain.hops.map((h, i) => {
+    if (!movedFiles.has(h.file)) return h;
     const { call } = graph.callAt(refs[i]!);
     return call.line === h.line && call.column === h.column ? h : { ...h, line: call.line, column: call.column };
   });
