@@ -31,6 +31,18 @@ export function tokenFilesCalling(files: readonly PackedFileFacts[], names: Read
   return files.filter((f) => f.reader === 'tokens' && callsName(f, names));
 }
 
+/**
+ * Whether the file, read again as it is, would be read the way its facts were (`names`: those
+ * with an effect now; undefined when every file is parsed): from tokens unless it calls one of
+ * them, parsed if it does or its tokens could not be read. A file parsed without functions is
+ * left to be read again.
+ */
+export function readAsBefore(f: PackedFileFacts, names: ReadonlySet<string> | undefined): boolean {
+  if (names === undefined) return f.reader === undefined;
+  if (f.reader === 'tokens') return !callsName(f, names);
+  return f.tokensDeclined === true || (f.functions.length > 0 && callsName(f, names));
+}
+
 function callsName(f: PackedFileFacts, names: ReadonlySet<string>): boolean {
   return f.functions.some((fn) => {
     for (let i = 0; i < fn.callCount; i++) {

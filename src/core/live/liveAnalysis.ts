@@ -17,7 +17,7 @@ import { collectFacts } from '../index/collectFacts';
 import { functionSpans } from '../graph/functionSpans';
 import { CallGraph } from '../graph/callGraph';
 import { functionLabel, type FunctionNode } from '../graph/functionNodes';
-import { parsedFilesCallingNone, tokenFilesCalling } from '../index/flowNeeds';
+import { parsedFilesCallingNone, readAsBefore, tokenFilesCalling } from '../index/flowNeeds';
 import { effectfulNow } from '../rules/effectfulNames';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
@@ -63,17 +63,6 @@ function readIfPresent(abs: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Whether the file, read again as it is, would be read the way its facts were (`effectful`: the
- * names whose callers are parsed; undefined when every file is): from tokens unless it calls one
- * of them, parsed if it does or its tokens could not be read.
- */
-function readerStands(facts: PackedFileFacts, effectful: ReadonlySet<string> | undefined): boolean {
-  if (effectful === undefined) return readerOf(facts) === 'tree';
-  if (readerOf(facts) === 'tokens') return tokenFilesCalling([facts], effectful).length === 0;
-  return facts.tokensDeclined === true || (facts.functions.length > 0 && parsedFilesCallingNone([facts], effectful).length === 0);
 }
 
 /** What a live analysis starts from: the facts, without the walk and the manifests they came from. */
@@ -212,7 +201,7 @@ export class LiveAnalysis {
     const effectful = this.options.parseAll === true ? undefined : this.effectfulNames();
     // The same bytes, read as before (an editor's echo of a save, a buffer as saved): nothing to
     // read again, and the call sites parsed from them stand.
-    if (old !== undefined && bytes !== undefined && old.hash === contentHash(bytes) && readerStands(old, effectful)) return 'unchanged';
+    if (old !== undefined && bytes !== undefined && old.hash === contentHash(bytes) && readAsBefore(old, effectful)) return 'unchanged';
     this.callSites?.forget(rel);
     const job = { rel, abs, ...(bytes !== undefined ? { content: bytes } : {}) };
     // An unsaved buffer changes with every pause in typing: its facts stay out of the cache.
