@@ -33,10 +33,10 @@ interface BodyCandidates {
   node: FunctionNode;
   body: number;
   /**
-   * Its winning candidates: per key, the cheapest (then the lowest line; then the first), in
-   * the order the keys first came up. A key names its body, so these are the tree's winners.
+   * Its winning candidates by key: per key, the cheapest (then the lowest line; then the first),
+   * in the order the keys first came up. A key names its body, so these are the tree's winners.
    */
-  winners: Candidate[];
+  winners: Map<string, Candidate>;
   pointerCalls: number;
   untypedFieldCalls: number;
 }
@@ -208,7 +208,7 @@ export class ChainSearch {
       const entry = this.perBody.get(k)!;
       stats.pointerCallsUnresolved += entry.pointerCalls;
       stats.untypedFieldCalls += entry.untypedFieldCalls;
-      for (const w of entry.winners) winners.push(w);
+      for (const w of entry.winners.values()) winners.push(w);
     }
     const won = new Set(winners);
     this.built.prune((cand) => !won.has(cand));
@@ -325,13 +325,19 @@ export class ChainSearch {
 
   private scanBody(node: FunctionNode, b: number): void {
     const key = node.index * BODY_SLOTS + b;
+    const before = this.perBody.get(key);
     const had = this.perBody.delete(key);
-    this.findCandidates(node, b, key);
+    this.findCandidates(node, b, key, before?.winners);
     if (had !== this.perBody.has(key)) this.order = undefined;
   }
 
-  /** Sets the body's candidates at `key` of perBody, when it acquires. */
-  private findCandidates(node: FunctionNode, b: number, key: number): void {
+  /**
+   * Sets the body's candidates at `key` of perBody, when it acquires. A candidate equal to one
+   * of `before` (the body's last ones) is that one: the chain built for it stands unless the
+   * update found it stale. A body is scanned again whenever a function it calls moved towards a
+   * sink, which most of its candidates do not take.
+   */
+  private findCandidates(node: FunctionNode, b: number, key: number, before?: ReadonlyMap<string, Candidate>): void {
     const { model } = this;
     const { graph, sinks } = model;
     if (sinks.has(node.name) || model.primitiveAcquire.has(node.name)) return;
@@ -342,7 +348,7 @@ export class ChainSearch {
     if (fact === undefined) return;
     const flow = traceHolds(fact, effectOf, false);
     if (flow.truncated) model.truncated.add(functionLabel(body.file, body.fn));
-    const entry: BodyCandidates = { node, body: b, winners: [], pointerCalls: 0, untypedFieldCalls: 0 };
+    const entry: BodyCandidates = { node, body: b, winners: new Map(), pointerCalls: 0, untypedFieldCalls: 0 };
     const best = new Map<string, Candidate>();
     flow.heldBy.forEach((holders, c) => {
       if (holders === undefined) return;
@@ -364,11 +370,22 @@ export class ChainSearch {
         }
       }
     });
-    entry.winners = [...best.values()];
+    if (before !== undefined) {
+      for (const [k, cand] of best) {
+        const was = before.get(k);
+        if (was !== undefined && sameCandidate(was, cand)) best.set(k, was);
+      }
+    }
+    entry.winners = best;
     this.perBody.set(key, entry);
   }
 }
 
+
+function sameCandidate(a: Candidate, b: Candidate): boolean {
+  return a.node === b.node && a.body === b.body && a.acq === b.acq && a.sink === b.sink && a.cost === b.cost && a.line === b.line
+    && a.first.ref === b.first.ref && a.first.target === b.first.target && a.first.cost === b.first.cost;
+}
 
 /** The cheapest way from held call `callIndex` towards `sink`, without building the chain. */
 function firstStep(
