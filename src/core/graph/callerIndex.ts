@@ -148,8 +148,8 @@ export class Callers {
     return this.directCallsTo(node.name).filter((ref) => this.nodes.resolveName(this.nodes.bodyAt(ref).file, node.name).includes(node));
   }
 
-  /** Puts a file's moved call sites into the by-name lists (`ours`: the file's old sites). */
-  patchByName(kind: 'direct' | 'field', moved: Map<string, CallRef[]>, ours: (ref: CallRef) => boolean): void {
+  /** Puts a file's moved call sites into the by-name lists (`ours`: the file's body keys, ascending). */
+  patchByName(kind: 'direct' | 'field', moved: Map<string, CallRef[]>, ours: readonly number[]): void {
     for (const [name, refs] of moved) {
       if (kind === 'direct') {
         this.direct.set(name, mergeRefs(this.direct.get(name), ours, refs));

@@ -333,8 +333,8 @@ export class FieldIndex {
     }
   }
 
-  /** Puts a file's moved field calls into their groups (`ours`: the file's old sites). */
-  patchGroups(moved: Map<string, CallRef[]>, ours: (ref: CallRef) => boolean): void {
+  /** Puts a file's moved field calls into their groups (`ours`: the file's body keys, ascending). */
+  patchGroups(moved: Map<string, CallRef[]>, ours: readonly number[]): void {
     if (this.groups === undefined) return;
     for (const [group, refs] of moved) {
       const merged = [...mergeRefs(this.groups.get(group) ?? NO_FIELD_CALLERS, ours, refs)];

@@ -4,7 +4,7 @@
 import type { PackedFileFacts, PackedFunction } from '../model/packedFacts';
 import { KIND_DIRECT, KIND_FIELD } from '../model/packedFacts';
 import { cannotPatch, patched, type Patched } from '../model/patched';
-import { addRef, BODY_SLOTS, bodyKeyOf, mergeRefs, packRef, refNode, type CallRef } from './callRefs';
+import { addRef, BODY_SLOTS, mergeRefs, packRef, refNode, type CallRef } from './callRefs';
 import type { Callers } from './callerIndex';
 import { typeKey, type FieldIndex } from './fieldIndex';
 import { nodeKey, type FunctionNode, type FunctionNodes } from './functionNodes';
@@ -202,7 +202,8 @@ function applyFilePlan(g: GraphParts, plan: FilePlan): FilePatch {
     if (body.facts === next) slots.add(node.index * BODY_SLOTS + b);
   });
   for (const node of gone) for (let b = 0; b < BODY_SLOTS; b++) slots.add(node.index * BODY_SLOTS + b);
-  const ours = (ref: CallRef): boolean => slots.has(bodyKeyOf(ref));
+  // The file's old call sites: those of these bodies.
+  const ours = [...slots].sort((a, b) => a - b);
   const direct = movedNames(before.direct, after.direct);
   sites.patchByName('direct', direct, ours);
   sites.patchByName('field', movedNames(before.field, after.field), ours);
