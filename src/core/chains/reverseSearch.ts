@@ -11,6 +11,7 @@
 import type { CallGraph } from '../graph/callGraph';
 import { packRef, refNode, type CallRef } from '../graph/callRefs';
 import type { FunctionNode } from '../graph/functionNodes';
+import { directCallee } from '../model/packedCalls';
 
 export const DIRECT_COST = 1;
 export const POINTER_COST = 1000;
@@ -36,10 +37,15 @@ export type StepOption = readonly [cost: number, targetCost: number, target: num
  * every update breaks ties this way, so that what they find does not depend on their order.
  */
 export function comesFirst(ranks: Float64Array, a: StepOption, b: StepOption): boolean {
-  if (a[0] !== b[0]) return a[0] < b[0];
-  if (a[1] !== b[1]) return a[1] < b[1];
-  if (a[2] !== b[2]) return rankOf(ranks, a[2]) < rankOf(ranks, b[2]);
-  return a[3] < b[3];
+  return precedes(ranks, a[0], a[1], a[2], a[3], b);
+}
+
+/** comesFirst() of the option (cost, targetCost, target, ref), without making it. */
+function precedes(ranks: Float64Array, cost: number, targetCost: number, target: number, ref: CallRef, b: StepOption): boolean {
+  if (cost !== b[0]) return cost < b[0];
+  if (targetCost !== b[1]) return targetCost < b[1];
+  if (target !== b[2]) return rankOf(ranks, target) < rankOf(ranks, b[2]);
+  return ref < b[3];
 }
 
 function rankOf(ranks: Float64Array, target: number): number {
@@ -191,25 +197,32 @@ export function reverseSearch(spec: SearchSpec, signal: AbortSignal | undefined,
  */
 function bestOwnStep(spec: SearchSpec, paths: SinkPaths, index: number): StepOption | undefined {
   const { graph, sink, isSink } = spec;
+  const { ranks } = graph;
   const node = graph.nodes[index]!;
   let best: StepOption | undefined;
+  // Asked for every function an update reaches, over every call it makes: an option is made
+  // only when it wins, and a direct call's targets are not wrapped as CallTargets.
   const consider = (cost: number, targetCost: number, target: number, ref: CallRef): void => {
-    const option: StepOption = [cost, targetCost, target, ref];
-    if ((best === undefined || comesFirst(graph.ranks, option, best)) && spec.usable(ref)) best = option;
+    if ((best === undefined || precedes(ranks, cost, targetCost, target, ref, best)) && spec.usable(ref)) best = [cost, targetCost, target, ref];
   };
-  node.bodies.forEach((body, b) => {
+  const toward = (target: FunctionNode, step: number, ref: CallRef): void => {
+    const at = target.index;
+    const tc = paths.costOf(at);
+    if (isSink[at] !== 1 && tc !== UNREACHED) consider(tc + step, tc, at, ref);
+  };
+  for (let b = 0; b < node.bodies.length; b++) {
+    const body = node.bodies[b]!;
     for (let c = 0; c < body.fn.callCount; c++) {
-      const call = graph.call(body, c);
       const ref = packRef(index, b, c);
-      if (call.kind === 'direct' && call.callee === sink) consider(DIRECT_COST, 0, SINK_ITSELF, ref);
-      for (const t of graph.resolveCall(body.file, call)) {
-        const at = t.node.index;
-        const tc = paths.costOf(at);
-        if (isSink[at] === 1 || tc === UNREACHED) continue;
-        consider(tc + (t.via === 'direct' ? DIRECT_COST : POINTER_COST), tc, at, ref);
+      const callee = directCallee(body.facts, body.fn, c);
+      if (callee !== undefined) {
+        if (callee === sink) consider(DIRECT_COST, 0, SINK_ITSELF, ref);
+        for (const t of graph.resolveName(body.file, callee)) toward(t, DIRECT_COST, ref);
+        continue;
       }
+      for (const t of graph.resolveCall(body.file, graph.call(body, c))) toward(t.node, t.via === 'direct' ? DIRECT_COST : POINTER_COST, ref);
     }
-  });
+  }
   return best;
 }
 
