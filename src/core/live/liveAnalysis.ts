@@ -325,7 +325,7 @@ export class LiveAnalysis {
   private exemptionsAfterEdit(rel: string): string | undefined {
     const { graph, models, exemptions, exemptionInputs } = this.analysis;
     const sources = exemptionSources(graph, this.reader());
-    if (sources === undefined || exemptionInputs.every((inputs) => inputs === undefined || sameInputs(inputs, sources))) return undefined;
+    if (sources === undefined || exemptionInputs.every((inputs) => inputs === undefined || sameInputs(inputs, sources, rel))) return undefined;
     const again = this.options.rules.map((rule) => deriveExemptions(rule, sources));
     if (again.some((d, i) => !sameExemptions(d.verdicts, exemptions[i] ?? []))) return `an exemption derived from ${rel} changed`;
     // The same calls are exempt: the searches stand, only what is said of them changes.
