@@ -17,10 +17,12 @@ function compareShown(a: Chain, b: Chain): number {
 }
 
 /**
- * `shown` in source order, as a stable sort would give it. Chains given out in `last` and given
- * out again kept their lines, so they keep their order there: only the others are sorted, then
- * merged in (a live edit changes a few of thousands). Positions in `shown` break ties, and the
- * kept order is checked against them, so the outcome is the full sort's.
+ * `shown` in source order, as a stable sort would give it. Chains given out in `last` keep
+ * their order there while it is still sorted, whether given out again as they were or with new
+ * lines (code moved: an edit near the top of fs/read_write.c gives 1,400 chains new lines, all
+ * by the same shift): only the others are sorted, then merged in (a live edit changes a few of
+ * thousands). Positions in `shown` break ties, and the kept order is checked against them, so
+ * the outcome is the full sort's.
  */
 function inSourceOrder(shown: readonly ShownChain[], last: readonly Chain[] | undefined): ShownChain[] {
   const entries = shown.map((s, position) => ({ s, position }));
@@ -28,17 +30,19 @@ function inSourceOrder(shown: readonly ShownChain[], last: readonly Chain[] | un
   const compare = (a: Entry, b: Entry): number => compareShown(a.s.chain, b.s.chain) || a.position - b.position;
   const sorted = (list: Entry[]): ShownChain[] => list.sort(compare).map((e) => e.s);
   if (last === undefined) return sorted(entries);
+  // By the chain the last result gave out for the same kept chain (see assignIds).
   const keptBy = new Map<Chain, Entry>();
-  for (const e of entries) if (!e.s.fresh) keptBy.set(e.s.chain, e);
+  for (const e of entries) if (e.s.built.shown !== undefined) keptBy.set(e.s.built.shown, e);
   const kept: Entry[] = [];
+  const inKept = new Set<Entry>();
   for (const c of last) {
     const e = keptBy.get(c);
     if (e === undefined) continue;
-    keptBy.delete(c);
     if (kept.length > 0 && compare(kept[kept.length - 1]!, e) > 0) return sorted(entries);
     kept.push(e);
+    inKept.add(e);
   }
-  const others = entries.filter((e) => e.s.fresh || keptBy.has(e.s.chain)).sort(compare);
+  const others = entries.filter((e) => !inKept.has(e)).sort(compare);
   const merged: ShownChain[] = [];
   let k = 0;
   for (const o of others) {
