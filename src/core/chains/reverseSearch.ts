@@ -10,7 +10,7 @@
 // search in place (updateSearch) and still agree with a search from scratch.
 import type { CallGraph } from '../graph/callGraph';
 import { packRef, refNode, type CallRef } from '../graph/callRefs';
-import type { FunctionNode } from '../graph/functionNodes';
+import { isNodeList, type FunctionNode } from '../graph/functionNodes';
 import { directCallee } from '../model/packedCalls';
 
 export const DIRECT_COST = 1;
@@ -201,7 +201,7 @@ function bestOwnStep(spec: SearchSpec, paths: SinkPaths, index: number): StepOpt
   const node = graph.nodes[index]!;
   let best: StepOption | undefined;
   // Asked for every function an update reaches, over every call it makes: an option is made
-  // only when it wins, and a direct call's targets are not wrapped as CallTargets.
+  // only when it wins, and a direct call's targets are neither wrapped nor put in an array.
   const consider = (cost: number, targetCost: number, target: number, ref: CallRef): void => {
     if ((best === undefined || precedes(ranks, cost, targetCost, target, ref, best)) && spec.usable(ref)) best = [cost, targetCost, target, ref];
   };
@@ -217,7 +217,10 @@ function bestOwnStep(spec: SearchSpec, paths: SinkPaths, index: number): StepOpt
       const callee = directCallee(body.facts, body.fn, c);
       if (callee !== undefined) {
         if (callee === sink) consider(DIRECT_COST, 0, SINK_ITSELF, ref);
-        for (const t of graph.resolveName(body.file, callee)) toward(t, DIRECT_COST, ref);
+        const found = graph.resolvedName(body.file, callee);
+        if (found === undefined) continue;
+        if (!isNodeList(found)) toward(found, DIRECT_COST, ref);
+        else for (let i = 0; i < found.length; i++) toward(found[i]!, DIRECT_COST, ref);
         continue;
       }
       for (const t of graph.resolveCall(body.file, graph.call(body, c))) toward(t.node, t.via === 'direct' ? DIRECT_COST : POINTER_COST, ref);

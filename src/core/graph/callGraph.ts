@@ -91,6 +91,11 @@ export class CallGraph {
     return this.functions.resolveName(file, name);
   }
 
+  /** resolveName() as FunctionNodes.resolvedName gives it: the node, or the header inlines' list. */
+  resolvedName(file: string, name: string): FunctionNode | readonly FunctionNode[] | undefined {
+    return this.functions.resolvedName(file, name);
+  }
+
   /** Call `i` of a body, without its argument text. */
   call(body: FunctionBody, i: number): CallHead {
     return callHead(body.facts, body.fn, i);

@@ -208,11 +208,16 @@ export class FunctionNodes {
 
   /** A name called from `file`: its own static first, then a global, then header inlines. */
   resolveName(file: string, name: string): FunctionNode[] {
-    const own = this.staticsByFile.get(file)?.get(name);
-    if (own !== undefined) return [own];
-    const global = this.byKey.get(name);
-    if (global !== undefined) return [global];
-    return this.headerStatics.get(name) ?? [];
+    const found = this.resolvedName(file, name);
+    return found === undefined ? [] : isNodeList(found) ? found as FunctionNode[] : [found];
+  }
+
+  /**
+   * resolveName() without an array for the one node most names resolve to: the searches ask it
+   * for every call of every function an update reaches.
+   */
+  resolvedName(file: string, name: string): FunctionNode | readonly FunctionNode[] | undefined {
+    return this.staticsByFile.get(file)?.get(name) ?? this.byKey.get(name) ?? this.headerStatics.get(name);
   }
 
   /** Does the file have bodies the graph left out, or would its facts `next` have some (other than alternatives)? */
@@ -280,4 +285,8 @@ export class FunctionNodes {
   eachCall(visit: CallVisitor, nodes: Iterable<FunctionNode> = this.list, only?: PackedFileFacts): void {
     eachPackedCall((node, b, c, kind, facts, nameIndex) => visit(node, b, c, kind, facts.names[nameIndex]!, facts.file), nodes, only);
   }
+}
+
+export function isNodeList(found: FunctionNode | readonly FunctionNode[]): found is readonly FunctionNode[] {
+  return Array.isArray(found);
 }
