@@ -87,7 +87,7 @@ export class CallGraph {
   }
 
   /** A name called from `file`: its own static first, then a global, then header inlines. */
-  resolveName(file: string, name: string): FunctionNode[] {
+  resolveName(file: string, name: string): readonly FunctionNode[] {
     return this.functions.resolveName(file, name);
   }
 

@@ -207,9 +207,9 @@ export class FunctionNodes {
   }
 
   /** A name called from `file`: its own static first, then a global, then header inlines. */
-  resolveName(file: string, name: string): FunctionNode[] {
+  resolveName(file: string, name: string): readonly FunctionNode[] {
     const found = this.resolvedName(file, name);
-    return found === undefined ? [] : isNodeList(found) ? found as FunctionNode[] : [found];
+    return found === undefined ? [] : isNodeList(found) ? found : [found];
   }
 
   /**
