@@ -4,21 +4,22 @@
 import type { FileFacts, FunctionFact } from '../model/facts';
 
 /** Keys of a function fact that give positions, not content. */
-const POSITIONS = new Set(['line', 'column', 'startLine', 'endLine', 'nameLine', 'nameColumn']);
+const POSITIONS: ReadonlySet<string> = new Set(['line', 'column', 'startLine', 'endLine', 'nameLine', 'nameColumn']);
 
 /**
- * Whether two parts of function facts are the same but for positions (at any depth), as their
- * JSON would be with those keys left out. Compared in place: a JSON string of each function per
- * edit was most of the time an edit of a large file spent here (13 ms for fs/read_write.c).
+ * Whether two parts of function facts are the same but for the `ignored` keys (at any depth),
+ * as their JSON would be with those keys left out. Compared in place: a JSON string of each
+ * function per edit was most of the time an edit of a large file spent here (13 ms for
+ * fs/read_write.c).
  */
-function sameContent(a: unknown, b: unknown): boolean {
+function sameContent(a: unknown, b: unknown, ignored: ReadonlySet<string>): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || ArrayBuffer.isView(a)) {
     const x = a as ArrayLike<unknown>;
     const y = b as ArrayLike<unknown>;
     if (Array.isArray(a) !== Array.isArray(b) || x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!sameContent(x[i], y[i])) return false;
+    for (let i = 0; i < x.length; i++) if (!sameContent(x[i], y[i], ignored)) return false;
     return true;
   }
   const x = a as Record<string, unknown>;
@@ -26,11 +27,11 @@ function sameContent(a: unknown, b: unknown): boolean {
   // A key whose value is undefined is no key in JSON: count only the others, on both sides.
   let keys = 0;
   for (const k in x) {
-    if (POSITIONS.has(k) || x[k] === undefined) continue;
-    if (!sameContent(x[k], y[k])) return false;
+    if (ignored.has(k) || x[k] === undefined) continue;
+    if (!sameContent(x[k], y[k], ignored)) return false;
     keys++;
   }
-  for (const k in y) if (!POSITIONS.has(k) && y[k] !== undefined) keys--;
+  for (const k in y) if (!ignored.has(k) && y[k] !== undefined) keys--;
   return keys === 0;
 }
 
@@ -39,6 +40,11 @@ function sameContent(a: unknown, b: unknown): boolean {
  * place among same-named alternatives, whose content is the same but for positions.
  */
 export function movedOnly(before: FileFacts, after: FileFacts): [number, number][] {
+  return samePairs(before, after, (a, b) => sameContent(a, b, POSITIONS));
+}
+
+/** Pairs of functions with the same name, linkage and place among same-named alternatives, that `same` accepts. */
+function samePairs(before: FileFacts, after: FileFacts, same: (a: FunctionFact, b: FunctionFact) => boolean): [number, number][] {
   const key = (fn: FunctionFact): string => `${fn.isStatic ? 's' : 'g'}:${fn.name}`;
   const earlier = new Map<string, number[]>();
   before.functions.forEach((fn, i) => {
@@ -53,7 +59,7 @@ export function movedOnly(before: FileFacts, after: FileFacts): [number, number]
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
     const i = earlier.get(k)?.[n];
-    if (i !== undefined && sameContent(before.functions[i], fn)) pairs.push([i, j]);
+    if (i !== undefined && same(before.functions[i]!, fn)) pairs.push([i, j]);
   });
   return pairs;
 }
