@@ -28,7 +28,7 @@ import type { ScanResult, SkippedFile } from '../model/chain';
 import { readerOf, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { patched, type Patched } from '../model/patched';
-import { lineDelta, movedOnly, samePositions } from './movedFunctions';
+import { lineDelta, movedOnly, readerOnly, samePositions } from './movedFunctions';
 import type { LineShift } from '../model/lineShift';
 import { loadCLanguage, parserFor } from '../parse/treeSitter';
 import { sourceText } from '../sources/textDecode';
@@ -276,10 +276,12 @@ export class LiveAnalysis {
     // Functions that only moved need no new analysis (unknown without the old full facts: all did not).
     const oldFull = nextFull === undefined || old.functions.length === 0 ? undefined : this.detail.read(old);
     const moved = oldFull === undefined || nextFull === undefined ? [] : movedOnly(oldFull, nextFull);
+    // Read the other way (tokens or a full parse) and the same for every analysis: as good as unchanged.
+    const sameRead = oldFull === undefined || nextFull === undefined || readerOf(old) === readerOf(next) ? [] : readerOnly(oldFull, nextFull, this.effectfulNames());
     const replaced = graph.replaceFile(old, next);
     if (!replaced.ok) return replaced;
     const patch = replaced.value;
-    const unchanged = new Set(moved.map(([, j]) => j));
+    const unchanged = new Set([...moved, ...sameRead].map(([, j]) => j));
     // Of those, the ones whose lines or columns changed: chains through them are given new lines.
     const shiftedFns = new Set(moved.filter(([i, j]) => !samePositions(oldFull!.functions[i]!, nextFull!.functions[j]!)).map(([, j]) => j));
     // Those that moved by whole lines: what verdicts read in them is read at the moved lines now.

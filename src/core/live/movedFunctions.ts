@@ -76,3 +76,20 @@ export function lineDelta(before: FunctionFact, after: FunctionFact): number | u
   if (after.endLine - before.endLine !== d || after.nameLine - before.nameLine !== d || after.nameColumn !== before.nameColumn) return undefined;
   return before.calls.every((c, i) => after.calls[i]?.line === c.line + d && after.calls[i]?.column === c.column) ? d : undefined;
 }
+
+/** Keys the reader decides rather than the code: control flow (a full parse reads it, tokens do not) and parse errors in the body. */
+const READER_KEYS: ReadonlySet<string> = new Set([...POSITIONS, 'flow', 'bodyErrors']);
+
+/**
+ * Pairs of functions at the same positions whose facts differ at most in what the reader gives
+ * (the file read from tokens before and parsed now, or the other way round), that call none of
+ * `effectful` (the names with an effect on the held context now). Nothing reads such a
+ * function's flow: a summary needs a call with an effect, and with no call that releases,
+ * every call runs under the caller's hold (HeldThrough). So it analyses as before: a file read
+ * again in full because one of its functions calls a new wrapper need not send its other
+ * functions (most of them) through the searches again.
+ */
+export function readerOnly(before: FileFacts, after: FileFacts, effectful: ReadonlySet<string>): [number, number][] {
+  const callsEffectful = (fn: FunctionFact): boolean => fn.calls.some((c) => c.kind === 'direct' && effectful.has(c.callee));
+  return samePairs(before, after, (a, b) => samePositions(a, b) && !callsEffectful(a) && !callsEffectful(b) && sameContent(a, b, READER_KEYS));
+}
