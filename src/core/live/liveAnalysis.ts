@@ -201,12 +201,18 @@ export class LiveAnalysis {
     const effectful = this.options.parseAll === true ? undefined : this.effectfulNames();
     // The same bytes, read as before (an editor's echo of a save, a buffer as saved): nothing to
     // read again, and the call sites parsed from them stand.
-    if (old !== undefined && bytes !== undefined && old.hash === contentHash(bytes) && readAsBefore(old, effectful)) return 'unchanged';
+    const hash = bytes === undefined ? undefined : contentHash(bytes);
+    const sameBytes = old !== undefined && hash === old.hash;
+    if (sameBytes && readAsBefore(old, effectful)) return 'unchanged';
     this.callSites?.forget(rel);
-    const job = { rel, abs, ...(bytes !== undefined ? { content: bytes } : {}) };
+    const job = { rel, abs, ...(bytes !== undefined ? { content: bytes } : {}), ...(hash !== undefined ? { knownHash: hash } : {}) };
     // An unsaved buffer changes with every pause in typing: its facts stay out of the cache.
     const cache = unsaved === undefined ? this.cache() : undefined;
-    const outcome = effectful === undefined
+    // The same bytes read from tokens before, and they call a name with an effect now: their
+    // tokens would only lead to the full parse (a file read again because a callee became a
+    // wrapper), so the token facts are not read first.
+    const parse = effectful === undefined || (sameBytes && old.reader === 'tokens');
+    const outcome = parse
       ? processOne({ ...job, reader: 'tree' }, this.parser, cache)
       : processOne({ ...job, reader: 'tokens' }, this.parser, cache, effectful);
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
