@@ -4,7 +4,7 @@
 // are kept, since the functions that need their control flow cluster in a few files.
 import { join } from 'node:path';
 import type { Language } from 'web-tree-sitter';
-import { readerOf, type FileFacts } from '../model/facts';
+import { readerOf, type FactReader, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import type { Note } from '../model/noteCounts';
 import { parserFor } from '../parse/treeSitter';
@@ -39,6 +39,15 @@ export class FactDetail {
     if (facts === undefined) facts = this.load(file) ?? null;
     this.remember(key, facts);
     return facts ?? undefined;
+  }
+
+  /**
+   * Full facts of the content `hash` of `file` as `reader` read it, when read recently: a live
+   * edit that reads a file the other way (a callee became a wrapper, or stopped being one) finds
+   * the facts the last such switch replaced here, without loading them.
+   */
+  recentFacts(file: string, hash: string, reader: FactReader): FileFacts | undefined {
+    return this.recent.get(`${readKey(reader, hash)}\0${file}`) ?? undefined;
   }
 
   /** Full facts just made for `file` (a live edit): the next reads need not load them. */
@@ -81,5 +90,9 @@ export class FactDetail {
 
 /** The same content read two ways gives two sets of facts. */
 function contentKey(file: PackedFileFacts): string {
-  return `${readerOf(file)}:${file.hash}`;
+  return readKey(readerOf(file), file.hash);
+}
+
+function readKey(reader: FactReader, hash: string): string {
+  return `${reader}:${hash}`;
 }

@@ -22,7 +22,7 @@ import { effectfulNow } from '../rules/effectfulNames';
 import { compressFacts } from '../index/compressedFacts';
 import type { FactDetail } from '../index/factDetail';
 import { contentHash, FactCache } from '../index/factCache';
-import { processOne } from '../index/fileTask';
+import { processOne, type FileOutcome } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
 import { readerOf, type FileFacts } from '../model/facts';
@@ -212,9 +212,13 @@ export class LiveAnalysis {
     // tokens would only lead to the full parse (a file read again because a callee became a
     // wrapper), so the token facts are not read first.
     const parse = effectful === undefined || (sameBytes && old.reader === 'tokens');
-    const outcome = parse
-      ? processOne({ ...job, reader: 'tree' }, this.parser, cache)
-      : processOne({ ...job, reader: 'tokens' }, this.parser, cache, effectful);
+    // Read the other way lately (a wrapper came and went: an edit and its undo), those facts stand.
+    const switched = sameBytes && hash !== undefined ? this.detail.recentFacts(rel, hash, parse ? 'tree' : 'tokens') : undefined;
+    const outcome: FileOutcome = switched !== undefined
+      ? { rel, hash, facts: switched, cached: true, stored: true, notes: [] }
+      : parse
+        ? processOne({ ...job, reader: 'tree' }, this.parser, cache)
+        : processOne({ ...job, reader: 'tokens' }, this.parser, cache, effectful);
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
       const outcome = this.patch(old, next, nextFull);
       const why = outcome.ok ? this.exemptionsAfterEdit(rel) : outcome.why;
