@@ -243,8 +243,15 @@ function refsOfFile(g: GraphParts, facts: PackedFileFacts): { direct: Map<string
       if (group !== undefined) addRef(out.groups, group, ref);
     }
   }, g.nodes.nodesOf(facts.file), facts);
-  for (const map of [out.direct, out.field, out.groups]) for (const list of map.values()) list.sort((x, y) => x - y);
+  // Most lists hold one call, or come in order: a sort would copy each all the same (40 MiB of an
+  // update that reads 27 files again).
+  for (const map of [out.direct, out.field, out.groups]) for (const list of map.values()) if (!ascending(list)) list.sort((x, y) => x - y);
   return out;
+}
+
+function ascending(list: readonly CallRef[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]! > list[i]!) return false;
+  return true;
 }
 
 /** Names whose call sites in the file moved: the others need no patching (a comment edit has none). */
