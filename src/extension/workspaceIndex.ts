@@ -201,7 +201,7 @@ export class WorkspaceIndex implements vscode.Disposable {
       const same = result.files.every((f) => f.kind === 'unchanged') && this.lastSnapshot !== undefined;
       const snapshot = same ? { ...withoutCount(result.snapshot), chains: this.lastSnapshot!.chains } : await this.withChains(result.snapshot, undefined, this.lastSnapshot);
       const changes = result.files.filter((f) => f.kind !== 'unchanged');
-      this.log.info(`update of ${files.length} file(s)${unsaved.length > 0 ? ` and ${unsaved.length} unsaved buffer(s)` : ''} in ${Math.round(result.durationMs)} ms: `
+      this.log.info(`update of ${files.length} file(s)${unsaved.length > 0 ? ` and ${unsaved.length} unsaved buffer(s)` : ''} in ${Math.round(result.durationMs)} ms${result.cpuMs !== undefined ? ` (CPU ${Math.round(result.cpuMs)} ms)` : ''}: `
         + `+${result.delta.added.length} -${result.delta.removed.length} chains`
         + `${changes.length > 0 ? ` (${changes.map((f) => `${f.file}: ${f.kind}${f.reason ? `, ${f.reason}` : ''}`).join('; ')})` : ''}`
         + `${notedAt !== undefined ? `; ${Math.round(performance.now() - notedAt)} ms after the change was noted` : ''}`);

@@ -83,6 +83,8 @@ export interface UpdateResult {
   /** Per file: how the update went ('unchanged', 'local', 'rebuilt'). */
   files: { file: string; kind: string; reason?: string }[];
   durationMs: number;
+  /** CPU time the server's process spent meanwhile (absent from older servers). */
+  cpuMs?: number;
 }
 
 /** The live analysis behind a preliminary snapshot, once it is built. */

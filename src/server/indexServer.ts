@@ -158,7 +158,7 @@ export class IndexServer {
         const update = session.update(files, unsaved);
         const delta = chainDelta(this.shown, session.result.chains);
         return {
-          snapshot: this.snapshot(), delta, durationMs: update.durationMs,
+          snapshot: this.snapshot(), delta, durationMs: update.durationMs, cpuMs: update.cpuMs,
           files: update.files.map((f) => ({ file: f.file, kind: f.outcome.kind, ...(f.outcome.reason !== undefined ? { reason: f.outcome.reason } : {}) })),
         };
       }
