@@ -117,6 +117,11 @@ try {
       results[pass].liveIndex = { fromPageMs: live.at - started, log: live.text };
       say(`${pass}: live index ${JSON.stringify(results[pass].liveIndex)}`);
     }
+    // The index server prepares for updates at its first idle second after a build (IndexServer
+    // prepareAfterBuild): the edits below are timed after it, as a user's would come.
+    const prepared = await waitForLine(0, /ready for updates: .*/, 30_000).catch(() => undefined);
+    results[pass].prepared = prepared === undefined ? 'not seen within 30 s' : `${prepared.text}, ${prepared.at - readyAt} ms after the first chains`;
+    say(`${pass}: ${results[pass].prepared}`);
     if (pass === 'cold') {
       await typing(page);
       await overlay(page);

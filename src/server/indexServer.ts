@@ -82,6 +82,8 @@ export class IndexServer {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Done once idle, before preparing for traces: storing a new open's result. */
   private idleWork: (() => void) | undefined;
+  /** The live analysis last prepared for updates at an idle moment (prepareAfterBuild). */
+  private preparedFor: EditorSession | undefined;
 
   constructor(private readonly send: (m: FromServer) => void, private readonly env: ServerEnvironment) {}
 
@@ -133,6 +135,19 @@ export class IndexServer {
     }
   }
 
+  /**
+   * The first idle moment after a live analysis is built: what its first update would pay is
+   * paid now (EditorSession.prepareUpdates), so that the first save is not the slowest.
+   */
+  private prepareAfterBuild(): void {
+    const session = this.session;
+    if (session === undefined || this.preliminary !== undefined || this.preparedFor === session) return;
+    this.preparedFor = session;
+    const started = performance.now();
+    session.prepareUpdates();
+    this.send({ kind: 'log', level: 'info', message: `ready for updates: prepared in ${Math.round(performance.now() - started)} ms` });
+  }
+
   /** Prepares for trace requests once no request has come for IDLE_MS and none is running. */
   private whenIdle(): void {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
@@ -143,6 +158,7 @@ export class IndexServer {
       this.idleWork = undefined;
       work?.();
       if (this.preliminary === undefined) this.session?.prepareTraces();
+      this.prepareAfterBuild();
     }, IDLE_MS);
     this.idleTimer.unref();
   }

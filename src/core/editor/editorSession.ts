@@ -90,6 +90,11 @@ export class EditorSession {
     this.live.graph.indexNames();
   }
 
+  /** Pays at an idle moment what the first update after an open would (LiveAnalysis.prepareUpdates). */
+  prepareUpdates(): void {
+    this.live.prepareUpdates();
+  }
+
   dispose(): void {
     this.live.dispose();
   }

@@ -151,6 +151,26 @@ export class LiveAnalysis {
     return { kind: rebuilt === undefined ? 'local' : 'rebuilt', ...(rebuilt !== undefined ? { reason: rebuilt } : {}), durationMs: performance.now() - started };
   }
 
+  /**
+   * What the first update after an open pays besides its own work, paid now (an editor calls it
+   * when idle): the files' positions, the keys and digests every kept verdict is checked against
+   * (the unchanged result composed again, its chains standing as they are), and the compiling of
+   * both readers (the first chain's file read from tokens and parsed, the facts dropped). The
+   * first saves after a whole kernel's open took 230-330 ms where later ones take 60-120.
+   */
+  prepareUpdates(): void {
+    this.positionOf('');
+    const rel = this.current.chains[0]?.acquire.file;
+    if (rel !== undefined) {
+      this.parser ??= parserFor(this.language);
+      const job = { rel, abs: join(this.root, rel) };
+      processOne({ ...job, reader: 'tree' }, this.parser, undefined);
+      processOne({ ...job, reader: 'tokens' }, this.parser, undefined, this.effectfulNames());
+    }
+    // Composed for the checks it makes and the keys they keep; the result stays the open's.
+    this.compose(performance.now());
+  }
+
   /** The fact cache edits read and write (its indexes are read when the analysis opens). */
   private cache(): FactCache | undefined {
     if (this.options.cacheDir !== undefined) this.factCache ??= new FactCache(this.options.cacheDir);

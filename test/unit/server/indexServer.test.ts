@@ -106,6 +106,27 @@ test('index server: an unsaved buffer updates the chains, and naming its file ag
   assert.match(bad?.kind === 'error' ? bad.message : '', /unsaved must be a list of \{ file, text \}/);
 });
 
+test('index server: prepares an open tree for updates once idle, once, and its updates say their CPU time', async (t) => {
+  const root = copyFixture(t);
+  const { server, sent } = inProcess();
+  t.after(() => server.dispose());
+  server.handle({ kind: 'request', id: 1, method: 'open', params: openParams(root) });
+  await server.idle();
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const ready = (): number => sent.filter((m) => m.kind === 'log' && /^ready for updates: prepared in \d+ ms$/.test(m.message)).length;
+  assert.equal(ready(), 1);
+  const disk = readFileSync(join(root, 'fs/read_write.c'), 'utf8');
+  writeFileSync(join(root, 'fs/read_write.c'), disk.replace('\tretval = do_splice_direct(', '\t// retval = do_splice_direct('));
+  server.handle({ kind: 'request', id: 2, method: 'update', params: { files: ['fs/read_write.c'] } });
+  await server.idle();
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const update = (sent.find((m) => m.kind === 'response' && m.id === 2) as { result: UpdateResult }).result;
+  assert.equal(update.delta.removed.length, 1);
+  assert.ok(typeof update.cpuMs === 'number' && update.cpuMs >= 0);
+  // The same analysis, updated: nothing to prepare again.
+  assert.equal(ready(), 1);
+});
+
 test('index server: an update is told as the chains that changed, and applying them gives the chains a full fetch gives', async (t) => {
   const root = copyFixture(t);
   const { server, sent } = inProcess();
