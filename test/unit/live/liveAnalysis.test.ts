@@ -237,6 +237,30 @@ void drop_write(struct vfsmount *m)\n{\n\tsb_end_write(m->mnt_sb);\n}\n`, 'local
   assert.equal(tokenRead(), before + 1);
 });
 
+test('live analysis: a file read the other way, back and forth, keeps its other functions\' chains as a fresh scan has them', async (t) => {
+  const { root, live } = await openCopy(t);
+  // attr_helper() calls nothing with an effect: read from tokens or parsed, it analyses the same.
+  writeFileSync(join(root, 'fs/attr.c'), [
+    'int setattr_checked(struct vfsmount *m, struct file *f)\n{\n\tint err = grab_write(m);\n\n\tif (err)\n\t\treturn err;',
+    '\terr = attr_helper(f);\n\tdrop_write(m);\n\treturn err;\n}\n',
+    'int attr_helper(struct file *f)\n{\n\tif (!f)\n\t\treturn 0;\n\treturn security_file_open(f);\n}\n',
+  ].join('\n'));
+  writeFileSync(join(root, 'fs/attr_hold.c'), 'int attr_hold(struct super_block *sb, struct file *f)\n{\n\tsb_start_write(sb);\n\tattr_helper(f);\n\tsb_end_write(sb);\n\treturn 0;\n}\n');
+  for (const rel of ['fs/attr.c', 'fs/attr_hold.c']) assert.equal(live.update(rel).kind, 'local');
+  await assertSameAsFresh(live, root);
+  const throughHelper = (caller: string): boolean => live.result.chains.some((c) => c.acquire.function === caller && c.hops.some((h) => h.callee === 'attr_helper'));
+  assert.ok(throughHelper('attr_hold'));
+  const original = readFileSync(join(root, 'security/security.c'), 'utf8');
+  const wrappers = `${original}\nint grab_write(struct vfsmount *m)\n{\n\tsb_start_write(m->mnt_sb);\n\treturn 0;\n}\n\nvoid drop_write(struct vfsmount *m)\n{\n\tsb_end_write(m->mnt_sb);\n}\n`;
+  // Twice: the second time the facts of each read come from the recently read ones.
+  for (let round = 0; round < 2; round++) {
+    await expectUpdate(live, root, 'security/security.c', () => wrappers, 'local');
+    assert.ok(throughHelper('attr_hold') && throughHelper('setattr_checked'));
+    await expectUpdate(live, root, 'security/security.c', () => original, 'local');
+    assert.ok(throughHelper('attr_hold') && !throughHelper('setattr_checked'));
+  }
+});
+
 test('live analysis: a second definition of a global, or a wrapper made recursive, rebuild with fresh results', async (t) => {
   const { root, live } = await openCopy(t);
   // Its summary oscillates until the visit cap: the result depends on the order of visits.
