@@ -144,7 +144,13 @@ export class IndexServer {
     if (session === undefined || this.preliminary !== undefined || this.preparedFor === session) return;
     this.preparedFor = session;
     const started = performance.now();
-    session.prepareUpdates();
+    try {
+      session.prepareUpdates();
+    } catch (e) {
+      // Only a head start: the first update does the same work, and says what fails.
+      this.send({ kind: 'log', level: 'warn', message: `preparing for updates failed: ${(e as Error).message}` });
+      return;
+    }
     this.send({ kind: 'log', level: 'info', message: `ready for updates: prepared in ${Math.round(performance.now() - started)} ms` });
   }
 
