@@ -25,7 +25,7 @@ import { contentHash, FactCache } from '../index/factCache';
 import { processOne, type FileOutcome } from '../index/fileTask';
 import { packFacts } from '../index/packFacts';
 import type { ScanResult, SkippedFile } from '../model/chain';
-import { readerOf, type FileFacts } from '../model/facts';
+import { readerOf, type FactReader, type FileFacts } from '../model/facts';
 import type { PackedFileFacts } from '../model/packedFacts';
 import { patched, type Patched } from '../model/patched';
 import { lineDelta, movedOnly, readerOnly, samePositions } from './movedFunctions';
@@ -161,9 +161,11 @@ export class LiveAnalysis {
   prepareUpdates(): void {
     this.positionOf('');
     const rel = this.current.chains[0]?.acquire.file;
-    if (rel !== undefined) {
+    const content = rel === undefined ? undefined : readIfPresent(join(this.root, rel));
+    if (rel !== undefined && content !== undefined) {
+      // Read once from disk, then both ways.
+      const job = { rel, abs: join(this.root, rel), content };
       this.parser ??= parserFor(this.language);
-      const job = { rel, abs: join(this.root, rel) };
       processOne({ ...job, reader: 'tree' }, this.parser, undefined);
       processOne({ ...job, reader: 'tokens' }, this.parser, undefined, this.effectfulNames());
     }
@@ -231,14 +233,12 @@ export class LiveAnalysis {
     // The same bytes read from tokens before, and they call a name with an effect now: their
     // tokens would only lead to the full parse (a file read again because a callee became a
     // wrapper), so the token facts are not read first.
-    const parse = effectful === undefined || (sameBytes && old.reader === 'tokens');
+    const reader: FactReader = effectful === undefined || (sameBytes && old.reader === 'tokens') ? 'tree' : 'tokens';
     // Read the other way lately (a wrapper came and went: an edit and its undo), those facts stand.
-    const switched = sameBytes && hash !== undefined ? this.detail.recentFacts(rel, hash, parse ? 'tree' : 'tokens') : undefined;
-    const outcome: FileOutcome = switched !== undefined
-      ? { rel, hash, facts: switched, cached: true, stored: true, notes: [] }
-      : parse
-        ? processOne({ ...job, reader: 'tree' }, this.parser, cache)
-        : processOne({ ...job, reader: 'tokens' }, this.parser, cache, effectful);
+    const switched = sameBytes ? this.detail.recentFacts(rel, old.hash, reader) : undefined;
+    const outcome: FileOutcome = sameBytes && switched !== undefined
+      ? { rel, hash: old.hash, facts: switched, cached: true, stored: true, notes: [] }
+      : processOne({ ...job, reader }, this.parser, cache, reader === 'tokens' ? effectful : undefined);
     const settle = (old: PackedFileFacts, next: PackedFileFacts, nextFull?: FileFacts): { rebuilt?: string } => {
       const outcome = this.patch(old, next, nextFull);
       const why = outcome.ok ? this.exemptionsAfterEdit(rel) : outcome.why;
