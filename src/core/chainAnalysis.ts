@@ -12,7 +12,7 @@ import { repeatedCallReason } from './chains/repeatedCalls';
 import type { CallSiteReader, Definition, DefinitionLookup, ReadTracking } from './model/callSites';
 import { mergeHookPoints } from './chains/hookPoints';
 import { shiftedLine, type LineShift } from './model/lineShift';
-import { NotifierJudge } from './chains/notifierDispatch';
+import { NotifierJudge, type WalkedLists } from './chains/notifierDispatch';
 import { KeptNotifierLists } from './graph/notifierLists';
 import { CallGraph, type DetailSource } from './graph/callGraph';
 import type { PointerPolicy } from './graph/fieldIndex';
@@ -21,6 +21,7 @@ import { definingBody, FUNCTIONS_PER_FILE, type GraphLimit, type LeftOut } from 
 import type { Chain, FoundChain, ScanResult, SkippedFile } from './model/chain';
 import { sameItems } from './model/sameItems';
 import { NOTE_CONSEQUENCES, type NoteCounts } from './model/noteCounts';
+import type { NotifierKnowledge } from './model/ruleSpec';
 import { CALL_STRIDE, type PackedFileFacts } from './model/packedFacts';
 import { deriveExemptions, type ExemptionVerdict } from './rules/derivedExemptions';
 import type { ExemptionInputs, ExemptionSources } from './rules/exemptionInputs';
@@ -57,6 +58,8 @@ interface FactsKeys {
   graph: CallGraph;
   facts: string;
   byFunction: Map<string, { callsVersion: number; byLists: Map<string, string> }>;
+  /** Which lists each chain's hops walk, per rule's notifier specs (NotifierJudge). */
+  walked: WeakMap<readonly NotifierKnowledge[], WalkedLists>;
 }
 
 /** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
@@ -188,6 +191,12 @@ function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: Defin
 }
 
 /** The analysis's kept notifier lists, read through `reader` (made on first use, and anew for another reader). */
+function walkedLists(keys: FactsKeys, specs: readonly NotifierKnowledge[]): WalkedLists {
+  let walked = keys.walked.get(specs);
+  if (walked === undefined) keys.walked.set(specs, walked = new WeakMap());
+  return walked;
+}
+
 function keptLists(analysis: ChainAnalysis, reader: CallSiteReader & ReadTracking): KeptNotifierLists {
   if (analysis.notifierLists?.reader !== reader || analysis.notifierLists.graph !== analysis.graph) analysis.notifierLists = new KeptNotifierLists(analysis.graph, reader);
   return analysis.notifierLists;
@@ -206,12 +215,12 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
   const definedNow = new Map<string, string>();
   let factsKeys = analysis.factsKeys;
-  if (factsKeys?.graph !== graph || factsKeys.facts !== facts.key) analysis.factsKeys = factsKeys = { graph, facts: facts.key, byFunction: new Map() };
+  if (factsKeys?.graph !== graph || factsKeys.facts !== facts.key) analysis.factsKeys = factsKeys = { graph, facts: facts.key, byFunction: new Map(), walked: new WeakMap() };
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const notifierSpecs = rule.dispatch?.notifiers ?? [];
     // Lists are read from the source: without a reader, notifier hops stay type-only guesses.
-    const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs, keptLists(analysis, reader));
+    const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs, keptLists(analysis, reader), walkedLists(factsKeys, notifierSpecs));
     const dispatch = new DispatchReader(rule, facts, notifiers);
     const assess = (chain: FoundChain, definitionOf: DefinitionLookup): Assessment => {
       const assessment = assessChain(chain, dispatch);

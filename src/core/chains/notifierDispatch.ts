@@ -13,6 +13,11 @@ import type { NotifierKnowledge } from '../model/ruleSpec';
 /** Registered functions named in a reason, at most. */
 const NAMED_FUNCTIONS = 6;
 
+/** Per chain, the specs of the lists its hops walk (see NotifierJudge.listsWalked); valid for one set of specs. */
+export type WalkedLists = WeakMap<FoundChain, readonly NotifierKnowledge[]>;
+
+const NO_SPECS: readonly NotifierKnowledge[] = [];
+
 export class NotifierJudge {
   private readonly lists = new Map<NotifierKnowledge, NotifierLists>();
   /** accessPath() of the argument texts read: the same few recur along thousands of chains. */
@@ -21,8 +26,17 @@ export class NotifierJudge {
   /** The specs by the function that walks their lists: most hops are made by none of them. */
   private readonly byWalker = new Map<string, NotifierKnowledge[]>();
 
-  /** `kept`: lists kept from earlier results of this graph (see KeptNotifierLists), when there are. */
-  constructor(private readonly graph: CallGraph, private readonly reader: CallSiteReader, specs: readonly NotifierKnowledge[], private readonly kept?: KeptNotifierLists) {
+  /**
+   * `kept`: lists kept from earlier results of this graph (see KeptNotifierLists), when there are;
+   * `walked`: which lists each chain's hops walk, as judges of earlier results with these specs found.
+   */
+  constructor(
+    private readonly graph: CallGraph,
+    private readonly reader: CallSiteReader,
+    specs: readonly NotifierKnowledge[],
+    private readonly kept?: KeptNotifierLists,
+    private readonly walked: WalkedLists = new WeakMap(),
+  ) {
     for (const spec of specs) {
       const list = this.byWalker.get(spec.call.function);
       if (list === undefined) this.byWalker.set(spec.call.function, [spec]);
@@ -32,13 +46,28 @@ export class NotifierJudge {
 
   /** What a verdict on `chain` read of the tree's registrations: empty when it has no notifier hop. */
   key(chain: FoundChain): string {
-    // Asked of every chain of every result, and most have no notifier hop: no arrays made.
+    const specs = this.listsWalked(chain);
     let key = '';
-    for (let i = 0; i < chain.hops.length; i++) {
-      const spec = this.specOf(chain, i);
-      if (spec !== undefined) key = key === '' ? this.listsOf(spec).key : `${key}\n${this.listsOf(spec).key}`;
-    }
+    for (const spec of specs) key = key === '' ? this.listsOf(spec).key : `${key}\n${this.listsOf(spec).key}`;
     return key;
+  }
+
+  /**
+   * The specs of the lists the chain's hops walk, in hop order. Asked of every kept chain at every
+   * live update, and a chain's hops do not change while it is kept: looked up once per chain.
+   */
+  private listsWalked(chain: FoundChain): readonly NotifierKnowledge[] {
+    let specs = this.walked.get(chain);
+    if (specs === undefined) {
+      const found: NotifierKnowledge[] = [];
+      for (let i = 0; i < chain.hops.length; i++) {
+        const spec = this.specOf(chain, i);
+        if (spec !== undefined) found.push(spec);
+      }
+      specs = found.length === 0 ? NO_SPECS : found;
+      this.walked.set(chain, specs);
+    }
+    return specs;
   }
 
   /** The reason for hop `i`, when it is a call through a notifier list's block. */
