@@ -25,31 +25,34 @@ function compareShown(a: Chain, b: Chain): number {
  * the outcome is the full sort's.
  */
 function inSourceOrder(shown: readonly ShownChain[], last: readonly Chain[] | undefined): ShownChain[] {
-  const entries = shown.map((s, position) => ({ s, position }));
-  type Entry = (typeof entries)[number];
-  const compare = (a: Entry, b: Entry): number => compareShown(a.s.chain, b.s.chain) || a.position - b.position;
-  const sorted = (list: Entry[]): ShownChain[] => list.sort(compare).map((e) => e.s);
-  if (last === undefined) return sorted(entries);
+  // Positions, not entry objects: asked after every live edit, of thousands of chains.
+  const compare = (a: number, b: number): number => compareShown(shown[a]!.chain, shown[b]!.chain) || a - b;
+  const sorted = (): ShownChain[] => shown.map((_, i) => i).sort(compare).map((i) => shown[i]!);
+  if (last === undefined) return sorted();
   // By the chain the last result gave out for the same kept chain (see assignIds).
-  const keptBy = new Map<Chain, Entry>();
-  for (const e of entries) if (e.s.built.shown !== undefined) keptBy.set(e.s.built.shown, e);
-  const kept: Entry[] = [];
-  const inKept = new Set<Entry>();
+  const keptBy = new Map<Chain, number>();
+  shown.forEach((s, i) => {
+    if (s.built.shown !== undefined) keptBy.set(s.built.shown, i);
+  });
+  const kept: number[] = [];
+  const inKept = new Uint8Array(shown.length);
   for (const c of last) {
-    const e = keptBy.get(c);
-    if (e === undefined) continue;
-    if (kept.length > 0 && compare(kept[kept.length - 1]!, e) > 0) return sorted(entries);
-    kept.push(e);
-    inKept.add(e);
+    const i = keptBy.get(c);
+    if (i === undefined) continue;
+    if (kept.length > 0 && compare(kept[kept.length - 1]!, i) > 0) return sorted();
+    kept.push(i);
+    inKept[i] = 1;
   }
-  const others = entries.filter((e) => !inKept.has(e)).sort(compare);
+  const others: number[] = [];
+  for (let i = 0; i < shown.length; i++) if (inKept[i] === 0) others.push(i);
+  others.sort(compare);
   const merged: ShownChain[] = [];
   let k = 0;
   for (const o of others) {
-    while (k < kept.length && compare(kept[k]!, o) < 0) merged.push(kept[k++]!.s);
-    merged.push(o.s);
+    while (k < kept.length && compare(kept[k]!, o) < 0) merged.push(shown[kept[k++]!]!);
+    merged.push(shown[o]!);
   }
-  while (k < kept.length) merged.push(kept[k++]!.s);
+  while (k < kept.length) merged.push(shown[kept[k++]!]!);
   return merged;
 }
 
