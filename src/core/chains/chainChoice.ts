@@ -171,7 +171,12 @@ class ChainChoice {
     const { verdict, basis } = this.context.judge.judge(chain);
     for (const [key, read] of basis.reads) reads.set(key, read);
     for (const [key, found] of basis.definitions) definitions.set(key, found);
-    return { chain, verdict, basis: { facts: basis.facts, reads, definitions }, path: [...path], refs, acquisition: cand.acq };
+    // Every field present from the start: kept chains are walked after every live edit, and
+    // fields added later would give them a dozen shapes.
+    return {
+      chain, verdict, basis: { facts: basis.facts, reads, definitions }, path: [...path], refs, acquisition: cand.acq,
+      choice: undefined, shown: undefined, idBase: undefined, hookPoint: undefined,
+    };
   }
 
   /** The kept chain, with what choosing it weighed beside its own path. */
