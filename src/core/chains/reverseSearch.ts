@@ -265,11 +265,24 @@ export function updateSearch(spec: SearchSpec, paths: SinkPaths, changed: readon
   // Which changed nodes can no longer keep their cost, with the costs as they are? Their
   // dependents are cleared; clearing can make another changed node's best step go, so repeat.
   const cleared = new Set<number>();
+  // A changed node's best step, found again only when the target it named was cleared since:
+  // clearing only takes costs away, so no other option can beat it then, and the loop below
+  // asks every changed node again after each round of clearing (149 changed nodes, a few
+  // rounds, every sink: most of an update that turns a function into a releaser). Seeds can
+  // lower the costs it was weighed against; settle() carries those to the callers.
+  const found = new Map<number, StepOption | undefined>();
+  const bestOf = (i: number): StepOption | undefined => {
+    const known = found.get(i);
+    if (known === undefined ? found.has(i) : !cleared.has(known[2])) return known;
+    const best = bestOwnStep(spec, paths, i);
+    found.set(i, best);
+    return best;
+  };
   for (let grew = true; grew;) {
     grew = false;
     const rising = changed.filter((i) => {
       if (cleared.has(i) || paths.costOf(i) === UNREACHED) return false;
-      const best = bestOwnStep(spec, paths, i);
+      const best = bestOf(i);
       return best === undefined || best[0] > paths.costOf(i);
     });
     if (rising.length === 0) break;
@@ -283,7 +296,7 @@ export function updateSearch(spec: SearchSpec, paths: SinkPaths, changed: readon
   }
   // A changed node takes its best step whatever it had: its old step may name a call that moved.
   const seed = (i: number): void => {
-    const best = bestOwnStep(spec, paths, i);
+    const best = bestOf(i);
     remember(i);
     if (best === undefined) {
       paths.clear(i);
