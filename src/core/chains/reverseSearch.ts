@@ -37,15 +37,20 @@ export type StepOption = readonly [cost: number, targetCost: number, target: num
  * every update breaks ties this way, so that what they find does not depend on their order.
  */
 export function comesFirst(ranks: Float64Array, a: StepOption, b: StepOption): boolean {
-  return precedes(ranks, a[0], a[1], a[2], a[3], b);
+  return stepBefore(ranks, a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
 }
 
 /** comesFirst() of the option (cost, targetCost, target, ref), without making it. */
 function precedes(ranks: Float64Array, cost: number, targetCost: number, target: number, ref: CallRef, b: StepOption): boolean {
-  if (cost !== b[0]) return cost < b[0];
-  if (targetCost !== b[1]) return targetCost < b[1];
-  if (target !== b[2]) return rankOf(ranks, target) < rankOf(ranks, b[2]);
-  return ref < b[3];
+  return stepBefore(ranks, cost, targetCost, target, ref, b[0], b[1], b[2], b[3]);
+}
+
+/** comesFirst() of two options given by their parts: asked of every offer a search makes, with no tuple made. */
+function stepBefore(ranks: Float64Array, cost: number, targetCost: number, target: number, ref: CallRef, bCost: number, bTargetCost: number, bTarget: number, bRef: CallRef): boolean {
+  if (cost !== bCost) return cost < bCost;
+  if (targetCost !== bTargetCost) return targetCost < bTargetCost;
+  if (target !== bTarget) return rankOf(ranks, target) < rankOf(ranks, bTarget);
+  return ref < bRef;
 }
 
 function rankOf(ranks: Float64Array, target: number): number {
@@ -91,7 +96,7 @@ export class SinkPaths {
     const c = this.cost[index]!;
     // Cost alone decides most offers: no tuple for them.
     if (cost !== c) return cost < c;
-    return comesFirst(this.ranks, [cost, targetCost, target, ref], [c, this.targetCost[index]!, this.target[index]!, this.ref[index]!]);
+    return stepBefore(this.ranks, cost, targetCost, target, ref, c, this.targetCost[index]!, this.target[index]!, this.ref[index]!);
   }
 
   set(index: number, cost: number, targetCost: number, target: number, ref: CallRef): void {
