@@ -4,6 +4,7 @@
 import type { PackedFileFacts, PackedFunction } from '../model/packedFacts';
 import { KIND_DIRECT, KIND_FIELD } from '../model/packedFacts';
 import { cannotPatch, patched, type Patched } from '../model/patched';
+import { sameItems } from '../model/sameItems';
 import { addRef, BODY_SLOTS, mergeRefs, packRef, refNode, type CallRef } from './callRefs';
 import type { Callers } from './callerIndex';
 import { typeKey, type FieldIndex } from './fieldIndex';
@@ -133,10 +134,24 @@ function planStores(index: FieldIndex, old: PackedFileFacts, next: PackedFileFac
   // Everything a store holds but its line: a renamed table or block is another object to the
   // notifier lists, though it stores the same function in the same field.
   const key = (a: PackedFileFacts['fieldAssignments'][number]): string => `${a.field}=${a.fn}@${a.structType ?? ''}#${a.object ?? ''}`;
+  // Per field: an ops table added beside another changes only the fields it stores, and every
+  // field changed makes its callers, its handlers and the chains through it be examined again
+  // (fs/read_write.c's generic_ro_fops stores ->read_iter and ->splice_read, which most chains
+  // pass: an ops table added below it sent 111 of them through the chain choice again).
+  const byField = (f: PackedFileFacts): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const a of f.fieldAssignments) {
+      const list = out.get(a.field);
+      if (list === undefined) out.set(a.field, [key(a)]);
+      else list.push(key(a));
+    }
+    return out;
+  };
+  const before = byField(old);
+  const after = byField(next);
   const fields = new Set<string>();
-  if (old.fieldAssignments.map(key).join(',') !== next.fieldAssignments.map(key).join(',')) {
-    for (const a of [...old.fieldAssignments, ...next.fieldAssignments]) fields.add(a.field);
-  }
+  for (const [field, keys] of before) if (!sameItems(keys, after.get(field) ?? [])) fields.add(field);
+  for (const field of after.keys()) if (!before.has(field)) fields.add(field);
   for (const name of renamed) for (const field of index.fieldsNamed(name)) fields.add(field);
   return {
     fields,
