@@ -277,7 +277,13 @@ export class ChainSearch {
     const bySink = lists;
     return (ref, targets) => {
       let list = bySink.get(ref);
-      if (list === undefined) bySink.set(ref, list = Int32Array.from(targets, (t) => t.node.index));
+      if (list === undefined) {
+        // An indexed loop: Int32Array.from() with a map function goes through the iterator
+        // protocol, 3-4 ms per update for the hundreds of targets of ->read_iter calls.
+        list = new Int32Array(targets.length);
+        for (let i = 0; i < targets.length; i++) list[i] = targets[i]!.node.index;
+        bySink.set(ref, list);
+      }
       return list;
     };
   }
