@@ -14,7 +14,10 @@ import type { Note } from '../model/noteCounts';
 export interface FileJob {
   rel: string;
   abs: string;
-  /** Hash the manifest had for this path, when its size and mtime still match. */
+  /**
+   * Hash the manifest had for this path, when its size and mtime still match; with `content`,
+   * the hash of that content (the caller hashed it already).
+   */
   knownHash?: string;
   /** 'tree' when not given. */
   reader?: FactReader;
@@ -80,7 +83,7 @@ export function processFile(job: FileJob, parser: Parser, cache: FactCache | und
   } catch (e) {
     return { rel: job.rel, cached: false, skipped: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, notes };
   }
-  const hash = contentHash(bytes);
+  const hash = job.content !== undefined && job.knownHash !== undefined ? job.knownHash : contentHash(bytes);
   if (cache !== undefined && hash !== job.knownHash) {
     const facts = cached(cache, hash);
     if (facts !== undefined) return { rel: job.rel, hash, facts, cached: true, stored: true, notes };
