@@ -174,7 +174,7 @@ function materialize(s: State, subject?: string): State {
 }
 
 function forget(s: State, variable: string): State {
-  if (s.facts === '') return s;
+  if (factOf(s.facts, variable) === undefined) return s;
   const facts = s.facts.split(';').filter((f) => !f.startsWith(`${variable}=`)).join(';');
   return facts === s.facts ? s : { ...s, facts };
 }
@@ -199,15 +199,34 @@ function applyCondition(s: State, subject: string, nonzero: boolean, tracked: Re
   return t;
 }
 
+/** `s` knowing `name`'s value too (it knew nothing of it): the entry goes where sorting would put it. */
 function remember(s: State, name: string, value: 'z' | 'nz'): State {
-  return { ...s, facts: [...(s.facts === '' ? [] : s.facts.split(';')), `${name}=${value}`].sort().join(';') };
+  const entry = `${name}=${value}`;
+  const { facts } = s;
+  for (let at = 0; at < facts.length;) {
+    const end = facts.indexOf(';', at);
+    const stop = end < 0 ? facts.length : end;
+    if (facts.slice(at, stop) > entry) return { ...s, facts: `${facts.slice(0, at)}${entry};${facts.slice(at)}` };
+    at = stop + 1;
+  }
+  return { ...s, facts: facts === '' ? entry : `${facts};${entry}` };
 }
 
+/**
+ * What `facts` knows of `name`. Read in place: asked at every branch and assignment of every
+ * state, where splitting the list made most of a function's garbage.
+ */
 function factOf(facts: string, name: string): string | undefined {
-  if (facts === '') return undefined;
-  for (const f of facts.split(';')) if (f.startsWith(`${name}=`)) return f.slice(name.length + 1);
+  for (let at = 0; at < facts.length;) {
+    const end = facts.indexOf(';', at);
+    const stop = end < 0 ? facts.length : end;
+    if (facts.startsWith(name, at) && facts.charCodeAt(at + name.length) === EQUALS) return facts.slice(at + name.length + 1, stop);
+    at = stop + 1;
+  }
   return undefined;
 }
+
+const EQUALS = '='.charCodeAt(0);
 
 function exitState(s: State, value: ReturnValue, tracked: ReadonlySet<string>): ExitState {
   const e: ExitState = { held: s.depth >= 1, value };
