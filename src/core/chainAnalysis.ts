@@ -190,13 +190,14 @@ function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: Defin
   return true;
 }
 
-/** The analysis's kept notifier lists, read through `reader` (made on first use, and anew for another reader). */
+/** Which lists each chain's hops walk, as found for `specs` since the facts keys were made. */
 function walkedLists(keys: FactsKeys, specs: readonly NotifierKnowledge[]): WalkedLists {
   let walked = keys.walked.get(specs);
   if (walked === undefined) keys.walked.set(specs, walked = new WeakMap());
   return walked;
 }
 
+/** The analysis's kept notifier lists, read through `reader` (made on first use, and anew for another reader). */
 function keptLists(analysis: ChainAnalysis, reader: CallSiteReader & ReadTracking): KeptNotifierLists {
   if (analysis.notifierLists?.reader !== reader || analysis.notifierLists.graph !== analysis.graph) analysis.notifierLists = new KeptNotifierLists(analysis.graph, reader);
   return analysis.notifierLists;

@@ -203,30 +203,35 @@ function applyCondition(s: State, subject: string, nonzero: boolean, tracked: Re
 function remember(s: State, name: string, value: 'z' | 'nz'): State {
   const entry = `${name}=${value}`;
   const { facts } = s;
-  for (let at = 0; at < facts.length;) {
-    const end = facts.indexOf(';', at);
-    const stop = end < 0 ? facts.length : end;
-    if (facts.slice(at, stop) > entry) return { ...s, facts: `${facts.slice(0, at)}${entry};${facts.slice(at)}` };
-    at = stop + 1;
-  }
+  const at = findEntry(facts, (start, stop) => facts.slice(start, stop) > entry);
+  if (at >= 0) return { ...s, facts: `${facts.slice(0, at)}${entry};${facts.slice(at)}` };
   return { ...s, facts: facts === '' ? entry : `${facts};${entry}` };
 }
 
-/**
- * What `facts` knows of `name`. Read in place: asked at every branch and assignment of every
- * state, where splitting the list made most of a function's garbage.
- */
+const EQUALS = '='.charCodeAt(0);
+
+/** What `facts` knows of `name`. */
 function factOf(facts: string, name: string): string | undefined {
+  const at = findEntry(facts, (start) => facts.startsWith(name, start) && facts.charCodeAt(start + name.length) === EQUALS);
+  if (at < 0) return undefined;
+  const end = facts.indexOf(';', at);
+  return facts.slice(at + name.length + 1, end < 0 ? facts.length : end);
+}
+
+/**
+ * Where the first entry of `facts` that `match` accepts starts (it runs to `stop`), or -1. Read
+ * in place: asked at every branch and assignment of every state, where splitting the list made
+ * most of a function's garbage.
+ */
+function findEntry(facts: string, match: (start: number, stop: number) => boolean): number {
   for (let at = 0; at < facts.length;) {
     const end = facts.indexOf(';', at);
     const stop = end < 0 ? facts.length : end;
-    if (facts.startsWith(name, at) && facts.charCodeAt(at + name.length) === EQUALS) return facts.slice(at + name.length + 1, stop);
+    if (match(at, stop)) return at;
     at = stop + 1;
   }
-  return undefined;
+  return -1;
 }
-
-const EQUALS = '='.charCodeAt(0);
 
 function exitState(s: State, value: ReturnValue, tracked: ReadonlySet<string>): ExitState {
   const e: ExitState = { held: s.depth >= 1, value };
