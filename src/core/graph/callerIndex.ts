@@ -24,7 +24,8 @@ class CalleeIds {
   readonly names: string[] = [];
   readonly kinds: number[] = [];
   private readonly byName = [new Map<string, number>(), new Map<string, number>()];
-  private readonly perFile = new Map<PackedFileFacts, Int32Array>();
+  /** Weak: a live analysis replaces a file's facts at every edit, and the old ones must go. */
+  private readonly perFile = new WeakMap<PackedFileFacts, Int32Array>();
   private lastFacts: PackedFileFacts | undefined;
   private lastTable: Int32Array = new Int32Array(0);
 
