@@ -45,6 +45,8 @@ export interface ChainAnalysis {
   notifierLists?: KeptNotifierLists;
   /** Verdict facts keys made for earlier results of this graph (composeResult). */
   factsKeys?: FactsKeys;
+  /** Which lists each kept chain's hops walk, per rule's notifier specs (NotifierJudge): a chain's hops stay while it is kept. */
+  walkedLists?: WeakMap<readonly NotifierKnowledge[], WalkedLists>;
   /** The chains the last result merged by hook point, and what it made of them (composeResult). */
   merged?: { found: readonly Chain[]; chains: readonly Chain[] };
 }
@@ -58,8 +60,6 @@ interface FactsKeys {
   graph: CallGraph;
   facts: string;
   byFunction: Map<string, { callsVersion: number; byLists: Map<string, string> }>;
-  /** Which lists each chain's hops walk, per rule's notifier specs (NotifierJudge). */
-  walked: WeakMap<readonly NotifierKnowledge[], WalkedLists>;
 }
 
 /** The call graph of the facts: built first, so that a call-site reader can place functions in it. */
@@ -190,10 +190,11 @@ function sameDefinitions(found: ReadonlyMap<string, string>, definitionOf: Defin
   return true;
 }
 
-/** Which lists each chain's hops walk, as found for `specs` since the facts keys were made. */
-function walkedLists(keys: FactsKeys, specs: readonly NotifierKnowledge[]): WalkedLists {
-  let walked = keys.walked.get(specs);
-  if (walked === undefined) keys.walked.set(specs, walked = new WeakMap());
+/** Which lists each chain's hops walk, as judges of the analysis's earlier results with `specs` found. */
+function walkedLists(analysis: ChainAnalysis, specs: readonly NotifierKnowledge[]): WalkedLists {
+  analysis.walkedLists ??= new WeakMap();
+  let walked = analysis.walkedLists.get(specs);
+  if (walked === undefined) analysis.walkedLists.set(specs, walked = new WeakMap());
   return walked;
 }
 
@@ -216,12 +217,12 @@ export function composeResult(analysis: ChainAnalysis, inputs: ResultInputs): Sc
   const callersOf = reader === undefined ? undefined : knownCallers(graph, reader);
   const definedNow = new Map<string, string>();
   let factsKeys = analysis.factsKeys;
-  if (factsKeys?.graph !== graph || factsKeys.facts !== facts.key) analysis.factsKeys = factsKeys = { graph, facts: facts.key, byFunction: new Map(), walked: new WeakMap() };
+  if (factsKeys?.graph !== graph || factsKeys.facts !== facts.key) analysis.factsKeys = factsKeys = { graph, facts: facts.key, byFunction: new Map() };
   for (const search of analysis.searches) {
     const rule = search.model.rule;
     const notifierSpecs = rule.dispatch?.notifiers ?? [];
     // Lists are read from the source: without a reader, notifier hops stay type-only guesses.
-    const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs, keptLists(analysis, reader), walkedLists(factsKeys, notifierSpecs));
+    const notifiers = reader === undefined || notifierSpecs.length === 0 ? undefined : new NotifierJudge(graph, reader, notifierSpecs, keptLists(analysis, reader), walkedLists(analysis, notifierSpecs));
     const dispatch = new DispatchReader(rule, facts, notifiers);
     const assess = (chain: FoundChain, definitionOf: DefinitionLookup): Assessment => {
       const assessment = assessChain(chain, dispatch);

@@ -177,8 +177,10 @@ export class IndexServer {
       case 'update': {
         const { files, unsaved } = checkedUpdate(req.params);
         const session = await this.live();
+        const before = session.result.chains;
         const update = session.update(files, unsaved);
-        const delta = chainDelta(this.shown, session.result.chains);
+        // The session says what changed since its last result: when the host was shown that one, no second comparison.
+        const delta = this.shown === before ? update.delta : chainDelta(this.shown, session.result.chains);
         return {
           snapshot: this.snapshot(), delta, durationMs: update.durationMs, cpuMs: update.cpuMs,
           files: update.files.map((f) => ({ file: f.file, kind: f.outcome.kind, ...(f.outcome.reason !== undefined ? { reason: f.outcome.reason } : {}) })),
